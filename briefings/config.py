@@ -1,0 +1,217 @@
+"""Reads and validates briefings.toml into a frozen settings object."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from briefings.errors import ConfigError
+
+CONFIG_NAME = "briefings.toml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    content: str = "content"
+    templates: str = "templates"
+    static: str = "static"
+    output: str = "site"
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str = "Briefings"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    author: str = ""
+    editions_on_home: int = 10
+    paths: Paths = field(default_factory=Paths)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated settings plus the project root they were read from."""
+
+    root: Path
+    settings: Settings
+
+    def path(self, name: str) -> Path:
+        """Absolute path of one of the configured project folders."""
+        return (self.root / getattr(self.settings.paths, name)).resolve()
+
+    @property
+    def content_dir(self) -> Path:
+        return self.path("content")
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path("templates")
+
+    @property
+    def static_dir(self) -> Path:
+        return self.path("static")
+
+    @property
+    def output_dir(self) -> Path:
+        return self.path("output")
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under, e.g. '/repo/'."""
+        return urlsplit(self.settings.base_url).path or "/"
+
+
+def load_config(root: Path) -> Config:
+    """Read ROOT/briefings.toml (a missing or empty file means all defaults)."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise ConfigError(f"project folder {root} does not exist")
+    path = root / CONFIG_NAME
+    text = ""
+    if path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError("not valid UTF-8", path=path, hint="save it as UTF-8") from exc
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_error_line(str(exc))
+        raise ConfigError(f"invalid TOML: {_strip_position(str(exc))}", path=path, line=line) from exc
+    settings = _build(Settings, table, path, text, prefix="")
+    _check_settings(settings, path, text)
+    config = Config(root=root, settings=settings)
+    _check_paths(config)
+    return config
+
+
+def _build(cls: type, table: dict[str, Any], path: Path, text: str, prefix: str) -> Any:
+    """Instantiate dataclass CLS from TABLE, rejecting unknown keys and wrong types."""
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        name = prefix + key
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(
+                f"unknown key {name!r}",
+                path=path,
+                line=_key_line(text, key),
+                hint=f"known keys here: {known}",
+            )
+        values[key] = _coerce(hints[key], value, name, path, text)
+    return cls(**values)
+
+
+def _coerce(kind: Any, value: Any, name: str, path: Path, text: str) -> Any:
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise _type_error(name, "a table", value, path, text)
+        return _build(kind, value, path, text, prefix=name + ".")
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise _type_error(name, "a list of strings", value, path, text)
+        return tuple(value)
+    if origin in (types.UnionType, typing.Union):
+        allowed = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _coerce(allowed[0], value, name, path, text)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    # bool is an int in Python; a setting that wants a number never takes true/false.
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise _type_error(name, _describe(kind), value, path, text)
+    return value
+
+
+def _describe(kind: type) -> str:
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(
+        kind, kind.__name__
+    )
+
+
+def _type_error(name: str, wanted: str, value: Any, path: Path, text: str) -> ConfigError:
+    return ConfigError(
+        f"{name} must be {wanted}, not {value!r}",
+        path=path,
+        line=_key_line(text, name.rsplit(".", 1)[-1]),
+    )
+
+
+def _check_settings(settings: Settings, path: Path, text: str) -> None:
+    parts = urlsplit(settings.base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"base_url must be an absolute http(s) URL, not {settings.base_url!r}",
+            path=path,
+            line=_key_line(text, "base_url"),
+            hint="for example https://user.github.io/repo/",
+        )
+    if not settings.base_url.endswith("/"):
+        raise ConfigError(
+            f"base_url must end with '/': {settings.base_url!r}",
+            path=path,
+            line=_key_line(text, "base_url"),
+            hint=f"write {settings.base_url + '/'!r}",
+        )
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(
+            f"unknown time zone {settings.timezone!r}",
+            path=path,
+            line=_key_line(text, "timezone"),
+            hint="use an IANA name such as 'Europe/London' or 'UTC'",
+        ) from exc
+    if settings.editions_on_home < 1:
+        raise ConfigError(
+            "editions_on_home must be at least 1", path=path, line=_key_line(text, "editions_on_home")
+        )
+
+
+def _check_paths(config: Config) -> None:
+    """Refuse an output folder that would clobber the user's own files."""
+    out = config.output_dir
+    protected = [config.root, config.content_dir, config.templates_dir, config.static_dir]
+    for folder in protected:
+        if out == folder or out in folder.parents:
+            raise ConfigError(
+                f"paths.output {config.settings.paths.output!r} would overwrite {folder}",
+                path=config.config_file,
+                hint="build into a folder of its own, such as 'site'",
+            )
+
+
+def _key_line(text: str, key: str) -> int | None:
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    if match is None:
+        match = re.search(rf"^\s*\[\s*{re.escape(key)}\s*\]", text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _strip_position(message: str) -> str:
+    return re.sub(r"\s*\(at line \d+, column \d+\)", "", message)

@@ -1,0 +1,330 @@
+"""Loads articles and editions from content/ into the model; every problem carries path and line."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from slugify import slugify
+
+from briefings.errors import BriefingsError, ContentError, Problem
+from briefings.model import Article, Content, Edition, Image, Section
+from briefings.sourcefile import SourceFile, read_source
+
+ARTICLE_FIELDS = frozenset(
+    "title date source url authors tags summary dateline image note slug draft".split()
+)
+EDITION_FIELDS = frozenset("title date sections slug".split())
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
+
+
+def make_slug(text: str) -> str:
+    """A URL-safe slug for TEXT ('White House' -> 'white-house')."""
+    return slugify(text, max_length=80, word_boundary=True)
+
+
+def load_content(content_dir: Path, tz: ZoneInfo, root: Path | None = None) -> Content:
+    """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem."""
+    root = root or content_dir.parent
+    problems: list[Problem] = []
+    articles = _collect(_load_article, _markdown_files(content_dir / "articles"), root, tz, problems)
+    problems += _duplicate_problems(articles, "slug", lambda a: a.slug)
+    published = [a for a in articles if not a.draft]
+    published.sort(key=lambda a: (a.date, a.slug), reverse=True)
+    by_slug = {a.slug: a for a in articles}
+
+    edition_files = list(_markdown_files(content_dir / "editions"))
+    editions = _collect(_load_edition, edition_files, root, tz, problems)
+    problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
+    for edition in editions:
+        problems += _edition_item_problems(edition, by_slug, root)
+    if problems:
+        raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
+    if not edition_files:
+        editions = derive_editions(published, tz)
+    editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
+    return Content(articles=tuple(published), editions=tuple(editions))
+
+
+def _markdown_files(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*.md")):
+        name = path.name
+        # Editors leave swap, backup and lock files beside the real ones.
+        if name.startswith((".", "#")) or name.endswith("~") or not path.is_file():
+            continue
+        yield path
+
+
+def _collect(loader: Any, paths: Iterable[Path], root: Path, tz: ZoneInfo, problems: list[Problem]) -> list:
+    loaded = []
+    for path in paths:
+        display = _display(path, root)
+        try:
+            source = read_source(path, display)
+        except BriefingsError as exc:
+            problems += exc.problems
+            continue
+        except OSError as exc:
+            problems.append(Problem(f"cannot read: {exc.strerror}", path=display))
+            continue
+        found: list[Problem] = []
+        item = loader(source, tz, found)
+        problems += found
+        if item is not None and not found:
+            loaded.append(item)
+    return loaded
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+class _Fields:
+    """Reads typed fields from one file's front matter, collecting a problem per bad field."""
+
+    def __init__(self, source: SourceFile, problems: list[Problem]) -> None:
+        self.source = source
+        self.meta = source.meta
+        self.problems = problems
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(self.source.error(key, message, hint).problem)
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, "required field is missing", f"add '{key}: ...' to the front matter")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, f"must be text, not {_kind(value)}")
+            return ""
+        return str(value).strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.fail(key, f"must be a list of text, not {_kind(value)}", f"write {key}: [a, b]")
+            return ()
+        seen: dict[str, None] = {}
+        for item in value:
+            text = str(item).strip()
+            if text:
+                seen.setdefault(text, None)
+        return tuple(seen)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, not {value!r}")
+            return False
+        return value
+
+    def when(self, key: str, tz: ZoneInfo) -> tuple[datetime, bool] | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            self.fail(key, "required field is missing", DATE_HINT)
+            return None
+        try:
+            return parse_when(str(value), tz)
+        except ValueError as exc:
+            self.fail(key, f"{str(value)!r} is not a valid date: {exc}", DATE_HINT)
+            return None
+
+    def link(self, key: str) -> str:
+        value = self.text(key)
+        if value and not is_web_url(value):
+            self.fail(key, f"{value!r} is not an http(s) URL", "use the full https://... address")
+            return ""
+        return value
+
+    def slug(self, default: str) -> str:
+        value = self.text("slug")
+        if not value:
+            return default
+        if not SLUG_RE.match(value):
+            self.fail("slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'")
+        return value
+
+
+def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 date or datetime; naive values are in TZ. Returns (moment, has_time)."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return datetime.combine(date.fromisoformat(value), time(0), tz), False
+    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        raise ValueError("not in ISO 8601 form")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment, True
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
+    f = _Fields(source, problems)
+    title = f.text("title", required=True)
+    when = f.when("date", tz)
+    source_name = f.text("source", required=True)
+    slug = f.slug(make_slug(title) if title else "")
+    if title and not slug:
+        f.fail("title", "gives no usable slug", "add 'slug: some-words' to the front matter")
+    article = Article(
+        slug=slug,
+        title=title,
+        date=when[0] if when else datetime.min,
+        has_time=when[1] if when else False,
+        source=source_name,
+        body=source.body,
+        path=source.display,
+        url=f.link("url"),
+        authors=f.text_list("authors"),
+        tags=f.text_list("tags"),
+        summary=f.text("summary"),
+        dateline=f.text("dateline"),
+        image=_image(f),
+        note=f.text("note"),
+        draft=f.flag("draft"),
+        extra={k: v for k, v in source.meta.items() if k not in ARTICLE_FIELDS},
+    )
+    return article if title and when and source_name else None
+
+
+def _image(f: _Fields) -> Image | None:
+    value = f.meta.get("image")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        f.fail("image", f"must be a mapping (src, alt, caption, credit), not {_kind(value)}")
+        return None
+    unknown = set(value) - {"src", "alt", "caption", "credit"}
+    if unknown:
+        f.fail("image", f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", "use src, alt, caption, credit")
+        return None
+    fields = {k: str(v).strip() for k, v in value.items() if v is not None}
+    src = fields.get("src", "")
+    if src and urlsplit(src).scheme not in ("", "http", "https"):
+        f.fail("image.src", f"{src!r} is not an http(s) or relative URL")
+        return None
+    return Image(**fields)
+
+
+def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Edition | None:
+    f = _Fields(source, problems)
+    title = f.text("title", required=True)
+    when = f.when("date", tz)
+    for key in sorted(set(source.meta) - EDITION_FIELDS):
+        f.fail(key, "unknown field", f"editions take {', '.join(sorted(EDITION_FIELDS))}")
+    sections = _sections(f)
+    if not (title and when) or sections is None:
+        return None
+    slug = f.slug(when[0].date().isoformat())
+    return Edition(slug, title, when[0], source.body, tuple(sections), source.display)
+
+
+def _sections(f: _Fields) -> list[Section] | None:
+    value = f.meta.get("sections", [])
+    hint = "write sections: [{title: ..., items: [article-slug, ...]}]"
+    if not isinstance(value, list):
+        f.fail("sections", f"must be a list, not {_kind(value)}", hint)
+        return None
+    sections = []
+    for number, raw in enumerate(value, 1):
+        where = f"sections[{number}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("items", []), list):
+            f.fail(where, "must have a title and a list of items", hint)
+            return None
+        unknown = set(raw) - {"title", "note", "items"}
+        if unknown:
+            f.fail(where, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", "use title, note, items")
+            return None
+        items = tuple(str(i).strip() for i in raw.get("items", []) if str(i).strip())
+        sections.append(Section(str(raw.get("title") or ""), items, str(raw.get("note") or "")))
+    return sections
+
+
+def _duplicate_problems(items: list, what: str, key: Any) -> list[Problem]:
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    problems = []
+    for value, same in groups.items():
+        if len(same) > 1:
+            for item in same:
+                others = ", ".join(o.path for o in same if o is not item)
+                problems.append(
+                    Problem(
+                        f"duplicate {what} {value!r}, also used by {others}",
+                        path=item.path,
+                        field=what,
+                        hint=f"give one of them its own '{what}:'",
+                    )
+                )
+    return problems
+
+
+def _edition_item_problems(edition: Edition, by_slug: dict[str, Article], root: Path) -> list[Problem]:
+    problems = []
+    lines = (root / edition.path).read_text(encoding="utf-8-sig").splitlines()
+    for slug in edition.slugs:
+        article = by_slug.get(slug)
+        if article is not None and not article.draft:
+            continue
+        reason = "is a draft" if article else "is not the slug of any article"
+        line = next(
+            (n for n, text in enumerate(lines, 1) if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)),
+            None,
+        )
+        problems.append(
+            Problem(
+                f"item {slug!r} {reason}",
+                path=edition.path,
+                line=line,
+                field="sections",
+                hint="publish it or remove it from the edition"
+                if article
+                else "use an article's slug: its 'slug:' field, or its title in lower-case-with-dashes",
+            )
+        )
+    return problems
+
+
+def derive_editions(articles: list[Article], tz: ZoneInfo) -> list[Edition]:
+    """One edition per local day, for projects that have no edition files."""
+    by_day: dict[date, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_day[article.date.astimezone(tz).date()].append(article)
+    editions = []
+    for day, items in by_day.items():
+        items.sort(key=lambda a: (a.date, a.slug), reverse=True)
+        title = f"Briefing for {day.strftime('%A')}, {day.day} {day.strftime('%B %Y')}"
+        section = Section("", tuple(a.slug for a in items))
+        start = datetime.combine(day, time(0), tz)
+        editions.append(Edition(day.isoformat(), title, start, "", (section,), "", derived=True))
+    return editions

@@ -1,0 +1,72 @@
+"""The content model: articles and editions as frozen values, independent of files and HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str = ""
+    alt: str = ""
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    date: datetime  # always timezone-aware
+    source: str
+    body: str  # Markdown
+    path: str  # relative to the project root, for messages
+    url: str = ""
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    dateline: str = ""
+    image: Image | None = None
+    note: str = ""  # the curator's "why it matters", Markdown
+    draft: bool = False
+    has_time: bool = False  # False when the front matter gave only a day
+    # Keys we do not know (ingest's provenance, the editor's own) kept as written.
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: tuple[str, ...]  # article slugs, in the editor's order
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Edition:
+    slug: str
+    title: str
+    date: datetime
+    intro: str  # Markdown
+    sections: tuple[Section, ...]
+    path: str  # "" for an edition derived from article dates
+    derived: bool = False
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(slug for section in self.sections for slug in section.items)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything under content/, validated: published articles newest first, editions newest first."""
+
+    articles: tuple[Article, ...]
+    editions: tuple[Edition, ...]
+
+    by_slug: Mapping[str, Article] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_slug", {a.slug: a for a in self.articles})

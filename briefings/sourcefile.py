@@ -1,0 +1,137 @@
+"""Reads one front-matter Markdown file: bytes checks, safe YAML, and line numbers for fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from briefings.errors import BriefingsError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as strings, so we validate dates ourselves.
+
+    PyYAML turns `2025-02-31` into a ValueError deep inside the loader, and a naive
+    datetime without telling us; parsing dates in one place gives one clear message.
+    """
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Handler(YAMLHandler):
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A parsed file: its metadata, its Markdown body, and where the front matter starts."""
+
+    path: Path
+    display: str  # the path as shown in messages
+    meta: dict[str, Any]
+    body: str
+    front_matter: str = field(repr=False)
+    first_line: int  # file line of the front matter's first line
+
+    @cached_property
+    def _key_lines(self) -> dict[str, int]:
+        try:
+            node = yaml.compose(self.front_matter, Loader=_StrictLoader)
+        except yaml.YAMLError:
+            return {}
+        if not isinstance(node, yaml.MappingNode):
+            return {}
+        return {
+            str(key.value): key.start_mark.line + self.first_line
+            for key, _value in node.value
+            if isinstance(key, yaml.ScalarNode)
+        }
+
+    def line_of(self, key: str) -> int | None:
+        """The file line on which front-matter KEY is written, if it is."""
+        return self._key_lines.get(key)
+
+    def error(self, field_name: str | None, message: str, hint: str | None = None) -> BriefingsError:
+        line = self.line_of(field_name.split(".")[0].split("[")[0]) if field_name else None
+        return BriefingsError(message, path=self.display, line=line, field=field_name, hint=hint)
+
+
+def read_source(path: Path, display: str) -> SourceFile:
+    """Read PATH, raising BriefingsError for unreadable, binary, non-UTF-8 or malformed files."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise BriefingsError("file is empty", path=display, hint="add front matter or delete it")
+    if len(data) > MAX_FILE_BYTES:
+        raise BriefingsError(
+            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", path=display
+        )
+    if b"\x00" in data[:8192]:
+        raise BriefingsError("binary file, not Markdown", path=display, hint="move it out of content/")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BriefingsError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+            path=display,
+            line=line,
+            hint="save the file as UTF-8",
+        ) from exc
+    stripped = text.lstrip()
+    if not stripped.startswith("---"):
+        raise BriefingsError(
+            "no front matter",
+            path=display,
+            line=1,
+            hint="start the file with a '---' line, then title, date, ..., then '---'",
+        )
+    leading_lines = text[: len(text) - len(stripped)].count("\n")
+    handler = _Handler()
+    try:
+        fm_text, body = handler.split(stripped)
+    except ValueError as exc:
+        raise BriefingsError(
+            "front matter is not closed",
+            path=display,
+            line=leading_lines + 1,
+            hint="end it with a line of '---'",
+        ) from exc
+    first_line = leading_lines + 2
+    try:
+        meta = handler.load(fm_text)
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_problem(exc, display, first_line) from exc
+    except yaml.YAMLError as exc:
+        raise BriefingsError(f"invalid YAML: {exc}", path=display) from exc
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise BriefingsError("front matter must be key: value pairs", path=display, line=first_line)
+    return SourceFile(path, display, meta, body.strip(), fm_text, first_line)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> BriefingsError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + first_line if mark is not None else None
+    problem = exc.problem or exc.context or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" '")
+        return BriefingsError(
+            f"YAML tag {tag} is not allowed",
+            path=display,
+            line=line,
+            hint="front matter takes plain values only; remove the tag",
+        )
+    return BriefingsError(f"invalid YAML: {problem}", path=display, line=line)

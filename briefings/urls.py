@@ -1,0 +1,64 @@
+"""Where each page lives, and links between pages that work under any sub-path."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from briefings.content import make_slug
+
+# Site-relative paths of pages. A path ending in '/' is a folder with an index.html.
+HOME = ""
+ARCHIVE = "archive/"
+EDITIONS = "editions/"
+TOPICS = "topics/"
+SOURCES = "sources/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+NOT_FOUND = "404.html"
+
+
+def article(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def edition(slug: str) -> str:
+    return f"editions/{slug}/"
+
+
+def topic(tag: str) -> str:
+    return f"topics/{make_slug(tag)}/"
+
+
+def source(name: str) -> str:
+    return f"sources/{make_slug(name)}/"
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def output_file(path: str) -> str:
+    """The file a page path is written to: 'articles/x/' -> 'articles/x/index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(target: str, page: str) -> str:
+    """A link from the page at PAGE to TARGET (both site-relative paths)."""
+    here = posixpath.dirname(output_file(page))
+    rel = posixpath.relpath(output_file(target), here or ".")
+    if target == "" or target.endswith("/"):
+        rel = posixpath.dirname(rel)
+        rel = "./" if rel in ("", ".") else rel + "/"
+    return quote(rel, safe="/#?=&.-_~")
+
+
+def absolute(target: str, base_url: str) -> str:
+    """An absolute URL for TARGET, for feeds, sitemaps and canonical links."""
+    return base_url + quote(target, safe="/#?=&.-_~")
+
+
+def rooted(target: str, base_path: str) -> str:
+    """A root-relative link, for pages served at unknown paths (the 404 page)."""
+    return base_path + quote(target, safe="/#?=&.-_~")
