@@ -31,7 +31,9 @@ class BuildResult:
             where = self.output.relative_to(root)
         except ValueError:
             where = self.output
-        return f"Built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s into {where}/"
+        return (
+            f"Built {self.pages} pages ({self.files} files) in {self.seconds:.2f} s into {where}/"
+        )
 
 
 def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> BuildResult:
@@ -46,7 +48,9 @@ def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> B
         for output, data in rendered.items():
             write_file(staging / output, data)
         copied = copy_static(config, staging)
-    return BuildResult(config.output_dir, len(pages), len(rendered) + copied, time.perf_counter() - started)
+    return BuildResult(
+        config.output_dir, len(pages), len(rendered) + copied, time.perf_counter() - started
+    )
 
 
 def render_pages(renderer: Renderer, pages: list[PageSpec]) -> dict[str, bytes]:

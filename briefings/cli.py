@@ -48,7 +48,9 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             if debug:
                 raise
             click.secho(f"Internal error: {type(exc).__name__}: {exc}", fg="red", err=True)
-            click.echo("This is a bug in briefings; run again with --debug for the traceback.", err=True)
+            click.echo(
+                "This is a bug in briefings; run again with --debug for the traceback.", err=True
+            )
             sys.exit(2)
 
     return run
@@ -103,7 +105,9 @@ def serve(project: Path, host: str, port: int, no_build: bool) -> None:
     if not no_build:
         click.echo(build_site(config, log=click.echo).summary(config.root))
     if not config.output_dir.is_dir():
-        raise BriefingsError(f"{config.output_dir} does not exist", hint="run `briefings build` first")
+        raise BriefingsError(
+            f"{config.output_dir} does not exist", hint="run `briefings build` first"
+        )
     try:
         server = PreviewServer(config.output_dir, host, port, log=lambda m: click.echo(m, err=True))
     except OSError as exc:

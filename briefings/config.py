@@ -95,7 +95,9 @@ def load_config(root: Path) -> Config:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
-        raise ConfigError(f"invalid TOML: {_strip_position(str(exc))}", path=path, line=line) from exc
+        raise ConfigError(
+            f"invalid TOML: {_strip_position(str(exc))}", path=path, line=line
+        ) from exc
     settings = _build(Settings, table, path, text, prefix="")
     _check_settings(settings, path, text)
     config = Config(root=root, settings=settings)
@@ -184,7 +186,9 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
         ) from exc
     if settings.editions_on_home < 1:
         raise ConfigError(
-            "editions_on_home must be at least 1", path=path, line=_key_line(text, "editions_on_home")
+            "editions_on_home must be at least 1",
+            path=path,
+            line=_key_line(text, "editions_on_home"),
         )
 
 

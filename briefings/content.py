@@ -18,9 +18,22 @@ from briefings.model import Article, Content, Edition, Image, Section
 from briefings.sourcefile import SourceFile, read_source
 
 ARTICLE_FIELDS = frozenset(
-    "title date source url authors tags summary dateline image note slug draft".split()
+    [
+        "title",
+        "date",
+        "source",
+        "url",
+        "authors",
+        "tags",
+        "summary",
+        "dateline",
+        "image",
+        "note",
+        "slug",
+        "draft",
+    ]
 )
-EDITION_FIELDS = frozenset("title date sections slug".split())
+EDITION_FIELDS = frozenset(["title", "date", "sections", "slug"])
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
 
@@ -34,7 +47,9 @@ def load_content(content_dir: Path, tz: ZoneInfo, root: Path | None = None) -> C
     """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem."""
     root = root or content_dir.parent
     problems: list[Problem] = []
-    articles = _collect(_load_article, _markdown_files(content_dir / "articles"), root, tz, problems)
+    articles = _collect(
+        _load_article, _markdown_files(content_dir / "articles"), root, tz, problems
+    )
     problems += _duplicate_problems(articles, "slug", lambda a: a.slug)
     published = [a for a in articles if not a.draft]
     published.sort(key=lambda a: (a.date, a.slug), reverse=True)
@@ -64,7 +79,9 @@ def _markdown_files(folder: Path) -> Iterator[Path]:
         yield path
 
 
-def _collect(loader: Any, paths: Iterable[Path], root: Path, tz: ZoneInfo, problems: list[Problem]) -> list:
+def _collect(
+    loader: Any, paths: Iterable[Path], root: Path, tz: ZoneInfo, problems: list[Problem]
+) -> list:
     loaded = []
     for path in paths:
         display = _display(path, root)
@@ -159,7 +176,9 @@ class _Fields:
         if not value:
             return default
         if not SLUG_RE.match(value):
-            self.fail("slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'")
+            self.fail(
+                "slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'"
+            )
         return value
 
 
@@ -182,7 +201,9 @@ def is_web_url(value: str) -> bool:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
@@ -225,7 +246,11 @@ def _image(f: _Fields) -> Image | None:
         return None
     unknown = set(value) - {"src", "alt", "caption", "credit"}
     if unknown:
-        f.fail("image", f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", "use src, alt, caption, credit")
+        f.fail(
+            "image",
+            f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+            "use src, alt, caption, credit",
+        )
         return None
     fields = {k: str(v).strip() for k, v in value.items() if v is not None}
     src = fields.get("src", "")
@@ -262,7 +287,11 @@ def _sections(f: _Fields) -> list[Section] | None:
             return None
         unknown = set(raw) - {"title", "note", "items"}
         if unknown:
-            f.fail(where, f"unknown key(s) {', '.join(sorted(map(str, unknown)))}", "use title, note, items")
+            f.fail(
+                where,
+                f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                "use title, note, items",
+            )
             return None
         items = tuple(str(i).strip() for i in raw.get("items", []) if str(i).strip())
         sections.append(Section(str(raw.get("title") or ""), items, str(raw.get("note") or "")))
@@ -289,7 +318,9 @@ def _duplicate_problems(items: list, what: str, key: Any) -> list[Problem]:
     return problems
 
 
-def _edition_item_problems(edition: Edition, by_slug: dict[str, Article], root: Path) -> list[Problem]:
+def _edition_item_problems(
+    edition: Edition, by_slug: dict[str, Article], root: Path
+) -> list[Problem]:
     problems = []
     lines = (root / edition.path).read_text(encoding="utf-8-sig").splitlines()
     for slug in edition.slugs:
@@ -298,7 +329,11 @@ def _edition_item_problems(edition: Edition, by_slug: dict[str, Article], root: 
             continue
         reason = "is a draft" if article else "is not the slug of any article"
         line = next(
-            (n for n, text in enumerate(lines, 1) if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)),
+            (
+                n
+                for n, text in enumerate(lines, 1)
+                if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)
+            ),
             None,
         )
         problems.append(

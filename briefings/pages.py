@@ -70,7 +70,9 @@ class PageSpec:
         return urls.output_file(self.path)
 
 
-def plan_site(config: Config, content: Content, texts: Mapping[str, RenderedText]) -> list[PageSpec]:
+def plan_site(
+    config: Config, content: Content, texts: Mapping[str, RenderedText]
+) -> list[PageSpec]:
     """Every page of the site, in a stable order."""
     entries = {a.slug: Entry(a, texts[a.slug], urls.article(a.slug)) for a in content.articles}
     editions = [_edition_view(e, entries) for e in content.editions]
@@ -90,7 +92,12 @@ def plan_site(config: Config, content: Content, texts: Mapping[str, RenderedText
     pages.append(PageSpec(urls.NOT_FOUND, "404.html", {}, in_sitemap=False))
     pages.append(_feed(list(entries.values())))
     pages.append(
-        PageSpec(urls.SITEMAP, "sitemap.xml", {"pages": [p for p in pages if p.in_sitemap]}, in_sitemap=False)
+        PageSpec(
+            urls.SITEMAP,
+            "sitemap.xml",
+            {"pages": [p for p in pages if p.in_sitemap]},
+            in_sitemap=False,
+        )
     )
     pages.append(PageSpec(urls.ROBOTS, "robots.txt", {}, in_sitemap=False))
     return pages
@@ -101,7 +108,9 @@ def _edition_view(edition: Edition, entries: Mapping[str, Entry]) -> EditionView
         SectionView(s.title, markdown_to_html(s.note), tuple(entries[slug] for slug in s.items))
         for s in edition.sections
     )
-    return EditionView(edition, markdown_to_html(edition.intro), sections, urls.edition(edition.slug))
+    return EditionView(
+        edition, markdown_to_html(edition.intro), sections, urls.edition(edition.slug)
+    )
 
 
 def _editions_by_article(editions: list[EditionView]) -> dict[str, tuple[EditionView, ...]]:
@@ -156,7 +165,9 @@ def _article_page(entry: Entry, editions: tuple[EditionView, ...]) -> PageSpec:
         "same_story": (),
         "related": (),
     }
-    return PageSpec(entry.path, "article.html", context, (entry.article.path,), lastmod=entry.article.date)
+    return PageSpec(
+        entry.path, "article.html", context, (entry.article.path,), lastmod=entry.article.date
+    )
 
 
 def _groups(entries: Iterable[Entry], keys: Any, path_of: Any) -> list[Group]:
@@ -177,7 +188,9 @@ def _groups(entries: Iterable[Entry], keys: Any, path_of: Any) -> list[Group]:
 
 
 def _group_page(group: Group, template: str, name: str) -> PageSpec:
-    return PageSpec(group.path, template, {name: group}, _inputs(group.entries), lastmod=_newest(group.entries))
+    return PageSpec(
+        group.path, template, {name: group}, _inputs(group.entries), lastmod=_newest(group.entries)
+    )
 
 
 def _archive(entries: Iterable[Entry]) -> PageSpec:

@@ -96,7 +96,12 @@ class Renderer:
             raise TemplateError([self._syntax_problem(exc)]) from exc
         except jinja2.TemplateNotFound as exc:
             raise TemplateError(
-                [Problem(f"template {exc.name!r} not found", path=self._display(self.config.templates_dir))]
+                [
+                    Problem(
+                        f"template {exc.name!r} not found",
+                        path=self._display(self.config.templates_dir),
+                    )
+                ]
             ) from exc
         except Exception as exc:
             raise TemplateError([self._runtime_problem(exc, page)]) from exc
@@ -110,15 +115,20 @@ class Renderer:
             return str(path)
 
     def _syntax_problem(self, exc: jinja2.TemplateSyntaxError) -> Problem:
-        return Problem(exc.message or "syntax error", path=self._display(exc.filename or exc.name or "?"), line=exc.lineno)
+        return Problem(
+            exc.message or "syntax error",
+            path=self._display(exc.filename or exc.name or "?"),
+            line=exc.lineno,
+        )
 
     def _runtime_problem(self, exc: Exception, page: PageSpec) -> Problem:
         # Jinja rewrites tracebacks so that template frames carry the template's file and line.
         frames = [
-            f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if f.filename.endswith(TEMPLATE_SUFFIXES)
         ]
         message = f"{type(exc).__name__}: {exc} (while rendering /{page.path})"
         if frames:
             return Problem(message, path=self._display(frames[-1].filename), line=frames[-1].lineno)
         return Problem(message, path=page.template)
-

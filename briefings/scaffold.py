@@ -50,7 +50,9 @@ def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {
-        "briefings.toml": CONFIG_TEMPLATE.format(title=target.resolve().name.replace('"', "") or "Briefings"),
+        "briefings.toml": CONFIG_TEMPLATE.format(
+            title=target.resolve().name.replace('"', "") or "Briefings"
+        ),
         ".gitignore": GITIGNORE,
         "content/articles/welcome.md": WELCOME.format(today=date.today().isoformat()),
     }
@@ -66,7 +68,9 @@ def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]
     return written
 
 
-def _write_new(path: Path, write: Callable[[Path], object], written: list[Path], log: Callable[[str], None]) -> None:
+def _write_new(
+    path: Path, write: Callable[[Path], object], written: list[Path], log: Callable[[str], None]
+) -> None:
     if path.exists():
         log(f"  kept     {path} (exists)")
         return

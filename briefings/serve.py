@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import mimetypes
 import threading
 from collections.abc import Callable
@@ -10,7 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-EXTRA_TYPES = {".xml": "application/xml", ".json": "application/json", ".webmanifest": "application/manifest+json"}
+EXTRA_TYPES = {
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
+}
 
 
 def resolve_request(site: Path, raw_path: str) -> Path | None:
@@ -37,8 +42,16 @@ def resolve_request(site: Path, raw_path: str) -> Path | None:
 
 
 def content_type(path: Path) -> str:
-    kind = EXTRA_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if kind.startswith("text/") or kind in ("application/xml", "application/json", "application/javascript"):
+    kind = (
+        EXTRA_TYPES.get(path.suffix)
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+    if kind.startswith("text/") or kind in (
+        "application/xml",
+        "application/json",
+        "application/javascript",
+    ):
         kind += "; charset=utf-8"
     return kind
 
@@ -71,14 +84,22 @@ class SiteHandler(BaseHTTPRequestHandler):
             target = None
         url_path = urlsplit(self.path).path
         # A folder asked for without its slash: redirect, so the page's relative links resolve.
-        if target is not None and target.name == "index.html" and not url_path.endswith(("/", ".html")):
+        if (
+            target is not None
+            and target.name == "index.html"
+            and not url_path.endswith(("/", ".html"))
+        ):
             self._redirect(url_path + "/")
             return
         status = HTTPStatus.OK
         if target is None:
             status = HTTPStatus.NOT_FOUND
             target = site / "404.html"
-        data = self.server.transform(target, target.read_bytes()) if target.is_file() else b"Not found\n"
+        data = (
+            self.server.transform(target, target.read_bytes())
+            if target.is_file()
+            else b"Not found\n"
+        )
         self.send_response(status)
         self.send_header("Content-Type", content_type(target) if target.is_file() else "text/plain")
         self.send_header("Content-Length", str(len(data)))
@@ -95,10 +116,8 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def handle(self) -> None:
         # A reader who closes the tab mid-response is not an error worth a traceback.
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             super().handle()
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def log_message(self, format: str, *args: object) -> None:
         self.server.log(f"{self.address_string()} {format % args}")
@@ -130,4 +149,3 @@ class PreviewServer(ThreadingHTTPServer):
         thread = threading.Thread(target=self.serve_forever, name="preview-server", daemon=True)
         thread.start()
         return thread
-

@@ -31,7 +31,7 @@ _StrictLoader.yaml_implicit_resolvers = {
 
 class _Handler(YAMLHandler):
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(fm, Loader=_StrictLoader)
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class SourceFile:
     meta: dict[str, Any]
     body: str
     front_matter: str = field(repr=False)
-    first_line: int  # file line of the front matter's first line
+    first_line: int  # file line that YAML line 0 of the front matter is on
 
     @cached_property
     def _key_lines(self) -> dict[str, int]:
@@ -63,7 +63,9 @@ class SourceFile:
         """The file line on which front-matter KEY is written, if it is."""
         return self._key_lines.get(key)
 
-    def error(self, field_name: str | None, message: str, hint: str | None = None) -> BriefingsError:
+    def error(
+        self, field_name: str | None, message: str, hint: str | None = None
+    ) -> BriefingsError:
         line = self.line_of(field_name.split(".")[0].split("[")[0]) if field_name else None
         return BriefingsError(message, path=self.display, line=line, field=field_name, hint=hint)
 
@@ -78,7 +80,9 @@ def read_source(path: Path, display: str) -> SourceFile:
             f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB", path=display
         )
     if b"\x00" in data[:8192]:
-        raise BriefingsError("binary file, not Markdown", path=display, hint="move it out of content/")
+        raise BriefingsError(
+            "binary file, not Markdown", path=display, hint="move it out of content/"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -108,7 +112,8 @@ def read_source(path: Path, display: str) -> SourceFile:
             line=leading_lines + 1,
             hint="end it with a line of '---'",
         ) from exc
-    first_line = leading_lines + 2
+    # The split keeps the rest of the opening "---" line, so YAML line 0 is that line.
+    first_line = leading_lines + 1
     try:
         meta = handler.load(fm_text)
     except yaml.MarkedYAMLError as exc:
@@ -127,7 +132,7 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> B
     line = mark.line + first_line if mark is not None else None
     problem = exc.problem or exc.context or "invalid YAML"
     if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-        tag = problem.split("tag", 1)[1].strip(" '")
+        tag = problem.split("tag", 1)[1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return BriefingsError(
             f"YAML tag {tag} is not allowed",
             path=display,

@@ -1,0 +1,49 @@
+# Two commands matter: `make serve` (build the example and preview it) and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: site serve test lint format bench clean help
+
+help:
+	@echo "make serve   build the example briefing and preview it on http://$(HOST):$(PORT)/"
+	@echo "make site    build the example briefing into site/"
+	@echo "make test    run every test"
+	@echo "make lint    ruff check and format check"
+	@echo "make clean   remove site/, caches and the virtualenv"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "briefings needs Python 3.11 or newer; run make PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+site: $(VENV)/.installed
+	$(BIN)/briefings build
+
+serve: site
+	$(BIN)/briefings serve --no-build --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV)

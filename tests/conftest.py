@@ -1,0 +1,63 @@
+"""Shared fixtures: throwaway projects in temporary folders, never the user's files."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium  # noqa: F401 - a fixture, shared by the browser tests
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def article_text(
+    title: str = "A title",
+    date: str = "2025-04-14",
+    source: str = "Outlet",
+    body: str = "Body text.",
+    **extra: str,
+) -> str:
+    lines = [f"title: {title}", f"date: {date}", f"source: {source}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project folder with a minimal config."""
+    root = tmp_path / "proj"
+    write(root / "briefings.toml", 'title = "Test Briefing"\nbase_url = "https://example.org/"\n')
+    (root / "content" / "articles").mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def add_article(project: Path) -> Callable[..., Path]:
+    def add(name: str, **fields: str) -> Path:
+        return write(project / "content" / "articles" / name, article_text(**fields))
+
+    return add
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the bundled example project (config, content; the theme comes from the package)."""
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copy(REPO / "briefings.toml", root / "briefings.toml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root

@@ -1,0 +1,54 @@
+"""The example site in a real browser: readable on a phone, light and dark."""
+
+from pathlib import Path
+
+import pytest
+
+from briefings.build import build_site
+from briefings.config import load_config
+from tests.sitecheck import serve_under
+
+ARTICLE = "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/"
+
+
+@pytest.fixture
+def served(example: Path):
+    build_site(load_config(example))
+    with serve_under(example / "site", "/") as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", ["", ARTICLE, "editions/2025-04-14/", "archive/"])
+def test_pages_fit_the_screen(chromium, served: str, width: int, path: str) -> None:
+    page = chromium.new_page(viewport={"width": width, "height": 800})
+    page.goto(served + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    heading = page.locator("h1").first
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.close()
+
+
+def test_dark_mode_changes_colours_and_stays_legible(chromium, served: str) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = chromium.new_page(color_scheme=scheme)
+        page.goto(served + ARTICLE)
+        colours[scheme] = page.evaluate(
+            "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+        )
+        page.close()
+    assert colours["light"] != colours["dark"]
+    background, text = colours["dark"]
+    assert background != text
+
+
+def test_page_reads_without_javascript(chromium, served: str) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + ARTICLE)
+    assert "Tehran has said that it supplied Russia" in page.inner_text("main")
+    assert page.locator("script").count() == 0
+    context.close()

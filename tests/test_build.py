@@ -1,0 +1,203 @@
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefings.build import build_site
+from briefings.config import load_config
+from briefings.errors import ContentError, TemplateError
+from briefings.linkcheck import find_broken_links
+from tests.conftest import write
+from tests.sitecheck import crawl, serve_under, snapshot
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ARTICLES = [
+    "articles/iran-helping-russia-build-plant-to-manufacture-drones-for-likely-use-in-ukraine/index.html",
+    "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/index.html",
+]
+
+
+def build(root: Path):
+    return build_site(load_config(root))
+
+
+def test_example_builds_every_kind_of_page(example: Path) -> None:
+    result = build(example)
+    site = example / "site"
+    for page in [
+        "index.html",
+        *ARTICLES,
+        "editions/2025-04-14/index.html",
+        "editions/index.html",
+        "topics/index.html",
+        "topics/iran/index.html",
+        "topics/white-house/index.html",
+        "sources/index.html",
+        "sources/marketlink/index.html",
+        "sources/rudaw/index.html",
+        "archive/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+    ]:
+        assert (site / page).is_file(), page
+    assert result.pages == 18
+    home = (site / "index.html").read_text()
+    assert "A drone factory on the Volga" in home and "MarketLink" in home and "Rudaw" in home
+
+
+def test_article_page_shows_everything_the_editor_gave(example: Path) -> None:
+    build(example)
+    page = (example / "site" / ARTICLES[1]).read_text()
+    assert (
+        "<h1>White House says Russia-Iran military partnership “appears to be deepening”</h1>"
+        in page
+    )
+    assert 'class="dateline">ERBIL, Kurdistan Region<' in page
+    assert "Photo: AFP" in page and "This image, provided by MAXAR" in page
+    assert "Why it matters" in page and "billions in military equipment" in page
+    assert page.count("Russia has offered Iran billions of dollars") == 1
+    assert 'href="../../topics/white-house/"' in page
+
+
+def test_every_internal_link_and_asset_resolves(example: Path) -> None:
+    build(example)
+    assert find_broken_links(example / "site", "http://127.0.0.1:8000/") == []
+
+
+def test_site_works_served_under_a_sub_path(example: Path) -> None:
+    text = (
+        (example / "briefings.toml")
+        .read_text()
+        .replace("http://127.0.0.1:8000/", "https://user.github.io/sub/path/")
+    )
+    write(example / "briefings.toml", text)
+    build(example)
+    site = example / "site"
+    assert find_broken_links(site, "https://user.github.io/sub/path/") == []
+    assert (
+        '<link rel="canonical" href="https://user.github.io/sub/path/articles/'
+        in (site / ARTICLES[0]).read_text()
+    )
+    assert 'href="/sub/path/static/style.css"' in (site / "404.html").read_text()
+    with serve_under(site, "/sub/path/") as start:
+        seen, broken = crawl(start)
+    assert broken == []
+    assert any(url.endswith("/sub/path/static/style.css") for url in seen)
+    assert sum("/sub/path/articles/" in url for url in seen) == 2
+
+
+def test_feed_is_atom_with_required_elements(example: Path) -> None:
+    build(example)
+    feed = ET.parse(example / "site" / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{name}") is not None and feed.find(f"{ATOM}{name}").text
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 2
+    for entry in entries:
+        assert entry.find(f"{ATOM}id").text.startswith("http://127.0.0.1:8000/articles/")
+        assert entry.find(f"{ATOM}updated").text[:10] == "2025-04-14"
+        assert "<p>" in entry.find(f"{ATOM}content").text  # escaped HTML, parsed back
+
+
+def test_sitemap_lists_every_page(example: Path) -> None:
+    build(example)
+    site = example / "site"
+    listed = {loc.text for loc in ET.parse(site / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")}
+    pages = {
+        "http://127.0.0.1:8000/" + p.relative_to(site).as_posix().removesuffix("index.html")
+        for p in site.rglob("*.html")
+        if p.name != "404.html"
+    }
+    assert listed == pages
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_failed_build_leaves_previous_site_byte_identical(example: Path) -> None:
+    build(example)
+    before = snapshot(example / "site")
+    write(
+        example / "content/articles/broken.md",
+        "---\ntitle: Broken\ndate: 2025-02-31\nsource: X\n---\n",
+    )
+    with pytest.raises(ContentError, match=r"broken\.md:3: date"):
+        build(example)
+    assert snapshot(example / "site") == before
+    assert sorted(p.name for p in example.iterdir()) == ["briefings.toml", "content", "site"]
+
+
+def test_template_error_names_file_and_line_and_keeps_site(example: Path) -> None:
+    build(example)
+    before = snapshot(example / "site")
+    write(
+        example / "templates/article.html",
+        '{% extends "base.html" %}\n{% block main %}\n{{ entry.nope.deeper }}\n{% endblock %}\n',
+    )
+    with pytest.raises(TemplateError) as caught:
+        build(example)
+    assert "templates/article.html:3: UndefinedError" in str(caught.value)
+    write(example / "templates/article.html", "{% if %}\n")
+    with pytest.raises(TemplateError, match=r"templates/article.html:1: Expected an expression"):
+        build(example)
+    assert snapshot(example / "site") == before
+
+
+def test_interrupted_build_leaves_site_and_no_debris(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(example)
+    before = snapshot(example / "site")
+    written = []
+
+    def interrupt_after_three(path: Path, data: bytes) -> None:
+        written.append(path)
+        if len(written) > 3:
+            raise KeyboardInterrupt
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    monkeypatch.setattr("briefings.build.write_file", interrupt_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        build(example)
+    assert snapshot(example / "site") == before
+    assert sorted(p.name for p in example.iterdir()) == ["briefings.toml", "content", "site"]
+
+
+def test_project_templates_override_the_theme_file_by_file(example: Path) -> None:
+    write(example / "templates/404.html", "custom not found for {{ site.title }}\n")
+    write(example / "templates/static/extra.css", "p{}\n")
+    build(example)
+    assert (example / "site/404.html").read_text() == "custom not found for The Drone Desk\n"
+    assert (example / "site/static/extra.css").is_file() and (
+        example / "site/static/style.css"
+    ).is_file()
+    assert "<h1>Iran helping Russia" in (example / "site" / ARTICLES[0]).read_text()
+
+
+@pytest.mark.parametrize("where", ["body", "note"])
+def test_hostile_article_never_reaches_a_page_raw(
+    project: Path, add_article: Callable[..., Path], where: str
+) -> None:
+    attack = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    if where == "body":
+        add_article("evil.md", title="Evil <b>title</b>", body=attack)
+    else:
+        add_article("evil.md", title="Evil", note=json.dumps(attack))
+    build(project)
+    for page in (project / "site").rglob("*.html"):
+        html = page.read_text().lower()
+        assert "<script" not in html and "onerror" not in html and "javascript:" not in html, page
+    feed = (project / "site/feed.xml").read_text().lower()
+    assert "&lt;script" not in feed and "onerror" not in feed and "javascript:" not in feed
+
+
+def test_empty_project_builds_a_welcoming_site(project: Path) -> None:
+    result = build(project)
+    assert "No articles yet" in (project / "site/index.html").read_text()
+    assert result.pages >= 8

@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from briefings.cli import cli
+from tests.conftest import write
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The real console entry point, in a subprocess, as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_init_then_build(tmp_path: Path) -> None:
+    target = tmp_path / "morning"
+    result = run("init", str(target))
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "briefings.toml",
+        ".gitignore",
+        "content/articles/welcome.md",
+        "templates/base.html",
+        "templates/static/style.css",
+    ):
+        assert (target / name).is_file(), name
+    built = run("build", "-C", str(target))
+    assert built.returncode == 0, built.stderr
+    assert (
+        "Built " in built.stdout
+        and (target / "site/articles/welcome-to-your-briefing/index.html").is_file()
+    )
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    write(tmp_path / "briefings.toml", 'title = "Mine"\n')
+    result = CliRunner().invoke(cli, ["init", str(tmp_path)])
+    assert result.exit_code == 0
+    assert (
+        "kept" in result.output and (tmp_path / "briefings.toml").read_text() == 'title = "Mine"\n'
+    )
+
+
+def test_user_mistake_is_one_clear_line_and_exit_1(project: Path) -> None:
+    write(project / "content/articles/a.md", "---\ntitle: T\ndate: 2025-02-31\nsource: S\n---\n")
+    result = run("build", "-C", str(project))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "content/articles/a.md:3: date: '2025-02-31' is not a valid date" in result.stderr
+
+
+def test_debug_shows_the_traceback(project: Path) -> None:
+    write(project / "briefings.toml", "nonsense = 1\n")
+    result = run("--debug", "build", "-C", str(project))
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "unknown key 'nonsense'" in result.stderr
+
+
+def test_missing_project_folder(tmp_path: Path) -> None:
+    result = run("build", "-C", str(tmp_path / "nowhere"))
+    assert result.returncode == 1 and "does not exist" in result.stderr

@@ -1,0 +1,218 @@
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from briefings.content import load_content
+from briefings.errors import ContentError
+from tests.conftest import write
+
+UTC = ZoneInfo("UTC")
+
+
+def load(project: Path, tz: ZoneInfo = UTC):
+    return load_content(project / "content", tz, project)
+
+
+def problems_of(project: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load(project)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_article_fields_are_loaded(project: Path) -> None:
+    write(
+        project / "content/articles/a.md",
+        """
+        ---
+        title: Drones over Kyiv
+        date: 2025-04-14T15:45:07
+        source: MarketLink
+        url: https://example.org/story
+        authors: [Ann Writer, Bo Reporter]
+        tags: [Iran, Russia, Iran]
+        dateline: ERBIL, Kurdistan Region
+        image: {caption: A factory, credit: AFP}
+        note: Why it *matters*.
+        ingested_from: 003.txt
+        ---
+        First paragraph.
+    """,
+    )
+    (article,) = load(project, ZoneInfo("Europe/Berlin")).articles
+    assert article.slug == "drones-over-kyiv"
+    assert article.date.isoformat() == "2025-04-14T15:45:07+02:00"  # naive: the site's zone
+    assert article.authors == ("Ann Writer", "Bo Reporter")
+    assert article.tags == ("Iran", "Russia")
+    assert article.image is not None and article.image.credit == "AFP"
+    assert article.extra == {"ingested_from": "003.txt"}
+    assert article.body == "First paragraph."
+
+
+def test_drafts_are_left_out(project: Path, add_article: Callable[..., Path]) -> None:
+    add_article("a.md", title="Published")
+    add_article("b.md", title="Not yet", draft="true")
+    assert [a.title for a in load(project).articles] == ["Published"]
+
+
+def test_without_edition_files_each_day_is_an_edition(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("a.md", title="One", date="2025-04-14T09:00")
+    add_article("b.md", title="Two", date="2025-04-14T18:00")
+    add_article("c.md", title="Three", date="2025-04-15")
+    editions = load(project).editions
+    assert [e.slug for e in editions] == ["2025-04-15", "2025-04-14"]
+    assert editions[1].slugs == ("two", "one")
+
+
+def test_invalid_yaml_reports_file_and_line(project: Path) -> None:
+    write(
+        project / "content/articles/bad.md",
+        "---\ntitle: ok\ndate: [unclosed\nsource: x\n---\nbody\n",
+    )
+    (problem,) = problems_of(project)
+    assert problem.startswith("content/articles/bad.md:4: invalid YAML")
+
+
+def test_missing_required_field(project: Path) -> None:
+    write(project / "content/articles/a.md", "---\ntitle: No source\ndate: 2025-01-01\n---\nbody\n")
+    assert problems_of(project) == [
+        "content/articles/a.md: source: required field is missing (add 'source: ...' to the front matter)"
+    ]
+
+
+def test_impossible_date(project: Path, add_article: Callable[..., Path]) -> None:
+    add_article("a.md", date="2025-02-31")
+    (problem,) = problems_of(project)
+    assert problem.startswith("content/articles/a.md:3: date: '2025-02-31' is not a valid date")
+    assert "day is out of range for month" in problem
+
+
+def test_duplicate_slugs_name_both_files(project: Path, add_article: Callable[..., Path]) -> None:
+    add_article("one.md", title="Same Title")
+    add_article("two.md", title="Same title!")
+    problems = problems_of(project)
+    assert len(problems) == 2
+    assert (
+        "content/articles/one.md: slug: duplicate slug 'same-title', also used by content/articles/two.md"
+        in problems[0]
+    )
+    assert (
+        "content/articles/two.md: slug: duplicate slug 'same-title', also used by content/articles/one.md"
+        in problems[1]
+    )
+
+
+def test_non_utf8_file(project: Path) -> None:
+    write(project / "content/articles/latin1.md", "---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
+    (problem,) = problems_of(project)
+    assert (
+        problem
+        == "content/articles/latin1.md:2: not valid UTF-8 (byte 0xe9) (save the file as UTF-8)"
+    )
+
+
+def test_empty_file(project: Path) -> None:
+    write(project / "content/articles/empty.md", b"  \n")
+    assert problems_of(project) == [
+        "content/articles/empty.md: file is empty (add front matter or delete it)"
+    ]
+
+
+def test_binary_file(project: Path) -> None:
+    write(project / "content/articles/photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert problems_of(project) == [
+        "content/articles/photo.md: binary file, not Markdown (move it out of content/)"
+    ]
+
+
+def test_python_yaml_tags_are_rejected_never_executed(project: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    write(
+        project / "content/articles/evil.md",
+        f"""
+        ---
+        title: !!python/object/apply:os.system ["touch {marker}"]
+        date: 2025-01-01
+        source: x
+        ---
+        body
+    """,
+    )
+    (problem,) = problems_of(project)
+    assert problem.startswith("content/articles/evil.md:2: YAML tag")
+    assert "!!python/object/apply:os.system" in problem and "is not allowed" in problem
+    assert not marker.exists()
+
+
+def test_no_front_matter(project: Path) -> None:
+    write(project / "content/articles/plain.md", "Just some text\n")
+    (problem,) = problems_of(project)
+    assert problem.startswith("content/articles/plain.md:1: no front matter")
+
+
+def test_bad_field_types(project: Path) -> None:
+    write(
+        project / "content/articles/a.md",
+        """
+        ---
+        title: T
+        date: 2025-01-01
+        source: S
+        tags: {a: b}
+        url: javascript:alert(1)
+        draft: maybe
+        ---
+    """,
+    )
+    problems = problems_of(project)
+    assert any(":5: tags: must be a list of text" in p for p in problems)
+    assert any(":6: url: 'javascript:alert(1)' is not an http(s) URL" in p for p in problems)
+    assert any(":7: draft: must be true or false" in p for p in problems)
+
+
+def test_edition_naming_an_unknown_slug(project: Path, add_article: Callable[..., Path]) -> None:
+    add_article("a.md", title="Known story")
+    write(
+        project / "content/editions/2025-04-14.md",
+        """
+        ---
+        title: Monday
+        date: 2025-04-14
+        sections:
+          - title: Top
+            items:
+              - known-story
+              - no-such-story
+        ---
+        Intro.
+    """,
+    )
+    (problem,) = problems_of(project)
+    assert problem.startswith(
+        "content/editions/2025-04-14.md:8: sections: item 'no-such-story' is not the slug of any article"
+    )
+
+
+def test_all_problems_are_reported_together(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("a.md", date="2025-13-01")
+    write(project / "content/articles/b.md", b"")
+    write(project / "content/articles/c.md", "---\ntitle: x\n---\n")
+    problems = problems_of(project)
+    assert [p.split(":")[0] for p in problems] == [
+        "content/articles/a.md",
+        "content/articles/b.md",
+        "content/articles/c.md",
+        "content/articles/c.md",
+    ]
+
+
+def test_editor_backup_files_are_ignored(project: Path, add_article: Callable[..., Path]) -> None:
+    add_article("a.md")
+    write(project / "content/articles/a.md~", "garbage")
+    write(project / "content/articles/.#a.md", "garbage")
+    assert len(load(project).articles) == 1

@@ -1,0 +1,141 @@
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from briefings.serve import PreviewServer, resolve_request
+from tests.conftest import write
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    write(root / "index.html", "<h1>home</h1>")
+    write(root / "404.html", "<h1>our 404</h1>")
+    write(root / "articles/a/index.html", "<h1>article</h1>")
+    write(root / "feed.xml", "<feed/>")
+    write(root / "static/style.css", "p{}")
+    write(tmp_path / "secret.txt", "do not serve")
+    (root / "escape").symlink_to(tmp_path / "secret.txt")
+    return root
+
+
+@pytest.fixture
+def server(site: Path) -> Iterator[PreviewServer]:
+    srv = PreviewServer(site, "127.0.0.1", 0)
+    srv.start_background()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def raw_request(server: PreviewServer, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection(*server.server_address[:2], timeout=5)
+    conn.putrequest(method, path, skip_accept_encoding=True)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_serves_pages_with_content_types(server: PreviewServer) -> None:
+    status, headers, body = raw_request(server, "GET", "/articles/a/")
+    assert (status, body) == (200, b"<h1>article</h1>")
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert (
+        raw_request(server, "GET", "/feed.xml")[1]["Content-Type"]
+        == "application/xml; charset=utf-8"
+    )
+    assert raw_request(server, "GET", "/static/style.css")[1]["Content-Type"].startswith("text/css")
+
+
+def test_folder_without_slash_redirects(server: PreviewServer) -> None:
+    status, headers, _ = raw_request(server, "GET", "/articles/a")
+    assert status == 301 and headers["Location"] == "/articles/a/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/articles/..%2f..%2f..%2fsecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/escape",
+        "//etc/passwd",
+        "/nothing-here/",
+        "/index.html%00.css",
+    ],
+)
+def test_nothing_outside_the_site_is_served(server: PreviewServer, path: str) -> None:
+    status, _, body = raw_request(server, "GET", path)
+    assert status == 404
+    assert body == b"<h1>our 404</h1>"
+
+
+def test_head_and_method_policy(server: PreviewServer) -> None:
+    status, headers, body = raw_request(server, "HEAD", "/")
+    assert status == 200 and body == b"" and headers["Content-Length"] == str(len("<h1>home</h1>"))
+    status, headers, _ = raw_request(server, "POST", "/")
+    assert status == 405 and headers["Allow"] == "GET, HEAD"
+
+
+def test_client_disconnecting_mid_response_does_not_hurt(server: PreviewServer, site: Path) -> None:
+    write(site / "big.html", "x" * 5_000_000)
+    for _ in range(5):
+        sock = socket.create_connection(server.server_address[:2])
+        sock.sendall(b"GET /big.html HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.recv(100)
+        sock.close()
+    assert raw_request(server, "GET", "/")[0] == 200
+
+
+def test_resolve_request_refuses_absolute_and_windows_paths(site: Path) -> None:
+    assert resolve_request(site, "C:\\Windows") is None
+    assert resolve_request(site, "/articles/a/") == (site / "articles/a/index.html").resolve()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_command_builds_serves_and_stops_on_sigint(example: Path) -> None:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert b"A drone factory on the Volga" in response.read()
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        assert proc.returncode == 0
+        assert "Stopped." in out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
