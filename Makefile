@@ -28,8 +28,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+# BASE_URL overrides briefings.toml's base_url (the Pages workflow sets it).
 site: $(VENV)/.installed
-	$(BIN)/briefings build
+	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 serve: site
 	$(BIN)/briefings serve --no-build --host $(HOST) --port $(PORT)

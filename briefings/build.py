@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefings import search
 from briefings.config import Config
 from briefings.content import load_content
 from briefings.errors import Problem, TemplateError
@@ -48,6 +49,8 @@ def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> B
         for output, data in rendered.items():
             write_file(staging / output, data)
         copied = copy_static(config, staging)
+        if config.settings.search:
+            search.index_site(staging)
     return BuildResult(
         config.output_dir, len(pages), len(rendered) + copied, time.perf_counter() - started
     )

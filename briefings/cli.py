@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from briefings import __version__
-from briefings.config import Config, load_config
+from briefings.config import Config, load_config, with_base_url
 from briefings.errors import BriefingsError
 
 project_option = click.option(
@@ -56,8 +56,9 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _config(project: Path) -> Config:
-    return load_config(project)
+def _config(project: Path, base_url: str | None = None) -> Config:
+    config = load_config(project)
+    return with_base_url(config, base_url) if base_url else config
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,14 +79,20 @@ def init(directory: Path) -> None:
     click.echo(f"{len(written)} files created. Next: cd {directory} && briefings build")
 
 
+base_url_option = click.option(
+    "--base-url", help="Publish at this URL instead of briefings.toml's base_url (e.g. in CI)."
+)
+
+
 @cli.command()
 @project_option
+@base_url_option
 @friendly_errors
-def build(project: Path) -> None:
+def build(project: Path, base_url: str | None) -> None:
     """Build the site into the output folder (site/ by default)."""
     from briefings.build import build_site
 
-    config = _config(project)
+    config = _config(project, base_url)
     result = build_site(config, log=click.echo)
     click.echo(result.summary(config.root))
 
@@ -121,6 +128,55 @@ def serve(project: Path, host: str, port: int, no_build: bool) -> None:
         click.echo("\nStopped.")
     finally:
         server.server_close()
+
+
+@cli.command()
+@project_option
+@base_url_option
+@click.option("--remote", help="Git remote to push to [default: publish.remote, origin].")
+@click.option("--branch", help="Branch to publish to [default: publish.branch, gh-pages].")
+@click.option(
+    "--message", "-m", default="", help="Commit message (default names the source commit)."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Build and show what would be published; push nothing."
+)
+@friendly_errors
+def publish(
+    project: Path,
+    base_url: str | None,
+    remote: str | None,
+    branch: str | None,
+    message: str,
+    dry_run: bool,
+) -> None:
+    """Build the site and push it to a GitHub Pages branch."""
+    from briefings.build import build_site
+    from briefings.publish import check_remote, publish_site, repository_root
+
+    config = _config(project, base_url)
+    remote = remote or config.settings.publish.remote
+    branch = branch or config.settings.publish.branch
+    check_remote(repository_root(config.root), remote)  # fail before a long build
+    click.echo(build_site(config, log=click.echo).summary(config.root))
+    result = publish_site(
+        config,
+        config.output_dir,
+        remote=remote,
+        branch=branch,
+        message=message,
+        dry_run=dry_run,
+        log=click.echo,
+    )
+    if result.pushed:
+        url = (
+            f"https://{config.settings.cname}/"
+            if config.settings.cname
+            else config.settings.base_url
+        )
+        click.echo(
+            f"Published {result.files} files to {remote}/{branch} ({result.commit[:10]}): {url}"
+        )
 
 
 def main() -> None:

@@ -27,6 +27,18 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class Feeds:
+    content: str = "full"  # "full" article text in feeds, or "summary"
+    entries: int = 50
+
+
+@dataclass(frozen=True)
+class Publish:
+    remote: str = "origin"
+    branch: str = "gh-pages"
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str = "Briefings"
     description: str = ""
@@ -35,7 +47,11 @@ class Settings:
     timezone: str = "UTC"
     author: str = ""
     editions_on_home: int = 10
+    search: bool = True  # a Pagefind index and a search page
+    cname: str = ""  # custom domain for GitHub Pages, written to CNAME
     paths: Paths = field(default_factory=Paths)
+    feeds: Feeds = field(default_factory=Feeds)
+    publish: Publish = field(default_factory=Publish)
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,18 @@ def load_config(root: Path) -> Config:
             f"invalid TOML: {_strip_position(str(exc))}", path=path, line=line
         ) from exc
     settings = _build(Settings, table, path, text, prefix="")
+    return _validated(root, settings, path, text)
+
+
+def with_base_url(config: Config, base_url: str) -> Config:
+    """CONFIG with base_url replaced (e.g. from `build --base-url` in a CI workflow)."""
+    if not base_url.endswith("/"):
+        base_url += "/"
+    settings = dataclasses.replace(config.settings, base_url=base_url)
+    return _validated(config.root, settings, config.config_file, "")
+
+
+def _validated(root: Path, settings: Settings, path: Path, text: str) -> Config:
     _check_settings(settings, path, text)
     config = Config(root=root, settings=settings)
     _check_paths(config)
@@ -184,6 +212,22 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             line=_key_line(text, "timezone"),
             hint="use an IANA name such as 'Europe/London' or 'UTC'",
         ) from exc
+    if settings.feeds.content not in ("full", "summary"):
+        raise ConfigError(
+            f"feeds.content must be 'full' or 'summary', not {settings.feeds.content!r}",
+            path=path,
+            line=_key_line(text, "content"),
+        )
+    if settings.feeds.entries < 1:
+        raise ConfigError(
+            "feeds.entries must be at least 1", path=path, line=_key_line(text, "entries")
+        )
+    if "/" in settings.cname or " " in settings.cname:
+        raise ConfigError(
+            f"cname must be a bare domain such as news.example.org, not {settings.cname!r}",
+            path=path,
+            line=_key_line(text, "cname"),
+        )
     if settings.editions_on_home < 1:
         raise ConfigError(
             "editions_on_home must be at least 1",

@@ -14,7 +14,6 @@ from briefings.content import make_slug
 from briefings.markup import RenderedText, markdown_to_html
 from briefings.model import Article, Content, Edition
 
-FEED_ENTRIES = 50
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an empty feed's 'updated': stable, unlike now()
 
 
@@ -84,13 +83,24 @@ def plan_site(
     pages += [_article_page(e, in_editions.get(e.article.slug, ())) for e in entries.values()]
     topics = _groups(entries.values(), lambda a: a.tags, urls.topic)
     sources = _groups(entries.values(), lambda a: (a.source,), urls.source)
+    limit = config.settings.feeds.entries
     pages.append(_listing(urls.TOPICS, "topics.html", groups=topics))
-    pages += [_group_page(g, "topic.html", "topic") for g in topics]
+    for group in topics:
+        pages += [
+            _group_page(group, "topic.html", "topic"),
+            *_feeds(group.path, group.name, group.entries, limit),
+        ]
     pages.append(_listing(urls.SOURCES, "sources.html", groups=sources))
-    pages += [_group_page(g, "source.html", "source") for g in sources]
+    for group in sources:
+        pages += [
+            _group_page(group, "source.html", "source"),
+            *_feeds(group.path, group.name, group.entries, limit),
+        ]
     pages.append(_archive(entries.values()))
     pages.append(PageSpec(urls.NOT_FOUND, "404.html", {}, in_sitemap=False))
-    pages.append(_feed(list(entries.values())))
+    if config.settings.search:
+        pages.append(PageSpec(urls.SEARCH, "search.html", {}, in_sitemap=False))
+    pages += _feeds(urls.HOME, "", tuple(entries.values()), limit)
     pages.append(
         PageSpec(
             urls.SITEMAP,
@@ -188,8 +198,9 @@ def _groups(entries: Iterable[Entry], keys: Any, path_of: Any) -> list[Group]:
 
 
 def _group_page(group: Group, template: str, name: str) -> PageSpec:
+    context = {name: group, "feeds": urls.feeds_of(group.path)}
     return PageSpec(
-        group.path, template, {name: group}, _inputs(group.entries), lastmod=_newest(group.entries)
+        group.path, template, context, _inputs(group.entries), lastmod=_newest(group.entries)
     )
 
 
@@ -204,12 +215,16 @@ def _archive(entries: Iterable[Entry]) -> PageSpec:
     return PageSpec(urls.ARCHIVE, "archive.html", {"months": groups}, _inputs(entries))
 
 
-def _feed(entries: list[Entry]) -> PageSpec:
-    shown = entries[:FEED_ENTRIES]
-    return PageSpec(
-        urls.FEED,
-        "atom.xml",
-        {"entries": shown, "updated": _newest(shown) or EPOCH},
-        _inputs(shown),
-        in_sitemap=False,
-    )
+def _feeds(home: str, title: str, entries: tuple[Entry, ...], limit: int) -> list[PageSpec]:
+    """Atom and JSON feeds of the newest LIMIT entries of a listing page; TITLE '' for the site's own."""
+    shown = entries[:limit]
+    context = {
+        "entries": shown,
+        "updated": _newest(shown) or EPOCH,
+        "feed_title": title,
+        "home": home,
+    }
+    return [
+        PageSpec(path, template, context, _inputs(shown), in_sitemap=False)
+        for path, template in zip(urls.feeds_of(home), ("atom.xml", "feed.json"), strict=True)
+    ]

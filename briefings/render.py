@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from briefings import __version__, urls
 from briefings.config import Config
+from briefings.content import is_web_url
 from briefings.errors import Problem, TemplateError
 from briefings.pages import PageSpec
 
@@ -50,6 +51,10 @@ def make_environment(config: Config) -> jinja2.Environment:
         paths=urls,
         url=_url,
         abs_url=lambda target: urls.absolute(target, settings.base_url),
+        # A URL from front matter: kept when it is already absolute, else made absolute.
+        absolute=lambda link: (
+            link if is_web_url(link) else urls.absolute(link.lstrip("/"), settings.base_url)
+        ),
         generator=f"briefings {__version__}",
     )
     env.filters.update(

@@ -27,6 +27,53 @@ static = "static"
 output = "site"
 """
 
+PAGES_WORKFLOW = """\
+# Builds this briefing and deploys it with the official GitHub Pages actions on every push to main.
+# In the repository's settings, set Pages > Source to "GitHub Actions".
+name: Publish to GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - id: pages
+        uses: actions/configure-pages@v5
+      - run: pip install briefings
+      # base_url comes from Pages itself, e.g. https://user.github.io/repo/
+      - run: briefings build --base-url "${{ steps.pages.outputs.base_url }}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
 GITIGNORE = "/site/\n/.briefings/\n"
 
 WELCOME = """\
@@ -55,6 +102,7 @@ def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]
         ),
         ".gitignore": GITIGNORE,
         "content/articles/welcome.md": WELCOME.format(today=date.today().isoformat()),
+        ".github/workflows/pages.yml": PAGES_WORKFLOW,
     }
     for name, text in files.items():
         _write_new(target / name, lambda p, t=text: p.write_text(t, encoding="utf-8"), written, log)

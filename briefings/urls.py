@@ -14,6 +14,8 @@ EDITIONS = "editions/"
 TOPICS = "topics/"
 SOURCES = "sources/"
 FEED = "feed.xml"
+JSON_FEED = "feed.json"
+SEARCH = "search/"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
@@ -37,6 +39,11 @@ def source(name: str) -> str:
 
 def static(name: str) -> str:
     return f"static/{name}"
+
+
+def feeds_of(page: str) -> tuple[str, str]:
+    """The Atom and JSON feeds of a listing page ('topics/iran/' -> its feed.xml and feed.json)."""
+    return page + FEED, page + JSON_FEED
 
 
 def output_file(path: str) -> str:

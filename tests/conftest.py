@@ -36,6 +36,16 @@ def article_text(
     return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
 
 
+def set_config(root: Path, **settings: str) -> None:
+    """Append or replace top-level string settings in ROOT/briefings.toml."""
+    path = root / "briefings.toml"
+    lines = [ln for ln in path.read_text().splitlines() if ln.split("=")[0].strip() not in settings]
+    top = [f"{key} = {value!r}".replace("'", '"') for key, value in settings.items()]
+    # Top-level keys must come before the first [table].
+    first_table = next((i for i, ln in enumerate(lines) if ln.startswith("[")), len(lines))
+    path.write_text("\n".join(lines[:first_table] + top + lines[first_table:]) + "\n")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """An empty project folder with a minimal config."""

@@ -6,6 +6,7 @@ import pytest
 
 from briefings.build import build_site
 from briefings.config import load_config
+from tests.conftest import set_config
 from tests.sitecheck import serve_under
 
 ARTICLE = "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/"
@@ -52,3 +53,27 @@ def test_page_reads_without_javascript(chromium, served: str) -> None:
     assert "Tehran has said that it supplied Russia" in page.inner_text("main")
     assert page.locator("script").count() == 0
     context.close()
+
+
+def test_search_box_finds_articles_under_a_sub_path(chromium, example: Path) -> None:
+    set_config(example, base_url="https://user.github.io/repo/")
+    build_site(load_config(example))
+    with serve_under(example / "site", "/repo/") as root:
+        page = chromium.new_page()
+        page.goto(root + ARTICLE)
+        page.fill("#q", "Alabuga")
+        page.press("#q", "Enter")
+        page.wait_for_url("**/repo/search/?q=Alabuga")
+        results = page.locator(".pagefind-ui__result-link")
+        results.first.wait_for(timeout=10_000)
+        titles = sorted(results.all_inner_texts())
+        assert len(titles) == 2 and any(t.startswith("Iran helping Russia") for t in titles)
+        # Typing a new query in the search page's own box searches again.
+        page.fill(".pagefind-ui__search-input", "Caspian Amirabad Makhachkala")
+        page.wait_for_function(
+            "document.querySelectorAll('.pagefind-ui__result-link').length === 1"
+        )
+        results.first.click()
+        page.wait_for_url("**/repo/articles/iran-helping-russia-*/")
+        assert page.locator("h1").inner_text().startswith("Iran helping Russia")
+        page.close()
