@@ -13,10 +13,12 @@ from pathlib import Path
 
 from briefings import search
 from briefings.config import Config
-from briefings.content import load_content
+from briefings.content import load_content, make_slug
 from briefings.errors import Problem, TemplateError
-from briefings.markup import render_text
+from briefings.markup import RenderedText, plain_text, render_text
+from briefings.model import Content
 from briefings.pages import PageSpec, plan_site
+from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.render import Renderer, template_dirs
 
 
@@ -43,7 +45,8 @@ def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> B
     content = load_content(config.content_dir, config.tz, config.root)
     log(f"Loaded {len(content.articles)} articles and {len(content.editions)} editions")
     texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
-    pages = plan_site(config, content, texts)
+    relations = relate_articles(config, content, texts)
+    pages = plan_site(config, content, texts, relations)
     rendered = render_pages(Renderer(config), pages)
     with staged_output(config.output_dir) as staging:
         for output, data in rendered.items():
@@ -54,6 +57,26 @@ def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> B
     return BuildResult(
         config.output_dir, len(pages), len(rendered) + copied, time.perf_counter() - started
     )
+
+
+def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:
+    """Stories and related lists of every published article (empty when [related] is off)."""
+    if not config.settings.related.enabled:
+        return Relations()
+    docs = [
+        RelateDoc(
+            a.slug,
+            a.title,
+            plain_text(texts[a.slug].body_html),
+            a.date.timestamp(),
+            a.tags,
+            a.source,
+        )
+        for a in content.articles
+    ]
+    index = RelateIndex(config.settings.related)
+    index.update(docs)
+    return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
 
 
 def render_pages(renderer: Renderer, pages: list[PageSpec]) -> dict[str, bytes]:

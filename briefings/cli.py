@@ -179,5 +179,95 @@ def publish(
         )
 
 
+content_option = click.option(
+    "--content",
+    "content_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Read articles from this folder instead of the project's content/.",
+)
+
+
+def _relations(project: Path, content_dir: Path | None):
+    from briefings.build import relate_articles
+    from briefings.content import load_content
+    from briefings.markup import render_text
+
+    config = _config(project)
+    folder = content_dir.resolve() if content_dir else config.content_dir
+    content = load_content(folder, config.tz, config.root)
+    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
+    return content, relate_articles(config, content, texts)
+
+
+@cli.command()
+@project_option
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@friendly_errors
+def stories(project: Path, content_dir: Path | None, as_json: bool) -> None:
+    """Print every story: articles grouped by the event they report."""
+    import json
+
+    content, relations = _relations(project, content_dir)
+    if as_json:
+        rows = [
+            {"id": s.key, "slug": s.slug, "title": s.title, "articles": list(s.articles)}
+            for s in relations.stories
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for story in relations.stories:
+        if story.is_multi:
+            sources = ", ".join(dict.fromkeys(content.by_slug[a].source for a in story.articles))
+            click.echo(f"{story.title}  [{len(story.articles)} articles: {sources}]")
+            for slug in story.articles:
+                click.echo(f"    {slug}")
+    singles = sum(1 for s in relations.stories if not s.is_multi)
+    multi = len(relations.stories) - singles
+    click.echo(
+        f"{multi} {'story' if multi == 1 else 'stories'} with several articles, {singles} single articles"
+    )
+
+
+@cli.command()
+@project_option
+@content_option
+@click.argument("slugs", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@friendly_errors
+def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_json: bool) -> None:
+    """Print the same-story and related lists, with scores, of SLUGS (default: every article)."""
+    import json
+
+    content, relations = _relations(project, content_dir)
+    unknown = [s for s in slugs if s not in content.by_slug]
+    if unknown:
+        raise BriefingsError(
+            f"no article with slug {unknown[0]!r}", hint="`briefings stories` lists them"
+        )
+    chosen = list(slugs) or sorted(content.by_slug)
+    result = {
+        slug: {
+            "story": relations.story_of[slug].key if slug in relations.story_of else slug,
+            "duplicate_of": relations.duplicate_of.get(slug),
+            "same_story": [
+                {"slug": s.slug, "score": s.score} for s in relations.same_story.get(slug, ())
+            ],
+            "related": [
+                {"slug": s.slug, "score": s.score} for s in relations.related.get(slug, ())
+            ],
+        }
+        for slug in chosen
+    }
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for slug, lists in result.items():
+        click.echo(slug)
+        for label in ("same_story", "related"):
+            for item in lists[label]:
+                click.echo(f"    {label.replace('_', ' '):10} {item['score']:.3f}  {item['slug']}")
+
+
 def main() -> None:
     cli(prog_name="briefings")

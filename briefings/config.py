@@ -39,6 +39,30 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Stories and related lists (see briefings.relate). Defaults need no tuning."""
+
+    enabled: bool = True
+    story_threshold: float = 0.13  # mean time-weighted similarity that makes one story
+    related_count: int = 5
+    same_story_count: int = 10  # listed on an article page; the story page lists them all
+    neighbours: int = 30  # candidates kept per article
+    min_weight: float = 0.03
+    duplicate_cosine: float = 0.9  # at or above: a near-identical (syndicated) copy
+    grace_days: float = 3.0  # closeness in time: full weight within this many days...
+    half_life_days: float = 60.0  # ...then fading with this half-life...
+    time_floor: float = 0.5  # ...to at least this share
+    title_weight: float = 3.0
+    lead_words: int = 200
+    pair_weight: float = 0.8
+    tag_weight: float = 2.0
+    common_zipf: float = 5.5  # single words more common than this are left out (pairs keep them)
+    story_neighbours: int = 10  # a story link needs each article among the other's closest N
+    entity_topics: bool = True  # topic pages for names found in the text
+    entity_min_articles: int = 2
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str = "Briefings"
     description: str = ""
@@ -52,6 +76,7 @@ class Settings:
     paths: Paths = field(default_factory=Paths)
     feeds: Feeds = field(default_factory=Feeds)
     publish: Publish = field(default_factory=Publish)
+    related: Related = field(default_factory=Related)
 
 
 @dataclass(frozen=True)
@@ -227,6 +252,30 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             f"cname must be a bare domain such as news.example.org, not {settings.cname!r}",
             path=path,
             line=_key_line(text, "cname"),
+        )
+    related = settings.related
+    for name in (
+        "related_count",
+        "same_story_count",
+        "neighbours",
+        "lead_words",
+        "entity_min_articles",
+        "story_neighbours",
+    ):
+        if getattr(related, name) < 1:
+            raise ConfigError(
+                f"related.{name} must be at least 1", path=path, line=_key_line(text, name)
+            )
+    for name in ("story_threshold", "min_weight", "duplicate_cosine", "time_floor"):
+        if not 0.0 <= getattr(related, name) <= 1.0:
+            raise ConfigError(
+                f"related.{name} must be between 0 and 1", path=path, line=_key_line(text, name)
+            )
+    if related.half_life_days <= 0:
+        raise ConfigError(
+            "related.half_life_days must be positive",
+            path=path,
+            line=_key_line(text, "half_life_days"),
         )
     if settings.editions_on_home < 1:
         raise ConfigError(

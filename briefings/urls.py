@@ -13,6 +13,7 @@ ARCHIVE = "archive/"
 EDITIONS = "editions/"
 TOPICS = "topics/"
 SOURCES = "sources/"
+STORIES = "stories/"
 FEED = "feed.xml"
 JSON_FEED = "feed.json"
 SEARCH = "search/"
@@ -27,6 +28,10 @@ def article(slug: str) -> str:
 
 def edition(slug: str) -> str:
     return f"editions/{slug}/"
+
+
+def story(slug: str) -> str:
+    return f"stories/{slug}/"
 
 
 def topic(tag: str) -> str:

@@ -1,0 +1,184 @@
+"""Benchmark of stories and related lists (run by hand: .venv/bin/python bench/related.py).
+
+1. Quality on ../shared/data/clusters/news-cluster-dev.jsonl, scored by ../shared/tools/cluster_score.py:
+   B-cubed F1 of stories and precision@5 of related lists, beside the TF-IDF baseline.
+2. Speed and peak memory on generated corpora (real paragraphs, see bench/corpus.py) of
+   1,000 / 10,000 / 100,000 articles, each size in its own process; and the time to update the
+   lists after one article is edited or added, at 10,000.
+
+Options: --sizes 1000,10000 to choose sizes; --quality-only; --speed-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from briefings.config import Related  # noqa: E402
+from briefings.content import make_slug  # noqa: E402
+from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "data" / "clusters" / "news-cluster-dev.jsonl"
+SCORER = SHARED / "tools" / "cluster_score.py"
+TARGETS = {"bcubed_f1": 0.95, "related_p@5": 0.98}
+
+
+def quality() -> dict[str, float]:
+    rows = [json.loads(line) for line in DEV.open()]
+    docs = [
+        RelateDoc(
+            r["id"],
+            r["title"],
+            r["text"],
+            datetime.fromisoformat(r["date"][:19] + "+00:00").timestamp(),
+            (),
+            r["source"],
+        )
+        for r in rows
+    ]
+    index = RelateIndex(Related())
+    index.update(docs)
+    relations = snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
+        for d in docs:
+            # What a reader sees: the same story first (closest first), then related coverage.
+            same = sorted(relations.same_story[d.slug], key=lambda s: -s.score)
+            listed = [s.slug for s in same] + [s.slug for s in relations.related[d.slug]]
+            out.write(
+                json.dumps(
+                    {"id": d.slug, "story": relations.story_of[d.slug].key, "related": listed}
+                )
+                + "\n"
+            )
+    line = subprocess.run(
+        [sys.executable, str(SCORER), str(DEV), out.name],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = line.replace("|", " ").split()
+    return {
+        "bcubed_f1": float(words[1]),
+        "precision": float(words[3]),
+        "recall": float(words[5]),
+        "related_p@5": float(words[7]),
+    }
+
+
+def speed(n: int) -> dict[str, float]:
+    """Run in a child process: relate N generated articles; time, peak memory, one-edit update."""
+    import corpus
+
+    articles = corpus.generate(n)
+    docs = [
+        RelateDoc(a.slug, a.title, a.body, a.date.timestamp(), a.tags, a.source) for a in articles
+    ]
+    titles = {d.slug: d.title for d in docs}
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    index = RelateIndex(Related())
+    index.update(docs)
+    snapshot(index, titles, make_slug)
+    relate_seconds = time.perf_counter() - started
+    edits, adds = [], []
+    for k in range(7):
+        victim = docs[(k * 7919) % n]
+        edited = RelateDoc(
+            victim.slug,
+            victim.title,
+            victim.body + f"\n\nUpdate {k}: officials confirmed the figures.",
+            victim.timestamp,
+            victim.tags,
+            victim.source,
+        )
+        t = time.perf_counter()
+        index.update([edited])
+        edits.append(time.perf_counter() - t)
+        fresh = RelateDoc(
+            f"new-{k}",
+            victim.title,
+            victim.body[::-1][:3000],
+            victim.timestamp + 3600,
+            victim.tags,
+            "Wire",
+        )
+        t = time.perf_counter()
+        index.update([fresh])
+        adds.append(time.perf_counter() - t)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "n": n,
+        "relate_s": relate_seconds,
+        "edit_ms": statistics.median(edits) * 1000,
+        "add_ms": statistics.median(adds) * 1000,
+        "peak_mb": peak / 1024,
+        "relate_mb": (peak - base) / 1024,
+        "stories": len(index.story_members()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(speed(args.child)))
+        return
+    if not args.speed_only:
+        q = quality()
+        print(f"Quality on {DEV.name} (204 articles, 35 events)")
+        print(
+            f"  B-cubed F1   {q['bcubed_f1']:.3f}  (precision {q['precision']:.3f}, recall {q['recall']:.3f})  baseline 0.896  target >= 0.95  {'MET' if q['bcubed_f1'] >= 0.95 else 'NOT MET'}"
+        )
+        print(
+            f"  related p@5  {q['related_p@5']:.3f}  baseline 0.957  target >= 0.98  {'MET' if q['related_p@5'] >= 0.98 else 'NOT MET'}"
+        )
+    if args.quality_only:
+        return
+    print("Speed (generated corpora, ~6 KB articles; peak = whole process RSS)")
+    print(f"  {'articles':>9} {'relate':>9} {'edit':>9} {'add':>9} {'peak RSS':>9} {'stories':>8}")
+    limits = {10_000: 2.0, 100_000: 30.0}
+    for n in (int(s) for s in args.sizes.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(n)], capture_output=True, text=True
+        )
+        if out.returncode:
+            print(f"  {n:>9} failed: {out.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(out.stdout)
+        verdict = ""
+        if n in limits:
+            ok = (
+                r["relate_s"] <= limits[n]
+                and r["peak_mb"] <= 1024
+                and (n != 10_000 or max(r["edit_ms"], r["add_ms"]) <= 50)
+            )
+            verdict = "MET" if ok else "NOT MET"
+        print(
+            f"  {n:>9} {r['relate_s']:>8.2f}s {r['edit_ms']:>7.1f}ms {r['add_ms']:>7.1f}ms {r['peak_mb']:>7.0f}MB {r['stories']:>8}  {verdict}"
+        )
+    print(
+        "Targets: relate 10,000 <= 2 s, 100,000 <= 30 s, peak <= 1 GB; one edit at 10,000 <= 50 ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The relatedness index: kept in memory, built once, then updated article by article.
+
+Every result is a pure function of the articles: vectors do not depend on the corpus, ties are
+broken by slug, and clustering is done per connected component. So an index updated after an
+edit holds exactly what a fresh one built from the same articles would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from briefings.relate.features import entities
+from briefings.relate.index import TimeWeight, neighbours_of, stack
+from briefings.relate.model import RelateDoc, RelatedSettings, Scored
+from briefings.relate.stories import average_linkage, duplicate_groups
+from briefings.relate.vectorize import Vectorizer
+
+EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
+BLOCK = 1024  # rows per sparse product: bounds memory on large corpora
+
+
+def tie_key(slug: str) -> int:
+    """A number that orders slugs the same way in every build, whatever the insertion order."""
+    return int.from_bytes(hashlib.blake2b(slug.encode(), digest_size=7).digest(), "big")
+
+
+@dataclass
+class _Node:
+    doc: RelateDoc
+    row: tuple[np.ndarray, np.ndarray]
+    entities: tuple[str, ...]
+    tie: int
+
+
+class RelateIndex:
+    """Neighbours, near-duplicates and stories of a set of articles, kept current by update()."""
+
+    def __init__(self, settings: RelatedSettings) -> None:
+        self.settings = settings
+        self.time_weight = TimeWeight(
+            settings.grace_days, settings.half_life_days, settings.time_floor
+        )
+        self.vectorizer = Vectorizer(settings)
+        self.nodes: list[_Node | None] = []  # by position; None once removed
+        self.position: dict[str, int] = {}
+        self.best: list[tuple[np.ndarray, np.ndarray]] = []
+        self.duplicates: list[np.ndarray] = []
+        self.strong: list[set[int]] = []  # pairs that may share a story, both directions
+        self.listed_by: list[set[int]] = []  # q -> rows whose best lists hold q
+        self.story_of: list[int] = []  # position -> story key (the position of a member)
+        self.stories: dict[int, list[int]] = {}
+        self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
+
+    # -- building and updating -------------------------------------------------------------
+
+    def update(self, docs: Iterable[RelateDoc] = (), removed: Iterable[str] = ()) -> set[str]:
+        """Add or replace DOCS and drop REMOVED slugs; returns the slugs whose relations changed."""
+        docs = list(docs)
+        rows = self.vectorizer.rows(docs) if docs else []
+        changed = [self._store(doc, row) for doc, row in zip(docs, rows, strict=True)]
+        gone = [self._drop(slug) for slug in removed if slug in self.position]
+        if not changed and not gone:
+            return set()
+        matrix, times, ties = self._arrays()
+        live = [p for p, n in enumerate(self.nodes) if n is not None]
+        if len(changed) + len(gone) > max(64, len(live) // 20):
+            rows = set(live)  # a build, not an edit: recompute everything
+        else:
+            rows = self._rows_to_recompute(changed, gone, matrix, times)
+        before = {r: self.best[r][0].tobytes() for r in rows}
+        self._recompute(sorted(rows), matrix, times, ties)
+        touched = (
+            set(changed) | set(gone) | {r for r in rows if self.best[r][0].tobytes() != before[r]}
+        )
+        reclustered = self._recluster(touched)
+        return {self.nodes[p].doc.slug for p in touched | reclustered if self.nodes[p] is not None}
+
+    def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray]) -> int:
+        names = entities(doc.body) if self.settings.entity_topics else ()
+        node = _Node(doc, row, names, tie_key(doc.slug))
+        if doc.slug in self.position:
+            self.nodes[self.position[doc.slug]] = node
+            return self.position[doc.slug]
+        position = len(self.nodes)
+        self.position[doc.slug] = position
+        self.nodes.append(node)
+        self.best.append(EMPTY)
+        self.duplicates.append(np.zeros(0, np.int32))
+        self.strong.append(set())
+        self.listed_by.append(set())
+        self.story_of.append(position)
+        self.stories[position] = [position]
+        return position
+
+    def _drop(self, slug: str) -> int:
+        position = self.position.pop(slug)
+        self.nodes[position] = None
+        self._set_row(position, EMPTY, np.zeros(0, np.int32))
+        return position
+
+    def _arrays(self) -> tuple:
+        rows = [n.row if n is not None else EMPTY for n in self.nodes]
+        matrix = stack(rows, self.vectorizer.width)
+        times = np.array([n.doc.timestamp if n else 0.0 for n in self.nodes], dtype=np.float64)
+        ties = np.array([n.tie if n else 0 for n in self.nodes], dtype=np.int64)
+        return matrix, times, ties
+
+    def _rows_to_recompute(self, changed: list[int], gone: list[int], matrix, times) -> set[int]:
+        """Rows whose lists may differ now: the changed ones, those that listed a changed or
+        removed article, and those that a changed article would now enter."""
+        s = self.settings
+        affected = set(changed) | set(gone)
+        rows = set(changed)
+        for p in affected:
+            rows |= self.strong[p] | self.listed_by[p]
+        if changed:
+            product = (matrix[changed] @ matrix.T).tocoo()
+            origin = np.array(changed)[product.row]
+            weight = product.data * self.time_weight(times[product.col] - times[origin])
+            for col, cos, w in zip(
+                product.col.tolist(), product.data.tolist(), weight.tolist(), strict=True
+            ):
+                if col in rows or self.nodes[col] is None:
+                    continue
+                cols, weights = self.best[col]
+                room = len(cols) < s.neighbours or w >= float(weights[-1])
+                if cos >= s.duplicate_cosine or (w >= s.min_weight and room):
+                    rows.add(col)
+        return {r for r in rows if self.nodes[r] is not None}
+
+    def _recompute(self, rows: list[int], matrix, times, ties) -> None:
+        s = self.settings
+        for start in range(0, len(rows), BLOCK):
+            block = np.array(rows[start : start + BLOCK])
+            result = neighbours_of(
+                matrix[block], block, matrix, times, self.time_weight,
+                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
+            )  # fmt: skip
+            for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True):
+                self._set_row(r, best, dups)
+
+    def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
+        """Replace row R's lists, keeping 'listed_by' and the story links in step."""
+        before = self._story_candidates(r) | set(self.duplicates[r].tolist())
+        for q in self.best[r][0].tolist():
+            self.listed_by[q].discard(r)
+        for q in best[0].tolist():
+            self.listed_by[q].add(r)
+        self.best[r], self.duplicates[r] = best, dups
+        for q in before | self._story_candidates(r) | set(dups.tolist()):
+            self._refresh_link(r, q)
+
+    def _story_candidates(self, r: int) -> set[int]:
+        """R's closest STORY_NEIGHBOURS articles at or above the story threshold."""
+        cols, weights = self.best[r]
+        strong = cols[weights >= self.settings.story_threshold][: self.settings.story_neighbours]
+        return set(strong.tolist())
+
+    def _refresh_link(self, r: int, q: int) -> None:
+        """R and Q may share a story when each is among the other's closest, or one copies the other.
+        Mutual links keep busy articles from chaining everything into one huge component."""
+        linked = (
+            self.nodes[q] is not None
+            and self.nodes[r] is not None
+            and (
+                (q in self._story_candidates(r) and r in self._story_candidates(q))
+                or q in set(self.duplicates[r].tolist())
+                or r in set(self.duplicates[q].tolist())
+            )
+        )
+        if linked:
+            self.strong[r].add(q)
+            self.strong[q].add(r)
+        else:
+            self.strong[r].discard(q)
+            self.strong[q].discard(r)
+
+    # -- stories -----------------------------------------------------------------------------
+
+    def _links(self, p: int) -> Iterable[tuple[int, float]]:
+        cols, weights = self.best[p]
+        return zip(cols.tolist(), weights.tolist(), strict=True)
+
+    def _reach(self, seeds: set[int]) -> set[int]:
+        seen, todo = set(seeds), list(seeds)
+        while todo:
+            for other in self.strong[todo.pop()]:
+                if other not in seen and self.nodes[other] is not None:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    def _recluster(self, touched: set[int]) -> set[int]:
+        """Cluster again every component around TOUCHED; returns the positions whose story changed."""
+        region: set[int] = set()
+        frontier = set(touched)
+        while frontier:  # grow until every old story met is wholly inside
+            for p in frontier:
+                region |= set(self.stories.get(self.story_of[p], ()))
+                region.add(p)
+            region = {p for p in self._reach(region) if self.nodes[p] is not None} | (
+                region & touched
+            )
+            frontier = {
+                q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
+            }
+        old = {p: tuple(self.stories.get(self.story_of[p], ())) for p in region}
+        for key in {self.story_of[p] for p in region}:
+            self.stories.pop(key, None)
+        done: set[int] = set()
+        for p in sorted(region):
+            if p in done:
+                continue
+            if self.nodes[p] is None:
+                self.story_of[p] = p
+                self.leader.pop(p, None)
+                done.add(p)
+                continue
+            component = self._reach({p})
+            done |= component
+            self._cluster(component)
+        return {
+            p
+            for p in region
+            if self.nodes[p] is not None and tuple(self.stories[self.story_of[p]]) != old[p]
+        }
+
+    def _cluster(self, component: set[int]) -> None:
+        # Slug-ordered local ids: the result never depends on the order articles arrived in.
+        ordered = sorted(component, key=lambda q: self.nodes[q].doc.slug)
+        local = {p: i for i, p in enumerate(ordered)}
+        order_key = [(self.nodes[p].doc.timestamp, self.nodes[p].doc.slug) for p in ordered]
+        dups = [[local[q] for q in self.duplicates[p].tolist() if q in local] for p in ordered]
+        leader = duplicate_groups(range(len(ordered)), dups, order_key)
+        followers: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(ordered)):
+            followers[leader[i]].append(i)
+        edges: dict[tuple[int, int], float] = {}
+        for p in ordered:
+            a = leader[local[p]]
+            for q, w in self._links(p):
+                b = leader.get(local.get(q, -1), a)
+                if b != a:
+                    pair = (min(a, b), max(a, b))
+                    edges[pair] = max(edges.get(pair, 0.0), w)
+        sizes = {lead: len(members) for lead, members in followers.items()}
+        for cluster in average_linkage(sizes, edges, self.settings.story_threshold):
+            members = sorted(
+                (ordered[i] for lead in cluster for i in followers[lead]),
+                key=lambda q: order_key[local[q]],
+            )
+            self.stories[members[0]] = members
+            for q in members:
+                self.story_of[q] = members[0]
+        for i, p in enumerate(ordered):
+            if leader[i] != i:
+                self.leader[p] = ordered[leader[i]]
+            else:
+                self.leader.pop(p, None)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def same_story(self, slug: str) -> tuple[Scored, ...]:
+        """Up to SAME_STORY_COUNT other articles of SLUG's story: the closest to it first, then the
+        earliest; each with its weight to SLUG (0 when not among its neighbours)."""
+        p = self.position[slug]
+        members = self.stories[self.story_of[p]]
+        limit = self.settings.same_story_count
+        story = set(members)
+        chosen = [(q, w) for q, w in self._links(p) if q in story][:limit]
+        if len(chosen) < limit:
+            listed = {q for q, _ in chosen}
+            chosen += [(q, 0.0) for q in members if q != p and q not in listed][
+                : limit - len(chosen)
+            ]
+        return tuple(Scored(self.nodes[q].doc.slug, round(w, 4)) for q, w in chosen)
+
+    def centrality(self, slug: str) -> float:
+        """How close SLUG is to the rest of its story: its summed weight to members it neighbours."""
+        p = self.position[slug]
+        story = set(self.stories[self.story_of[p]])
+        return sum(w for q, w in self._links(p) if q in story)
+
+    def related(self, slug: str) -> tuple[Scored, ...]:
+        """The best neighbours of SLUG outside its story, best first."""
+        p = self.position[slug]
+        story = set(self.stories[self.story_of[p]])
+        found = (
+            Scored(self.nodes[q].doc.slug, round(w, 4)) for q, w in self._links(p) if q not in story
+        )
+        return tuple(found)[: self.settings.related_count]
+
+    def duplicate_of(self, slug: str) -> str | None:
+        leader = self.leader.get(self.position[slug])
+        return self.nodes[leader].doc.slug if leader is not None else None
+
+    def entities(self, slug: str) -> tuple[str, ...]:
+        return self.nodes[self.position[slug]].entities
+
+    def story_members(self) -> list[list[str]]:
+        """Every story as slugs in time order; stories ordered by their first article."""
+        stories = [[self.nodes[q].doc.slug for q in members] for members in self.stories.values()]
+        first = {m[0]: self.nodes[self.position[m[0]]].doc.timestamp for m in stories}
+        return sorted(stories, key=lambda m: (first[m[0]], m[0]))

@@ -1,0 +1,130 @@
+"""Nearest neighbours of every article by time-weighted cosine similarity, in sparse matrices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class TimeWeight:
+    """Articles close in time are more likely the same story: full weight within GRACE days,
+    then decaying with a HALF_LIFE towards FLOOR (never to zero: stories do run for weeks)."""
+
+    grace_days: float = 3.0
+    half_life_days: float = 60.0
+    floor: float = 0.5
+
+    def __call__(self, gap_seconds: np.ndarray) -> np.ndarray:
+        days = np.maximum(np.abs(gap_seconds) / SECONDS_PER_DAY - self.grace_days, 0.0)
+        return self.floor + (1.0 - self.floor) * np.power(0.5, days / self.half_life_days)
+
+
+def stack(rows: Sequence[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
+    """One CSR matrix from per-article (columns, weights) rows."""
+    lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    indices = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, np.float64)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """For each article (by position): the K best others as (positions, weights), best first,
+    and the near-duplicates (cosine at or above the duplicate threshold)."""
+
+    best: list[tuple[np.ndarray, np.ndarray]]
+    duplicates: list[np.ndarray]
+
+
+def neighbours_of(
+    queries: sp.csr_matrix,
+    query_rows: np.ndarray,
+    matrix: sp.csr_matrix,
+    times: np.ndarray,
+    time_weight: TimeWeight,
+    k: int,
+    min_weight: float,
+    duplicate_cosine: float,
+    ties: np.ndarray,
+) -> Neighbours:
+    """Neighbours of QUERIES (rows QUERY_ROWS of MATRIX) among all rows of MATRIX; equal weights
+    are ordered by TIES (a per-article key that does not depend on positions). The whole block
+    is handled at once with array operations: no Python loop per candidate."""
+    product = queries @ matrix.T
+    n = len(query_rows)
+    if product.nnz > n * matrix.shape[0] // 4:
+        return _dense_neighbours(
+            product.toarray(), query_rows, times, time_weight, k, min_weight, duplicate_cosine, ties
+        )
+    product = product.tocoo()
+    row, col = product.row.astype(np.int64), product.col.astype(np.int64)
+    # Rounded: the sums' last bits depend on column numbering, which depends on arrival order.
+    cos = np.round(product.data, 9)
+    keep = col != query_rows[row]
+    row, col, cos = row[keep], col[keep], cos[keep]
+
+    is_copy = cos >= duplicate_cosine
+    # At most K duplicates each: enough to connect a crowd of copies, without n² pairs.
+    copies = _top_k(row[is_copy], col[is_copy], cos[is_copy], ties, k, n)
+    duplicates = [np.sort(c) for c, _ in copies]
+
+    weight = np.round(cos * time_weight(times[col] - times[query_rows[row]]), 9)
+    keep = weight >= min_weight
+    best = _top_k(row[keep], col[keep], weight[keep], ties, k, n)
+    return Neighbours(best, duplicates)
+
+
+def _top_k(
+    row: np.ndarray, col: np.ndarray, value: np.ndarray, ties: np.ndarray, k: int, n: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per query row, the K highest values (ties by TIES of the column), best first."""
+    order = np.lexsort((ties[col], -value, row))
+    row, col, value = row[order], col[order], value[order]
+    bounds = np.searchsorted(row, np.arange(n + 1))
+    rank = np.arange(len(row)) - bounds[row]
+    keep = rank < k
+    row, col, value = row[keep], col[keep].astype(np.int32), value[keep]
+    bounds = np.searchsorted(row, np.arange(n + 1))
+    return [(col[bounds[i] : bounds[i + 1]], value[bounds[i] : bounds[i + 1]]) for i in range(n)]
+
+
+def _dense_neighbours(
+    cos: np.ndarray,
+    query_rows: np.ndarray,
+    times: np.ndarray,
+    time_weight: TimeWeight,
+    k: int,
+    min_weight: float,
+    duplicate_cosine: float,
+    ties: np.ndarray,
+) -> Neighbours:
+    """The same as the sparse path, for blocks where nearly every pair shares a feature (crowds of
+    copies): partition per row instead of sorting every pair."""
+    cos = np.round(cos, 9)
+    cos[np.arange(len(query_rows)), query_rows] = -1.0  # never one's own neighbour
+    weight = np.round(cos * time_weight(times[None, :] - times[query_rows][:, None]), 9)
+    best, duplicates = [], []
+    for i in range(len(query_rows)):
+        copies = _best_in_row(np.where(cos[i] >= duplicate_cosine, cos[i], -1.0), ties, k, 0.0)
+        duplicates.append(np.sort(copies[0]))
+        best.append(_best_in_row(weight[i], ties, k, min_weight))
+    return Neighbours(best, duplicates)
+
+
+def _best_in_row(
+    values: np.ndarray, ties: np.ndarray, k: int, floor: float
+) -> tuple[np.ndarray, np.ndarray]:
+    candidates = np.flatnonzero(values >= floor) if floor > 0 else np.flatnonzero(values >= 0)
+    if len(candidates) > k:
+        kth = np.partition(values[candidates], len(candidates) - k)[len(candidates) - k]
+        candidates = candidates[values[candidates] >= kth]  # every tie with the K-th stays in
+    order = np.lexsort((ties[candidates], -values[candidates]))[:k]
+    chosen = candidates[order]
+    return chosen.astype(np.int32), values[chosen]

@@ -1,0 +1,25 @@
+"""What the relate stage takes and gives: plain values, no files, no HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefings.config import Related as RelatedSettings
+
+__all__ = ["RelateDoc", "RelatedSettings", "Scored"]
+
+
+@dataclass(frozen=True)
+class RelateDoc:
+    slug: str
+    title: str
+    body: str
+    timestamp: float  # seconds since the epoch
+    tags: tuple[str, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Scored:
+    slug: str
+    score: float

@@ -1,0 +1,104 @@
+"""Groups articles into stories: near-duplicates first, then average-linkage clustering."""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+
+class DisjointSets:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller position leads, so groups do not depend on the order of unions.
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def duplicate_groups(
+    nodes: Iterable[int], duplicates: Sequence[np.ndarray], order_key: Sequence
+) -> dict[int, int]:
+    """Node -> the group's representative (its earliest article) for NODES joined by duplicate edges."""
+    nodes = list(nodes)
+    local = {n: i for i, n in enumerate(nodes)}
+    sets = DisjointSets(len(nodes))
+    for n in nodes:
+        for other in duplicates[n]:
+            if int(other) in local:
+                sets.union(local[n], local[int(other)])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n in nodes:
+        groups[sets.find(local[n])].append(n)
+    leader = {}
+    for members in groups.values():
+        first = min(members, key=lambda m: order_key[m])
+        for m in members:
+            leader[m] = first
+    return leader
+
+
+def average_linkage(
+    sizes: dict[int, int], edges: dict[tuple[int, int], float], threshold: float
+) -> list[list[int]]:
+    """Merge clusters while the mean weight over all their article pairs reaches THRESHOLD.
+
+    SIZES counts the articles each node stands for (near-duplicates collapsed into one node);
+    EDGES holds weights between nodes (a missing pair weighs 0). Deterministic: ties go to the
+    pair of smallest node ids.
+    """
+    total: dict[int, dict[int, float]] = defaultdict(dict)  # summed pair weights between clusters
+    for (a, b), w in edges.items():
+        if a != b:
+            pairs = w * sizes[a] * sizes[b]
+            total[a][b] = total[a].get(b, 0.0) + pairs
+            total[b][a] = total[b].get(a, 0.0) + pairs
+    size = dict(sizes)
+    members = {n: [n] for n in sizes}
+    heap = [(-s / (size[a] * size[b]), a, b) for a in total for b, s in total[a].items() if a < b]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        mean = total[a].get(b, 0.0) / (size[a] * size[b])
+        if abs(mean + negative) > 1e-12:
+            continue  # stale entry: a newer one holds the current mean
+        if mean < threshold:
+            break
+        _merge(a, b, total, size, members, heap)
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+def _merge(
+    a: int,
+    b: int,
+    total: dict[int, dict[int, float]],
+    size: dict[int, int],
+    members: dict[int, list[int]],
+    heap: list,
+) -> None:
+    keep, gone = min(a, b), max(a, b)
+    for other, s in total.pop(gone).items():
+        if other == keep:
+            continue
+        total[keep][other] = total[keep].get(other, 0.0) + s
+        total[other][keep] = total[other].get(keep, 0.0) + s
+        del total[other][gone]
+    total[keep].pop(gone, None)
+    size[keep] += size.pop(gone)
+    members[keep] += members.pop(gone)
+    for other, s in total[keep].items():
+        x, y = min(keep, other), max(keep, other)
+        heapq.heappush(heap, (-s / (size[x] * size[y]), x, y))

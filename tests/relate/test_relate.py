@@ -1,0 +1,193 @@
+"""Stories and related lists, on small real data and on edge cases."""
+
+import json
+import random
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from briefings.config import Related
+from briefings.content import make_slug
+from briefings.relate import RelateDoc, RelateIndex, snapshot
+from briefings.relate.features import entities
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
+DAY = 86_400.0
+
+
+def load_fixture() -> tuple[list[RelateDoc], dict[str, str]]:
+    rows = [json.loads(line) for line in FIXTURE.open()]
+    docs = [
+        RelateDoc(
+            r["id"],
+            r["title"],
+            r["text"],
+            datetime.fromisoformat(r["date"][:19] + "+00:00").timestamp(),
+            (),
+            r["source"],
+        )
+        for r in rows
+    ]
+    return docs, {r["id"]: r["event"] for r in rows}
+
+
+def relate(docs: list[RelateDoc], **settings: object):
+    index = RelateIndex(Related(**settings))
+    index.update(docs)
+    return index, snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+
+
+def state(index: RelateIndex) -> dict:
+    """Everything an index tells pages, in comparable form."""
+    return {
+        slug: (index.same_story(slug), index.related(slug), index.duplicate_of(slug))
+        for slug in sorted(index.position)
+    } | {"stories": sorted(sorted(m) for m in index.story_members())}
+
+
+def doc(slug: str, title: str, body: str, day: float = 0, tags: tuple[str, ...] = ()) -> RelateDoc:
+    return RelateDoc(slug, title, body, 1_700_000_000 + day * DAY, tags, "Outlet")
+
+
+def test_real_events_become_stories() -> None:
+    docs, event = load_fixture()
+    _, relations = relate(docs)
+    for story in relations.stories:
+        assert len({event[s] for s in story.articles}) == 1, story.title  # never mixes events
+    multi = [s for s in relations.stories if s.is_multi]
+    assert len(multi) >= 4
+    largest = {
+        event[s.articles[0]]: len(s.articles) for s in sorted(multi, key=lambda s: len(s.articles))
+    }
+    assert largest["nc-74-croydon_tram_trash"] >= 7  # of 9
+
+
+def test_related_lists_prefer_the_same_event() -> None:
+    docs, event = load_fixture()
+    _, relations = relate(docs)
+    for d in docs:
+        for item in relations.same_story[d.slug]:
+            assert event[item.slug] == event[d.slug]
+        assert len(relations.related[d.slug]) <= 5
+
+
+def test_unrelated_articles_stay_apart() -> None:
+    a = doc(
+        "quake",
+        "Earthquake shakes southern Turkey",
+        "A magnitude 6.1 earthquake struck near Adana, damaging buildings and injuring dozens.",
+    )
+    b = doc(
+        "cup",
+        "Arsenal win the FA Cup final",
+        "Arsenal beat Chelsea 2-1 at Wembley with a late header from the captain.",
+    )
+    _, relations = relate([a, b])
+    assert relations.story_of["quake"] is not relations.story_of["cup"]
+    assert relations.related["quake"] == () and relations.same_story["cup"] == ()
+
+
+def test_time_keeps_similar_but_distant_events_apart() -> None:
+    text = "Heavy storms flooded streets in {town}, the regional weather service said, as rivers burst their banks and residents were evacuated from low-lying districts overnight."
+    first = doc("floods-a", "Storms flood streets in the north", text.format(town="Lyon"))
+    same_day = doc(
+        "floods-b", "Rivers burst banks after storms", text.format(town="Grenoble"), day=0.5
+    )
+    weeks_later = doc(
+        "floods-b", "Rivers burst banks after storms", text.format(town="Grenoble"), day=45
+    )
+    (similarity,) = relate([first, same_day], story_threshold=0.0)[0].same_story("floods-a")
+    # A threshold the pair passes a day apart: six weeks apart, the same texts must not.
+    threshold = similarity.score * 0.9
+    assert relate([first, same_day], story_threshold=threshold)[0].same_story("floods-a")
+    assert relate([first, weeks_later], story_threshold=threshold)[0].same_story("floods-a") == ()
+
+
+def test_results_do_not_depend_on_arrival_order() -> None:
+    docs, _ = load_fixture()
+    shuffled = docs[:]
+    random.Random(3).shuffle(shuffled)
+    assert state(relate(docs)[0]) == state(relate(shuffled)[0])
+
+
+def test_incremental_updates_equal_a_fresh_build() -> None:
+    docs, _ = load_fixture()
+    index, _ = relate(docs[:20])
+    index.update(docs[20:])  # add
+    edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
+    index.update([edited])  # edit: now reads like another story
+    index.update(removed=[docs[5].slug, docs[6].slug])  # delete
+    expected = [d for d in docs if d.slug not in (docs[5].slug, docs[6].slug)]
+    expected[expected.index(docs[3])] = edited
+    assert state(index) == state(relate(expected)[0])
+
+
+def test_update_reports_what_changed() -> None:
+    docs, _ = load_fixture()
+    index, _ = relate(docs)
+    assert index.update() == set()
+    stranger = doc(
+        "stranger",
+        "Chess prodigy wins tournament",
+        "A twelve-year-old won the national chess championship in Oslo.",
+    )
+    changed = index.update([stranger])
+    assert "stranger" in changed and len(changed) < len(docs)
+
+
+def test_one_article_and_an_empty_body() -> None:
+    _, relations = relate([doc("only", "Lonely headline", "")])
+    assert [s.articles for s in relations.stories] == [("only",)]
+    assert relations.same_story["only"] == () and relations.related["only"] == ()
+
+
+def test_an_article_with_a_thousand_tags() -> None:
+    tags = tuple(f"tag {n}" for n in range(1000))
+    docs = [
+        doc(
+            "tagged", "Budget talks stall", "Negotiators failed to agree on the budget.", tags=tags
+        ),
+        doc("other", "Budget talks resume", "Negotiators met again to agree on the budget.", day=1),
+    ]
+    index, relations = relate(docs)
+    assert len(index.nodes[index.position["tagged"]].row[0]) <= 150
+    assert "other" in {s.slug for s in relations.same_story["tagged"]} | {
+        s.slug for s in relations.related["tagged"]
+    }
+
+
+def test_five_thousand_near_identical_copies() -> None:
+    body = "The central bank raised interest rates by a quarter point on Wednesday, its third increase this year, citing persistent inflation in services."
+    copies = [
+        doc(f"copy-{n:04d}", "Central bank raises rates again", body + f" Ref {n}.", day=n / 5000)
+        for n in range(5000)
+    ]
+    started = time.perf_counter()
+    _, relations = relate(copies)
+    assert time.perf_counter() - started < 30  # about 4 s here: no n² Python loops
+    (story,) = relations.stories
+    assert len(story.articles) == 5000
+    assert relations.duplicate_of["copy-4999"] == "copy-0000"
+    assert "copy-0000" not in relations.duplicate_of
+
+
+def test_entities_are_names_not_sentence_starts() -> None:
+    body = (
+        "Officials in Erbil said on Friday that John Kirby had briefed them. The meeting in Erbil "
+        "lasted an hour. Kirby later flew to Baghdad, where John Kirby met the prime minister."
+    )
+    found = entities(body)
+    assert "John Kirby" in found and "Erbil" in found
+    assert "Officials" not in found and "Friday" not in found and "The" not in found
+
+
+@pytest.mark.parametrize("threshold", [0.0, 1.0])
+def test_threshold_extremes(threshold: float) -> None:
+    docs, _ = load_fixture()
+    _, relations = relate(docs[:10], story_threshold=threshold)
+    sizes = sorted(len(s.articles) for s in relations.stories)
+    assert sum(sizes) == 10
+    if threshold == 1.0:
+        assert sizes == [1] * 10
