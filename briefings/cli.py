@@ -269,5 +269,72 @@ def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_
                 click.echo(f"    {label.replace('_', ' '):10} {item['score']:.3f}  {item['slug']}")
 
 
+@cli.command()
+@project_option
+@click.argument("edition", required=False)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the complete message (.eml).",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write only the HTML part.",
+)
+@click.option("--send", is_flag=True, help="Send over SMTP (see [smtp] in briefings.toml).")
+@click.option("--to", "to", multiple=True, help="A recipient; repeat for several.")
+@click.option(
+    "--list",
+    "list_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of recipients: email, name.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be sent to whom; send nothing.")
+@friendly_errors
+def digest(
+    project: Path, edition: str | None, out: Path | None, html_file: Path | None, send: bool,
+    to: tuple[str, ...], list_file: Path | None, dry_run: bool,
+) -> None:  # fmt: skip
+    """Turn an edition (default: the latest) into an email digest: write it or send it."""
+    from briefings.digest import Recipient, make_digest, read_list, send_digest, write_eml
+    from briefings.digest.message import check_address
+
+    if not (out or html_file or send or dry_run):
+        raise BriefingsError(
+            "say what to do with the digest",
+            hint="--out FILE.eml, --html FILE, or --send --to ADDRESS",
+        )
+    recipients = [Recipient(check_address(a, "--to")) for a in to] + (
+        read_list(list_file) if list_file else []
+    )
+    if (send or dry_run) and not recipients:
+        raise BriefingsError("no recipients", hint="give --to ADDRESS or --list FILE.csv")
+    built = make_digest(_config(project), edition, log=click.echo)
+    mode = "full items" if built.parts.full else "summaries"
+    click.echo(f"Digest of {built.edition.edition.slug}: {built.parts.subject!r} ({mode})")
+    if out:
+        size = write_eml(built, out, recipients[0] if recipients else None)
+        click.echo(f"Wrote {out} ({size / 1024:.1f} KB)")
+    if html_file:
+        html_file.write_text(built.parts.html, encoding="utf-8")
+        click.echo(f"Wrote {html_file}")
+    if dry_run:
+        already = built.sent_log.sent()
+        pending = [r for r in recipients if r.address.lower() not in already]
+        click.echo(
+            f"Would send to {len(pending)} of {len(recipients)} recipients ({len(recipients) - len(pending)} already sent):"
+        )
+        for r in pending:
+            click.echo(f"  {r.address}")
+        return
+    if send:
+        report = send_digest(built, recipients, click.echo)
+        click.echo(report.summary())
+        if report.failed or report.paused:
+            sys.exit(1)
+
+
 def main() -> None:
     cli(prog_name="briefings")

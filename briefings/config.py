@@ -63,6 +63,34 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Digest:
+    """The emailed digest. Secrets never live here: see BRIEFINGS_* environment variables."""
+
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str = ""
+    subject_prefix: str = ""
+    list_id: str = ""  # default: made from the site's title and host
+    unsubscribe_mailto: str = ""  # e.g. unsubscribe@example.org
+    unsubscribe_url: str = ""  # an https endpoint that unsubscribes on POST (RFC 8058)
+    max_kb: int = 102  # Gmail clips larger messages
+    warn_kb: int = 80
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # "starttls", "tls" (implicit, usually port 465) or "none"
+    username: str = ""  # the password comes from BRIEFINGS_SMTP_PASSWORD
+    timeout: float = 30.0
+    retries: int = 4  # attempts after the first, for temporary failures
+    retry_base_seconds: float = 2.0  # backoff: base, 2x base, 4x base, ...
+    rate_per_minute: float = 0.0  # 0: as fast as the server takes them
+    max_consecutive_errors: int = 5  # then pause the run instead of burning through the list
+
+
+@dataclass(frozen=True)
 class Settings:
     title: str = "Briefings"
     description: str = ""
@@ -77,6 +105,8 @@ class Settings:
     feeds: Feeds = field(default_factory=Feeds)
     publish: Publish = field(default_factory=Publish)
     related: Related = field(default_factory=Related)
+    digest: Digest = field(default_factory=Digest)
+    smtp: Smtp = field(default_factory=Smtp)
 
 
 @dataclass(frozen=True)
@@ -276,6 +306,20 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             "related.half_life_days must be positive",
             path=path,
             line=_key_line(text, "half_life_days"),
+        )
+    if settings.smtp.security not in ("starttls", "tls", "none"):
+        raise ConfigError(
+            f"smtp.security must be 'starttls', 'tls' or 'none', not {settings.smtp.security!r}",
+            path=path,
+            line=_key_line(text, "security"),
+        )
+    if settings.digest.unsubscribe_url and not settings.digest.unsubscribe_url.startswith(
+        "https://"
+    ):
+        raise ConfigError(
+            "digest.unsubscribe_url must be an https:// URL",
+            path=path,
+            line=_key_line(text, "unsubscribe_url"),
         )
     if settings.editions_on_home < 1:
         raise ConfigError(

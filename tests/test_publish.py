@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, write
+from tests.conftest import REPO, set_config, write
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Ed Itor",
@@ -40,10 +40,7 @@ def briefings(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(example: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The example project as a git repository with a bare 'origin' beside it."""
-    write(
-        example / "briefings.toml",
-        (example / "briefings.toml").read_text() + 'cname = "news.example.org"\n',
-    )
+    set_config(example, cname="news.example.org")
     write(example / ".gitignore", "/site/\n")
     write(example / "notes.txt", "uncommitted work\n")
     bare = tmp_path / "remote.git"
@@ -102,10 +99,7 @@ def test_publish_commits_the_site_and_keeps_history(repo: tuple[Path, Path]) -> 
 def test_cname_is_kept_when_config_no_longer_names_it(repo: tuple[Path, Path]) -> None:
     root, bare = repo
     assert briefings(root, "publish").returncode == 0
-    write(
-        root / "briefings.toml",
-        (root / "briefings.toml").read_text().replace('cname = "news.example.org"\n', ""),
-    )
+    set_config(root, cname="")
     write(
         root / "content/articles/new.md",
         "---\ntitle: Another\ndate: 2025-04-15\nsource: Wire\n---\nText.\n",

@@ -1,0 +1,114 @@
+"""From a project to a digest: pick the edition, render, check links and size, write or send."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+from briefings.build import relate_articles
+from briefings.config import Config
+from briefings.content import load_content
+from briefings.digest.compose import DigestParts, check_links, fit_to_size, render_parts
+from briefings.digest.deliver import Recipient, Report, SentLog, deliver
+from briefings.digest.message import build_message, default_list_id, unsubscribe_links
+from briefings.errors import BriefingsError
+from briefings.markup import render_text
+from briefings.views import EditionView, edition_view, make_entries
+
+SECRET_VARIABLE = "BRIEFINGS_UNSUBSCRIBE_SECRET"
+STATE_FOLDER = ".briefings"
+
+
+@dataclass(frozen=True)
+class Digest:
+    config: Config
+    edition: EditionView
+    parts: DigestParts
+    list_id: str
+
+    def message(self, recipient: Recipient) -> EmailMessage:
+        return build_message(
+            self.parts,
+            self.config.settings.digest,
+            to=recipient.address,
+            to_name=recipient.name,
+            edition_slug=self.edition.edition.slug,
+            list_id=self.list_id,
+            list_name=self.config.settings.title,
+            unsubscribe_secret=os.environ.get(SECRET_VARIABLE, ""),
+        )
+
+    @property
+    def sent_log(self) -> SentLog:
+        return SentLog(
+            self.config.root / STATE_FOLDER / "digests" / f"{self.edition.edition.slug}.jsonl"
+        )
+
+
+def make_digest(
+    config: Config, edition_key: str | None, log: Callable[[str], None] = lambda _: None
+) -> Digest:
+    """The digest of the edition named EDITION_KEY (its date or slug), or of the latest."""
+    settings = config.settings
+    if not settings.digest.from_address:
+        raise BriefingsError(
+            "digest.from_address is not set",
+            path=config.config_file,
+            hint='add [digest] from_address = "news@example.org"',
+        )
+    content = load_content(config.content_dir, config.tz, config.root)
+    view = _edition(config, content, edition_key)
+    list_id = settings.digest.list_id or default_list_id(settings.title, settings.base_url)
+    sample = Recipient(settings.digest.from_address)
+    unsubscribe = unsubscribe_links(
+        settings.digest, list_id, sample.address, os.environ.get(SECRET_VARIABLE, "")
+    )
+    footer_link = next(
+        (link for link in unsubscribe if link.startswith("https://")),
+        unsubscribe[0] if unsubscribe else "",
+    )
+
+    def render(full: bool) -> tuple[DigestParts, int]:
+        parts = render_parts(config, view, footer_link, full)
+        size = len(Digest(config, view, parts, list_id).message(sample).as_bytes())
+        return parts, size
+
+    parts = fit_to_size(render, settings.digest.max_kb * 1024, settings.digest.warn_kb * 1024, log)
+    check_links(parts, config)
+    return Digest(config, view, parts, list_id)
+
+
+def _edition(config: Config, content, key: str | None) -> EditionView:
+    if not content.editions:
+        raise BriefingsError(
+            "there is no edition to send", hint="add articles or an edition to content/"
+        )
+    if key is None:
+        chosen = content.editions[0]
+    else:
+        matches = [e for e in content.editions if key in (e.slug, e.date.date().isoformat())]
+        if not matches:
+            known = ", ".join(e.slug for e in content.editions[:5])
+            raise BriefingsError(f"no edition {key!r}", hint=f"editions: {known}")
+        chosen = matches[0]
+    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
+    relations = relate_articles(config, content, texts)
+    return edition_view(chosen, make_entries(content.articles, texts, relations), relations)
+
+
+def write_eml(digest: Digest, path: Path, to: Recipient | None = None) -> int:
+    message = digest.message(to or Recipient(digest.config.settings.digest.from_address))
+    data = message.as_bytes()
+    path.write_bytes(data)
+    return len(data)
+
+
+def send_digest(digest: Digest, recipients: list[Recipient], echo: Callable[[str], None]) -> Report:
+    settings = digest.config.settings
+    messages = ((r, lambda r=r: digest.message(r)) for r in recipients)
+    return deliver(
+        messages, settings.smtp, settings.digest.from_address, digest.sent_log, echo=echo
+    )
