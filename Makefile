@@ -32,8 +32,8 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 site: $(VENV)/.installed
 	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-serve: site
-	$(BIN)/briefings serve --no-build --host $(HOST) --port $(PORT)
+serve: $(VENV)/.installed
+	$(BIN)/briefings serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -114,9 +114,11 @@ def _copy_tree(source: Path, target: Path) -> int:
     for path in sorted(source.rglob("*")):
         if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
             destination = target / path.relative_to(source)
+            count += 1
+            if destination.is_file() and destination.read_bytes() == path.read_bytes():
+                continue  # unchanged: keep its mtime, so browsers and rsync see no change
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
-            count += 1
     return count
 
 

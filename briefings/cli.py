@@ -99,35 +99,38 @@ def build(project: Path, base_url: str | None) -> None:
 
 @cli.command()
 @project_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind (others on your network can reach anything but 127.0.0.1).",
+)
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--no-build", is_flag=True, help="Serve the existing site without building first.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--no-watch", is_flag=True, help="Serve what is built; do not watch or rebuild.")
 @friendly_errors
-def serve(project: Path, host: str, port: int, no_build: bool) -> None:
-    """Build, then serve the site on http://HOST:PORT/ until Ctrl-C."""
-    from briefings.build import build_site
-    from briefings.serve import PreviewServer
+def serve(project: Path, host: str, port: int, open_browser: bool, no_watch: bool) -> None:
+    """Build, serve on http://HOST:PORT/ with live reload, and rebuild on every change."""
+    from briefings.preview import run_preview
 
-    config = _config(project)
-    if not no_build:
-        click.echo(build_site(config, log=click.echo).summary(config.root))
-    if not config.output_dir.is_dir():
-        raise BriefingsError(
-            f"{config.output_dir} does not exist", hint="run `briefings build` first"
-        )
-    try:
-        server = PreviewServer(config.output_dir, host, port, log=lambda m: click.echo(m, err=True))
-    except OSError as exc:
-        raise BriefingsError(
-            f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port"
-        ) from exc
-    click.echo(f"Serving {config.output_dir} on {server.url} (Ctrl-C to stop)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("\nStopped.")
-    finally:
-        server.server_close()
+    run_preview(
+        _config(project),
+        host=host,
+        port=port,
+        open_browser=open_browser,
+        watch=not no_watch,
+        echo=click.echo,
+    )
+
+
+@cli.command()
+@project_option
+@friendly_errors
+def watch(project: Path) -> None:
+    """Build, then rebuild on every change to content, templates, static files or settings."""
+    from briefings.preview import run_preview
+
+    run_preview(_config(project), serve=False, echo=click.echo)
 
 
 @cli.command()

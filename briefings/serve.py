@@ -5,11 +5,15 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from briefings.livereload import EVENTS_PATH, LiveState, inject
+
+KEEPALIVE_SECONDS = 15.0
 
 EXTRA_TYPES = {
     ".xml": "application/xml",
@@ -77,6 +81,10 @@ class SiteHandler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
 
     def _respond(self, send_body: bool) -> None:
+        live = self.server.live
+        if live is not None and urlsplit(self.path).path == EVENTS_PATH:
+            self._events(live)
+            return
         site = self.server.site
         try:
             target = resolve_request(site, self.path)
@@ -95,11 +103,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         if target is None:
             status = HTTPStatus.NOT_FOUND
             target = site / "404.html"
-        data = (
-            self.server.transform(target, target.read_bytes())
-            if target.is_file()
-            else b"Not found\n"
-        )
+        data = self.server.read(target) if target.is_file() else b"Not found\n"
+        if live is not None and target.suffix == ".html":
+            data = inject(data)
         self.send_response(status)
         self.send_header("Content-Type", content_type(target) if target.is_file() else "text/plain")
         self.send_header("Content-Length", str(len(data)))
@@ -107,6 +113,21 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(data)
+
+    def _events(self, live: LiveState) -> None:
+        """A server-sent event stream: the current state at once, then every change."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = live.version
+        self.wfile.write(live.event())
+        self.wfile.flush()
+        while not self.server.closing.is_set():
+            version = live.wait(seen, KEEPALIVE_SECONDS)
+            self.wfile.write(live.event() if version != seen else b": keep-alive\n\n")
+            self.wfile.flush()
+            seen = version
 
     def _redirect(self, location: str) -> None:
         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -133,12 +154,29 @@ class PreviewServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         port: int = 8000,
         log: Callable[[str], None] = lambda _: None,
-        transform: Callable[[Path, bytes], bytes] = lambda _path, data: data,
+        live: LiveState | None = None,
+        snapshot: Callable[[], Mapping[str, bytes]] | None = None,
     ) -> None:
         self.site = site
         self.log = log
-        self.transform = transform
+        self.live = live  # None: a plain server, no reload script
+        self.snapshot = snapshot  # pages in memory: never a half-written file
+        self.closing = threading.Event()
         super().__init__((host, port), SiteHandler)
+
+    def read(self, path: Path) -> bytes:
+        if self.snapshot is not None:
+            relative = path.resolve().relative_to(self.site.resolve()).as_posix()
+            data = self.snapshot().get(relative)
+            if data is not None:
+                return data
+        return path.read_bytes()
+
+    def shutdown(self) -> None:
+        self.closing.set()
+        if self.live is not None:
+            self.live.publish(self.live.generation, self.live.error)  # wake event streams
+        super().shutdown()
 
     @property
     def url(self) -> str:

@@ -1,0 +1,164 @@
+"""Benchmark of the edit loop (run by hand: .venv/bin/python bench/watch.py [--sizes 10,10000]).
+
+For each size: lay out a project of generated articles (bench/corpus.py), start `briefings serve`,
+then save one article several times and measure the time from the save to the new text being
+served over HTTP (median). Then a bounded load run: 20 clients for 10 s against 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import corpus  # noqa: E402
+
+TARGETS_MS = {10: 100, 10_000: 300}
+
+
+def lay_out(folder: Path, n: int) -> list[Path]:
+    (folder / "content" / "articles").mkdir(parents=True)
+    (folder / "briefings.toml").write_text('title = "Bench"\nsearch = false\n')
+    paths = []
+    for a in corpus.generate(n):
+        path = folder / "content" / "articles" / f"{a.slug}.md"
+        tags = ", ".join(a.tags)
+        path.write_text(
+            f"---\ntitle: {a.title!r}\ndate: {a.date.isoformat()}\nsource: {a.source}\nslug: {a.slug}\ntags: [{tags}]\n---\n{a.body}\n"
+        )
+        paths.append(path)
+    return paths
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
+
+
+def wait_until(check, timeout: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if check():
+                return time.perf_counter() - start
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.002)
+    raise TimeoutError
+
+
+def edit_latencies(url: str, paths: list[Path], edits: int) -> list[float]:
+    rng = random.Random(5)
+    latencies = []
+    for k in range(edits):
+        path = rng.choice(paths)
+        page = f"{url}articles/{path.stem}/"
+        marker = f"edit-marker-{k}-{rng.randrange(10**9)}"
+        text = path.read_text()
+        path.write_text(text.rstrip("\n") + f"\n\n{marker}\n")
+        latencies.append(wait_until(lambda m=marker, p=page: m.encode() in fetch(p), 60))
+        time.sleep(0.3)
+    return latencies
+
+
+def load(url: str, paths: list[Path], clients: int = 20, seconds: float = 10.0) -> tuple[int, int]:
+    pages = (
+        [url]
+        + [f"{url}articles/{p.stem}/" for p in paths[:200]]
+        + [f"{url}static/style.css", f"{url}nope/"]
+    )
+    done, errors, stop = [0], [0], time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.monotonic() < stop:
+            target = rng.choice(pages)
+            try:
+                fetch(target)
+            except urllib.error.HTTPError as exc:
+                if exc.code != 404 or not target.endswith("nope/"):
+                    with lock:
+                        errors[0] += 1
+            except OSError:
+                with lock:
+                    errors[0] += 1
+            with lock:
+                done[0] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return done[0], errors[0]
+
+
+def run(n: int, edits: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = lay_out(folder, n)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefings", "serve", "-C", str(folder), "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
+        )  # fmt: skip
+        try:
+            wait_until(lambda: fetch(url), 1800)
+            first = time.perf_counter() - started
+            time.sleep(1.0)
+            latencies = edit_latencies(url, paths, edits)
+            median = statistics.median(latencies) * 1000
+            target = TARGETS_MS.get(n)
+            verdict = "" if target is None else ("MET" if median <= target else "NOT MET")
+            print(
+                f"  {n:>6} articles: first build + serve {first:6.1f} s; save-to-served median {median:7.1f} ms "
+                f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits)"
+                f"{f'  target <= {target} ms {verdict}' if target else ''}"
+            )
+            requests, errors = load(url, paths)
+            print(f"          load: 20 clients x 10 s: {requests} requests, {errors} errors")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10,10000")
+    parser.add_argument("--edits", type=int, default=7)
+    args = parser.parse_args()
+    print("Edit loop: time from saving an article to its new text being served (briefings serve)")
+    for n in (int(s) for s in args.sizes.split(",")):
+        run(n, args.edits)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""Builds kept in memory between rebuilds: only what changed is parsed, related, rendered, written.
+
+`SiteBuilder.rebuild(changed_paths)` is the entry point for watch and serve. A page is rendered
+again only when its fingerprint changes: the site's settings and templates, plus a signature of
+everything its context holds (articles by content hash). Files in site/ are rewritten only when
+their bytes change. A failed rebuild changes nothing: the last good site stays, in memory and on disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from briefings import __version__, search
+from briefings.build import copy_static, staged_output, write_file
+from briefings.config import Config, load_config
+from briefings.content import load_content, make_slug
+from briefings.errors import BriefingsError, TemplateError
+from briefings.markup import RenderedText, plain_text, render_text
+from briefings.model import Article, Content
+from briefings.pages import PageSpec, plan_site
+from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
+from briefings.render import Renderer, template_dirs
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    generation: int  # counts good builds; unchanged after a failure
+    written: tuple[str, ...]  # site-relative files rewritten
+    removed: tuple[str, ...]
+    rendered: int  # pages rendered (the others were unchanged)
+    seconds: float
+    error: BriefingsError | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"Rebuild failed in {self.seconds * 1000:.0f} ms; still serving the last good site:\n{self.error}"
+        changed = len(self.written) + len(self.removed)
+        return f"Rebuilt: {self.rendered} pages rendered, {changed} files changed, in {self.seconds * 1000:.0f} ms"
+
+
+class SiteBuilder:
+    def __init__(self, root: Path, log: Callable[[str], None] = lambda _: None) -> None:
+        self.root = root
+        self.log = log
+        self.generation = 0
+        self.outputs: dict[str, bytes] = {}  # what the site holds now, by site-relative path
+        self.last_error: BriefingsError | None = None
+        self._lock = threading.Lock()
+        self._settings: Any = None
+        self._texts: dict[tuple[str, str, str], RenderedText] = {}
+        self._index: RelateIndex | None = None
+        self._indexed: dict[str, RelateDoc] = {}
+        self._fingerprints: dict[str, str] = {}
+        self._search_lock = threading.Lock()
+        self._renderer: Renderer | None = None
+        self._templates: tuple = ()
+
+    def snapshot(self) -> Mapping[str, bytes]:
+        return self.outputs
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> RebuildResult:
+        """Bring site/ up to date; CHANGED paths are a hint for logging, not needed for correctness."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                result = self._rebuild(started)
+            except BriefingsError as exc:
+                self.last_error = exc
+                return RebuildResult(self.generation, (), (), 0, time.perf_counter() - started, exc)
+            self.last_error = None
+            return result
+
+    def _rebuild(self, started: float) -> RebuildResult:
+        config = load_config(self.root)
+        if config.settings != self._settings:
+            self._reset(config)
+        content = load_content(config.content_dir, config.tz, config.root)
+        texts = self._render_texts(content)
+        relations = self._relate(config, content, texts)
+        pages = plan_site(config, content, texts, relations)
+        templates = _tree_stamp(template_dirs(config))
+        site_key = _digest((__version__, repr(config.settings), templates))
+        if self._renderer is None or templates != self._templates:
+            # Kept between rebuilds for its compiled templates; made anew when any template file
+            # appears, goes or changes (an override may shadow a theme file the cache holds).
+            self._renderer, self._templates = Renderer(config), templates
+        renderer = self._renderer
+        outputs, fingerprints, rendered, problems = {}, {}, 0, []
+        stamps = {a.path: a for a in content.articles}
+        for page in pages:
+            fingerprint = _digest(
+                (site_key, page.template, page.path, _signature(page.context, stamps))
+            )
+            fingerprints[page.output] = fingerprint
+            if self._fingerprints.get(page.output) == fingerprint and page.output in self.outputs:
+                outputs[page.output] = self.outputs[page.output]
+                continue
+            try:
+                outputs[page.output] = renderer.render(page)
+                rendered += 1
+            except TemplateError as exc:
+                problems += exc.problems
+        if problems:
+            raise TemplateError(problems, summary="templates failed to render")
+        written, removed = self._write(config, outputs)
+        self.outputs, self._fingerprints = outputs, fingerprints
+        self.generation += 1
+        if config.settings.search and any(p.startswith("articles/") for p in (*written, *removed)):
+            self._index_search(config)
+        return RebuildResult(
+            self.generation, written, removed, rendered, time.perf_counter() - started
+        )
+
+    def _reset(self, config: Config) -> None:
+        """New settings: forget everything derived from the old ones."""
+        self._settings = config.settings
+        self._index, self._indexed, self._fingerprints, self._renderer = None, {}, {}, None
+
+    def _render_texts(self, content: Content) -> dict[str, RenderedText]:
+        texts, cache = {}, {}
+        for a in content.articles:
+            key = (a.body, a.note, a.summary)
+            cache[key] = self._texts.get(key) or render_text(*key)
+            texts[a.slug] = cache[key]
+        self._texts = cache
+        return texts
+
+    def _relate(
+        self, config: Config, content: Content, texts: dict[str, RenderedText]
+    ) -> Relations:
+        if not config.settings.related.enabled:
+            return Relations()
+        if self._index is None:
+            self._index = RelateIndex(config.settings.related)
+        docs = {a.slug: _relate_doc(a, texts[a.slug]) for a in content.articles}
+        changed = [d for slug, d in docs.items() if self._indexed.get(slug) != d]
+        removed = [slug for slug in self._indexed if slug not in docs]
+        self._index.update(changed, removed)
+        self._indexed = docs
+        return snapshot(self._index, {a.slug: a.title for a in content.articles}, make_slug)
+
+    def _write(
+        self, config: Config, outputs: dict[str, bytes]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        site = config.output_dir
+        if not self.outputs:  # the first build: all at once, swapped in whole
+            with staged_output(site) as staging:
+                for path, data in outputs.items():
+                    write_file(staging / path, data)
+                copy_static(config, staging)
+                if config.settings.search:
+                    search.index_site(staging)
+            return tuple(outputs), ()
+        written = tuple(p for p, data in outputs.items() if self.outputs.get(p) != data)
+        for path in written:
+            write_file(site / path, outputs[path])
+        removed = tuple(p for p in self.outputs if p not in outputs)
+        for path in removed:
+            (site / path).unlink(missing_ok=True)
+            _prune_empty(site, (site / path).parent)
+        copy_static(config, site)
+        return written, removed
+
+    def _index_search(self, config: Config) -> None:
+        # Indexing takes a while on large sites: do it beside serving, never two at once.
+        def run() -> None:
+            with self._search_lock:
+                try:
+                    search.index_site(config.output_dir)
+                except BriefingsError as exc:
+                    self.log(f"Search index not updated: {exc}")
+
+        threading.Thread(target=run, name="search-index", daemon=True).start()
+
+
+def _relate_doc(article: Article, text: RenderedText) -> RelateDoc:
+    return RelateDoc(
+        article.slug,
+        article.title,
+        plain_text(text.body_html),
+        article.date.timestamp(),
+        article.tags,
+        article.source,
+    )
+
+
+def _prune_empty(site: Path, folder: Path) -> None:
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+
+
+def _tree_stamp(folders: list[Path]) -> tuple:
+    return tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+        for folder in folders
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    )
+
+
+def _signature(value: Any, articles: Mapping[str, Article]) -> Any:
+    """Everything a template can read from VALUE, as a cheap comparable value."""
+    if isinstance(value, Article):
+        return ("article", value.path, hash(value), _digest(value.extra))
+    if isinstance(value, RenderedText):
+        return None  # made from the article, which is in the signature already
+    if isinstance(value, str | int | float | bool | datetime | type(None)):
+        return value
+    if isinstance(value, Mapping):
+        return tuple((k, _signature(v, articles)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(_signature(v, articles) for v in value)
+    if isinstance(value, PageSpec):
+        return (value.path, value.lastmod)
+    if dataclasses.is_dataclass(value):
+        return (
+            type(value).__name__,
+            *(_signature(getattr(value, f.name), articles) for f in dataclasses.fields(value)),
+        )
+    return repr(value)

@@ -1,0 +1,75 @@
+"""Live reload for the preview server: server-sent events, and a small script injected into served
+HTML (never into the files in site/). After a good rebuild open pages reload; after a failed one
+they show an overlay with the file, line and message, cleared by the next good save."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+EVENTS_PATH = "/__briefings/events"
+
+SCRIPT = """<script>
+(() => {
+  const source = new EventSource("%(events)s");
+  let generation = null;
+  function overlay(error) {
+    let box = document.getElementById("briefings-overlay");
+    if (!error) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "briefings-overlay";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+      document.body.appendChild(box);
+    }
+    box.innerHTML = "";
+    const title = document.createElement("h2");
+    title.textContent = "Build failed: the last good version of this page is underneath";
+    title.style.cssText = "color:#ff8a80;font:bold 16px system-ui,sans-serif;margin:0 0 1rem";
+    const text = document.createElement("pre");
+    text.textContent = error;
+    text.style.cssText = "white-space:pre-wrap;margin:0";
+    box.append(title, text);
+  }
+  source.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    if (generation !== null && state.generation !== generation) { location.reload(); return; }
+    generation = state.generation;
+    overlay(state.error);
+  });
+})();
+</script>"""
+
+
+class LiveState:
+    """The last build's outcome, and a way for event streams to wait for the next one."""
+
+    def __init__(self, generation: int = 0, error: str | None = None) -> None:
+        self.generation = generation
+        self.error = error
+        self.version = 0  # bumps on every change of generation or error
+        self.changed = threading.Condition()
+
+    def publish(self, generation: int, error: str | None) -> None:
+        with self.changed:
+            self.generation, self.error = generation, error
+            self.version += 1
+            self.changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Block until the version differs from SEEN or TIMEOUT passes; returns the version."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout)
+            return self.version
+
+    def event(self) -> bytes:
+        data = json.dumps({"generation": self.generation, "error": self.error})
+        return f"event: state\ndata: {data}\n\n".encode()
+
+
+def inject(html: bytes) -> bytes:
+    """HTML with the live-reload script before its closing body tag."""
+    script = (SCRIPT % {"events": EVENTS_PATH}).encode()
+    index = html.lower().rfind(b"</body>")
+    return html[:index] + script + html[index:] if index >= 0 else html + script
