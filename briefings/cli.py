@@ -339,5 +339,69 @@ def digest(
             sys.exit(1)
 
 
+@cli.command()
+@project_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", default="", help="The outlet's name (overrides what the page says).")
+@click.option("--url", default="", help="The original article's address.")
+@click.option("--date", default="", help="Publication date, YYYY-MM-DD or an ISO 8601 datetime.")
+@click.option("--tags", default="", help="Comma-separated tags.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write here instead of content/articles/.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the Markdown instead of writing it.")
+@click.option("--force", is_flag=True, help="Replace an article even if it was edited by hand.")
+@friendly_errors
+def ingest(
+    project: Path, paths: tuple[str, ...], source: str, url: str, date: str, tags: str,
+    out: Path | None, dry_run: bool, force: bool,
+) -> None:  # fmt: skip
+    """Clean raw pages (.txt dumps, .html, .gz of either, folders, - for stdin) into articles."""
+    from briefings.content import parse_when
+    from briefings.ingest.run import describe, expand, ingest_one
+    from briefings.ingest.write import Options
+
+    config = _config(project)
+    if date:
+        try:
+            parse_when(date, config.tz)
+        except ValueError as exc:
+            raise BriefingsError(
+                f"--date {date!r} is not a date: {exc}", hint="use YYYY-MM-DD"
+            ) from exc
+    options = Options(
+        source, url, date, tuple(t.strip() for t in tags.split(",") if t.strip()), force
+    )
+    folder = (out or config.content_dir / "articles").resolve()
+    items = list(expand(list(paths)))
+    counts: dict[str, int] = {}
+    with (
+        click.progressbar(items, label="Ingesting", file=sys.stderr)
+        if len(items) > 20
+        else _plain(items) as bar
+    ):
+        for item in bar:
+            outcome = ingest_one(item, folder, options, dry_run, click.echo)
+            key = outcome.status.split()[0]
+            counts[key] = counts.get(key, 0) + 1
+            click.echo(describe(item, outcome), err=key == "failed")
+    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if counts.get("failed"):
+        sys.exit(1)
+
+
+class _plain:
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+    def __enter__(self) -> list:
+        return self.items
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
 def main() -> None:
     cli(prog_name="briefings")

@@ -40,7 +40,9 @@ DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
 
 def make_slug(text: str) -> str:
     """A URL-safe slug for TEXT ('White House' -> 'white-house')."""
-    return slugify(text, max_length=80, word_boundary=True)
+    slug = slugify(text)
+    # Cut long slugs at a word end ourselves: slugify's word_boundary drops words from the middle.
+    return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0]
 
 
 def load_content(content_dir: Path, tz: ZoneInfo, root: Path | None = None) -> Content:

@@ -9,7 +9,7 @@ from briefings.config import load_config
 from tests.conftest import set_config
 from tests.sitecheck import serve_under
 
-ARTICLE = "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/"
+ARTICLE = "articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/"
 
 
 @pytest.fixture

@@ -80,10 +80,10 @@ def test_topic_pages_link_their_feeds_and_pages_carry_sharing_metadata(site: Pat
     topic = (site / "topics/iran/index.html").read_text()
     assert 'type="application/atom+xml" title="Iran (Atom)" href="feed.xml"' in topic
     assert 'type="application/feed+json" title="Iran (JSON Feed)" href="feed.json"' in topic
-    article = next((site / "articles").glob("white-house*/index.html")).read_text()
+    article = next((site / "articles").glob("the-white-house*/index.html")).read_text()
     assert '<meta property="og:type" content="article">' in article
     assert (
-        '<meta property="og:url" content="https://user.github.io/repo/articles/white-house'
+        '<meta property="og:url" content="https://user.github.io/repo/articles/the-white-house'
         in article
     )
     assert '<meta property="article:published_time" content="2025-04-14T00:00:00+00:00">' in article

@@ -20,7 +20,7 @@ PAGES = {
     "home.html": "index.html",
     "edition.html": "editions/2025-04-14/index.html",
     "article-marketlink.html": "articles/iran-helping-russia-build-plant-to-manufacture-drones-for-likely-use-in-ukraine/index.html",
-    "article-rudaw.html": "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/index.html",
+    "article-rudaw.html": "articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/index.html",
     "topic-iran.html": "topics/iran/index.html",
     "feed.xml": "feed.xml",
 }

@@ -15,9 +15,9 @@ from tests.conftest import write
 from tests.test_serve import free_port
 
 ARTICLE = (
-    "content/articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening.md"
+    "content/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and.md"
 )
-URL_PATH = "articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/"
+URL_PATH = "articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/"
 
 
 def get(url: str) -> str:

@@ -13,9 +13,9 @@ from briefings.watch import ignored, watch
 from tests.conftest import write
 
 ARTICLE = (
-    "content/articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening.md"
+    "content/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and.md"
 )
-PAGE = "site/articles/white-house-says-russia-iran-military-partnership-appears-to-be-deepening/index.html"
+PAGE = "site/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/index.html"
 
 
 class Watching:

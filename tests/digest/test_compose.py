@@ -63,7 +63,7 @@ def test_eml_is_a_complete_message(example: Path, tmp_path: Path) -> None:
 
 def test_links_are_checked_against_the_built_site(example: Path) -> None:
     project = digest_project(example, free_port())
-    page = next((project / "site/articles").glob("white-house*/index.html"))
+    page = next((project / "site/articles").glob("the-white-house*/index.html"))
     page.unlink()
     with pytest.raises(BriefingsError, match=r"links to 1 page\(s\) that site/ does not have"):
         make_digest(load_config(project), None)

@@ -11,7 +11,7 @@ from briefings.config import load_config
 from tests.conftest import write
 
 MARKETLINK = "iran-helping-russia-build-plant-to-manufacture-drones-for-likely-use-in-ukraine"
-RUDAW = "white-house-says-russia-iran-military-partnership-appears-to-be-deepening"
+RUDAW = "the-white-house-on-friday-said-the-military-cooperation-between-moscow-and"
 
 
 def same_story_links(page: str) -> list[str]:

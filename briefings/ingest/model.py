@@ -1,0 +1,25 @@
+"""What extraction gives: a clean article before it becomes a file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Extracted:
+    title: str = ""
+    source: str = ""
+    date: str = ""  # ISO 8601 as found (date or datetime)
+    url: str = ""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    dateline: str = ""
+    image_caption: str = ""
+    image_credit: str = ""
+    paragraphs: list[str] = field(default_factory=list)  # Markdown paragraphs
+    guessed: list[str] = field(default_factory=list)  # fields we inferred rather than read
+    extractor: str = ""
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)

@@ -1,0 +1,272 @@
+"""Our cleaner for whole-page text dumps: finds the article among menus, link lists, comment
+policies and footers, and recovers what the page says about it. It never invents: every sentence
+it returns is in the input; a field it infers rather than reads is listed in `guessed`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from briefings.ingest.clean import drop_repeats, is_boilerplate, normalise, trim_title
+from briefings.ingest.model import Extracted
+
+STOP = frozenset(
+    "a an and are as at be been but by for from had has have he her his i in into is it its of on or "
+    "our she that the their them they this to was we were which who will with would you said not after "
+    "also more than about over says could there when what".split()
+)
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」』]\s*$")
+END_MARKERS = re.compile(
+    r"^(related( articles| stories| news)?|ranking|recommendation|recommended( for you)?|most (read|popular|viewed|shared)|"
+    r"comments?( \(\d+\))?|post a comment|leave a (comment|reply)|you (may|might) also like|more (from|on) |"
+    r"read (more|next)|latest news|trending|share this( article)?|about the author|sign up for)\b",
+    re.IGNORECASE,
+)
+DATE_PATTERNS = [
+    re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?"),
+    re.compile(
+        r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})\b"
+    ),
+    re.compile(
+        r"\b(\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
+    ),
+]
+DATELINE = re.compile(
+    r"^([A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+(?=\S)"
+)
+CREDIT = re.compile(
+    r"\s*[(\[]?\b(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:by|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(
+    r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*$"
+)
+SITE_SUFFIX = re.compile(r"^(.{15,}?)\s*(?:\s[-|–—:]\s*|-)\s*([A-Z][\w&.' ]{1,30})\s*$")
+MODERATES = re.compile(r"^([A-Z][\w&.' -]{1,30}?) moderates all comments")
+TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Line:
+    text: str
+    words: int
+    stop_ratio: float
+    sentence: bool
+
+    @property
+    def good(self) -> bool:
+        # Prose: sentences with function words. Headlines end without a full stop; menus and link
+        # lists are short or have few function words. In other languages (no English function
+        # words) long lines that end like sentences are prose too.
+        if self.words >= 25 and self.stop_ratio >= 0.2:
+            return True
+        if self.sentence and self.words >= 8 and self.stop_ratio >= 0.25:
+            return True
+        return (
+            self.stop_ratio < 0.05
+            and len(self.text) >= 120
+            and (self.sentence or len(self.text) >= 250)
+        )
+
+    @property
+    def short(self) -> bool:
+        return self.words < 6
+
+
+def measure(text: str) -> Line:
+    words = WORD.findall(text)
+    stop = sum(1 for w in words if w.lower() in STOP)
+    return Line(
+        text, len(words), stop / len(words) if words else 0.0, bool(SENTENCE_END.search(text))
+    )
+
+
+def extract_text(raw: str) -> Extracted:
+    """The article in a whole-page text dump."""
+    lines = [" ".join(line.split()) for line in raw.splitlines()]
+    lines = [line for line in lines if line]
+    measured = [measure(line) for line in lines]
+    start, end = main_block(measured)
+    result = Extracted(extractor="briefings-text")
+    if start is None:
+        return result
+    body = [line for line in lines[start:end] if not is_boilerplate(line)]
+    body = drop_repeats(body)
+    header = lines[:start]
+    while body and CREDIT.search(body[0]) and len(body) > 1:
+        header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
+    _metadata(result, header, lines, body)
+    result.paragraphs = body
+    return result
+
+
+def main_block(lines: list[Line]) -> tuple[int | None, int]:
+    """The run of lines that is the article: clusters of prose lines (a few short lines between
+    paragraphs are kept: subheads, quotes), scored by size, favoured when they start just after
+    the headline and disfavoured after 'Comments' or 'Related'; then extended over the clusters
+    that follow it until such a marker."""
+    good = [i for i, line in enumerate(lines) if line.good]
+    if not good:
+        return None, 0
+    clusters: list[list[int]] = [[good[0]]]
+    for i in good[1:]:
+        if _joins(clusters[-1][-1], i, lines, max_gap=3):
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    headline = _headline_index(lines)
+    markers = [
+        i for i, line in enumerate(lines) if line.words <= 6 and END_MARKERS.match(line.text)
+    ]
+
+    def score(cluster: list[int]) -> float:
+        weight = float(sum(len(lines[i].text) for i in cluster))
+        if headline is not None and 0 <= cluster[0] - headline <= 40:
+            weight *= 3.0
+        if any(m < cluster[0] for m in markers) and (
+            headline is None or any(headline < m < cluster[0] for m in markers)
+        ):
+            weight *= 0.3
+        return weight
+
+    best = max(range(len(clusters)), key=lambda c: score(clusters[c]))
+    start, end = clusters[best][0], clusters[best][-1] + 1
+    for following in clusters[best + 1 :]:
+        if not _joins(end - 1, following[0], lines, max_gap=12):
+            break
+        end = following[-1] + 1
+    return start, end
+
+
+def _joins(a: int, b: int, lines: list[Line], max_gap: int) -> bool:
+    gap = lines[a + 1 : b]
+    return len(gap) <= max_gap and not any(g.words <= 6 and END_MARKERS.match(g.text) for g in gap)
+
+
+def _headline_index(lines: list[Line]) -> int | None:
+    """Where the page's title (its first line, without the site's name) shows again as a headline."""
+    if not lines:
+        return None
+    first = lines[0].text
+    suffix = SITE_SUFFIX.match(first)
+    key = normalise(suffix.group(1) if suffix else first)
+    if len(key.split()) < 3:
+        return None
+    for i, line in enumerate(lines[1:], 1):
+        text = normalise(line.text)
+        if (
+            text
+            and (text == key or (len(text.split()) >= 3 and (text in key or key in text)))
+            and line.words <= 40
+        ):
+            return i
+    return None
+
+
+def _metadata(result: Extracted, header: list[str], lines: list[str], body: list[str]) -> None:
+    _title_and_source(result, header)
+    result.date = _date(header) or _date(lines[: len(header) + 3])
+    for line in header[-3:]:
+        match = BYLINE.match(line)
+        if match:
+            result.authors = [
+                a.strip() for a in re.split(r",|\band\b", match.group(1)) if a.strip()
+            ]
+    _caption(result, header)
+    if body:
+        match = DATELINE.match(body[0])
+        if match and len(body[0]) > len(match.group(0)) + 40:
+            result.dateline = match.group(1).strip()
+            body[0] = body[0][match.end() :]
+    result.tags = _tags(lines)
+    if not result.source:
+        for line in lines:
+            match = MODERATES.match(line)
+            if match:
+                result.source = match.group(1).strip()
+                break
+    if not result.title and body:
+        # The page names no headline: use its first sentence, and say it was guessed.
+        result.title = trim_title(re.split(r"(?<=[.!?])\s+", body[0])[0])
+        result.guessed.append("title")
+
+
+def _title_and_source(result: Extracted, header: list[str]) -> None:
+    candidates = [
+        h
+        for h in header
+        if 3 <= len(h.split()) <= 30 and not is_boilerplate(h) and not CREDIT.search(h)
+    ]
+    keys = [normalise(c) for c in candidates]
+    # A headline often appears twice: in the <title> (with the site's name) and as the <h1>.
+    for i, key in enumerate(keys):
+        for j, other in enumerate(keys):
+            if i != j and key and other != key and key in other:
+                result.title = candidates[i]
+                suffix = SITE_SUFFIX.match(candidates[j])
+                if suffix and normalise(suffix.group(1)).endswith(key):
+                    result.source = suffix.group(2).strip(" -|")
+                return
+    for candidate in candidates:
+        suffix = SITE_SUFFIX.match(candidate)
+        if suffix and len(suffix.group(1).split()) >= 4:
+            result.title, result.source = suffix.group(1).strip(), suffix.group(2).strip(" -|")
+            return
+    if candidates and len(candidates[-1].split()) >= 5:
+        result.title = candidates[-1]
+
+
+def _date(lines: list[str]) -> str:
+    for line in lines:
+        for pattern in DATE_PATTERNS:
+            match = pattern.search(line)
+            if match:
+                return _iso(match)
+    return ""
+
+
+def _iso(match: re.Match[str]) -> str:
+    from datetime import datetime
+
+    text = match.group(1)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        time = match.group(2) if match.lastindex and match.lastindex >= 2 else None
+        return f"{text}T{time}" if time else text
+    for fmt in (
+        "%B %d, %Y",
+        "%B %d %Y",
+        "%b %d, %Y",
+        "%b %d %Y",
+        "%b. %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+    ):
+        try:
+            return datetime.strptime(text.replace("Sept", "Sep"), fmt).date().isoformat()
+        except ValueError:
+            continue
+    return ""
+
+
+def _caption(result: Extracted, header: list[str]) -> None:
+    for line in header[-4:]:
+        match = CREDIT.search(line)
+        if match and len(line.split()) >= 6:
+            result.image_caption = line[: match.start()].strip()
+            result.image_credit = match.group(1).strip(" .")
+            return
+
+
+def _tags(lines: list[str]) -> list[str]:
+    for i, line in enumerate(lines):
+        if TAGS_HEAD.match(line):
+            tags = []
+            for following in lines[i + 1 : i + 15]:
+                item = following.lstrip("-•* ").strip()
+                if not following.startswith(("-", "•", "*")) or not item or len(item.split()) > 4:
+                    break
+                tags.append(item)
+            if tags:
+                return tags
+    return []
