@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 import corpus  # noqa: E402
+import yaml  # noqa: E402
 
 TARGETS_MS = {10: 100, 10_000: 300}
 
@@ -36,10 +37,14 @@ def lay_out(folder: Path, n: int) -> list[Path]:
     paths = []
     for a in corpus.generate(n):
         path = folder / "content" / "articles" / f"{a.slug}.md"
-        tags = ", ".join(a.tags)
-        path.write_text(
-            f"---\ntitle: {a.title!r}\ndate: {a.date.isoformat()}\nsource: {a.source}\nslug: {a.slug}\ntags: [{tags}]\n---\n{a.body}\n"
-        )
+        meta = {
+            "title": a.title,
+            "date": a.date.isoformat(),
+            "source": a.source,
+            "slug": a.slug,
+            "tags": list(a.tags),
+        }
+        path.write_text(f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n{a.body}\n")
         paths.append(path)
     return paths
 

@@ -45,12 +45,15 @@ def make_slug(text: str) -> str:
     return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0]
 
 
-def load_content(content_dir: Path, tz: ZoneInfo, root: Path | None = None) -> Content:
-    """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem."""
+def load_content(
+    content_dir: Path, tz: ZoneInfo, root: Path | None = None, cache: dict | None = None
+) -> Content:
+    """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem.
+    CACHE (kept by the caller between builds) skips files whose size and mtime are unchanged."""
     root = root or content_dir.parent
     problems: list[Problem] = []
     articles = _collect(
-        _load_article, _markdown_files(content_dir / "articles"), root, tz, problems
+        _load_article, _markdown_files(content_dir / "articles"), root, tz, problems, cache
     )
     problems += _duplicate_problems(articles, "slug", lambda a: a.slug)
     published = [a for a in articles if not a.draft]
@@ -58,7 +61,7 @@ def load_content(content_dir: Path, tz: ZoneInfo, root: Path | None = None) -> C
     by_slug = {a.slug: a for a in articles}
 
     edition_files = list(_markdown_files(content_dir / "editions"))
-    editions = _collect(_load_edition, edition_files, root, tz, problems)
+    editions = _collect(_load_edition, edition_files, root, tz, problems, cache)
     problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
     for edition in editions:
         problems += _edition_item_problems(edition, by_slug, root)
@@ -82,13 +85,18 @@ def _markdown_files(folder: Path) -> Iterator[Path]:
 
 
 def _collect(
-    loader: Any, paths: Iterable[Path], root: Path, tz: ZoneInfo, problems: list[Problem]
+    loader: Any,
+    paths: Iterable[Path],
+    root: Path,
+    tz: ZoneInfo,
+    problems: list[Problem],
+    cache: dict | None = None,
 ) -> list:
     loaded = []
     for path in paths:
         display = _display(path, root)
         try:
-            source = read_source(path, display)
+            source = _read_cached(path, display, cache)
         except BriefingsError as exc:
             problems += exc.problems
             continue
@@ -101,6 +109,19 @@ def _collect(
         if item is not None and not found:
             loaded.append(item)
     return loaded
+
+
+def _read_cached(path: Path, display: str, cache: dict | None) -> SourceFile:
+    if cache is None:
+        return read_source(path, display)
+    stat = path.stat()
+    key = (stat.st_mtime_ns, stat.st_size)
+    hit = cache.get(path)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    source = read_source(path, display)
+    cache[path] = (key, source)
+    return source
 
 
 def _display(path: Path, root: Path) -> str:

@@ -62,6 +62,7 @@ class SiteBuilder:
         self._search_lock = threading.Lock()
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
+        self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
 
     def snapshot(self) -> Mapping[str, bytes]:
         return self.outputs
@@ -82,7 +83,7 @@ class SiteBuilder:
         config = load_config(self.root)
         if config.settings != self._settings:
             self._reset(config)
-        content = load_content(config.content_dir, config.tz, config.root)
+        content = load_content(config.content_dir, config.tz, config.root, self._sources)
         texts = self._render_texts(content)
         relations = self._relate(config, content, texts)
         pages = plan_site(config, content, texts, relations)
@@ -211,7 +212,7 @@ def _tree_stamp(folders: list[Path]) -> tuple:
     )
 
 
-def _signature(value: Any, articles: Mapping[str, Article]) -> Any:
+def _signature(value: Any, memo: dict[int, Any]) -> Any:
     """Everything a template can read from VALUE, as a cheap comparable value."""
     if isinstance(value, Article):
         return ("article", value.path, hash(value), _digest(value.extra))
@@ -220,14 +221,18 @@ def _signature(value: Any, articles: Mapping[str, Article]) -> Any:
     if isinstance(value, str | int | float | bool | datetime | type(None)):
         return value
     if isinstance(value, Mapping):
-        return tuple((k, _signature(v, articles)) for k, v in value.items())
+        return tuple((k, _signature(v, memo)) for k, v in value.items())
     if isinstance(value, list | tuple):
-        return tuple(_signature(v, articles) for v in value)
+        return tuple(_signature(v, memo) for v in value)
     if isinstance(value, PageSpec):
         return (value.path, value.lastmod)
     if dataclasses.is_dataclass(value):
-        return (
-            type(value).__name__,
-            *(_signature(getattr(value, f.name), articles) for f in dataclasses.fields(value)),
-        )
+        known = memo.get(id(value))
+        if known is None:
+            # A short digest stands for the whole value wherever it appears again.
+            fields = tuple(
+                _signature(getattr(value, f.name), memo) for f in dataclasses.fields(value)
+            )
+            known = memo[id(value)] = _digest((type(value).__name__, fields))
+        return known
     return repr(value)

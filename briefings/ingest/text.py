@@ -136,7 +136,26 @@ def main_block(lines: list[Line]) -> tuple[int | None, int]:
         if not _joins(end - 1, following[0], lines, max_gap=12):
             break
         end = following[-1] + 1
-    return start, end
+    return start, _continue(lines, end)
+
+
+def _continue(lines: list[Line], end: int, menu_run: int = 3) -> int:
+    """Stories go on past their last long paragraph (lists, recipes, credits of a kind): follow
+    the lines after END until an end marker or a run of menu-like lines (a few words, no
+    sentence) says the page has moved on."""
+    last, run = end, 0
+    for i in range(end, len(lines)):
+        line = lines[i]
+        if line.words <= 6 and END_MARKERS.match(line.text):
+            break
+        if line.words <= 3 and not line.sentence:
+            run += 1
+            if run >= menu_run:
+                break
+            continue
+        run = 0
+        last = i + 1
+    return last
 
 
 def _joins(a: int, b: int, lines: list[Line], max_gap: int) -> bool:
