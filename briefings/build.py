@@ -16,7 +16,7 @@ from briefings.config import Config
 from briefings.content import load_content, make_slug
 from briefings.errors import Problem, TemplateError
 from briefings.markup import RenderedText, plain_text, render_text
-from briefings.model import Content
+from briefings.model import Article, Content
 from briefings.pages import PageSpec, plan_site
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.render import Renderer, template_dirs
@@ -59,23 +59,24 @@ def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> B
     )
 
 
+def relate_doc(article: Article, text: RenderedText) -> RelateDoc:
+    """What the relate stage reads of an article: its words (as the reader sees them), time, tags."""
+    return RelateDoc(
+        article.slug,
+        article.title,
+        plain_text(text.body_html),
+        article.date.timestamp(),
+        article.tags,
+        article.source,
+    )
+
+
 def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:
     """Stories and related lists of every published article (empty when [related] is off)."""
     if not config.settings.related.enabled:
         return Relations()
-    docs = [
-        RelateDoc(
-            a.slug,
-            a.title,
-            plain_text(texts[a.slug].body_html),
-            a.date.timestamp(),
-            a.tags,
-            a.source,
-        )
-        for a in content.articles
-    ]
     index = RelateIndex(config.settings.related)
-    index.update(docs)
+    index.update(relate_doc(a, texts[a.slug]) for a in content.articles)
     return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
 
 

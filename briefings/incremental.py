@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__, search
-from briefings.build import copy_static, staged_output, write_file
+from briefings.build import copy_static, relate_doc, staged_output, write_file
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
 from briefings.errors import BriefingsError, TemplateError
-from briefings.markup import RenderedText, plain_text, render_text
+from briefings.markup import RenderedText, render_text
 from briefings.model import Article, Content
 from briefings.pages import PageSpec, plan_site
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
@@ -141,7 +141,7 @@ class SiteBuilder:
             return Relations()
         if self._index is None:
             self._index = RelateIndex(config.settings.related)
-        docs = {a.slug: _relate_doc(a, texts[a.slug]) for a in content.articles}
+        docs = {a.slug: relate_doc(a, texts[a.slug]) for a in content.articles}
         changed = [d for slug, d in docs.items() if self._indexed.get(slug) != d]
         removed = [slug for slug in self._indexed if slug not in docs]
         self._index.update(changed, removed)
@@ -180,17 +180,6 @@ class SiteBuilder:
                     self.log(f"Search index not updated: {exc}")
 
         threading.Thread(target=run, name="search-index", daemon=True).start()
-
-
-def _relate_doc(article: Article, text: RenderedText) -> RelateDoc:
-    return RelateDoc(
-        article.slug,
-        article.title,
-        plain_text(text.body_html),
-        article.date.timestamp(),
-        article.tags,
-        article.source,
-    )
 
 
 def _prune_empty(site: Path, folder: Path) -> None:
