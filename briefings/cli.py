@@ -87,14 +87,19 @@ base_url_option = click.option(
 @cli.command()
 @project_option
 @base_url_option
+@click.option(
+    "--stats", is_flag=True, help="Print the time of each phase: load, relate, render, write."
+)
 @friendly_errors
-def build(project: Path, base_url: str | None) -> None:
+def build(project: Path, base_url: str | None, stats: bool) -> None:
     """Build the site into the output folder (site/ by default)."""
     from briefings.build import build_site
 
     config = _config(project, base_url)
     result = build_site(config, log=click.echo)
     click.echo(result.summary(config.root))
+    if stats:
+        click.echo(result.stats())
 
 
 @cli.command()
@@ -191,9 +196,9 @@ content_option = click.option(
 
 
 def _relations(project: Path, content_dir: Path | None):
-    from briefings.build import relate_articles
     from briefings.content import load_content
     from briefings.markup import render_text
+    from briefings.relating import relate_articles
 
     config = _config(project)
     folder = content_dir.resolve() if content_dir else config.content_dir

@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefings import __version__, search
-from briefings.build import copy_static, relate_doc, staged_output, write_file
+from briefings import __version__, output, search
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
 from briefings.errors import BriefingsError, TemplateError
@@ -27,6 +26,7 @@ from briefings.markup import RenderedText, render_text
 from briefings.model import Article, Content
 from briefings.pages import PageSpec, plan_site
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
+from briefings.relating import relate_doc
 from briefings.render import Renderer, template_dirs
 
 
@@ -38,6 +38,7 @@ class RebuildResult:
     rendered: int  # pages rendered (the others were unchanged)
     seconds: float
     error: BriefingsError | None = None
+    phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds): load, relate, render, write
 
     def summary(self) -> str:
         if self.error:
@@ -47,8 +48,11 @@ class RebuildResult:
 
 
 class SiteBuilder:
-    def __init__(self, root: Path, log: Callable[[str], None] = lambda _: None) -> None:
+    def __init__(
+        self, root: Path, log: Callable[[str], None] = lambda _: None, config: Config | None = None
+    ) -> None:
         self.root = root
+        self.fixed_config = config  # else briefings.toml is read again at every rebuild
         self.log = log
         self.generation = 0
         self.outputs: dict[str, bytes] = {}  # what the site holds now, by site-relative path
@@ -80,12 +84,15 @@ class SiteBuilder:
             return result
 
     def _rebuild(self, started: float) -> RebuildResult:
-        config = load_config(self.root)
+        clock = _Phases()
+        config = self.fixed_config or load_config(self.root)
         if config.settings != self._settings:
             self._reset(config)
         content = load_content(config.content_dir, config.tz, config.root, self._sources)
         texts = self._render_texts(content)
+        clock.lap("load")
         relations = self._relate(config, content, texts)
+        clock.lap("relate")
         pages = plan_site(config, content, texts, relations)
         templates = _tree_stamp(template_dirs(config))
         site_key = _digest((__version__, repr(config.settings), templates))
@@ -95,10 +102,10 @@ class SiteBuilder:
             self._renderer, self._templates = Renderer(config), templates
         renderer = self._renderer
         outputs, fingerprints, rendered, problems = {}, {}, 0, []
-        stamps = {a.path: a for a in content.articles}
+        memo: dict[int, Any] = {}  # entries appear on many pages: sign each once per rebuild
         for page in pages:
             fingerprint = _digest(
-                (site_key, page.template, page.path, _signature(page.context, stamps))
+                (site_key, page.template, page.path, _signature(page.context, memo))
             )
             fingerprints[page.output] = fingerprint
             if self._fingerprints.get(page.output) == fingerprint and page.output in self.outputs:
@@ -111,13 +118,25 @@ class SiteBuilder:
                 problems += exc.problems
         if problems:
             raise TemplateError(problems, summary="templates failed to render")
+        clock.lap("render")
+        first = not self.outputs  # a first build indexes search inside its staging folder
         written, removed = self._write(config, outputs)
+        clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
         self.generation += 1
-        if config.settings.search and any(p.startswith("articles/") for p in (*written, *removed)):
+        if (
+            not first
+            and config.settings.search
+            and any(p.startswith("articles/") for p in (*written, *removed))
+        ):
             self._index_search(config)
         return RebuildResult(
-            self.generation, written, removed, rendered, time.perf_counter() - started
+            self.generation,
+            written,
+            removed,
+            rendered,
+            time.perf_counter() - started,
+            phases=tuple(clock.laps),
         )
 
     def _reset(self, config: Config) -> None:
@@ -153,21 +172,21 @@ class SiteBuilder:
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         site = config.output_dir
         if not self.outputs:  # the first build: all at once, swapped in whole
-            with staged_output(site) as staging:
+            with output.staged_output(site) as staging:
                 for path, data in outputs.items():
-                    write_file(staging / path, data)
-                copy_static(config, staging)
+                    output.write_file(staging / path, data)
+                output.copy_static(config, staging)
                 if config.settings.search:
                     search.index_site(staging)
             return tuple(outputs), ()
         written = tuple(p for p, data in outputs.items() if self.outputs.get(p) != data)
         for path in written:
-            write_file(site / path, outputs[path])
+            output.write_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
         for path in removed:
             (site / path).unlink(missing_ok=True)
             _prune_empty(site, (site / path).parent)
-        copy_static(config, site)
+        output.copy_static(config, site)
         return written, removed
 
     def _index_search(self, config: Config) -> None:
@@ -180,6 +199,17 @@ class SiteBuilder:
                     self.log(f"Search index not updated: {exc}")
 
         threading.Thread(target=run, name="search-index", daemon=True).start()
+
+
+class _Phases:
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
 
 
 def _prune_empty(site: Path, folder: Path) -> None:

@@ -169,7 +169,7 @@ def test_interrupted_build_leaves_site_and_no_debris(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    monkeypatch.setattr("briefings.build.write_file", interrupt_after_three)
+    monkeypatch.setattr("briefings.output.write_file", interrupt_after_three)
     with pytest.raises(KeyboardInterrupt):
         build(example)
     assert snapshot(example / "site") == before

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,10 @@ def test_debug_shows_the_traceback(project: Path) -> None:
 def test_missing_project_folder(tmp_path: Path) -> None:
     result = run("build", "-C", str(tmp_path / "nowhere"))
     assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_build_stats_prints_each_phase(example: Path) -> None:
+    result = run("build", "--stats", "-C", str(example))
+    assert result.returncode == 0, result.stderr
+    for phase in ("load", "relate", "render", "write"):
+        assert re.search(rf"^\s+{phase}\s+\d+ ms$", result.stdout, re.MULTILINE), phase

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from briefings.build import relate_articles
 from briefings.config import Config
 from briefings.content import load_content
 from briefings.digest.compose import DigestParts, check_links, fit_to_size, render_parts
@@ -16,6 +15,7 @@ from briefings.digest.deliver import Recipient, Report, SentLog, deliver
 from briefings.digest.message import build_message, default_list_id, unsubscribe_links
 from briefings.errors import BriefingsError
 from briefings.markup import render_text
+from briefings.relating import relate_articles
 from briefings.views import EditionView, edition_view, make_entries
 
 SECRET_VARIABLE = "BRIEFINGS_UNSUBSCRIBE_SECRET"

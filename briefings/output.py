@@ -1,0 +1,62 @@
+"""Writing site/: a staging folder swapped in whole, files copied only when their bytes changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from briefings.config import Config
+from briefings.render import template_dirs
+
+
+def write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def copy_static(config: Config, staging: Path) -> int:
+    """Copy theme static files (project's templates/static overriding the theme's), then static/."""
+    count = 0
+    for templates in reversed(template_dirs(config)):
+        count += _copy_tree(templates / "static", staging / "static")
+    count += _copy_tree(config.static_dir, staging)
+    return count
+
+
+def _copy_tree(source: Path, target: Path) -> int:
+    if not source.is_dir():
+        return 0
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
+            destination = target / path.relative_to(source)
+            count += 1
+            if destination.is_file() and destination.read_bytes() == path.read_bytes():
+                continue  # unchanged: keep its mtime, so browsers and rsync see no change
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+    return count
+
+
+@contextmanager
+def staged_output(output: Path) -> Iterator[Path]:
+    """Yield an empty folder beside OUTPUT; replace OUTPUT with it only if the block succeeds."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    os.chmod(staging, 0o755)
+    retired = None
+    if output.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+        os.rename(output, retired / output.name)
+    os.rename(staging, output)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,30 @@
+"""Feeds the content model to the relate stage, which knows nothing of files or Markdown."""
+
+from __future__ import annotations
+
+from briefings.config import Config
+from briefings.content import make_slug
+from briefings.markup import RenderedText, plain_text
+from briefings.model import Article, Content
+from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
+
+
+def relate_doc(article: Article, text: RenderedText) -> RelateDoc:
+    """What the relate stage reads of an article: its words (as the reader sees them), time, tags."""
+    return RelateDoc(
+        article.slug,
+        article.title,
+        plain_text(text.body_html),
+        article.date.timestamp(),
+        article.tags,
+        article.source,
+    )
+
+
+def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:
+    """Stories and related lists of every published article (empty when [related] is off)."""
+    if not config.settings.related.enabled:
+        return Relations()
+    index = RelateIndex(config.settings.related)
+    index.update(relate_doc(a, texts[a.slug]) for a in content.articles)
+    return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
