@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefings.cache import load_builder, save_builder
 from briefings.config import Config
 from briefings.incremental import SiteBuilder
 
@@ -16,13 +17,15 @@ class BuildResult:
     pages: int
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered; the others came unchanged from the cache
 
     def summary(self, root: Path) -> str:
         try:
             where = self.output.relative_to(root)
         except ValueError:
             where = self.output
-        return f"Built {self.pages} pages in {self.seconds:.2f} s into {where}/"
+        cached = f", {self.pages - self.rendered} unchanged" if self.rendered < self.pages else ""
+        return f"Built {self.pages} pages ({self.rendered} rendered{cached}) in {self.seconds:.2f} s into {where}/"
 
     def stats(self) -> str:
         return "\n".join(
@@ -30,10 +33,23 @@ class BuildResult:
         )
 
 
-def build_site(config: Config, log: Callable[[str], None] = lambda _: None) -> BuildResult:
-    """Build the whole site into config.output_dir; on any error the old site stays as it was."""
-    builder = SiteBuilder(config.root, log=log, config=config)
+def build_site(
+    config: Config, log: Callable[[str], None] = lambda _: None, use_cache: bool = True
+) -> BuildResult:
+    """Build the site into config.output_dir, starting from the build cache when there is one;
+    on any error the old site stays as it was."""
+    builder = (
+        load_builder(config, log) if use_cache else SiteBuilder(config.root, log=log, config=config)
+    )
     result = builder.rebuild()
     if result.error is not None:
         raise result.error
-    return BuildResult(config.output_dir, len(builder.outputs), result.seconds, dict(result.phases))
+    if use_cache:
+        save_builder(builder, config)
+    return BuildResult(
+        config.output_dir,
+        len(builder.outputs),
+        result.seconds,
+        dict(result.phases),
+        result.rendered,
+    )

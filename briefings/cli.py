@@ -42,6 +42,8 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            sys.exit(0)  # output piped into `head` and the like: not an error
         except click.exceptions.Exit:
             raise
         except Exception as exc:

@@ -67,6 +67,9 @@ class SiteBuilder:
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
+        self._stamps: dict[
+            str, tuple[int, int] | None
+        ] = {}  # (size, mtime) of each file as written
 
     def snapshot(self) -> Mapping[str, bytes]:
         return self.outputs
@@ -171,14 +174,8 @@ class SiteBuilder:
         self, config: Config, outputs: dict[str, bytes]
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         site = config.output_dir
-        if not self.outputs:  # the first build: all at once, swapped in whole
-            with output.staged_output(site) as staging:
-                for path, data in outputs.items():
-                    output.write_file(staging / path, data)
-                output.copy_static(config, staging)
-                if config.settings.search:
-                    search.index_site(staging)
-            return tuple(outputs), ()
+        if not self.outputs or self.fixed_config is not None:
+            return self._write_staged(config, outputs)
         written = tuple(p for p, data in outputs.items() if self.outputs.get(p) != data)
         for path in written:
             output.write_file(site / path, outputs[path])
@@ -188,6 +185,42 @@ class SiteBuilder:
             _prune_empty(site, (site / path).parent)
         output.copy_static(config, site)
         return written, removed
+
+    def _write_staged(
+        self, config: Config, outputs: dict[str, bytes]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Write a whole new site/ beside the old one and swap it in: never a half-written site.
+        Files whose bytes did not change are hard-linked from the old site, keeping their mtime."""
+        site, previous = config.output_dir, self.outputs
+        written = tuple(p for p, data in outputs.items() if previous.get(p) != data)
+        with output.staged_output(site) as staging:
+            for path, data in outputs.items():
+                old = site / path
+                if path not in written and _unchanged_on_disk(old, self._stamps.get(path)):
+                    output.link_or_copy(old, staging / path)
+                else:
+                    output.write_file(staging / path, data)
+            output.copy_static(config, staging, previous=site if site.is_dir() else None)
+            if config.settings.search:
+                articles_changed = any(p.startswith("articles/") for p in written) or len(
+                    previous
+                ) != len(outputs)
+                if previous and not articles_changed and (site / "pagefind").is_dir():
+                    for old in (site / "pagefind").rglob("*"):
+                        if old.is_file():
+                            output.link_or_copy(old, staging / old.relative_to(site))
+                else:
+                    search.index_site(staging)
+        self._stamps = {p: _stamp(site / p) for p in outputs}
+        return written, tuple(p for p in previous if p not in outputs)
+
+    def state(self) -> dict:
+        """What a later build may start from (see briefings.cache)."""
+        return {name: getattr(self, name) for name in PERSISTED}
+
+    def restore(self, state: dict) -> None:
+        for name in PERSISTED:
+            setattr(self, name, state[name])
 
     def _index_search(self, config: Config) -> None:
         # Indexing takes a while on large sites: do it beside serving, never two at once.
@@ -199,6 +232,31 @@ class SiteBuilder:
                     self.log(f"Search index not updated: {exc}")
 
         threading.Thread(target=run, name="search-index", daemon=True).start()
+
+
+PERSISTED = (
+    "outputs",
+    "_settings",
+    "_texts",
+    "_index",
+    "_indexed",
+    "_fingerprints",
+    "_sources",
+    "_stamps",
+)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _unchanged_on_disk(path: Path, recorded: tuple[int, int] | None) -> bool:
+    """The file is still the one we wrote (nobody edited or removed it since)."""
+    return recorded is not None and _stamp(path) == recorded
 
 
 class _Phases:
@@ -234,7 +292,7 @@ def _tree_stamp(folders: list[Path]) -> tuple:
 def _signature(value: Any, memo: dict[int, Any]) -> Any:
     """Everything a template can read from VALUE, as a cheap comparable value."""
     if isinstance(value, Article):
-        return ("article", value.path, hash(value), _digest(value.extra))
+        return _digest(("article", repr(value)))  # every field, extra included; stable across runs
     if isinstance(value, RenderedText):
         return None  # made from the article, which is in the signature already
     if isinstance(value, str | int | float | bool | datetime | type(None)):

@@ -18,16 +18,27 @@ def write_file(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def copy_static(config: Config, staging: Path) -> int:
+def link_or_copy(source: Path, target: Path) -> None:
+    """TARGET as the same file as SOURCE (a hard link keeps its bytes and mtime), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def copy_static(config: Config, staging: Path, previous: Path | None = None) -> int:
     """Copy theme static files (project's templates/static overriding the theme's), then static/."""
     count = 0
     for templates in reversed(template_dirs(config)):
-        count += _copy_tree(templates / "static", staging / "static")
-    count += _copy_tree(config.static_dir, staging)
+        count += _copy_tree(
+            templates / "static", staging / "static", previous and previous / "static"
+        )
+    count += _copy_tree(config.static_dir, staging, previous)
     return count
 
 
-def _copy_tree(source: Path, target: Path) -> int:
+def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
     if not source.is_dir():
         return 0
     count = 0
@@ -37,6 +48,15 @@ def _copy_tree(source: Path, target: Path) -> int:
             count += 1
             if destination.is_file() and destination.read_bytes() == path.read_bytes():
                 continue  # unchanged: keep its mtime, so browsers and rsync see no change
+            old = previous / path.relative_to(source) if previous else None
+            if (
+                old is not None
+                and not destination.exists()
+                and old.is_file()
+                and old.read_bytes() == path.read_bytes()
+            ):
+                link_or_copy(old, destination)
+                continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
     return count

@@ -136,7 +136,12 @@ def test_failed_build_leaves_previous_site_byte_identical(example: Path) -> None
     with pytest.raises(ContentError, match=r"broken\.md:3: date"):
         build(example)
     assert snapshot(example / "site") == before
-    assert sorted(p.name for p in example.iterdir()) == ["briefings.toml", "content", "site"]
+    assert sorted(p.name for p in example.iterdir()) == [
+        ".briefings",
+        "briefings.toml",
+        "content",
+        "site",
+    ]
 
 
 def test_template_error_names_file_and_line_and_keeps_site(example: Path) -> None:
@@ -171,9 +176,14 @@ def test_interrupted_build_leaves_site_and_no_debris(
 
     monkeypatch.setattr("briefings.output.write_file", interrupt_after_three)
     with pytest.raises(KeyboardInterrupt):
-        build(example)
+        build_site(load_config(example), use_cache=False)  # a clean build writes every file
     assert snapshot(example / "site") == before
-    assert sorted(p.name for p in example.iterdir()) == ["briefings.toml", "content", "site"]
+    assert sorted(p.name for p in example.iterdir()) == [
+        ".briefings",
+        "briefings.toml",
+        "content",
+        "site",
+    ]
 
 
 def test_project_templates_override_the_theme_file_by_file(example: Path) -> None:

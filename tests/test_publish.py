@@ -41,7 +41,7 @@ def briefings(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def repo(example: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The example project as a git repository with a bare 'origin' beside it."""
     set_config(example, cname="news.example.org")
-    write(example / ".gitignore", "/site/\n")
+    write(example / ".gitignore", "/site/\n/.briefings/\n")  # as briefings init writes it
     write(example / "notes.txt", "uncommitted work\n")
     bare = tmp_path / "remote.git"
     git(tmp_path, "init", "--quiet", "--bare", str(bare))

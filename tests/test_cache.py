@@ -1,0 +1,105 @@
+"""The persistent build cache: a cached build gives exactly the site a clean build gives."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefings.build import build_site
+from briefings.cache import CACHE_FILE
+from briefings.config import load_config
+from tests.conftest import set_config, write
+from tests.sitecheck import snapshot
+
+ARTICLE = (
+    "content/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and.md"
+)
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {path: data for path, (data, _mtime) in snapshot(site).items()}
+
+
+def clean_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The same project built from scratch, in a folder of its own."""
+    fresh = tmp_path / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefings"))
+    build_site(load_config(fresh), use_cache=False)
+    return tree(fresh / "site")
+
+
+def edit_article(project: Path) -> None:
+    path = project / ARTICLE
+    path.write_text(path.read_text().replace("hundreds of drones", "hundreds of cached drones"))
+
+
+def edit_template(project: Path) -> None:
+    write(
+        project / "templates/404.html",
+        "{% extends 'base.html' %}{% block main %}<h1>Lost?</h1>{% endblock %}\n",
+    )
+
+
+def edit_config(project: Path) -> None:
+    set_config(project, title="The Renamed Desk")
+
+
+def delete_article(project: Path) -> None:
+    (project / ARTICLE).unlink()
+    edition = project / "content/editions/2025-04-14.md"
+    edition.write_text(
+        edition.read_text().replace(
+            "      - the-white-house-on-friday-said-the-military-cooperation-between-moscow-and\n",
+            "",
+        )
+    )
+
+
+@pytest.mark.parametrize("change", [edit_article, edit_template, edit_config, delete_article])
+def test_cached_build_equals_clean_build(example: Path, tmp_path: Path, change) -> None:
+    build_site(load_config(example))
+    assert (example / CACHE_FILE).is_file()
+    change(example)
+    result = build_site(load_config(example))
+    assert result.rendered < result.pages or change is edit_config or change is edit_template
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_no_change_renders_nothing_and_keeps_every_mtime(example: Path) -> None:
+    build_site(load_config(example))
+    before = snapshot(example / "site")
+    result = build_site(load_config(example))
+    assert result.rendered == 0
+    assert snapshot(example / "site") == before
+
+
+def test_unaffected_pages_keep_their_mtime(example: Path) -> None:
+    build_site(load_config(example))
+    before = snapshot(example / "site")
+    edit_article(example)
+    build_site(load_config(example))
+    after = snapshot(example / "site")
+    assert after["sources/marketlink/index.html"] == before["sources/marketlink/index.html"]
+    assert after["static/style.css"] == before["static/style.css"]
+    rudaw = "articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/index.html"
+    assert after[rudaw][0] != before[rudaw][0]
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05\x95garbage"])
+def test_a_corrupt_cache_is_ignored(example: Path, tmp_path: Path, damage: bytes) -> None:
+    build_site(load_config(example))
+    (example / CACHE_FILE).write_bytes(damage)
+    edit_article(example)
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert any("Build cache ignored" in m for m in messages)
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_a_file_changed_in_site_by_hand_is_written_again(example: Path, tmp_path: Path) -> None:
+    build_site(load_config(example))
+    page = example / "site/sources/rudaw/index.html"
+    page.write_text("tampered")
+    build_site(load_config(example))
+    assert tree(example / "site") == clean_build(example, tmp_path)
