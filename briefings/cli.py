@@ -199,14 +199,12 @@ content_option = click.option(
 
 def _relations(project: Path, content_dir: Path | None):
     from briefings.content import load_content
-    from briefings.markup import render_text
-    from briefings.relating import relate_articles
+    from briefings.relating import render_and_relate
 
     config = _config(project)
     folder = content_dir.resolve() if content_dir else config.content_dir
     content = load_content(folder, config.tz, config.root)
-    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
-    return content, relate_articles(config, content, texts)
+    return content, render_and_relate(config, content)[1]
 
 
 @cli.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.config import Config
 from briefings.content import make_slug
-from briefings.markup import RenderedText, plain_text
+from briefings.markup import RenderedText, plain_text, render_text
 from briefings.model import Article, Content
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 
@@ -28,3 +28,11 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     index = RelateIndex(config.settings.related)
     index.update(relate_doc(a, texts[a.slug]) for a in content.articles)
     return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
+
+
+def render_and_relate(
+    config: Config, content: Content
+) -> tuple[dict[str, RenderedText], Relations]:
+    """Every article's rendered text, and the relations read from it: what views need."""
+    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
+    return texts, relate_articles(config, content, texts)

@@ -14,8 +14,7 @@ from briefings.digest.compose import DigestParts, check_links, fit_to_size, rend
 from briefings.digest.deliver import Recipient, Report, SentLog, deliver
 from briefings.digest.message import build_message, default_list_id, unsubscribe_links
 from briefings.errors import BriefingsError
-from briefings.markup import render_text
-from briefings.relating import relate_articles
+from briefings.relating import render_and_relate
 from briefings.views import EditionView, edition_view, make_entries
 
 SECRET_VARIABLE = "BRIEFINGS_UNSUBSCRIBE_SECRET"
@@ -94,8 +93,7 @@ def _edition(config: Config, content, key: str | None) -> EditionView:
             known = ", ".join(e.slug for e in content.editions[:5])
             raise BriefingsError(f"no edition {key!r}", hint=f"editions: {known}")
         chosen = matches[0]
-    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
-    relations = relate_articles(config, content, texts)
+    texts, relations = render_and_relate(config, content)
     return edition_view(chosen, make_entries(content.articles, texts, relations), relations)
 
 
