@@ -1,9 +1,10 @@
-"""Realistic generated corpora for benchmarks: real paragraphs from ../shared/data, shuffled into
-articles with tags, outlets, dates and multi-outlet stories. Not a test fixture: run by hand."""
+"""Realistic generated corpora for benchmarks, made from the real text in ../shared/data: articles
+with tags, outlets, dates, topics and multi-outlet stories. Not a test fixture: run by hand."""
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import random
 import re
@@ -74,44 +75,91 @@ def sentences() -> tuple[list[str], list[str]]:
         found += SENTENCE.split(json.loads(line)["body"].replace("\n", " "))
     for page in sorted((SHARED / "extraction" / "aeb-dev" / "pages").glob("*.txt")):
         found += [s for line in page.read_text().splitlines() for s in SENTENCE.split(line)]
-    unique = sorted({s.strip() for s in found if 60 < len(s.strip()) < 400 and s.count(" ") > 8})
+    unique = sorted(
+        {s.strip() for s in found if 60 < len(s.strip()) < 400 and s.count(" ") > 8 and _english(s)}
+    )
     return unique, titles
 
 
+class Chain:
+    """A word-bigram Markov chain over real sentences: new sentences that read like news and share
+    common word pairs with each other, as real articles do, but never whole passages. (Recombined
+    real sentences would tie unrelated articles together by the passages they share.)"""
+
+    def __init__(self, pool: list[str]) -> None:
+        self.starts: list[str] = []
+        self.next: dict[str, list[str]] = {}
+        for sentence in pool:
+            words = sentence.split()
+            self.starts.append(words[0])
+            for a, b in itertools.pairwise(words):
+                self.next.setdefault(a, []).append(b)
+
+    def sentence(self, rng: random.Random, max_words: int = 32) -> str:
+        word = rng.choice(self.starts)
+        out = [word]
+        while len(out) < max_words and word[-1] not in ".!?" and word in self.next:
+            word = rng.choice(self.next[word])
+            out.append(word)
+        text = " ".join(out)
+        return text if text[-1] in ".!?" else text + "."
+
+
+SYLLABLES = (
+    "ka lo mi ra ven tor sal dun bri esk ol var nik gra pel zan tu hem ost ar "
+    "bel cor dra fen gil hal ist jor kel lun mor nes orv pra quin ryl sev tam ulm wex"
+).split()  # 40: names of 3-4 syllables rarely collide, as real names of unrelated stories
+
+
+def _name(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).capitalize()
+
+
+def _english(sentence: str) -> bool:
+    """Mostly ASCII: the pages hold a few Korean and Indonesian passages, which, reused across
+    articles, would tie them together by words no other article has."""
+    return sum(c.isascii() for c in sentence) >= 0.97 * len(sentence)
+
+
 def _paragraphs(rng: random.Random, pool: list[str], count: int) -> list[str]:
-    chosen = [_splice(rng, pool) for _ in range(count)]
+    chosen = [rng.choice(pool) for _ in range(count)]
     cuts = sorted(rng.sample(range(1, count), min(count - 1, count // 3)))
     return [" ".join(chosen[a:b]) for a, b in zip([0, *cuts], [*cuts, count], strict=True)]
 
 
-def _splice(rng: random.Random, pool: list[str]) -> str:
-    """A sentence of its own: the first half of one real sentence and the second half of another.
-    (A story's lead is its own; reusing whole sentences would tie unrelated stories together.)"""
-    a, b = rng.choice(pool).split(), rng.choice(pool).split()
-    return " ".join(a[: len(a) // 2] + b[len(b) // 2 :])
-
-
 def generate(n: int, seed: int = 7, story_size: tuple[int, int] = (1, 5)) -> list[FakeArticle]:
-    """N articles (~6 KB each) in stories of 1-5 outlets. Sentences are real but recombined, so
-    unrelated articles share words, not passages; members of a story share their lead."""
+    """N articles (~6 KB each) in stories of 1-5 outlets, like a real briefing's archive.
+
+    The part that relating reads (title and lead, about 250 words) is new text from a Markov chain
+    over real sentences, with invented names: each story has its own, and about 30 articles share
+    a topic name (a person or place in the news for a while). Members of a story share most of
+    their lead. The rest of the body is real sentences, reused: it only gives articles their size.
+    """
     rng = random.Random(seed)
     pool, _titles = sentences()
+    chain = Chain(pool)
     start = datetime(2024, 1, 1, tzinfo=UTC)
+    topics = [
+        (_name(rng), start + timedelta(days=rng.randrange(365))) for _ in range(max(1, n // 30))
+    ]
     articles: list[FakeArticle] = []
     story = 0
     while len(articles) < n:
         story += 1
-        lead = [_splice(rng, pool) for _ in range(4)]
-        # Headlines unique per story, as real ones are: the start of a random real sentence.
-        words = rng.choice(pool).rstrip(".!?").split()
-        title = " ".join(words[: rng.randint(7, 12)])
-        day = start + timedelta(days=rng.randrange(365), minutes=rng.randrange(1440))
+        topic, around = rng.choice(topics)
+        own = _name(rng)
+        lead = [f"{own} {chain.sentence(rng)}", *(chain.sentence(rng) for _ in range(2)),
+                f"{topic} {chain.sentence(rng)}"]  # fmt: skip
+        words = chain.sentence(rng).rstrip(".!?").split()
+        title = " ".join([own, topic, *words[: rng.randint(5, 10)]])
+        day = around + timedelta(days=rng.randrange(-60, 60), minutes=rng.randrange(1440))
         tags = tuple(rng.sample(TAGS, rng.randint(1, 3)))
         for member in range(rng.randint(*story_size)):
             if len(articles) >= n:
                 break
-            own_lead = " ".join([*lead[: rng.randint(3, 4)], _splice(rng, pool)])
-            body = "\n\n".join([own_lead, *_paragraphs(rng, pool, rng.randint(30, 45))])
+            own_lead = " ".join([*lead[: rng.randint(3, 4)], chain.sentence(rng)])
+            fresh = " ".join(chain.sentence(rng) for _ in range(8))
+            body = "\n\n".join([own_lead, fresh, *_paragraphs(rng, pool, rng.randint(25, 38))])
             articles.append(
                 FakeArticle(
                     slug=f"story-{story}-{member}",

@@ -57,6 +57,7 @@ class Related:
     pair_weight: float = 0.8
     tag_weight: float = 2.0
     common_zipf: float = 5.5  # single words more common than this are left out (pairs keep them)
+    common_articles: int = 100  # a feature in more articles links only those a few days apart
     story_neighbours: int = 10  # a story link needs each article among the other's closest N
     entity_topics: bool = True  # topic pages for names found in the text
     entity_min_articles: int = 2

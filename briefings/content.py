@@ -6,6 +6,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
 
 
+@lru_cache(maxsize=100_000)  # slugify is slow, and a site slugs the same names on every build
 def make_slug(text: str) -> str:
     """A URL-safe slug for TEXT ('White House' -> 'white-house')."""
     slug = slugify(text)
@@ -103,12 +105,24 @@ def _collect(
         except OSError as exc:
             problems.append(Problem(f"cannot read: {exc.strerror}", path=display))
             continue
-        found: list[Problem] = []
-        item = loader(source, tz, found)
+        item, found = _load_cached(loader, source, tz, cache)
         problems += found
         if item is not None and not found:
             loaded.append(item)
     return loaded
+
+
+def _load_cached(loader: Any, source: SourceFile, tz: ZoneInfo, cache: dict | None) -> tuple:
+    """LOADER's item and problems for SOURCE; the same objects as last time for an unchanged
+    file, so later stages can tell unchanged articles by identity."""
+    memo = cache.get((loader, source.display)) if cache is not None else None
+    if memo is not None and memo[0] is source and memo[1] == tz:
+        return memo[2], memo[3]
+    found: list[Problem] = []
+    item = loader(source, tz, found)
+    if cache is not None:
+        cache[(loader, source.display)] = (source, tz, item, found)
+    return item, found
 
 
 def _read_cached(path: Path, display: str, cache: dict | None) -> SourceFile:

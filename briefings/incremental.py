@@ -62,6 +62,9 @@ class SiteBuilder:
         self._texts: dict[tuple[str, str, str], RenderedText] = {}
         self._index: RelateIndex | None = None
         self._indexed: dict[str, RelateDoc] = {}
+        self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
+        self._relations: Relations | None = None  # the last snapshot, updated in place of anew
+        self._signed: dict[int, tuple[Article, str]] = {}  # id -> (article, its signature)
         self._fingerprints: dict[str, str] = {}
         self._search_lock = threading.Lock()
         self._renderer: Renderer | None = None
@@ -105,7 +108,9 @@ class SiteBuilder:
             self._renderer, self._templates = Renderer(config), templates
         renderer = self._renderer
         outputs, fingerprints, rendered, problems = {}, {}, 0, []
-        memo: dict[int, Any] = {}  # entries appear on many pages: sign each once per rebuild
+        # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
+        # same object, see load_content) keeps its signature from the last rebuild.
+        memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
         for page in pages:
             fingerprint = _digest(
                 (site_key, page.template, page.path, _signature(page.context, memo))
@@ -126,6 +131,7 @@ class SiteBuilder:
         written, removed = self._write(config, outputs)
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
+        self._signed = {id(a): (a, memo[id(a)]) for a in content.articles if id(a) in memo}
         self.generation += 1
         if (
             not first
@@ -162,13 +168,23 @@ class SiteBuilder:
         if not config.settings.related.enabled:
             return Relations()
         if self._index is None:
-            self._index = RelateIndex(config.settings.related)
-        docs = {a.slug: relate_doc(a, texts[a.slug]) for a in content.articles}
+            self._index, self._relations = RelateIndex(config.settings.related), None
+        docs, made = {}, {}
+        for a in content.articles:
+            known = self._relate_docs.get(a.slug)
+            if known and known[0] is a and known[1] is texts[a.slug]:
+                made[a.slug] = known  # the same parsed file and text as last time
+            else:
+                made[a.slug] = (a, texts[a.slug], relate_doc(a, texts[a.slug]))
+            docs[a.slug] = made[a.slug][2]
+        self._relate_docs = made
         changed = [d for slug, d in docs.items() if self._indexed.get(slug) != d]
         removed = [slug for slug in self._indexed if slug not in docs]
-        self._index.update(changed, removed)
+        moved = self._index.update(changed, removed)
         self._indexed = docs
-        return snapshot(self._index, {a.slug: a.title for a in content.articles}, make_slug)
+        titles = {a.slug: a.title for a in content.articles}
+        self._relations = snapshot(self._index, titles, make_slug, self._relations, moved)
+        return self._relations
 
     def _write(
         self, config: Config, outputs: dict[str, bytes]
@@ -240,6 +256,8 @@ PERSISTED = (
     "_texts",
     "_index",
     "_indexed",
+    "_relate_docs",
+    "_relations",
     "_fingerprints",
     "_sources",
     "_stamps",
@@ -292,7 +310,10 @@ def _tree_stamp(folders: list[Path]) -> tuple:
 def _signature(value: Any, memo: dict[int, Any]) -> Any:
     """Everything a template can read from VALUE, as a cheap comparable value."""
     if isinstance(value, Article):
-        return _digest(("article", repr(value)))  # every field, extra included; stable across runs
+        known = memo.get(id(value))
+        if known is None:  # every field, extra included; stable across runs
+            known = memo[id(value)] = _digest(("article", repr(value)))
+        return known
     if isinstance(value, RenderedText):
         return None  # made from the article, which is in the signature already
     if isinstance(value, str | int | float | bool | datetime | type(None)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import markdown
@@ -63,10 +64,21 @@ def markdown_to_html(text: str) -> Markup:
     """Render Markdown with the site's extensions, then sanitize."""
     if not text.strip():
         return Markup("")
-    converter = markdown.Markdown(
-        extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
-    )
-    return sanitize(converter.convert(text))
+    return sanitize(_converter().reset().convert(text))
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per thread, reset between texts: setting up the extensions costs more
+    than converting a short article."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+        )
+    return converter
 
 
 def plain_text(fragment: str) -> str:

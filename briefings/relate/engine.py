@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.relate.features import entities
-from briefings.relate.index import TimeWeight, neighbours_of, stack
+from briefings.relate.index import SECONDS_PER_DAY, TimeWeight, neighbours_of
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
-from briefings.relate.stories import average_linkage, duplicate_groups
-from briefings.relate.vectorize import Vectorizer
+from briefings.relate.space import SimilaritySpace
+from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups
+from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
+NO_COLUMNS = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 BLOCK = 1024  # rows per sparse product: bounds memory on large corpora
+GROUP_LIMIT = 250  # articles clustered together at most (a story is never longer)
 
 
 def tie_key(slug: str) -> int:
@@ -45,7 +47,10 @@ class RelateIndex:
         self.time_weight = TimeWeight(
             settings.grace_days, settings.half_life_days, settings.time_floor
         )
-        self.vectorizer = Vectorizer(settings)
+        self.column: dict[int, int] = {}  # feature key -> column, numbered as first seen
+        self.space = SimilaritySpace(
+            settings.common_articles, settings.grace_days * SECONDS_PER_DAY
+        )
         self.nodes: list[_Node | None] = []  # by position; None once removed
         self.position: dict[str, int] = {}
         self.best: list[tuple[np.ndarray, np.ndarray]] = []
@@ -55,38 +60,46 @@ class RelateIndex:
         self.story_of: list[int] = []  # position -> story key (the position of a member)
         self.stories: dict[int, list[int]] = {}
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
+        self.group_of: dict[int, frozenset[int]] = {}  # position -> its clustering group
 
     # -- building and updating -------------------------------------------------------------
 
     def update(self, docs: Iterable[RelateDoc] = (), removed: Iterable[str] = ()) -> set[str]:
         """Add or replace DOCS and drop REMOVED slugs; returns the slugs whose relations changed."""
         docs = list(docs)
-        rows = self.vectorizer.rows(docs) if docs else []
-        changed = [self._store(doc, row) for doc, row in zip(docs, rows, strict=True)]
+        found = featurize(docs, self.settings) if docs else []
+        columns = self._columns([f.keys for f in found])
+        changed = [
+            self._store(doc, (cols, f.weights), f.names)
+            for doc, f, cols in zip(docs, found, columns, strict=True)
+        ]
         gone = [self._drop(slug) for slug in removed if slug in self.position]
         if not changed and not gone:
             return set()
-        matrix, times, ties = self._arrays()
+        times, ties = self._arrays()
         live = [p for p, n in enumerate(self.nodes) if n is not None]
         if len(changed) + len(gone) > max(64, len(live) // 20):
             rows = set(live)  # a build, not an edit: recompute everything
         else:
-            rows = self._rows_to_recompute(changed, gone, matrix, times)
-        before = {r: self.best[r][0].tobytes() for r in rows}
-        self._recompute(sorted(rows), matrix, times, ties)
-        touched = (
-            set(changed) | set(gone) | {r for r in rows if self.best[r][0].tobytes() != before[r]}
-        )
+            rows = self._rows_to_recompute(changed, gone, times)
+        before = {r: self._lists(r) for r in rows}
+        self._recompute(sorted(rows), times, ties)
+        touched = set(changed) | set(gone) | {r for r in rows if self._lists(r) != before[r]}
         reclustered = self._recluster(touched)
         return {self.nodes[p].doc.slug for p in touched | reclustered if self.nodes[p] is not None}
 
-    def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray]) -> int:
-        names = entities(doc.body) if self.settings.entity_topics else ()
+    def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
+        cols, weights = self.best[r]
+        return cols.tobytes(), weights.tobytes(), self.duplicates[r].tobytes()
+
+    def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray], names: tuple) -> int:
         node = _Node(doc, row, names, tie_key(doc.slug))
         if doc.slug in self.position:
             self.nodes[self.position[doc.slug]] = node
+            self.space.put(self.position[doc.slug], row, doc.timestamp)
             return self.position[doc.slug]
         position = len(self.nodes)
+        self.space.put(position, row, doc.timestamp)
         self.position[doc.slug] = position
         self.nodes.append(node)
         self.best.append(EMPTY)
@@ -100,26 +113,39 @@ class RelateIndex:
     def _drop(self, slug: str) -> int:
         position = self.position.pop(slug)
         self.nodes[position] = None
+        self.space.remove(position)
         self._set_row(position, EMPTY, np.zeros(0, np.int32))
         return position
 
-    def _arrays(self) -> tuple:
-        rows = [n.row if n is not None else EMPTY for n in self.nodes]
-        matrix = stack(rows, self.vectorizer.width)
+    def _columns(self, keys: list[np.ndarray]) -> list[np.ndarray]:
+        """Matrix columns of each article's feature KEYS; a key seen first gets the next column."""
+        if not keys:
+            return []
+        unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+        column = self.column
+        mapped = np.fromiter(
+            (column.setdefault(k, len(column)) for k in unique.tolist()), np.int64, len(unique)
+        )[inverse.ravel()]
+        return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
+
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         times = np.array([n.doc.timestamp if n else 0.0 for n in self.nodes], dtype=np.float64)
         ties = np.array([n.tie if n else 0 for n in self.nodes], dtype=np.int64)
-        return matrix, times, ties
+        return times, ties
 
-    def _rows_to_recompute(self, changed: list[int], gone: list[int], matrix, times) -> set[int]:
+    def _rows_to_recompute(self, changed: list[int], gone: list[int], times) -> set[int]:
         """Rows whose lists may differ now: the changed ones, those that listed a changed or
-        removed article, and those that a changed article would now enter."""
+        removed article, those that a changed article would now enter, and those holding a
+        feature that became common or rare (their similarities all changed)."""
         s = self.settings
         affected = set(changed) | set(gone)
         rows = set(changed)
+        if self.space.flipped:
+            rows |= self.space.positions_with(self.space.flipped)
         for p in affected:
             rows |= self.strong[p] | self.listed_by[p]
         if changed:
-            product = (matrix[changed] @ matrix.T).tocoo()
+            product = self.space.similar(np.array(changed)).tocoo()
             origin = np.array(changed)[product.row]
             weight = product.data * self.time_weight(times[product.col] - times[origin])
             for col, cos, w in zip(
@@ -133,12 +159,12 @@ class RelateIndex:
                     rows.add(col)
         return {r for r in rows if self.nodes[r] is not None}
 
-    def _recompute(self, rows: list[int], matrix, times, ties) -> None:
+    def _recompute(self, rows: list[int], times, ties) -> None:
         s = self.settings
         for start in range(0, len(rows), BLOCK):
             block = np.array(rows[start : start + BLOCK])
             result = neighbours_of(
-                matrix[block], block, matrix, times, self.time_weight,
+                self.space.similar(block), block, times, self.time_weight,
                 s.neighbours, s.min_weight, s.duplicate_cosine, ties,
             )  # fmt: skip
             for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True):
@@ -209,26 +235,89 @@ class RelateIndex:
             frontier = {
                 q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
             }
-        old = {p: tuple(self.stories.get(self.story_of[p], ())) for p in region}
-        for key in {self.story_of[p] for p in region}:
-            self.stories.pop(key, None)
+        old = {
+            p: (tuple(self.stories.get(self.story_of[p], ())), self.leader.get(p)) for p in region
+        }
+        stale: list[frozenset[int]] = []
         done: set[int] = set()
         for p in sorted(region):
             if p in done:
                 continue
             if self.nodes[p] is None:
+                self.stories.pop(self.story_of[p], None)
                 self.story_of[p] = p
                 self.leader.pop(p, None)
+                self.group_of.pop(p, None)
                 done.add(p)
                 continue
             component = self._reach({p})
             done |= component
-            self._cluster(component)
+            for group in self._split(component):
+                # A group with the same members and no touched article clusters as before.
+                known = self.group_of.get(next(iter(group)))
+                if (
+                    group & touched
+                    or known != group
+                    or any(self.group_of.get(q) is not known for q in group)
+                ):
+                    stale.append(group)
+        for group in stale:  # every old story first: a new story may reuse an old key
+            for key in {self.story_of[q] for q in group}:
+                self.stories.pop(key, None)
+        for group in stale:
+            self._cluster(group)
+            for q in group:
+                self.group_of[q] = group
         return {
             p
             for p in region
-            if self.nodes[p] is not None and tuple(self.stories[self.story_of[p]]) != old[p]
+            if self.nodes[p] is not None
+            and (tuple(self.stories[self.story_of[p]]), self.leader.get(p)) != old[p]
         }
+
+    def _split(self, component: set[int]) -> list[frozenset[int]]:
+        """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
+        to cluster one by one: on a large site, the strong links can chain thousands of
+        articles, and clustering them all again after every edit would be slow. Groups join by
+        their strongest links first (ties by slug), so they are a pure function of the links."""
+        ordered = sorted(component, key=lambda q: self.nodes[q].tie)
+        local = {p: i for i, p in enumerate(ordered)}
+        sets = DisjointSets(len(ordered))
+        for p in ordered:
+            for q in self.duplicates[p].tolist():
+                if q in local:
+                    sets.union(local[p], local[q])
+        roots = {sets.find(i) for i in range(len(ordered))}
+        if len(roots) <= GROUP_LIMIT:
+            return [frozenset(component)]
+        units = dict.fromkeys(roots, 1)
+        for a, b in self._story_links(ordered):
+            ra, rb = sets.find(a), sets.find(b)
+            if ra != rb and units[ra] + units[rb] <= GROUP_LIMIT:
+                sets.union(ra, rb)
+                units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
+        groups: dict[int, set[int]] = defaultdict(set)
+        for p in ordered:
+            groups[sets.find(local[p])].add(p)
+        return [frozenset(g) for g in groups.values()]
+
+    def _story_links(self, ordered: list[int]) -> list[tuple[int, int]]:
+        """The mutual story links among ORDERED as pairs of indexes into it, strongest first."""
+        s = self.settings
+        index = np.full(len(self.nodes), -1, np.int64)
+        index[ordered] = np.arange(len(ordered))
+        heads = [self.best[p] for p in ordered]
+        lengths = [min(len(cols), s.story_neighbours) for cols, _ in heads]
+        source = np.repeat(np.arange(len(ordered)), lengths)
+        target = index[np.concatenate([c[: s.story_neighbours] for c, _ in heads])]
+        weight = np.concatenate([w[: s.story_neighbours] for _, w in heads])
+        keep = (weight >= s.story_threshold) & (target >= 0)
+        source, target, weight = source[keep], target[keep], weight[keep]
+        n = len(ordered)
+        mutual = np.isin(source * n + target, target * n + source) & (source < target)
+        source, target, weight = source[mutual], target[mutual], weight[mutual]
+        order = np.lexsort((target, source, -weight))
+        return list(zip(source[order].tolist(), target[order].tolist(), strict=True))
 
     def _cluster(self, component: set[int]) -> None:
         # Slug-ordered local ids: the result never depends on the order articles arrived in.

@@ -127,17 +127,12 @@ def entities(
     (Headlines are left out: in Title Case every word looks like a name; only the first
     MAX_CHARS are read, where a news story names who and where.)"""
     text = body[:max_chars]
-    lowered = set(WORD.findall(text))
+    written_lower: dict[str, bool] = {}
     found: Counter[str] = Counter()
     mid_sentence: set[str] = set()
     for match in ENTITY.finditer(text):
-        words = _POSSESSIVE.sub("", " ".join(match.group(0).strip("’'-").split())).split()
-        while words and (words[0].lower() in STOP_WORDS or words[0].lower() in CALENDAR):
-            words = words[1:]
-        if not words:
-            continue
-        name = " ".join(words)
-        if len(words) == 1 and not _is_name(name, lowered):
+        name, single = _candidate(match.group(0))
+        if not name or (single and not _is_name(name, text, written_lower)):
             continue
         found[name] += 1
         if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) is None:
@@ -149,11 +144,30 @@ def entities(
     return tuple(name for name, _ in ranked[:limit])
 
 
-def _is_name(word: str, words_in_text: set[str]) -> bool:
+@lru_cache(maxsize=100_000)
+def _candidate(phrase: str) -> tuple[str, bool]:
+    """A capitalised PHRASE without possessive, leading stop words and dates; and whether it is
+    one word (which must pass more checks to count as a name)."""
+    words = _POSSESSIVE.sub("", " ".join(phrase.strip("’'-").split())).split()
+    while words and (words[0].lower() in STOP_WORDS or words[0].lower() in CALENDAR):
+        words = words[1:]
+    return " ".join(words), len(words) == 1
+
+
+def _is_name(word: str, text: str, written_lower: dict[str, bool]) -> bool:
+    if not _could_be_name(word):
+        return False
     lower = word.lower()
-    return (
-        len(word) >= 3
-        and lower not in CALENDAR
-        and lower not in words_in_text  # written in lower case somewhere: a common word
-        and zipf(lower) < 5.5
-    )
+    if lower not in written_lower:  # in lower case as a word of its own: a common word
+        written_lower[lower] = lower in text and bool(
+            re.search(rf"(?<![^\W\d_]){re.escape(lower)}(?![^\W_])", text)
+        )
+    return not written_lower[lower]
+
+
+@lru_cache(maxsize=100_000)
+def _could_be_name(word: str) -> bool:
+    """Not a common word, a date or too short. (Written in lower case somewhere in the same
+    text also means a common word: the caller checks that.)"""
+    lower = word.lower()
+    return len(word) >= 3 and lower not in CALENDAR and zipf(lower) < 5.5

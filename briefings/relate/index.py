@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,15 +24,6 @@ class TimeWeight:
         return self.floor + (1.0 - self.floor) * np.power(0.5, days / self.half_life_days)
 
 
-def stack(rows: Sequence[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
-    """One CSR matrix from per-article (columns, weights) rows."""
-    lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
-    indptr = np.concatenate(([0], np.cumsum(lengths)))
-    indices = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
-    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, np.float64)
-    return sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
-
-
 @dataclass(frozen=True)
 class Neighbours:
     """For each article (by position): the K best others as (positions, weights), best first,
@@ -44,9 +34,8 @@ class Neighbours:
 
 
 def neighbours_of(
-    queries: sp.csr_matrix,
+    product: sp.csr_matrix,
     query_rows: np.ndarray,
-    matrix: sp.csr_matrix,
     times: np.ndarray,
     time_weight: TimeWeight,
     k: int,
@@ -54,12 +43,12 @@ def neighbours_of(
     duplicate_cosine: float,
     ties: np.ndarray,
 ) -> Neighbours:
-    """Neighbours of QUERIES (rows QUERY_ROWS of MATRIX) among all rows of MATRIX; equal weights
-    are ordered by TIES (a per-article key that does not depend on positions). The whole block
-    is handled at once with array operations: no Python loop per candidate."""
-    product = queries @ matrix.T
+    """Neighbours of the articles at QUERY_ROWS, given PRODUCT, their similarities to every
+    article; equal weights are ordered by TIES (a per-article key that does not depend on
+    positions). The whole block is handled at once with array operations: no Python loop per
+    candidate."""
     n = len(query_rows)
-    if product.nnz > n * matrix.shape[0] // 4:
+    if product.nnz > n * product.shape[1] // 4:
         return _dense_neighbours(
             product.toarray(), query_rows, times, time_weight, k, min_weight, duplicate_cosine, ties
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass, field
 
 from briefings.relate.engine import RelateIndex
@@ -32,9 +32,16 @@ class Relations:
 
 
 def snapshot(
-    index: RelateIndex, title_of: Mapping[str, str], make_slug: Callable[[str], str]
+    index: RelateIndex,
+    title_of: Mapping[str, str],
+    make_slug: Callable[[str], str],
+    previous: Relations | None = None,
+    changed: Set[str] = frozenset(),
 ) -> Relations:
-    """Relations of every article in INDEX; story slugs made unique in story order."""
+    """Relations of every article in INDEX; story slugs made unique in story order.
+
+    With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
+    (what RelateIndex.update returned) are read again: the others are as they were."""
     stories, story_of, taken = [], {}, set()
     for members in index.story_members():
         title = title_of[_central(index, members)]
@@ -48,13 +55,23 @@ def snapshot(
         for member in members:
             story_of[member] = story
     slugs = sorted(index.position)
+    if previous is None:
+        previous, changed = Relations(), frozenset(slugs)
+
+    def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
+        return {s: read(s) if s in changed or s not in old else old[s] for s in slugs}
+
+    duplicate_of = {s: d for s, d in previous.duplicate_of.items() if s not in changed}
+    duplicate_of.update(
+        (s, d) for s in changed if s in index.position and (d := index.duplicate_of(s))
+    )
     return Relations(
         stories=tuple(stories),
         story_of=story_of,
-        same_story={s: index.same_story(s) for s in slugs},
-        related={s: index.related(s) for s in slugs},
-        duplicate_of={s: d for s in slugs if (d := index.duplicate_of(s))},
-        entities={s: index.entities(s) for s in slugs},
+        same_story=lists(previous.same_story, index.same_story),
+        related=lists(previous.related, index.related),
+        duplicate_of={s: duplicate_of[s] for s in slugs if s in duplicate_of},
+        entities=lists(previous.entities, index.entities),
     )
 
 

@@ -1,185 +1,164 @@
-"""Articles to sparse feature rows, in batches: the hot path of relating a large site.
+"""Articles to weighted feature vectors, in batches and on every core: the hot path of relating.
 
-Per article, Python only splits words and maps them to ids; counting, word pairs, weighting,
+A vector is a pure function of its article: features are keyed by a hash of their text (not by an
+id that depends on arrival order) and weighted by general English word frequencies (not by the
+corpus). So vectors can be computed in any order, in any process, and cached.
+
+Per article, Python only splits words and looks them up; counting, word pairs, weighting,
 pruning to the heaviest features and normalising are done for a whole batch with numpy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
 
 import numpy as np
 
-from briefings.relate.features import MAX_WEIGHT, information, stem, words
+from briefings.relate.features import MAX_WEIGHT, entities, information, stem, words
 from briefings.relate.model import RelateDoc, RelatedSettings
 
-PAIR = np.int64(1) << 32  # key of a word pair: first stem * PAIR + second stem + PAIR
-TAG_BASE = np.int64(1) << 62  # keys of tags, above every word and pair key
 MASK = (1 << 62) - 1
+PAIR_MIX = 1_000_003
+PARALLEL_FROM = 1_500  # below this, starting workers costs more than it saves
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Features:
+    """What relating reads of one article: feature keys (ascending) with weights (L2 norm 1),
+    and the names found in it."""
+
+    keys: np.ndarray  # int64
+    weights: np.ndarray  # float64
+    names: tuple[str, ...]
 
 
 def text_hash(text: str) -> int:
-    """A key for TEXT that is the same in every run: ids depend on arrival order, this does not."""
+    """A key for TEXT that is the same in every run and every process."""
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") & MASK
 
 
-class Vectorizer:
-    """Keeps the word, stem and feature numbering, which only ever grows."""
+@lru_cache(maxsize=300_000)
+def _word(word: str) -> tuple[int, float]:
+    """A word's stem key and weight (cached: a language has far fewer words than a site has)."""
+    return text_hash(stem(word)), information(word)
 
-    def __init__(self, settings: RelatedSettings, max_features: int = 150) -> None:
-        self.settings = settings
-        self.max_features = max_features
-        self.word_id: dict[str, int] = {}
-        self.word_stem: list[int] = []  # word id -> stem id
-        self.word_info: list[float] = []  # word id -> weight
-        self.stem_id: dict[str, int] = {}
-        self.stem_hash: list[int] = []  # stem id -> text_hash(stem)
-        self.tag_id: dict[str, int] = {}
-        self.tag_hash: list[int] = []
-        self.column: dict[int, int] = {}  # feature key -> matrix column
 
-    @property
-    def width(self) -> int:
-        return len(self.column)
+def featurize(
+    docs: Sequence[RelateDoc], settings: RelatedSettings, max_features: int = 150
+) -> list[Features]:
+    """Features of DOCS, in order; spread over the machine's cores when there are many."""
+    workers = min(os.cpu_count() or 1, len(docs) // CHUNK)
+    if len(docs) < PARALLEL_FROM or workers < 2 or not _may_fork():
+        return _batch(docs, settings, max_features)
+    _word("warm")  # load the word frequencies once, before forking: children share them
+    chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        parts = pool.map(_batch, chunks, [settings] * len(chunks), [max_features] * len(chunks))
+        return [f for part in parts for f in part]
 
-    def _ids(self, text_words: list[str]) -> list[int]:
-        ids = self.word_id
-        out = []
-        for w in text_words:
-            i = ids.get(w)
-            if i is None:
-                i = ids[w] = len(self.word_stem)
-                root = stem(w)
-                if root not in self.stem_id:
-                    self.stem_id[root] = len(self.stem_id)
-                    self.stem_hash.append(text_hash(root))
-                self.word_stem.append(self.stem_id[root])
-                self.word_info.append(information(w))
-            out.append(i)
-        return out
 
-    def rows(self, docs: Sequence[RelateDoc]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """One (columns, weights) row per doc, L2-normalised, heaviest MAX_FEATURES kept."""
-        s = self.settings
-        doc_of, word, times, first = [], [], [], []  # one entry per word occurrence
-        tag_doc, tag_key = [], []
-        for d, doc in enumerate(docs):
-            lead = " ".join(doc.body.split(None, s.lead_words * 2)[: s.lead_words * 2])
-            for text_words, weight in (
-                (words(doc.title), s.title_weight),
-                (words(lead)[: s.lead_words], 1.0),
-            ):
-                ids = self._ids(text_words)
-                doc_of += [d] * len(ids)
-                word += ids
-                times += [weight] * len(ids)
-                first += [True] + [False] * (len(ids) - 1) if ids else []
-            for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
-                if tag not in self.tag_id:
-                    self.tag_id[tag] = len(self.tag_id)
-                    self.tag_hash.append(text_hash("#" + tag))
-                tag_doc.append(d)
-                tag_key.append(TAG_BASE + self.tag_id[tag])
-        doc_of = np.array(doc_of, dtype=np.int64)
-        word = np.array(word, dtype=np.int64)
-        times = np.array(times, dtype=np.float64)
-        first = np.array(first, dtype=bool)
-        stems = np.array(self.word_stem, dtype=np.int64)[word] if len(word) else word
-        info = np.array(self.word_info, dtype=np.float64)[word] if len(word) else times
-        # Word pairs: each word with the next one of the same text (title or lead).
-        follows = ~first[1:] if len(word) else np.zeros(0, bool)
-        pair_key = (stems[:-1] + 1) * PAIR + stems[1:]
-        # Very common single words (said, government, ...) say little and would make every article
-        # a candidate for every other; as half of a pair ("white house") they stay.
-        telling = info >= MAX_WEIGHT - s.common_zipf
-        keys = np.concatenate([stems[telling], pair_key[follows], np.array(tag_key, np.int64)])
-        stem_hash = np.array(self.stem_hash, dtype=np.int64)
-        hashes = np.concatenate([
-            stem_hash[stems[telling]] if len(stems) else stems,
-            ((stem_hash[stems[:-1]] * 1_000_003 + stem_hash[stems[1:]]) & MASK)[follows] if len(stems) else stems,
-            np.array([self.tag_hash[k - TAG_BASE] for k in tag_key], np.int64),
-        ])  # fmt: skip
-        docs_all = np.concatenate(
-            [doc_of[telling], doc_of[1:][follows], np.array(tag_doc, np.int64)]
-        )
-        counts = np.concatenate(
-            [
-                times[telling],
-                times[1:][follows] * s.pair_weight,
-                np.full(len(tag_key), s.tag_weight),
-            ]
-        )
-        infos = np.concatenate(
-            [
-                info[telling],
-                (info[:-1] + info[1:])[follows] / 2,
-                np.full(len(tag_key), MAX_WEIGHT / 2),
-            ]
-        )
-        return self._finish(len(docs), docs_all, keys, hashes, counts, infos)
+def _may_fork() -> bool:
+    """fork copies one thread: only safe where there is one (a watcher's could hold locks)."""
+    return threading.active_count() == 1
 
-    def _finish(
-        self,
-        n: int,
-        docs: np.ndarray,
-        keys: np.ndarray,
-        hashes: np.ndarray,
-        counts: np.ndarray,
-        infos: np.ndarray,
-    ) -> list:
-        if not len(keys):
-            return [(np.zeros(0, np.int32), np.zeros(0, np.float64))] * n
-        # Sum counts per (doc, feature).
-        order = np.lexsort((keys, docs))
-        docs, keys, hashes, counts, infos = (
-            docs[order],
-            keys[order],
-            hashes[order],
-            counts[order],
-            infos[order],
-        )
-        start = np.flatnonzero(
-            np.concatenate(([True], (docs[1:] != docs[:-1]) | (keys[1:] != keys[:-1])))
-        )
-        totals = np.add.reduceat(counts, start)
-        docs, keys, hashes, infos = docs[start], keys[start], hashes[start], infos[start]
-        keep = totals >= 0.5
-        docs, keys, hashes, infos, totals = (
-            docs[keep],
-            keys[keep],
-            hashes[keep],
-            infos[keep],
-            totals[keep],
-        )
-        score = (1.0 + np.log(totals)) * infos
-        # Heaviest features of each doc first (ties by the feature's text), cut at MAX_FEATURES.
-        order = np.lexsort((hashes, -score, docs))
-        docs, keys, score = docs[order], keys[order], score[order]
-        bounds = np.searchsorted(docs, np.arange(n + 1))
-        rank = np.arange(len(docs)) - bounds[docs]
-        keep = rank < self.max_features
-        docs, keys, score = docs[keep], keys[keep], score[keep]
-        # Norms summed in this canonical (score) order, so they never depend on numbering.
-        starts = np.searchsorted(docs, np.arange(n))
-        present = np.bincount(docs, minlength=n) > 0
-        norms = np.ones(n)
-        if len(docs):
-            sums = np.add.reduceat(score * score, starts[present])
-            norms[present] = np.sqrt(sums)
-        score = score / norms[docs]
-        columns = self._columns(keys)
-        order = np.lexsort((columns, docs))
-        docs, columns, score = docs[order], columns[order].astype(np.int32), score[order]
-        bounds = np.searchsorted(docs, np.arange(n + 1))
-        return [
-            (columns[bounds[d] : bounds[d + 1]], score[bounds[d] : bounds[d + 1]]) for d in range(n)
-        ]
 
-    def _columns(self, keys: np.ndarray) -> np.ndarray:
-        unique, inverse = np.unique(keys, return_inverse=True)
-        column = self.column
-        mapped = np.fromiter(
-            (column.setdefault(int(k), len(column)) for k in unique.tolist()), np.int64, len(unique)
-        )
-        return mapped[inverse]
+def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
+    doc_of: list[int] = []
+    hashes: list[int] = []
+    infos: list[float] = []
+    times: list[float] = []
+    first: list[bool] = []  # where a text (title or lead) starts: no pair across texts
+    tag_doc: list[int] = []
+    tag_keys: list[int] = []
+    for d, doc in enumerate(docs):
+        lead = " ".join(doc.body.split(None, s.lead_words * 2)[: s.lead_words * 2])
+        for text_words, weight in (
+            (words(doc.title), s.title_weight),
+            (words(lead)[: s.lead_words], 1.0),
+        ):
+            if not text_words:
+                continue
+            looked = [_word(w) for w in text_words]
+            hashes += [h for h, _ in looked]
+            infos += [i for _, i in looked]
+            doc_of += [d] * len(looked)
+            times += [weight] * len(looked)
+            first += [True] + [False] * (len(looked) - 1)
+        for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
+            tag_doc.append(d)
+            tag_keys.append(text_hash("#" + tag))
+    names = [entities(doc.body) if s.entity_topics else () for doc in docs]
+    stems = np.array(hashes, dtype=np.int64)
+    info = np.array(infos, dtype=np.float64)
+    doc_of_a = np.array(doc_of, dtype=np.int64)
+    times_a = np.array(times, dtype=np.float64)
+    # Word pairs: each word with the next one of the same text.
+    follows = ~np.array(first[1:], dtype=bool)
+    pair_keys = ((stems[:-1] * PAIR_MIX + stems[1:]) & MASK)[follows]
+    # Very common single words (said, government, ...) say little and would make every article
+    # a candidate for every other; as half of a pair ("white house") they stay.
+    telling = info >= MAX_WEIGHT - s.common_zipf
+    keys = np.concatenate([stems[telling], pair_keys, np.array(tag_keys, np.int64)])
+    doc_all = np.concatenate(
+        [doc_of_a[telling], doc_of_a[1:][follows], np.array(tag_doc, np.int64)]
+    )
+    counts = np.concatenate([
+        times_a[telling],
+        times_a[1:][follows] * s.pair_weight,
+        np.full(len(tag_keys), s.tag_weight),
+    ])  # fmt: skip
+    weights = np.concatenate([
+        info[telling],
+        (info[:-1] + info[1:])[follows] / 2,
+        np.full(len(tag_keys), MAX_WEIGHT / 2),
+    ])  # fmt: skip
+    rows = _finish(len(docs), doc_all, keys, counts, weights, max_features)
+    return [Features(k, w, n) for (k, w), n in zip(rows, names, strict=True)]
+
+
+def _finish(
+    n: int,
+    docs: np.ndarray,
+    keys: np.ndarray,
+    counts: np.ndarray,
+    infos: np.ndarray,
+    max_features: int,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not len(keys):
+        return [(np.zeros(0, np.int64), np.zeros(0, np.float64))] * n
+    # Sum counts per (doc, feature).
+    order = np.lexsort((keys, docs))
+    docs, keys, counts, infos = docs[order], keys[order], counts[order], infos[order]
+    start = np.flatnonzero(
+        np.concatenate(([True], (docs[1:] != docs[:-1]) | (keys[1:] != keys[:-1])))
+    )
+    totals = np.add.reduceat(counts, start)
+    docs, keys, infos = docs[start], keys[start], infos[start]
+    keep = totals >= 0.5
+    docs, keys, infos, totals = docs[keep], keys[keep], infos[keep], totals[keep]
+    score = (1.0 + np.log(totals)) * infos
+    # Heaviest features of each doc first (ties by key), cut at MAX_FEATURES.
+    order = np.lexsort((keys, -score, docs))
+    docs, keys, score = docs[order], keys[order], score[order]
+    bounds = np.searchsorted(docs, np.arange(n + 1))
+    rank = np.arange(len(docs)) - bounds[docs]
+    keep = rank < max_features
+    docs, keys, score = docs[keep], keys[keep], score[keep]
+    # Norms summed in this canonical (score) order, so they are the same in every run.
+    bounds = np.searchsorted(docs, np.arange(n + 1))
+    present = bounds[1:] > bounds[:-1]
+    norms = np.ones(n)
+    if len(docs):
+        norms[present] = np.sqrt(np.add.reduceat(score * score, bounds[:-1][present]))
+    score = score / norms[docs]
+    order = np.lexsort((keys, docs))
+    docs, keys, score = docs[order], keys[order], score[order]
+    return [(keys[bounds[d] : bounds[d + 1]], score[bounds[d] : bounds[d + 1]]) for d in range(n)]

@@ -10,7 +10,7 @@ import pytest
 
 from briefings.config import Related
 from briefings.content import make_slug
-from briefings.relate import RelateDoc, RelateIndex, snapshot
+from briefings.relate import RelateDoc, RelateIndex, engine, snapshot, vectorize
 from briefings.relate.features import entities
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
@@ -115,13 +115,62 @@ def test_results_do_not_depend_on_arrival_order() -> None:
 def test_incremental_updates_equal_a_fresh_build() -> None:
     docs, _ = load_fixture()
     index, _ = relate(docs[:20])
+    expected = edit_add_remove(index, docs)
+    assert state(index) == state(relate(expected)[0])
+
+
+def edit_add_remove(index: RelateIndex, docs: list[RelateDoc]) -> list[RelateDoc]:
+    """The edits of an editing session on INDEX (built from DOCS[:20]); returns the result."""
     index.update(docs[20:])  # add
     edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
     index.update([edited])  # edit: now reads like another story
     index.update(removed=[docs[5].slug, docs[6].slug])  # delete
     expected = [d for d in docs if d.slug not in (docs[5].slug, docs[6].slug)]
     expected[expected.index(docs[3])] = edited
-    assert state(index) == state(relate(expected)[0])
+    return expected
+
+
+def test_common_features_count_only_between_articles_close_in_time() -> None:
+    text = "Negotiators in Brussels agreed a budget for the fishing fleet after overnight talks."
+    near, also_near = doc("a", "Fishing budget agreed", text), doc("b", "Fleet deal", text, day=1)
+    far = doc("c", "Fishing fleet budget", text, day=40)
+    rare = relate([near, also_near, far], common_articles=5)[0]
+    assert {s.slug for s in rare.related("a") + rare.same_story("a")} == {"b", "c"}
+    # In more than 2 articles, the shared words link only articles a few days apart.
+    common = relate([near, also_near, far], common_articles=2)[0]
+    assert {s.slug for s in common.related("a") + common.same_story("a")} == {"b"}
+
+
+def test_features_becoming_common_or_rare_keep_updates_exact() -> None:
+    docs, _ = load_fixture()
+    index, _ = relate(docs[:20], common_articles=4)
+    expected = edit_add_remove(index, docs)
+    assert state(index) == state(relate(expected, common_articles=4)[0])
+
+
+def test_large_linked_groups_are_clustered_in_parts_exactly(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "GROUP_LIMIT", 6)
+    docs, _ = load_fixture()
+    index, _ = relate(docs[:20], story_threshold=0.05)
+    expected = edit_add_remove(index, docs)
+    fresh = relate(expected, story_threshold=0.05)[0]
+    assert state(index) == state(fresh)
+    assert max(len(m) for m in fresh.story_members()) <= 6
+    linked = max(len(fresh._reach({p})) for p in fresh.position.values())
+    assert linked > 6  # so the limit was needed
+
+
+def test_vectors_are_the_same_from_worker_processes(monkeypatch) -> None:
+    docs, _ = load_fixture()
+    serial = vectorize.featurize(docs, Related())
+    monkeypatch.setattr(vectorize, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(vectorize, "CHUNK", 8)
+    # Other tests leave an idle thread behind (asyncio's child watcher); forking is fine here.
+    monkeypatch.setattr(vectorize, "_may_fork", lambda: True)
+    parallel = vectorize.featurize(docs, Related())
+    for a, b in zip(serial, parallel, strict=True):
+        assert a.keys.tobytes() == b.keys.tobytes() and a.weights.tobytes() == b.weights.tobytes()
+        assert a.names == b.names
 
 
 def test_update_reports_what_changed() -> None:
@@ -191,3 +240,16 @@ def test_threshold_extremes(threshold: float) -> None:
     assert sum(sizes) == 10
     if threshold == 1.0:
         assert sizes == [1] * 10
+
+
+def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
+    docs, _ = load_fixture()
+    titles = {d.slug: d.title for d in docs}
+    index = RelateIndex(Related())
+    changed = index.update(docs[:20])
+    relations = snapshot(index, titles, make_slug)
+    edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
+    for step in ({"docs": docs[20:]}, {"docs": [edited]}, {"removed": [docs[5].slug]}):
+        changed = index.update(**step)
+        relations = snapshot(index, titles, make_slug, relations, changed)
+        assert relations == snapshot(index, titles, make_slug)
