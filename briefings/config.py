@@ -100,6 +100,7 @@ class Settings:
     timezone: str = "UTC"
     author: str = ""
     editions_on_home: int = 10
+    page_size: int = 20  # articles per page of a topic, a source or a month of the archive
     search: bool = True  # a Pagefind index and a search page
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME
     paths: Paths = field(default_factory=Paths)
@@ -321,6 +322,10 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             "digest.unsubscribe_url must be an https:// URL",
             path=path,
             line=_key_line(text, "unsubscribe_url"),
+        )
+    if settings.page_size < 1:
+        raise ConfigError(
+            "page_size must be at least 1", path=path, line=_key_line(text, "page_size")
         )
     if settings.editions_on_home < 1:
         raise ConfigError(

@@ -17,11 +17,13 @@ from briefings.views import (
     EditionView,
     Entry,
     Group,
+    Pager,
     StoryView,
     edition_view,
     groups,
     make_entries,
     months,
+    paginate,
     story_views,
     topic_keys,
 )
@@ -78,6 +80,7 @@ def plan_site(
         )
     pages.append(_listing(urls.STORIES, "stories.html", stories=stories))
     pages += [_story_page(view) for view in stories]
+    size = settings.page_size
     for index, template, name, found in (
         (urls.TOPICS, "topic.html", "topic", groups(entries.values(), keys, urls.topic)),
         (
@@ -89,18 +92,19 @@ def plan_site(
     ):
         pages.append(_listing(index, index.strip("/") + ".html", groups=found))
         for group in found:
+            feeds = urls.feeds_of(group.path)
             pages += [
-                _group_page(group, template, name),
-                *_feeds(group.path, group.name, group.entries, limit),
+                _group_page(p, pager, template, name, feeds) for p, pager in paginate(group, size)
             ]
+            pages += _feeds(group.path, group.name, group.entries, limit)
+    archive = months(entries.values())
     pages.append(
-        PageSpec(
-            urls.ARCHIVE,
-            "archive.html",
-            {"months": months(entries.values())},
-            _inputs(entries.values()),
-        )
+        PageSpec(urls.ARCHIVE, "archive.html", {"months": archive}, _inputs(entries.values()))
     )
+    for month in archive:
+        pages += [
+            _group_page(p, pager, "month.html", "month") for p, pager in paginate(month, size)
+        ]
     pages.append(PageSpec(urls.NOT_FOUND, "404.html", {}, in_sitemap=False))
     if settings.search:
         pages.append(PageSpec(urls.SEARCH, "search.html", {}, in_sitemap=False))
@@ -192,8 +196,10 @@ def _story_page(view: StoryView) -> PageSpec:
     )
 
 
-def _group_page(group: Group, template: str, name: str) -> PageSpec:
-    context = {name: group, "feeds": urls.feeds_of(group.path)}
+def _group_page(
+    group: Group, pager: Pager, template: str, name: str, feeds: tuple[str, str] | None = None
+) -> PageSpec:
+    context = {name: group, "pager": pager, "feeds": feeds}
     return PageSpec(
         group.path, template, context, _inputs(group.entries), lastmod=_newest(group.entries)
     )

@@ -43,6 +43,16 @@ def source(name: str) -> str:
     return f"sources/{make_slug(name)}/"
 
 
+def month(key: str) -> str:
+    """A month of the archive: '2025-04' -> 'archive/2025-04/'."""
+    return f"{ARCHIVE}{key}/"
+
+
+def page(first: str, number: int) -> str:
+    """Page NUMBER of a listing whose first page is FIRST: 'topics/iran/page/2/'."""
+    return first if number == 1 else f"{first}page/{number}/"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 

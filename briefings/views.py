@@ -78,6 +78,30 @@ class Group:
     key: str = ""  # the slug or month ('2025-04') that names it in URLs and anchors
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where a page of a listing stands: page NUMBER of COUNT, with the paths of its neighbours."""
+
+    number: int
+    count: int
+    previous: str = ""
+    next: str = ""
+
+
+def paginate(group: Group, size: int) -> list[tuple[Group, Pager]]:
+    """GROUP as pages of SIZE entries: each a Group holding its own entries only, so a page
+    changes only when the entries it shows do."""
+    count = max(1, -(-len(group.entries) // size))
+    paths = [urls.page(group.path, n) for n in range(1, count + 1)]
+    return [
+        (
+            Group(group.name, paths[n], group.entries[n * size : (n + 1) * size], group.key),
+            Pager(n + 1, count, paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""),
+        )
+        for n in range(count)
+    ]
+
+
 def make_entries(
     articles: Iterable[Article], texts: Mapping[str, RenderedText], relations: Relations
 ) -> dict[str, Entry]:
@@ -171,6 +195,6 @@ def months(entries: Iterable[Entry]) -> list[Group]:
     for entry in entries:
         by_month[entry.article.date.strftime("%Y-%m")].append(entry)
     return [
-        Group(items[0].article.date.strftime("%B %Y"), f"{urls.ARCHIVE}#m-{key}", tuple(items), key)
+        Group(items[0].article.date.strftime("%B %Y"), urls.month(key), tuple(items), key)
         for key, items in sorted(by_month.items(), reverse=True)
     ]

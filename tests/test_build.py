@@ -7,7 +7,7 @@ import pytest
 
 from briefings.build import build_site
 from briefings.config import load_config
-from briefings.errors import ContentError, TemplateError
+from briefings.errors import ConfigError, ContentError, TemplateError
 from briefings.linkcheck import find_broken_links
 from tests.conftest import set_config, write
 from tests.sitecheck import crawl, serve_under, snapshot
@@ -220,3 +220,40 @@ def test_empty_project_builds_a_welcoming_site(project: Path) -> None:
     result = build(project)
     assert "No articles yet" in (project / "site/index.html").read_text()
     assert result.pages >= 8
+
+
+def test_long_listings_are_paginated(project: Path, add_article) -> None:
+    path = project / "briefings.toml"
+    path.write_text(path.read_text() + "page_size = 20\n")
+    for n in range(45):
+        add_article(
+            f"a{n:02d}.md",
+            title=f"Story number {n}",
+            date=f"2025-04-{1 + n % 28:02d}",
+            tags="[Iran]",
+        )
+    build(project)
+    site = project / "site"
+    pages = [
+        site / "topics/iran/index.html",
+        *(site / f"topics/iran/page/{n}/index.html" for n in (2, 3)),
+    ]
+    shown = [p.read_text().count('class="entry-title"') for p in pages]
+    assert shown == [20, 20, 5]
+    assert not (site / "topics/iran/page/4").exists()
+    second = pages[1].read_text()
+    assert 'rel="prev" href="../../"' in second and 'rel="next" href="../3/"' in second
+    assert "Page 2 of 3" in second and "(page 2)" in second
+    assert "Page 1 of" in pages[0].read_text() and 'rel="prev"' not in pages[0].read_text()
+    month = site / "archive/2025-04/index.html"
+    assert month.is_file() and (site / "archive/2025-04/page/3/index.html").is_file()
+    assert 'href="2025-04/"' in (site / "archive/index.html").read_text()
+    assert find_broken_links(site, "https://example.org/") == []
+
+
+def test_page_size_must_be_positive(project: Path) -> None:
+    path = project / "briefings.toml"
+    path.write_text(path.read_text() + "page_size = 0\n")
+    with pytest.raises(ConfigError, match="page_size must be at least 1") as caught:
+        load_config(project)
+    assert caught.value.problems[0].line == 3
