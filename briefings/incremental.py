@@ -28,6 +28,7 @@ from briefings.pages import PageSpec, plan_site
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
 from briefings.render import Renderer, template_dirs
+from briefings.views import Entry
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class SiteBuilder:
         self._indexed: dict[str, RelateDoc] = {}
         self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
         self._relations: Relations | None = None  # the last snapshot, updated in place of anew
-        self._signed: dict[int, tuple[Article, str]] = {}  # id -> (article, its signature)
+        self._signed: dict[int, tuple[Any, str]] = {}  # id -> (article or entry, signature)
+        self._entries: dict[str, Entry] = {}  # kept between rebuilds: see plan_site
         self._fingerprints: dict[str, str] = {}
         self._search_lock = threading.Lock()
         self._renderer: Renderer | None = None
@@ -99,7 +101,7 @@ class SiteBuilder:
         clock.lap("load")
         relations = self._relate(config, content, texts)
         clock.lap("relate")
-        pages = plan_site(config, content, texts, relations)
+        pages = plan_site(config, content, texts, relations, self._entries)
         templates = _tree_stamp(template_dirs(config))
         site_key = _digest((__version__, repr(config.settings), templates))
         if self._renderer is None or templates != self._templates:
@@ -131,7 +133,8 @@ class SiteBuilder:
         written, removed = self._write(config, outputs)
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
-        self._signed = {id(a): (a, memo[id(a)]) for a in content.articles if id(a) in memo}
+        kept = (*content.articles, *self._entries.values())
+        self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
         self.generation += 1
         if (
             not first
@@ -307,30 +310,37 @@ def _tree_stamp(folders: list[Path]) -> tuple:
     )
 
 
+_PLAIN = (str, int, float, bool, datetime, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
+
+
 def _signature(value: Any, memo: dict[int, Any]) -> Any:
-    """Everything a template can read from VALUE, as a cheap comparable value."""
-    if isinstance(value, Article):
-        known = memo.get(id(value))
-        if known is None:  # every field, extra included; stable across runs
-            known = memo[id(value)] = _digest(("article", repr(value)))
+    """Everything a template can read from VALUE, as a cheap comparable value. (The hot loop of
+    a rebuild: every page is signed, so the common cases are tested first.)"""
+    known = memo.get(id(value))  # only objects alive all rebuild long are memoised: ids are safe
+    if known is not None:
         return known
-    if isinstance(value, RenderedText):
-        return None  # made from the article, which is in the signature already
-    if isinstance(value, str | int | float | bool | datetime | type(None)):
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
         return value
-    if isinstance(value, Mapping):
-        return tuple((k, _signature(v, memo)) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return tuple(_signature(v, memo) for v in value)
-    if isinstance(value, PageSpec):
-        return (value.path, value.lastmod)
-    if dataclasses.is_dataclass(value):
-        known = memo.get(id(value))
-        if known is None:
-            # A short digest stands for the whole value wherever it appears again.
-            fields = tuple(
-                _signature(getattr(value, f.name), memo) for f in dataclasses.fields(value)
-            )
-            known = memo[id(value)] = _digest((type(value).__name__, fields))
+    if kind is tuple or kind is list:
+        return tuple([_signature(v, memo) for v in value])
+    if kind is Article:  # every field, extra included; stable across runs
+        known = memo[id(value)] = _digest(("article", repr(value)))
         return known
+    if kind is RenderedText:
+        return None  # made from the article, which is in the signature already
+    if kind is PageSpec:
+        return (value.path, value.lastmod)
+    if isinstance(value, Mapping):
+        return tuple([(k, _signature(v, memo)) for k, v in value.items()])
+    if dataclasses.is_dataclass(value):
+        # A short digest stands for the whole value wherever it appears again.
+        fields = tuple(
+            [_signature(getattr(value, f.name), memo) for f in dataclasses.fields(value)]
+        )
+        known = memo[id(value)] = _digest((kind.__name__, fields))
+        return known
+    if isinstance(value, _PLAIN):
+        return value  # Markup and other str subclasses
     return repr(value)

@@ -1,4 +1,4 @@
-"""Decides which pages exist: each page is a value (path, template, context, inputs)."""
+"""Decides which pages exist: each page is a value (path, template, context)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ class PageSpec:
     path: str  # site-relative URL path: 'articles/x/' or 'feed.xml'
     template: str
     context: Mapping[str, Any] = field(compare=False)
-    inputs: tuple[str, ...] = ()  # project-relative files the page is made from
     in_sitemap: bool = True
     lastmod: datetime | None = None
 
@@ -50,11 +49,13 @@ def plan_site(
     content: Content,
     texts: Mapping[str, RenderedText],
     relations: Relations | None = None,
+    entry_cache: dict[str, Entry] | None = None,
 ) -> list[PageSpec]:
-    """Every page of the site, in a stable order."""
+    """Every page of the site, in a stable order. ENTRY_CACHE (kept by the caller between
+    builds) gives an unchanged article the same Entry object as last time."""
     relations = relations or Relations()
     settings = config.settings
-    entries = make_entries(content.articles, texts, relations)
+    entries = make_entries(content.articles, texts, relations, entry_cache)
     editions = [edition_view(e, entries, relations) for e in content.editions]
     stories = story_views(relations, entries)
     story_of = {e.article.slug: view for view in stories for e in view.entries}
@@ -98,9 +99,7 @@ def plan_site(
             ]
             pages += _feeds(group.path, group.name, group.entries, limit)
     archive = months(entries.values())
-    pages.append(
-        PageSpec(urls.ARCHIVE, "archive.html", {"months": archive}, _inputs(entries.values()))
-    )
+    pages.append(PageSpec(urls.ARCHIVE, "archive.html", {"months": archive}))
     for month in archive:
         pages += [
             _group_page(p, pager, "month.html", "month") for p, pager in paginate(month, size)
@@ -129,10 +128,6 @@ def _editions_by_article(editions: list[EditionView]) -> dict[str, tuple[Edition
     return {slug: tuple(views) for slug, views in found.items()}
 
 
-def _inputs(entries: Iterable[Entry], *extra: str) -> tuple[str, ...]:
-    return tuple(sorted({e.article.path for e in entries} | {x for x in extra if x}))
-
-
 def _newest(entries: Iterable[Entry]) -> datetime | None:
     return max((e.article.date for e in entries), default=None)
 
@@ -144,7 +139,6 @@ def _home(config: Config, editions: list[EditionView], entries: Mapping[str, Ent
         urls.HOME,
         "home.html",
         {"edition": latest, "recent": recent},
-        _inputs(latest.entries if latest else (), *(e.edition.path for e in editions)),
         lastmod=_newest(latest.entries) if latest else None,
     )
 
@@ -158,7 +152,6 @@ def _edition_page(view: EditionView) -> PageSpec:
         view.path,
         "edition.html",
         {"edition": view},
-        _inputs(view.entries, view.edition.path),
         lastmod=_newest(view.entries) or view.edition.date,
     )
 
@@ -182,8 +175,7 @@ def _article_page(
         "related": related,
         "names": names,  # names in the text that have topic pages
     }
-    inputs = _inputs((entry, *same, *related))
-    return PageSpec(entry.path, "article.html", context, inputs, lastmod=entry.article.date)
+    return PageSpec(entry.path, "article.html", context, lastmod=entry.article.date)
 
 
 def _story_page(view: StoryView) -> PageSpec:
@@ -191,7 +183,6 @@ def _story_page(view: StoryView) -> PageSpec:
         view.path,
         "story.html",
         {"story": view},
-        _inputs(view.entries),
         lastmod=_newest(view.entries),
     )
 
@@ -200,9 +191,7 @@ def _group_page(
     group: Group, pager: Pager, template: str, name: str, feeds: tuple[str, str] | None = None
 ) -> PageSpec:
     context = {name: group, "pager": pager, "feeds": feeds}
-    return PageSpec(
-        group.path, template, context, _inputs(group.entries), lastmod=_newest(group.entries)
-    )
+    return PageSpec(group.path, template, context, lastmod=_newest(group.entries))
 
 
 def _feeds(home: str, title: str, entries: tuple[Entry, ...], limit: int) -> list[PageSpec]:
@@ -215,6 +204,6 @@ def _feeds(home: str, title: str, entries: tuple[Entry, ...], limit: int) -> lis
         "home": home,
     }
     return [
-        PageSpec(path, template, context, _inputs(shown), in_sitemap=False)
+        PageSpec(path, template, context, in_sitemap=False)
         for path, template in zip(urls.feeds_of(home), ("atom.xml", "feed.json"), strict=True)
     ]

@@ -103,20 +103,38 @@ def paginate(group: Group, size: int) -> list[tuple[Group, Pager]]:
 
 
 def make_entries(
-    articles: Iterable[Article], texts: Mapping[str, RenderedText], relations: Relations
+    articles: Iterable[Article],
+    texts: Mapping[str, RenderedText],
+    relations: Relations,
+    cache: dict[str, Entry] | None = None,
 ) -> dict[str, Entry]:
+    """An Entry per article. With CACHE (updated here), an article whose object, text and story
+    are the same as last time keeps the same Entry object: rebuilds recognise it by identity."""
     entries = {}
     for a in articles:
         story = relations.story_of.get(a.slug)
         original = relations.duplicate_of.get(a.slug, "")
-        entries[a.slug] = Entry(
+        entry = Entry(
             a,
             texts[a.slug],
             urls.article(a.slug),
             urls.story(story.slug) if story and story.is_multi else "",
             urls.article(original) if original else "",
         )
+        known = cache.get(a.slug) if cache is not None else None
+        entries[a.slug] = known if known is not None and _same_entry(known, entry) else entry
+    if cache is not None:
+        cache.clear()
+        cache.update(entries)
     return entries
+
+
+def _same_entry(known: Entry, entry: Entry) -> bool:
+    return (
+        known.article is entry.article
+        and known.text is entry.text
+        and (known.story_path, known.duplicate_of) == (entry.story_path, entry.duplicate_of)
+    )
 
 
 def story_views(relations: Relations, entries: Mapping[str, Entry]) -> list[StoryView]:
