@@ -18,17 +18,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefings import __version__, output, search
+from briefings import __version__, output, planning, search
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_text
 from briefings.model import Article, Content
-from briefings.pages import PageSpec, plan_site
+from briefings.pages import PageSpec
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
 from briefings.render import Renderer, template_dirs
-from briefings.views import Entry
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,8 @@ class SiteBuilder:
         self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
         self._relations: Relations | None = None  # the last snapshot, updated in place of anew
         self._signed: dict[int, tuple[Any, str]] = {}  # id -> (article or entry, signature)
-        self._entries: dict[str, Entry] = {}  # kept between rebuilds: see plan_site
+        self._plan: planning.Plan | None = None  # the last good build's, see briefings.planning
+        self._site_key = ""
         self._fingerprints: dict[str, str] = {}
         self._search_lock = threading.Lock()
         self._renderer: Renderer | None = None
@@ -101,9 +101,13 @@ class SiteBuilder:
         clock.lap("load")
         relations = self._relate(config, content, texts)
         clock.lap("relate")
-        pages = plan_site(config, content, texts, relations, self._entries)
+        plan = planning.plan(config, content, texts, relations, self._plan)
+        pages = plan.pages
         templates = _tree_stamp(template_dirs(config))
         site_key = _digest((__version__, repr(config.settings), templates))
+        # After an edit that leaves the site's structure alone, only the pages showing what
+        # changed are signed again (see briefings.planning).
+        only = plan.changed if site_key == self._site_key else None
         if self._renderer is None or templates != self._templates:
             # Kept between rebuilds for its compiled templates; made anew when any template file
             # appears, goes or changes (an override may shadow a theme file the cache holds).
@@ -113,7 +117,11 @@ class SiteBuilder:
         # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
         # same object, see load_content) keeps its signature from the last rebuild.
         memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
-        for page in pages:
+        for i, page in enumerate(pages):
+            if only is not None and i not in only and page.output in self.outputs:
+                fingerprints[page.output] = self._fingerprints[page.output]
+                outputs[page.output] = self.outputs[page.output]
+                continue
             fingerprint = _digest(
                 (site_key, page.template, page.path, _signature(page.context, memo))
             )
@@ -133,7 +141,8 @@ class SiteBuilder:
         written, removed = self._write(config, outputs)
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
-        kept = (*content.articles, *self._entries.values())
+        self._plan, self._site_key = plan, site_key
+        kept = (*content.articles, *plan.entries.values())
         self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
         self.generation += 1
         if (
@@ -155,6 +164,7 @@ class SiteBuilder:
         """New settings: forget everything derived from the old ones."""
         self._settings = config.settings
         self._index, self._indexed, self._fingerprints, self._renderer = None, {}, {}, None
+        self._plan = None
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
         texts, cache = {}, {}
@@ -264,6 +274,8 @@ PERSISTED = (
     "_fingerprints",
     "_sources",
     "_stamps",
+    "_plan",
+    "_site_key",
 )
 
 

@@ -19,6 +19,7 @@ from briefings.views import (
     Group,
     Pager,
     StoryView,
+    Summary,
     edition_view,
     groups,
     make_entries,
@@ -75,11 +76,12 @@ def plan_site(
     for slug, e in entries.items():
         names = tuple(n for n in keys(e.article) if n not in e.article.tags)
         pages.append(
-            _article_page(
+            article_page(
                 e, in_editions.get(slug, ()), story_of.get(slug), relations, entries, names
             )
         )
-    pages.append(_listing(urls.STORIES, "stories.html", stories=stories))
+    story_lines = [Summary(v.story.title, v.path, len(v.entries), v.sources) for v in stories]
+    pages.append(_listing(urls.STORIES, "stories.html", stories=story_lines))
     pages += [_story_page(view) for view in stories]
     size = settings.page_size
     for index, template, name, found in (
@@ -91,7 +93,9 @@ def plan_site(
             groups(entries.values(), lambda a: (a.source,), urls.source),
         ),
     ):
-        pages.append(_listing(index, index.strip("/") + ".html", groups=found))
+        pages.append(
+            _listing(index, index.strip("/") + ".html", groups=list(map(Summary.of, found)))
+        )
         for group in found:
             feeds = urls.feeds_of(group.path)
             pages += [
@@ -99,7 +103,7 @@ def plan_site(
             ]
             pages += _feeds(group.path, group.name, group.entries, limit)
     archive = months(entries.values())
-    pages.append(PageSpec(urls.ARCHIVE, "archive.html", {"months": archive}))
+    pages.append(PageSpec(urls.ARCHIVE, "archive.html", {"months": list(map(Summary.of, archive))}))
     for month in archive:
         pages += [
             _group_page(p, pager, "month.html", "month") for p, pager in paginate(month, size)
@@ -156,7 +160,7 @@ def _edition_page(view: EditionView) -> PageSpec:
     )
 
 
-def _article_page(
+def article_page(
     entry: Entry,
     editions: tuple[EditionView, ...],
     story: StoryView | None,

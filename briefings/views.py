@@ -79,6 +79,22 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A line of an index page (topics, sources, stories, months): what it links to and how
+    many articles it holds, not the articles themselves, so editing an article's text leaves
+    the index alone."""
+
+    name: str
+    path: str
+    count: int
+    sources: tuple[str, ...] = ()  # outlets, for a story
+
+    @classmethod
+    def of(cls, group: Group) -> Summary:
+        return cls(group.name, group.path, len(group.entries))
+
+
+@dataclass(frozen=True)
 class Pager:
     """Where a page of a listing stands: page NUMBER of COUNT, with the paths of its neighbours."""
 

@@ -1,0 +1,170 @@
+"""Plans the site between rebuilds: after a typical edit, only the pages showing it are planned.
+
+Planning the whole site (briefings.pages.plan_site) takes time in proportion to the site. Most
+saves while editing change an article's text and leave the site's structure alone: the same
+articles in the same order, with the same titles, dates, tags, sources, stories and topics.
+Then the same pages exist, and only those whose context holds a changed article differ: they are
+the previous pages with the changed entries swapped in (and article pages whose related lists
+changed, planned again). Anything else is planned from scratch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from briefings.config import Config
+from briefings.markup import RenderedText
+from briefings.model import Article, Content
+from briefings.pages import PageSpec, article_page, plan_site
+from briefings.relate import Relations
+from briefings.views import Entry, make_entries
+
+# What decides which pages exist and where an article is listed. Everything else an article
+# holds (body, note, summary, links, image, ...) only changes its own Entry.
+STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "draft")
+
+
+@dataclass
+class Plan:
+    """Pages planned for one build, and what the next build needs to plan only what changed."""
+
+    pages: list[PageSpec]
+    changed: set[int] | None  # indexes of pages that may differ from the last plan; None: all
+    settings: Any = None
+    content: Content | None = None
+    relations: Relations | None = None
+    entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    showing: dict[str, set[int]] = dataclasses.field(default_factory=dict)  # slug -> pages
+
+
+def plan(
+    config: Config,
+    content: Content,
+    texts: Mapping[str, RenderedText],
+    relations: Relations,
+    last: Plan | None,
+) -> Plan:
+    """The pages of the site, planned from LAST (the previous build's plan) where that is safe."""
+    entries = make_entries(content.articles, texts, relations, dict(last.entries) if last else {})
+    if last is not None and _same_structure(last, config, content, relations):
+        swapped = _swap_pages(last, content, relations, entries)
+        if swapped is not None:
+            return swapped
+    cache = dict(entries)
+    pages = plan_site(config, content, texts, relations, cache)
+    return Plan(pages, None, config.settings, content, relations, cache, _showing(pages))
+
+
+def _same_structure(last: Plan, config: Config, content: Content, relations: Relations) -> bool:
+    old = last.content
+    if old is None or last.relations is None or config.settings != last.settings:
+        return False
+    if len(old.articles) != len(content.articles) or old.editions != content.editions:
+        return False
+    for a, b in zip(old.articles, content.articles, strict=True):
+        if a is not b and any(getattr(a, f) != getattr(b, f) for f in STRUCTURAL):
+            return False
+    before = last.relations
+    return before.stories == relations.stories and before.entities == relations.entities
+
+
+def _swap_pages(
+    last: Plan, content: Content, relations: Relations, entries: dict[str, Entry]
+) -> Plan | None:
+    stale = {s: e for s, e in last.entries.items() if entries.get(s) is not e}
+    listed = [
+        s
+        for s in entries
+        if relations.same_story.get(s) is not last.relations.same_story.get(s)
+        or relations.related.get(s) is not last.relations.related.get(s)
+    ]
+    changed = {i for s in stale for i in last.showing.get(s, ())}
+    fresh = {id(old): entries[s] for s, old in stale.items()}
+    memo: dict[int, Any] = {}
+    pages = list(last.pages)
+    for i in changed:
+        page = pages[i]
+        pages[i] = dataclasses.replace(page, context=_swap(page.context, fresh, memo))
+    index = {page.path: i for i, page in enumerate(pages)}
+    for slug in listed:
+        i = index.get(entries[slug].path)
+        if i is None:
+            return None
+        context = pages[i].context
+        pages[i] = article_page(
+            entries[slug],
+            context["editions"],
+            context["story"],
+            relations,
+            entries,
+            context["names"],
+        )
+        changed.add(i)
+    showing = dict(last.showing)
+    for slug in listed:  # an article page's lists changed: which entries it shows did too
+        i = index[entries[slug].path]
+        for s in _slugs(last.pages[i].context, {}):
+            showing[s] = showing[s] - {i}
+        for s in _slugs(pages[i].context, {}):
+            showing[s] = showing.get(s, set()) | {i}
+    return Plan(pages, changed, last.settings, content, relations, entries, showing)
+
+
+def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
+    """VALUE with every stale Entry replaced by its fresh one, views around them made anew."""
+    kind = type(value)
+    if kind is Entry:
+        return fresh.get(id(value), value)
+    if kind is PageSpec:
+        return value  # the sitemap's: their paths and dates, which a swap never changes
+    if kind is tuple or kind is list:
+        swapped = [_swap(v, fresh, memo) for v in value]
+        return (
+            kind(swapped) if any(a is not b for a, b in zip(swapped, value, strict=True)) else value
+        )
+    if isinstance(value, Mapping):
+        return {k: _swap(v, fresh, memo) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
+        known = memo.get(id(value))
+        if known is None:
+            changes = {
+                f.name: new
+                for f in dataclasses.fields(value)
+                if (new := _swap(old := getattr(value, f.name), fresh, memo)) is not old
+            }
+            known = memo[id(value)] = dataclasses.replace(value, **changes) if changes else value
+        return known
+    return value
+
+
+def _showing(pages: list[PageSpec]) -> dict[str, set[int]]:
+    """For each article, the pages whose context holds its entry."""
+    found: dict[str, set[int]] = {}
+    memo: dict[int, frozenset[str]] = {}
+    for i, page in enumerate(pages):
+        for slug in _slugs(page.context, memo):
+            found.setdefault(slug, set()).add(i)
+    return found
+
+
+def _slugs(value: Any, memo: dict[int, frozenset[str]]) -> Iterable[str]:
+    kind = type(value)
+    if kind is Entry:
+        return (value.article.slug,)
+    if kind is PageSpec:
+        return ()
+    if kind is tuple or kind is list:
+        return {s for v in value for s in _slugs(v, memo)}
+    if isinstance(value, Mapping):
+        return {s for v in value.values() for s in _slugs(v, memo)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = frozenset(
+                s for f in dataclasses.fields(value) for s in _slugs(getattr(value, f.name), memo)
+            )
+        return known
+    return ()

@@ -1,0 +1,121 @@
+"""Rebuilds that plan only the pages an edit touches give exactly the site a fresh build gives."""
+
+import json
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+
+from briefings import planning
+from briefings.config import load_config
+from briefings.content import load_content
+from briefings.incremental import SiteBuilder
+from briefings.relate import Scored
+from briefings.relating import render_and_relate
+from tests.conftest import FIXTURES, write
+
+TAGS = ["Politics", "Space", "Sport", "Courts", "Tech"]
+
+
+def lay_out(root: Path) -> list[Path]:
+    """A project of real articles (several stories of several outlets), 3 per page."""
+    write(root / "briefings.toml", 'title = "T"\nsearch = false\npage_size = 3\n')
+    paths = []
+    rows = [json.loads(line) for line in (FIXTURES / "clusters-small.jsonl").open()]
+    for n, row in enumerate(rows):
+        meta = {
+            "title": row["title"],
+            "date": row["date"][:10],
+            "source": row["source"],
+            "tags": TAGS[n % 3 : n % 3 + 2],
+        }
+        front = yaml.safe_dump(meta, allow_unicode=True)
+        paths.append(
+            write(root / f"content/articles/a{n:02d}.md", f"---\n{front}---\n{row['text']}\n")
+        )
+    return paths
+
+
+def fresh_outputs(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    copy = tmp_path / "fresh"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".briefings"))
+    builder = SiteBuilder(copy)
+    assert builder.rebuild().error is None
+    return builder.outputs
+
+
+def edit_body(path: Path, rng: random.Random, others: list[Path]) -> None:
+    head, body = path.read_text().split("---\n", 2)[1:]
+    if rng.random() < 0.5:
+        body = body.replace(".", ". Officials confirmed it.", 1)
+    else:  # now reads like another story: its lists and story links change
+        body = others[rng.randrange(len(others))].read_text().split("---\n", 2)[2]
+    path.write_text(f"---\n{head}---\n{body}")
+
+
+def edit_front(path: Path, rng: random.Random) -> None:
+    head, body = path.read_text().split("---\n", 2)[1:]
+    meta = yaml.safe_load(head)
+    field = rng.choice(["title", "tags", "date", "summary"])
+    meta[field] = {
+        "title": meta["title"] + " (updated)",
+        "tags": ["Weather"],
+        "date": "2018-01-01",
+        "summary": "A summary an editor wrote.",
+    }[field]
+    path.write_text(f"---\n{yaml.safe_dump(meta)}---\n{body}")
+
+
+def test_edits_rebuild_exactly_what_a_fresh_build_gives(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    rng = random.Random(5)
+    partial = 0
+    for step in range(14):
+        path = paths[rng.randrange(len(paths))]
+        if step % 4 == 3:
+            edit_front(path, rng)
+        else:
+            edit_body(path, rng, paths)
+        result = builder.rebuild([path])
+        assert result.error is None
+        partial += builder._plan.changed is not None
+        assert builder.outputs == fresh_outputs(root, tmp_path), f"step {step}"
+    assert partial >= 5  # most text edits took the short path
+
+
+def test_a_text_edit_renders_only_pages_that_show_the_article(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    pages = len(builder.outputs)
+    head, body = paths[7].read_text().split("---\n", 2)[1:]
+    paths[7].write_text(f"---\n{head}---\n{body.replace('.', '. A late correction.', 1)}")
+    result = builder.rebuild([paths[7]])
+    assert builder._plan.changed is not None  # the short path
+    assert 0 < result.rendered < pages / 4
+    showing = [p for p, data in builder.outputs.items() if b"A late correction." in data]
+    assert any(p.startswith("articles/") for p in showing)
+
+
+def test_an_article_whose_related_list_changed_is_planned_again(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    lay_out(root)
+    config = load_config(root)
+    content = load_content(config.content_dir, config.tz, root)
+    texts, relations = render_and_relate(config, content)
+    last = planning.plan(config, content, texts, relations, None)
+    a, b = content.articles[0].slug, content.articles[-1].slug
+    assert a not in {s.slug for s in relations.related[b]}
+    related = dict(relations.related) | {b: (Scored(a, 0.5), *relations.related[b])}
+    now = planning.plan(config, content, texts, replace(relations, related=related), last)
+    assert now.changed is not None  # the short path: same structure
+    (page,) = [i for i in now.changed if now.pages[i].path == f"articles/{b}/"]
+    assert now.pages[page].context["related"][0].article.slug == a
+    assert page in now.showing[a]  # and a later edit of A plans B's page again
