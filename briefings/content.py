@@ -76,9 +76,9 @@ def load_content(
     return Content(articles=tuple(published), editions=tuple(editions))
 
 
-def _markdown_files(folder: Path) -> Iterator[Path]:
-    """Markdown files under FOLDER, sorted. (os.walk, not rglob: a large site has thousands,
-    and walking tells files from folders without a stat per file.)"""
+def _markdown_files(folder: Path) -> Iterator[str]:
+    """Markdown files under FOLDER, sorted. (os.walk and plain strings, not rglob and Paths: a
+    large site has thousands, and this runs on every rebuild.)"""
     found = []
     for parent, folders, files in os.walk(folder):
         folders[:] = [f for f in folders if not f.startswith(".")]
@@ -88,12 +88,12 @@ def _markdown_files(folder: Path) -> Iterator[Path]:
             for name in files
             if name.endswith(".md") and not name.startswith((".", "#"))
         ]
-    yield from (Path(name) for name in sorted(found))
+    yield from sorted(found)
 
 
 def _collect(
     loader: Any,
-    paths: Iterable[Path],
+    paths: Iterable[str],
     root: Path,
     tz: ZoneInfo,
     problems: list[Problem],
@@ -130,21 +130,21 @@ def _load_cached(loader: Any, source: SourceFile, tz: ZoneInfo, cache: dict | No
     return item, found
 
 
-def _read_cached(path: Path, display: str, cache: dict | None) -> SourceFile:
+def _read_cached(path: str, display: str, cache: dict | None) -> SourceFile:
     if cache is None:
-        return read_source(path, display)
-    stat = path.stat()
+        return read_source(Path(path), display)
+    stat = os.stat(path)
     key = (stat.st_mtime_ns, stat.st_size)
     hit = cache.get(path)
     if hit is not None and hit[0] == key:
         return hit[1]
-    source = read_source(path, display)
+    source = read_source(Path(path), display)
     cache[path] = (key, source)
     return source
 
 
-def _display(path: Path, root: Path) -> str:
-    text, base = str(path), str(root)
+def _display(path: str, root: Path) -> str:
+    text, base = path, str(root)
     if text.startswith(base + os.sep):
         return text[len(base) + 1 :]
     return text

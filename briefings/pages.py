@@ -14,6 +14,7 @@ from briefings.markup import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
 from briefings.views import (
+    EditionLine,
     EditionView,
     Entry,
     Group,
@@ -65,7 +66,7 @@ def plan_site(
 
     pages = [
         _home(config, editions, entries),
-        _listing(urls.EDITIONS, "editions.html", editions=editions),
+        _listing(urls.EDITIONS, "editions.html", editions=list(map(EditionLine.of, editions))),
     ]
     pages += [_edition_page(view) for view in editions]
     keys = (

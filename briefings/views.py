@@ -95,6 +95,19 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class EditionLine:
+    """An edition in the list of editions: the edition and its size, not its articles."""
+
+    edition: Edition
+    path: str
+    count: int
+
+    @classmethod
+    def of(cls, view: EditionView) -> EditionLine:
+        return cls(view.edition, view.path, len(view.entries))
+
+
+@dataclass(frozen=True)
 class Pager:
     """Where a page of a listing stands: page NUMBER of COUNT, with the paths of its neighbours."""
 
