@@ -41,10 +41,11 @@ def build_site(
     builder = (
         load_builder(config, log) if use_cache else SiteBuilder(config.root, log=log, config=config)
     )
+    cached = builder.generation > 0 or bool(builder.outputs)
     result = builder.rebuild()
     if result.error is not None:
         raise result.error
-    if use_cache:
+    if use_cache and (result.written or result.removed or result.rendered or not cached):
         save_builder(builder, config)
     return BuildResult(
         config.output_dir,

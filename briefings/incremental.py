@@ -118,7 +118,7 @@ class SiteBuilder:
         # same object, see load_content) keeps its signature from the last rebuild.
         memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
         for i, page in enumerate(pages):
-            if only is not None and i not in only and page.output in self.outputs:
+            if only is not None and i not in only and self._reusable(config, page.output):
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
                 continue
@@ -126,7 +126,9 @@ class SiteBuilder:
                 (site_key, page.template, page.path, _signature(page.context, memo))
             )
             fingerprints[page.output] = fingerprint
-            if self._fingerprints.get(page.output) == fingerprint and page.output in self.outputs:
+            if self._fingerprints.get(page.output) == fingerprint and self._reusable(
+                config, page.output
+            ):
                 outputs[page.output] = self.outputs[page.output]
                 continue
             try:
@@ -188,7 +190,11 @@ class SiteBuilder:
             if known and known[0] is a and known[1] is texts[a.slug]:
                 made[a.slug] = known  # the same parsed file and text as last time
             else:
-                made[a.slug] = (a, texts[a.slug], relate_doc(a, texts[a.slug]))
+                made[a.slug] = (
+                    a,
+                    texts[a.slug],
+                    relate_doc(a, texts[a.slug], config.settings.related),
+                )
             docs[a.slug] = made[a.slug][2]
         self._relate_docs = made
         changed = [d for slug, d in docs.items() if self._indexed.get(slug) != d]
@@ -205,7 +211,7 @@ class SiteBuilder:
         site = config.output_dir
         if not self.outputs or self.fixed_config is not None:
             return self._write_staged(config, outputs)
-        written = tuple(p for p, data in outputs.items() if self.outputs.get(p) != data)
+        written = tuple(p for p, data in outputs.items() if not _same(self.outputs.get(p), data))
         for path in written:
             output.write_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
@@ -221,7 +227,10 @@ class SiteBuilder:
         """Write a whole new site/ beside the old one and swap it in: never a half-written site.
         Files whose bytes did not change are hard-linked from the old site, keeping their mtime."""
         site, previous = config.output_dir, self.outputs
-        written = tuple(p for p, data in outputs.items() if previous.get(p) != data)
+        written = tuple(p for p, data in outputs.items() if not _same(previous.get(p), data))
+        removed = tuple(p for p in previous if p not in outputs)
+        if previous and not written and not removed and self._intact(config, outputs):
+            return (), ()  # nothing to do: a large site is not copied for nothing
         with output.staged_output(site) as staging:
             for path, data in outputs.items():
                 old = site / path
@@ -241,11 +250,31 @@ class SiteBuilder:
                 else:
                     search.index_site(staging)
         self._stamps = {p: _stamp(site / p) for p in outputs}
-        return written, tuple(p for p in previous if p not in outputs)
+        return written, removed
+
+    def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:
+        """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
+        site = config.output_dir
+        return (
+            all(_unchanged_on_disk(site / p, self._stamps.get(p)) for p in outputs)
+            and output.static_unchanged(config, site)
+            and (not config.settings.search or (site / "pagefind").is_dir())
+        )
+
+    def _reusable(self, config: Config, path: str) -> bool:
+        """The last output at PATH can stand for this build's: held in memory, or (after a
+        restore) still on disk as we wrote it."""
+        data = self.outputs.get(path)
+        if isinstance(data, _Stored):
+            return _unchanged_on_disk(config.output_dir / path, self._stamps.get(path))
+        return data is not None
 
     def state(self) -> dict:
-        """What a later build may start from (see briefings.cache)."""
-        return {name: getattr(self, name) for name in PERSISTED}
+        """What a later build may start from (see briefings.cache). Outputs are kept as digests:
+        their bytes are in site/, and a large site's pages would make the cache slow to load."""
+        state = {name: getattr(self, name) for name in PERSISTED}
+        state["outputs"] = {p: _Stored(_digest_of(data)) for p, data in self.outputs.items()}
+        return state
 
     def restore(self, state: dict) -> None:
         for name in PERSISTED:
@@ -277,6 +306,27 @@ PERSISTED = (
     "_plan",
     "_site_key",
 )
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """An output restored from the cache: its bytes are in site/, this is their digest."""
+
+    digest: bytes
+
+
+def _digest_of(data: bytes | _Stored) -> bytes:
+    if isinstance(data, _Stored):
+        return data.digest
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _same(old: bytes | _Stored | None, new: bytes | _Stored) -> bool:
+    if old is None:
+        return False
+    if isinstance(old, bytes) and isinstance(new, bytes):
+        return old == new
+    return _digest_of(old) == _digest_of(new)
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

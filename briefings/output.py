@@ -30,12 +30,32 @@ def link_or_copy(source: Path, target: Path) -> None:
 def copy_static(config: Config, staging: Path, previous: Path | None = None) -> int:
     """Copy theme static files (project's templates/static overriding the theme's), then static/."""
     count = 0
-    for templates in reversed(template_dirs(config)):
-        count += _copy_tree(
-            templates / "static", staging / "static", previous and previous / "static"
-        )
-    count += _copy_tree(config.static_dir, staging, previous)
+    for source, below in _static_trees(config):
+        count += _copy_tree(source, staging / below, previous and previous / below)
     return count
+
+
+def static_unchanged(config: Config, site: Path) -> bool:
+    """Whether SITE already holds every static file as copy_static would write it."""
+    final: dict[Path, Path] = {}  # later trees override earlier ones, as when copying
+    for source, below in _static_trees(config):
+        if source.is_dir():
+            for path in source.rglob("*"):
+                if _copied(path):
+                    final[site / below / path.relative_to(source)] = path
+    return all(
+        target.is_file() and target.read_bytes() == path.read_bytes()
+        for target, path in final.items()
+    )
+
+
+def _static_trees(config: Config) -> list[tuple[Path, str]]:
+    trees = [(templates / "static", "static") for templates in reversed(template_dirs(config))]
+    return [*trees, (config.static_dir, "")]
+
+
+def _copied(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and not path.name.endswith("~")
 
 
 def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
@@ -43,7 +63,7 @@ def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
         return 0
     count = 0
     for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and not path.name.endswith("~"):
+        if _copied(path):
             destination = target / path.relative_to(source)
             count += 1
             if destination.is_file() and destination.read_bytes() == path.read_bytes():

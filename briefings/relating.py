@@ -6,15 +6,18 @@ from briefings.config import Config
 from briefings.content import make_slug
 from briefings.markup import RenderedText, plain_text, render_text
 from briefings.model import Article, Content
-from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
+from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
 
 
-def relate_doc(article: Article, text: RenderedText) -> RelateDoc:
-    """What the relate stage reads of an article: its words (as the reader sees them), time, tags."""
+def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
+    """What the relate stage reads of an article: its words (as the reader sees them), time, tags.
+    Only the lead is read, so only the lead is kept: an edit further down changes nothing here,
+    and a large site's index stays small."""
+    words = max(settings.lead_words * 2, 400)  # what features and entities read, and more
     return RelateDoc(
         article.slug,
         article.title,
-        plain_text(text.body_html),
+        " ".join(plain_text(text.body_html).split(None, words)[:words]),
         article.date.timestamp(),
         article.tags,
         article.source,
@@ -26,7 +29,8 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     if not config.settings.related.enabled:
         return Relations()
     index = RelateIndex(config.settings.related)
-    index.update(relate_doc(a, texts[a.slug]) for a in content.articles)
+    settings = config.settings.related
+    index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
     return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
 
 
