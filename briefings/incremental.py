@@ -22,9 +22,10 @@ from briefings import __version__, output, planning, search
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
 from briefings.errors import BriefingsError, TemplateError
-from briefings.markup import RenderedText, render_text
+from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content
 from briefings.pages import PageSpec
+from briefings.parallel import chunked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
 from briefings.render import Renderer, template_dirs
@@ -169,13 +170,13 @@ class SiteBuilder:
         self._plan = None
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
-        texts, cache = {}, {}
-        for a in content.articles:
-            key = (a.body, a.note, a.summary)
-            cache[key] = self._texts.get(key) or render_text(*key)
-            texts[a.slug] = cache[key]
+        """Each article's Markdown as HTML: rendered once, on every core for a first build."""
+        keys = {a.slug: (a.body, a.note, a.summary) for a in content.articles}
+        missing = list(dict.fromkeys(k for k in keys.values() if k not in self._texts))
+        rendered = dict(zip(missing, chunked_map(render_texts, missing, 250, 1000), strict=True))
+        cache = {key: self._texts.get(key) or rendered[key] for key in keys.values()}
         self._texts = cache
-        return texts
+        return {slug: cache[key] for slug, key in keys.items()}
 
     def _relate(
         self, config: Config, content: Content, texts: dict[str, RenderedText]

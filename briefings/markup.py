@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import markdown
@@ -96,6 +97,11 @@ def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—")
     return cut + "…"
+
+
+def render_texts(fields: Sequence[tuple[str, str, str]]) -> list[RenderedText]:
+    """render_text of each (body, note, summary)."""
+    return [render_text(*f) for f in fields]
 
 
 def render_text(body: str, note: str, summary: str) -> RenderedText:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,17 @@ def set_config(root: Path, **settings: str) -> None:
     # Top-level keys must come before the first [table].
     first_table = next((i for i, ln in enumerate(lines) if ln.startswith("[")), len(lines))
     path.write_text("\n".join(lines[:first_table] + top + lines[first_table:]) + "\n")
+
+
+def counting_pool(used: list) -> type:
+    """A ProcessPoolExecutor that notes each time one is made: proof work went to processes."""
+
+    class Pool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs) -> None:
+            used.append(args)
+            super().__init__(*args, **kwargs)
+
+    return Pool
 
 
 @pytest.fixture

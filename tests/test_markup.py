@@ -1,6 +1,8 @@
 import pytest
 
-from briefings.markup import excerpt, markdown_to_html, render_text
+from briefings import parallel
+from briefings.markup import excerpt, markdown_to_html, render_text, render_texts
+from tests.conftest import counting_pool
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -61,3 +63,15 @@ def test_excerpt_prefers_summary_then_first_paragraph() -> None:
 def test_note_is_sanitised_too() -> None:
     text = render_text("Body", "<script>x()</script>**Why**", "")
     assert "<script" not in text.note_html and "<strong>Why</strong>" in text.note_html
+
+
+def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatch) -> None:
+    fields = [
+        (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.', "", "") for n in range(40)
+    ]
+    here = render_texts(fields)
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
+    used = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    assert parallel.chunked_map(render_texts, fields, 10, 20) == here
+    assert used  # it did run in worker processes

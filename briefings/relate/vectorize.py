@@ -10,17 +10,15 @@ pruning to the heaviest features and normalising are done for a whole batch with
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import os
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from multiprocessing import get_context
 
 import numpy as np
 
+from briefings.parallel import chunked_map
 from briefings.relate.features import MAX_WEIGHT, entities, information, stem, words
 from briefings.relate.model import RelateDoc, RelatedSettings
 
@@ -55,19 +53,9 @@ def featurize(
     docs: Sequence[RelateDoc], settings: RelatedSettings, max_features: int = 150
 ) -> list[Features]:
     """Features of DOCS, in order; spread over the machine's cores when there are many."""
-    workers = min(os.cpu_count() or 1, len(docs) // CHUNK)
-    if len(docs) < PARALLEL_FROM or workers < 2 or not _may_fork():
-        return _batch(docs, settings, max_features)
-    _word("warm")  # load the word frequencies once, before forking: children share them
-    chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        parts = pool.map(_batch, chunks, [settings] * len(chunks), [max_features] * len(chunks))
-        return [f for part in parts for f in part]
-
-
-def _may_fork() -> bool:
-    """fork copies one thread: only safe where there is one (a watcher's could hold locks)."""
-    return threading.active_count() == 1
+    _word("warm")  # load the word frequencies once, before any fork: children share them
+    work = functools.partial(_batch, s=settings, max_features=max_features)
+    return chunked_map(work, docs, CHUNK, PARALLEL_FROM)
 
 
 def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from briefings import parallel
 from briefings.config import Related
 from briefings.content import make_slug
 from briefings.relate import RelateDoc, RelateIndex, engine, snapshot, vectorize
 from briefings.relate.features import entities
+from tests.conftest import counting_pool
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
 DAY = 86_400.0
@@ -166,9 +168,12 @@ def test_vectors_are_the_same_from_worker_processes(monkeypatch) -> None:
     monkeypatch.setattr(vectorize, "PARALLEL_FROM", 10)
     monkeypatch.setattr(vectorize, "CHUNK", 8)
     # Other tests leave an idle thread behind (asyncio's child watcher); forking is fine here.
-    monkeypatch.setattr(vectorize, "_may_fork", lambda: True)
-    parallel = vectorize.featurize(docs, Related())
-    for a, b in zip(serial, parallel, strict=True):
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)
+    used = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    spread = vectorize.featurize(docs, Related())
+    assert used  # it did run in worker processes
+    for a, b in zip(serial, spread, strict=True):
         assert a.keys.tobytes() == b.keys.tobytes() and a.weights.tobytes() == b.weights.tobytes()
         assert a.names == b.names
 
