@@ -76,9 +76,19 @@ def test_edits_rebuild_exactly_what_a_fresh_build_gives(tmp_path: Path) -> None:
     assert builder.rebuild().error is None
     rng = random.Random(5)
     partial = 0
-    for step in range(14):
+    for step in range(16):
         path = paths[rng.randrange(len(paths))]
-        if step % 4 == 3:
+        if step % 8 == 7:  # a new article, then one gone: the structure changes
+            head, body = path.read_text().split("---\n", 2)[1:]
+            meta = yaml.safe_load(head) | {"title": f"Another look, take {step}"}
+            path = write(
+                root / f"content/articles/new{step}.md", f"---\n{yaml.safe_dump(meta)}---\n{body}"
+            )
+            paths.append(path)
+        elif step % 8 == 5:
+            paths.remove(path)
+            path.unlink()
+        elif step % 4 == 3:
             edit_front(path, rng)
         else:
             edit_body(path, rng, paths)
