@@ -51,13 +51,14 @@ def plan_site(
     content: Content,
     texts: Mapping[str, RenderedText],
     relations: Relations | None = None,
-    entry_cache: dict[str, Entry] | None = None,
+    entries: dict[str, Entry] | None = None,
 ) -> list[PageSpec]:
-    """Every page of the site, in a stable order. ENTRY_CACHE (kept by the caller between
-    builds) gives an unchanged article the same Entry object as last time."""
+    """Every page of the site, in a stable order. ENTRIES, when the caller made them already
+    (see views.make_entries), are used as they are."""
     relations = relations or Relations()
     settings = config.settings
-    entries = make_entries(content.articles, texts, relations, entry_cache)
+    if entries is None:
+        entries = make_entries(content.articles, texts, relations)
     editions = [edition_view(e, entries, relations) for e in content.editions]
     stories = story_views(relations, entries)
     story_of = {e.article.slug: view for view in stories for e in view.entries}

@@ -53,9 +53,8 @@ def plan(
         swapped = _swap_pages(last, content, relations, entries)
         if swapped is not None:
             return swapped
-    cache = dict(entries)
-    pages = plan_site(config, content, texts, relations, cache)
-    return Plan(pages, None, config.settings, content, relations, cache, _showing(pages))
+    pages = plan_site(config, content, texts, relations, entries)
+    return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
 
 
 def _same_structure(last: Plan, config: Config, content: Content, relations: Relations) -> bool:
