@@ -51,9 +51,9 @@ title = "Bench"
 """
 HUGO_LAYOUTS = {
     "_default/baseof.html": "<!doctype html><html><head><title>{{ .Title }}</title></head>"
-    "<body>{{ block \"main\" . }}{{ end }}</body></html>",
+    '<body>{{ block "main" . }}{{ end }}</body></html>',
     "_default/single.html": '{{ define "main" }}<article><h1>{{ .Title }}</h1>'
-    "<p>{{ .Date.Format \"2 January 2006\" }} · {{ .Params.source }}</p>{{ .Content }}"
+    '<p>{{ .Date.Format "2 January 2006" }} · {{ .Params.source }}</p>{{ .Content }}'
     "</article>{{ with .Site.RegularPages.Related . | first 5 }}<h2>Related</h2><ul>"
     '{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
     "{{ end }}{{ end }}",

@@ -50,3 +50,41 @@ def trim_title(text: str, limit: int = 120) -> str:
         default=-1,
     )
     return text[:cut] if cut > 40 else text[:limit].rsplit(" ", 1)[0]
+
+
+# Calls to action a page wraps around its article: newsletter and subscription prompts, sharing,
+# contact notes, teasers for other stories. A short paragraph made mostly of them is not the story.
+PROMPT = re.compile(
+    r"^(?:sign up(?: now| here| today)?[.!:]|sign up (?:for|to) (?:(?:our|the|a|\S+[’']s) )?(?:\S+ ){0,3}"
+    r"(?:newsletters?|e-?mails?|alerts|updates)\b|subscribe\b|click here|like this (?:story|article)|share (?:it|this)\b|"
+    r"don[’']?t miss|tell us what you think|follow (?:us|him|her|them|me)\b|have a (?:news )?tip|"
+    r"download (?:our|the) app|get the latest|get (?:\S+ ){1,6}delivered|join (?:us|our)\b|"
+    r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
+    r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
+    r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"
+    r"start your day with)",
+    re.IGNORECASE,
+)
+SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
+HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def polish(paragraphs: list[str], title: str = "") -> list[str]:
+    """The cleaning every extractor's output gets: boilerplate lines, prompts, the headline
+    repeated as the first heading, link lists trailing the story, repeated paragraphs."""
+    kept = [p for p in paragraphs if not is_boilerplate(p) and not is_prompt(p)]
+    if kept and title and HEADING.match(kept[0]) and normalise(kept[0]) == normalise(title):
+        kept = kept[1:]  # the title is in the front matter; the page shows it once
+    while kept and LINK_ONLY.match(kept[-1].strip()):
+        kept.pop()
+    return drop_repeats(kept)
+
+
+def is_prompt(paragraph: str, max_words: int = 60) -> bool:
+    text = HEADING.sub("", paragraph.strip()).strip("*_>- ")
+    if not text or len(text.split()) > max_words:
+        return False
+    sentences = SENTENCES.split(text)
+    prompts = sum(1 for s in sentences if PROMPT.match(s.strip("*_“”\"' ")))
+    return prompts * 2 >= len(sentences) and prompts > 0

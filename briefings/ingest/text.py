@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefings.ingest.clean import drop_repeats, is_boilerplate, normalise, trim_title
+from briefings.ingest.clean import is_boilerplate, normalise, polish, trim_title
 from briefings.ingest.model import Extracted
 
 STOP = frozenset(
@@ -15,12 +15,27 @@ STOP = frozenset(
     "our she that the their them they this to was we were which who will with would you said not after "
     "also more than about over says could there when what".split()
 )
+IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」』]\s*$")
 END_MARKERS = re.compile(
     r"^(related( articles| stories| news)?|ranking|recommendation|recommended( for you)?|most (read|popular|viewed|shared)|"
     r"comments?( \(\d+\))?|post a comment|leave a (comment|reply)|you (may|might) also like|more (from|on) |"
-    r"read (more|next)|latest news|trending|share this( article)?|about the author|sign up for)\b",
+    r"read (more|next)|latest news|trending|share this( article)?|about the author|sign up for|"
+    # the widgets after a story: sponsored links, previous/next navigation
+    r"sponsored( content| stories| links)?|promoted( stories| content)?|around the web|"
+    r"from (our|the) partners|previous( post| article| story)?( next)?|next (post|article|story)|"
+    # the same headings in the languages news pages most often come in
+    r"関連記事|関連ニュース|人気記事|相关(文章|新闻|阅读)|热门|관련\s?기사|많이 본|"
+    r"(art[ií]culos|noticias|not[ií]cias|mat[ée]rias|articles|articoli|artikel) (relacionad[oa]s|connexes|correlati|terkait)|"
+    r"te puede interesar|lo m[aá]s (le[ií]do|visto)|leia (tamb[ée]m|mais)|veja tamb[ée]m|mais lidas|"
+    r"lire aussi|(à|a) lire aussi|sur le m[eê]me sujet|les plus lus|lesen sie auch|mehr zum thema|"
+    r"meistgelesen|leggi anche|i pi[uù] letti|читайте также|похожие (статьи|новости)|baca juga|berita terkait)\b",
+    re.IGNORECASE,
+)
+BOX_HEAD = re.compile(
+    r"^(related( articles| stories| news| coverage| content)?|read (more|also|next)|recommended|"
+    r"you (may|might) also like|more (from|on|stories)\b|see also|also read|don[’']t miss)\b:?",
     re.IGNORECASE,
 )
 DATE_PATTERNS = [
@@ -53,6 +68,7 @@ class Line:
     words: int
     stop_ratio: float
     sentence: bool
+    size: int  # length in Latin-script characters: a CJK character counts as three
 
     @property
     def good(self) -> bool:
@@ -63,11 +79,7 @@ class Line:
             return True
         if self.sentence and self.words >= 8 and self.stop_ratio >= 0.25:
             return True
-        return (
-            self.stop_ratio < 0.05
-            and len(self.text) >= 120
-            and (self.sentence or len(self.text) >= 250)
-        )
+        return self.stop_ratio < 0.05 and self.size >= 120 and (self.sentence or self.size >= 250)
 
     @property
     def short(self) -> bool:
@@ -77,8 +89,14 @@ class Line:
 def measure(text: str) -> Line:
     words = WORD.findall(text)
     stop = sum(1 for w in words if w.lower() in STOP)
+    # Chinese, Japanese and Korean write words without spaces between them: count by characters.
+    ideographs = len(IDEOGRAPH.findall(text))
     return Line(
-        text, len(words), stop / len(words) if words else 0.0, bool(SENTENCE_END.search(text))
+        text,
+        max(len(words), ideographs // 2),
+        stop / len(words) if words else 0.0,
+        bool(SENTENCE_END.search(text)),
+        len(text) + 2 * ideographs,
     )
 
 
@@ -87,18 +105,46 @@ def extract_text(raw: str) -> Extracted:
     lines = [" ".join(line.split()) for line in raw.splitlines()]
     lines = [line for line in lines if line]
     measured = [measure(line) for line in lines]
+    inline = set(inline_boxes(measured))
+    lines = [line for i, line in enumerate(lines) if i not in inline]
+    measured = [line for i, line in enumerate(measured) if i not in inline]
     start, end = main_block(measured)
     result = Extracted(extractor="briefings-text")
     if start is None:
         return result
-    body = [line for line in lines[start:end] if not is_boilerplate(line)]
-    body = drop_repeats(body)
+    body = polish(lines[start:end])
     header = lines[:start]
     while body and CREDIT.search(body[0]) and len(body) > 1:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
     _metadata(result, header, lines, body)
     result.paragraphs = body
     return result
+
+
+def inline_boxes(lines: list[Line], most: int = 6) -> list[int]:
+    """Lines of 'Related stories' or 'Read more' boxes set inside the story: a box heading with a
+    few headlines after it (or a headline or two before a 'Read more'), between paragraphs of
+    prose. Cut out, they no longer split the article in two."""
+    boxed: list[int] = []
+    for m, line in enumerate(lines):
+        if line.words > 6 or not BOX_HEAD.match(line.text):
+            continue
+        if not any(earlier.good for earlier in lines[max(0, m - 30) : m]):
+            continue  # no story above it yet: a menu, not a box inside the story
+        after = m + 1
+        while after < len(lines) and after - m <= most and _headline_like(lines[after]):
+            after += 1
+        before = m
+        while before > 0 and m - before < 2 and _headline_like(lines[before - 1]):
+            before -= 1
+        story_goes_on = sum(1 for later in lines[after : after + 4] if later.good) >= 2
+        if story_goes_on and (after > m + 1 or before < m):
+            boxed.extend(range(before, after))
+    return boxed
+
+
+def _headline_like(line: Line) -> bool:
+    return not line.good and not line.sentence and 2 <= line.words <= 20
 
 
 def main_block(lines: list[Line]) -> tuple[int | None, int]:
@@ -124,16 +170,21 @@ def main_block(lines: list[Line]) -> tuple[int | None, int]:
         weight = float(sum(len(lines[i].text) for i in cluster))
         if headline is not None and 0 <= cluster[0] - headline <= 40:
             weight *= 3.0
-        if any(m < cluster[0] for m in markers) and (
-            headline is None or any(headline < m < cluster[0] for m in markers)
-        ):
-            weight *= 0.3
+        if any(m < cluster[0] and any(g < m for g in good) for m in markers):
+            weight *= 0.3  # 'Comments' or 'Related' after some prose: the page has moved on
         return weight
 
     best = max(range(len(clusters)), key=lambda c: score(clusters[c]))
     start, end = clusters[best][0], clusters[best][-1] + 1
+    for preceding in reversed(clusters[:best]):
+        # The story's opening paragraphs, split from the rest by a picture or a pull quote.
+        if (headline is not None and preceding[0] <= headline) or not _joins(
+            preceding[-1], start, lines, max_gap=6, menu_run=3
+        ):
+            break
+        start = preceding[0]
     for following in clusters[best + 1 :]:
-        if not _joins(end - 1, following[0], lines, max_gap=12):
+        if not _joins(end - 1, following[0], lines, max_gap=12, menu_run=3):
             break
         end = following[-1] + 1
     return start, _continue(lines, end)
@@ -158,9 +209,22 @@ def _continue(lines: list[Line], end: int, menu_run: int = 3) -> int:
     return last
 
 
-def _joins(a: int, b: int, lines: list[Line], max_gap: int) -> bool:
+def _joins(a: int, b: int, lines: list[Line], max_gap: int, menu_run: int = 0) -> bool:
+    """Whether the prose lines A and B belong to one article: few lines between them, none of
+    them an end marker, and (with MENU_RUN) no run of that many menu-like lines either."""
     gap = lines[a + 1 : b]
-    return len(gap) <= max_gap and not any(g.words <= 6 and END_MARKERS.match(g.text) for g in gap)
+    if len(gap) > max_gap or any(_ends(g) for g in gap):
+        return False
+    run = 0
+    for line in gap:
+        run = run + 1 if line.words <= 3 and not line.sentence else 0
+        if menu_run and run >= menu_run:
+            return False
+    return True
+
+
+def _ends(line: Line) -> bool:
+    return line.words <= 6 and END_MARKERS.match(line.text) is not None
 
 
 def _headline_index(lines: list[Line]) -> int | None:

@@ -1,0 +1,96 @@
+"""What the cleaning after extraction removes, and what it must leave alone."""
+
+from briefings.ingest.clean import is_prompt, polish
+from briefings.ingest.html import _tags
+from briefings.ingest.text import extract_text
+
+STORY = [
+    "The council voted on Tuesday to close the old bridge to cars after engineers found cracks in two of its piers.",
+    "Residents who cross it every day said the detour would add half an hour to their journeys into the city centre.",
+    "The mayor said repairs would begin in the spring and that the bridge could reopen to traffic within two years.",
+    "Shop owners on the far bank said they feared losing customers while the bridge stays closed to cars.",
+]
+
+
+def test_prompts_around_the_story_are_removed() -> None:
+    kept = polish(
+        [
+            *STORY,
+            "Sign up for our daily newsletter. Get the latest news delivered to your inbox.",
+            "Like this story? Share it with a friend!",
+            "Jane Roe may be reached at jroe@example.com. Follow her on Twitter @jroe.",
+        ]
+    )
+    assert kept == STORY
+
+
+def test_sentences_about_subscriptions_are_story() -> None:
+    line = "Netflix said it had gained 2.4 million subscribers, more than analysts expected."
+    assert not is_prompt(line)
+    assert not is_prompt("Sign up for a Hulu account for $11.99 a month, and the bundle follows.")
+
+
+def test_the_headline_repeated_as_first_heading_goes_and_a_trailing_link_list_too() -> None:
+    kept = polish(
+        [
+            "# Bridge to close",
+            *STORY,
+            "[Council budget approved](https://example.org/a)",
+            "- [Ferry fares rise](https://example.org/b) | [Roadworks ahead](https://example.org/c)",
+        ],
+        title="Bridge to close",
+    )
+    assert kept == STORY
+
+
+def test_an_inline_related_box_does_not_cut_the_story_in_two() -> None:
+    page = [
+        "Bridge to close - City Times",
+        "Home",
+        "News",
+        "Bridge to close",
+        STORY[0],
+        STORY[1],
+        "Related Stories",
+        "Ferry fares rise for the third year",
+        "Roadworks ahead on the ring road",
+        STORY[2],
+        STORY[3],
+        "Comments",
+        "I have crossed that bridge every day for forty years and never saw a crack in it.",
+    ]
+    article = extract_text("\n".join(page))
+    assert article.paragraphs == STORY
+
+
+def test_sponsored_links_after_the_story_are_not_story() -> None:
+    page = [*STORY, "Sponsored", "Ten tricks doctors hate", "You will not believe these homes"]
+    assert extract_text("\n".join(page)).paragraphs == STORY
+
+
+def test_a_japanese_article_is_found_among_its_menus() -> None:
+    body = [
+        "先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで男性が逮捕されたというニュースを耳にしました。",
+        "報道によると、今回販売されたのは、いわゆる改造品であり、正規の販売経路を通らずに流通していたとのことです。",
+        "商標には、同じ商標が付された商品は同じ提供元のものであることを示す働きがあり、改造品はその信頼を損ないます。",
+    ]
+    page = [
+        "HOME",
+        "ブログ",
+        "サービスのご案内",
+        *body,
+        "関連記事",
+        "「あずきバー」事件",
+        "人気記事",
+    ]
+    assert extract_text("\n".join(page)).paragraphs == body
+
+
+def test_tags_from_comma_lists_are_split_deduplicated_and_capped() -> None:
+    assert _tags(["Tech"], ["Microsoft,MSFT, tech", "Sony"]) == [
+        "Tech",
+        "Microsoft",
+        "MSFT",
+        "Sony",
+    ]
+    assert len(_tags([",".join(f"tag{i}" for i in range(40))])) == 12
