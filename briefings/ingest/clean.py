@@ -62,18 +62,23 @@ PROMPT = re.compile(
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
     r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"
-    r"start your day with)",
+    r"start your day with|(?:\S+ ){0,3}newsletters?$)",
     re.IGNORECASE,
 )
 SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
 HEADING = re.compile(r"^#{1,6}\s+")
+TAIL = 3  # paragraphs at the end where a prompt ends the story
 
 
 def polish(paragraphs: list[str], title: str = "") -> list[str]:
     """The cleaning every extractor's output gets: boilerplate lines, prompts, the headline
     repeated as the first heading, link lists trailing the story, repeated paragraphs."""
-    kept = [p for p in paragraphs if not is_boilerplate(p) and not is_prompt(p)]
+    kept = [p for p in paragraphs if not is_boilerplate(p)]
+    tail = next((i for i in range(max(0, len(kept) - TAIL), len(kept)) if is_prompt(kept[i])), None)
+    if tail is not None and tail > 0:
+        kept = kept[:tail]  # a prompt near the end: what follows it is the prompt's own pitch
+    kept = [p for p in kept if not is_prompt(p)]
     if kept and title and HEADING.match(kept[0]) and normalise(kept[0]) == normalise(title):
         kept = kept[1:]  # the title is in the front matter; the page shows it once
     while kept and LINK_ONLY.match(kept[-1].strip()):

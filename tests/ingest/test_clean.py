@@ -94,3 +94,8 @@ def test_tags_from_comma_lists_are_split_deduplicated_and_capped() -> None:
         "Sony",
     ]
     assert len(_tags([",".join(f"tag{i}" for i in range(40))])) == 12
+
+
+def test_a_prompt_near_the_end_takes_its_pitch_with_it() -> None:
+    pitch = ["### Pick Six Newsletter", "Get the day's big stories and picks, free every morning."]
+    assert polish([*STORY, *pitch]) == STORY
