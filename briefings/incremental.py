@@ -28,7 +28,8 @@ from briefings.pages import PageSpec
 from briefings.parallel import chunked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
-from briefings.render import Renderer, template_dirs
+from briefings.render import Reads, Renderer, template_dirs
+from briefings.views import Entry
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class SiteBuilder:
         self._plan: planning.Plan | None = None  # the last good build's, see briefings.planning
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
+        self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
         self._search_lock = threading.Lock()
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
@@ -109,12 +111,15 @@ class SiteBuilder:
         # After an edit that leaves the site's structure alone, only the pages showing what
         # changed are signed again (see briefings.planning).
         only = plan.changed if site_key == self._site_key else None
+        if only is not None:
+            only = {i for i in only if self._may_differ(i, pages[i], plan)}
         if self._renderer is None or templates != self._templates:
             # Kept between rebuilds for its compiled templates; made anew when any template file
             # appears, goes or changes (an override may shadow a theme file the cache holds).
             self._renderer, self._templates = Renderer(config), templates
         renderer = self._renderer
         outputs, fingerprints, rendered, problems = {}, {}, 0, []
+        reads: dict[str, Reads] = {}
         # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
         # same object, see load_content) keeps its signature from the last rebuild.
         memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
@@ -134,6 +139,7 @@ class SiteBuilder:
                 continue
             try:
                 outputs[page.output] = renderer.render(page)
+                reads[page.output] = renderer.last_reads
                 rendered += 1
             except TemplateError as exc:
                 problems += exc.problems
@@ -144,6 +150,9 @@ class SiteBuilder:
         written, removed = self._write(config, outputs)
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
+        if removed:
+            self._reads = {p: r for p, r in self._reads.items() if p in outputs}
+        self._reads.update(reads)
         self._plan, self._site_key = plan, site_key
         kept = (*content.articles, *plan.entries.values())
         self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
@@ -163,10 +172,25 @@ class SiteBuilder:
             phases=tuple(clock.laps),
         )
 
+    def _may_differ(self, i: int, page: PageSpec, plan: planning.Plan) -> bool:
+        """Whether page I can differ from its last rendering: it was planned anew, or it read
+        something of an article whose fresh entry was swapped into it."""
+        swapped = plan.swapped.get(i)
+        reads = self._reads.get(page.output)
+        if swapped is None or reads is None:
+            return True
+        return any(
+            _reads_differ(plan.replaced[s], plan.entries[s], what)
+            for s in swapped
+            for what, slugs in reads
+            if s in slugs or "" in slugs
+        )
+
     def _reset(self, config: Config) -> None:
         """New settings: forget everything derived from the old ones."""
         self._settings = config.settings
         self._index, self._indexed, self._fingerprints, self._renderer = None, {}, {}, None
+        self._reads = {}
         self._plan = None
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
@@ -314,6 +338,29 @@ class _Stored:
     """An output restored from the cache: its bytes are in site/, this is their digest."""
 
     digest: bytes
+
+
+def _reads_differ(old: Entry, new: Entry, reads: frozenset) -> bool:
+    views = {
+        "entry": (old, new),
+        "article": (old.article, new.article),
+        "text": (old.text, new.text),
+    }
+    for kind, name in reads:
+        a, b = views[kind]
+        try:
+            if _read(a, name) != _read(b, name):
+                return True
+        except Exception:
+            return True
+    return False
+
+
+def _read(obj: object, name: str) -> object:
+    try:
+        return getattr(obj, name)
+    except AttributeError:
+        return obj[name]  # type: ignore[index]
 
 
 def _digest_of(data: bytes | _Stored) -> bytes:

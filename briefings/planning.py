@@ -38,6 +38,11 @@ class Plan:
     relations: Relations | None = None
     entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
     showing: dict[str, set[int]] = dataclasses.field(default_factory=dict)  # slug -> pages
+    # On the fast path: the pages that only had fresh entries swapped in, with the slugs swapped
+    # (a page that reads nothing that changed in them need not be rendered again), and the
+    # entries they replaced.
+    swapped: dict[int, set[str]] = dataclasses.field(default_factory=dict)
+    replaced: dict[str, Entry] = dataclasses.field(default_factory=dict)
 
 
 def plan(
@@ -77,10 +82,14 @@ def _swap_pages(
     listed = [
         s
         for s in entries
-        if relations.same_story.get(s) is not last.relations.same_story.get(s)
-        or relations.related.get(s) is not last.relations.related.get(s)
+        if _other_articles(relations.same_story.get(s), last.relations.same_story.get(s))
+        or _other_articles(relations.related.get(s), last.relations.related.get(s))
     ]
-    changed = {i for s in stale for i in last.showing.get(s, ())}
+    swapped: dict[int, set[str]] = {}
+    for s in stale:
+        for i in last.showing.get(s, ()):
+            swapped.setdefault(i, set()).add(s)
+    changed = set(swapped)
     fresh = {id(old): entries[s] for s, old in stale.items()}
     memo: dict[int, Any] = {}
     pages = list(last.pages)
@@ -102,6 +111,7 @@ def _swap_pages(
             context["names"],
         )
         changed.add(i)
+        swapped.pop(i, None)
     showing = dict(last.showing)
     for slug in listed:  # an article page's lists changed: which entries it shows did too
         i = index[entries[slug].path]
@@ -109,7 +119,15 @@ def _swap_pages(
             showing[s] = showing[s] - {i}
         for s in _slugs(pages[i].context, {}):
             showing[s] = showing.get(s, set()) | {i}
-    return Plan(pages, changed, last.settings, content, relations, entries, showing)
+    return Plan(pages, changed, last.settings, content, relations, entries, showing, swapped, stale)
+
+
+def _other_articles(new: tuple | None, old: tuple | None) -> bool:
+    """Whether a related list names other articles, or the same in another order (its scores
+    may change with any edit; pages show only the articles)."""
+    if new is old:
+        return False
+    return new is None or old is None or [s.slug for s in new] != [s.slug for s in old]
 
 
 def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:

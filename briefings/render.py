@@ -13,9 +13,53 @@ from briefings import __version__, urls
 from briefings.config import Config
 from briefings.content import is_web_url
 from briefings.errors import Problem, TemplateError
+from briefings.markup import RenderedText
+from briefings.model import Article
 from briefings.pages import PageSpec
+from briefings.views import Entry
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+
+# What a page can show of an article, and the names its reads are recorded under.
+READ_KINDS: dict[type, str] = {Entry: "entry", Article: "article", RenderedText: "text"}
+Read = tuple[str, str]  # (kind, attribute or key)
+# What one page read of articles: which attributes of which articles (by slug; "" for an
+# article the page reached some other way: then of any article).
+Reads = tuple[tuple[frozenset[Read], frozenset[str]], ...]
+
+
+class ReadingEnvironment(jinja2.Environment):
+    """Records which attributes of which articles a template reads while it renders: a rebuild
+    after an edit renders a page again only if something it read has changed."""
+
+    reads: dict[str, set[Read]] | None = None  # slug -> what was read of it
+    owners: dict[int, str] = {}  # id of an entry's article or text -> the entry's slug
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        value = super().getattr(obj, attribute)
+        if self.reads is not None and type(obj) in READ_KINDS:
+            self._note(obj, attribute, value)
+        return value
+
+    def getitem(self, obj: object, argument: object) -> object:
+        value = super().getitem(obj, argument)
+        if self.reads is not None and type(obj) in READ_KINDS:
+            self._note(obj, str(argument), value)
+        return value
+
+    def _note(self, obj: object, name: str, value: object) -> None:
+        kind = type(obj)
+        slug = (
+            obj.article.slug  # type: ignore[attr-defined]
+            if kind is Entry
+            else obj.slug  # type: ignore[attr-defined]
+            if kind is Article
+            else self.owners.get(id(obj), "")
+        )
+        if type(value) in READ_KINDS:  # entry.article, entry.text: read further, noted then
+            self.owners[id(value)] = slug
+        else:
+            self.reads.setdefault(slug, set()).add((READ_KINDS[kind], name))  # type: ignore[union-attr]
 
 
 def builtin_templates_dir() -> Path:
@@ -36,8 +80,8 @@ def template_dirs(config: Config) -> list[Path]:
     return unique
 
 
-def make_environment(config: Config) -> jinja2.Environment:
-    env = jinja2.Environment(
+def make_environment(config: Config) -> ReadingEnvironment:
+    env = ReadingEnvironment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(config)]),
         autoescape=jinja2.select_autoescape(["html", "xml", "htm"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -91,9 +135,13 @@ class Renderer:
         self.config = config
         self.env = make_environment(config)
         self.base_path = config.base_path
+        self.last_reads: Reads = ()  # what the last page rendered read of articles
+        self._interned: dict[frozenset, frozenset] = {}
 
     def render(self, page: PageSpec) -> bytes:
         """The page's bytes; raises TemplateError with the template's file and line."""
+        reads: dict[str, set[Read]] = {}
+        self.env.reads, self.env.owners = reads, {}
         try:
             template = self.env.get_template(page.template)
             text = template.render({**page.context, "page": page, "base_path": self.base_path})
@@ -110,7 +158,21 @@ class Renderer:
             ) from exc
         except Exception as exc:
             raise TemplateError([self._runtime_problem(exc, page)]) from exc
+        finally:
+            self.env.reads, self.env.owners = None, {}
+        self.last_reads = self._group(reads)
         return text.encode("utf-8")
+
+    def _group(self, reads: dict[str, set[Read]]) -> Reads:
+        """READS kept small: slugs grouped by what was read of them (a listing reads the same
+        of every article in it), each set kept once across pages."""
+        by_what: dict[frozenset[Read], list[str]] = {}
+        for slug, what in reads.items():
+            by_what.setdefault(self._intern(frozenset(what)), []).append(slug)
+        return tuple((what, self._intern(frozenset(slugs))) for what, slugs in by_what.items())
+
+    def _intern(self, value: frozenset) -> frozenset:
+        return self._interned.setdefault(value, value)
 
     def _display(self, path: Path | str) -> str:
         path = Path(path)

@@ -129,3 +129,34 @@ def test_an_article_whose_related_list_changed_is_planned_again(tmp_path: Path) 
     (page,) = [i for i in now.changed if now.pages[i].path == f"articles/{b}/"]
     assert now.pages[page].context["related"][0].article.slug == a
     assert page in now.showing[a]  # and a later edit of A plans B's page again
+
+
+def test_an_edit_below_the_excerpt_renders_only_pages_that_read_it(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    (slug,) = [s for s, e in builder._plan.entries.items() if e.article.path.endswith("a07.md")]
+    listing = [p for p, data in builder.outputs.items() if f"/{slug}/".encode() in data]
+    paths[7].write_text(paths[7].read_text().rstrip("\n") + "\n\nA line added at the end.\n")
+    result = builder.rebuild([paths[7]])
+    assert builder._plan.changed is not None  # the short path
+    assert result.rendered < len(listing)  # listings read only the excerpt, which is the same
+    assert result.rendered == len(result.written)  # every page rendered again had changed
+    assert f"articles/{slug}/index.html" in result.written
+    assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_a_template_that_shows_more_is_rendered_again_for_more(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    macros = (Path(__file__).parents[1] / "templates" / "_macros.html").read_text()
+    listing_body = macros.replace("{{ entry.text.excerpt }}", "{{ entry.text.body_html }}")
+    assert listing_body != macros
+    write(root / "templates" / "_macros.html", listing_body)
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    paths[7].write_text(paths[7].read_text().rstrip("\n") + "\n\nA line added at the end.\n")
+    result = builder.rebuild([paths[7]])
+    assert any(p.startswith("topics/") and p.endswith(".html") for p in result.written)
+    assert builder.outputs == fresh_outputs(root, tmp_path)
