@@ -32,8 +32,10 @@ class ReadingEnvironment(jinja2.Environment):
     """Records which attributes of which articles a template reads while it renders: a rebuild
     after an edit renders a page again only if something it read has changed."""
 
-    reads: dict[str, set[Read]] | None = None  # slug -> what was read of it
-    owners: dict[int, str] = {}  # id of an entry's article or text -> the entry's slug
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)  # type: ignore[arg-type]
+        self.reads: dict[str, set[Read]] | None = None  # slug -> what was read of it
+        self.owners: dict[int, str] = {}  # id of an entry's article or text -> its slug
 
     def getattr(self, obj: object, attribute: str) -> object:
         value = super().getattr(obj, attribute)
