@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -49,22 +49,36 @@ def make_slug(text: str) -> str:
 
 
 def load_content(
-    content_dir: Path, tz: ZoneInfo, root: Path | None = None, cache: dict | None = None
+    content_dir: Path,
+    tz: ZoneInfo,
+    root: Path | None = None,
+    cache: dict | None = None,
+    changed: Collection[str] | None = None,
 ) -> Content:
     """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem.
-    CACHE (kept by the caller between builds) skips files whose size and mtime are unchanged."""
+    CACHE (kept by the caller between builds) skips files whose size and mtime are unchanged.
+    CHANGED (with CACHE): the only files that may differ since the last load, as a file watcher
+    reported them; the others are neither listed nor looked at again."""
     root = root or content_dir.parent
     problems: list[Problem] = []
+    if cache is None:
+        changed = None
     articles = _collect(
-        _load_article, _markdown_files(content_dir / "articles"), root, tz, problems, cache
+        _load_article,
+        _listing(content_dir / "articles", cache, changed),
+        root,
+        tz,
+        problems,
+        cache,
+        changed,
     )
     problems += _duplicate_problems(articles, "slug", lambda a: a.slug)
     published = [a for a in articles if not a.draft]
     published.sort(key=lambda a: (a.date, a.slug), reverse=True)
     by_slug = {a.slug: a for a in articles}
 
-    edition_files = list(_markdown_files(content_dir / "editions"))
-    editions = _collect(_load_edition, edition_files, root, tz, problems, cache)
+    edition_files = _listing(content_dir / "editions", cache, changed)
+    editions = _collect(_load_edition, edition_files, root, tz, problems, cache, changed)
     problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
     for edition in editions:
         problems += _edition_item_problems(edition, by_slug, root)
@@ -91,6 +105,37 @@ def _markdown_files(folder: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
+def _listing(folder: Path, cache: dict | None, changed: Collection[str] | None) -> list[str]:
+    """The Markdown files under FOLDER: the last listing with CHANGED applied, or walked anew."""
+    key = ("listing", str(folder))
+    last = cache.get(key) if cache is not None else None
+    if last is None or changed is None:
+        found = list(_markdown_files(folder))
+    else:
+        base = str(folder) + os.sep
+        now = set(last)
+        for path in changed:
+            if path.startswith(base) and _is_content_name(path[len(base) :]):
+                if os.path.isfile(path):
+                    now.add(path)
+                else:
+                    now.discard(path)
+        found = sorted(now)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _is_content_name(relative: str) -> bool:
+    parts = relative.split(os.sep)
+    name = parts[-1]
+    return (
+        name.endswith(".md")
+        and not name.startswith((".", "#"))
+        and not any(p.startswith(".") for p in parts[:-1])
+    )
+
+
 def _collect(
     loader: Any,
     paths: Iterable[str],
@@ -98,12 +143,16 @@ def _collect(
     tz: ZoneInfo,
     problems: list[Problem],
     cache: dict | None = None,
+    changed: Collection[str] | None = None,
 ) -> list:
     loaded = []
     for path in paths:
         display = _display(path, root)
         try:
-            source = _read_cached(path, display, cache)
+            if changed is not None and path not in changed and path in cache:  # type: ignore[operator]
+                source = cache[path][1]  # type: ignore[index]
+            else:
+                source = _read_cached(path, display, cache)
         except BriefingsError as exc:
             problems += exc.problems
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -83,23 +84,31 @@ class SiteBuilder:
         return self.outputs
 
     def rebuild(self, changed: Iterable[Path] = ()) -> RebuildResult:
-        """Bring site/ up to date; CHANGED paths are a hint for logging, not needed for correctness."""
+        """Bring site/ up to date. CHANGED: the paths a watcher saw change; when they are all
+        content files, only those are read again (else the whole project is checked)."""
         with self._lock:
             started = time.perf_counter()
             try:
-                result = self._rebuild(started)
+                result = self._rebuild(started, changed)
             except BriefingsError as exc:
                 self.last_error = exc
                 return RebuildResult(self.generation, (), (), 0, time.perf_counter() - started, exc)
             self.last_error = None
             return result
 
-    def _rebuild(self, started: float) -> RebuildResult:
+    def _rebuild(self, started: float, changed: Iterable[Path]) -> RebuildResult:
         clock = _Phases()
         config = self.fixed_config or load_config(self.root)
         if config.settings != self._settings:
             self._reset(config)
-        content = load_content(config.content_dir, config.tz, config.root, self._sources)
+        content = load_content(
+            config.content_dir,
+            config.tz,
+            config.root,
+            self._sources,
+            # After a failed rebuild, some change may not have been read: look at everything.
+            _content_files(config, changed) if self.outputs and not self.last_error else None,
+        )
         texts = self._render_texts(content)
         clock.lap("load")
         relations = self._relate(config, content, texts)
@@ -154,8 +163,7 @@ class SiteBuilder:
             self._reads = {p: r for p, r in self._reads.items() if p in outputs}
         self._reads.update(reads)
         self._plan, self._site_key = plan, site_key
-        kept = (*content.articles, *plan.entries.values())
-        self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
+        self._keep_signatures(content, plan, memo)
         self.generation += 1
         if (
             not first
@@ -171,6 +179,20 @@ class SiteBuilder:
             time.perf_counter() - started,
             phases=tuple(clock.laps),
         )
+
+    def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
+        """Keep the signatures of today's articles and entries for the next rebuild."""
+        if plan.changed is not None and len(self._signed) < 3 * len(plan.entries) + 100:
+            # The fast path: only the swapped entries (and their articles) are new.
+            for slug, old in plan.replaced.items():
+                new = plan.entries[slug]
+                for gone, fresh in ((old, new), (old.article, new.article)):
+                    self._signed.pop(id(gone), None)
+                    if id(fresh) in memo:
+                        self._signed[id(fresh)] = (fresh, memo[id(fresh)])
+            return
+        kept = (*content.articles, *plan.entries.values())
+        self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
 
     def _may_differ(self, i: int, page: PageSpec, plan: planning.Plan) -> bool:
         """Whether page I can differ from its last rendering: it was planned anew, or it read
@@ -236,7 +258,12 @@ class SiteBuilder:
         site = config.output_dir
         if not self.outputs or self.fixed_config is not None:
             return self._write_staged(config, outputs)
-        written = tuple(p for p, data in outputs.items() if not _same(self.outputs.get(p), data))
+        last = self.outputs
+        written = tuple(
+            p
+            for p, data in outputs.items()
+            if data is not last.get(p) and not _same(last.get(p), data)
+        )
         for path in written:
             output.write_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
@@ -338,6 +365,18 @@ class _Stored:
     """An output restored from the cache: its bytes are in site/, this is their digest."""
 
     digest: bytes
+
+
+def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
+    """CHANGED as content files the watcher saw change, or None when the whole of content/ must
+    be looked at: nothing was named, or something else was (a folder, a template, the config)."""
+    base = str(config.content_dir) + os.sep
+    paths = {str(path) for path in changed}
+    if not paths or not all(p.startswith(base) and p.endswith(".md") for p in paths):
+        return None
+    if any(os.path.isdir(p) for p in paths):
+        return None
+    return paths
 
 
 def _reads_differ(old: Entry, new: Entry, reads: frozenset) -> bool:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from briefings import urls
@@ -41,7 +42,7 @@ class PageSpec:
     in_sitemap: bool = True
     lastmod: datetime | None = None
 
-    @property
+    @cached_property  # asked for every page on every rebuild
     def output(self) -> str:
         return urls.output_file(self.path)
 

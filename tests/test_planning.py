@@ -160,3 +160,41 @@ def test_a_template_that_shows_more_is_rendered_again_for_more(tmp_path: Path) -
     result = builder.rebuild([paths[7]])
     assert any(p.startswith("topics/") and p.endswith(".html") for p in result.written)
     assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_a_rebuild_told_what_changed_reads_only_that(tmp_path: Path, monkeypatch) -> None:
+    from briefings import content
+
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    stats = []
+    real_stat = content.os.stat
+    monkeypatch.setattr(content.os, "stat", lambda p, *a, **k: stats.append(p) or real_stat(p))
+    monkeypatch.setattr(content, "_markdown_files", lambda folder: 1 / 0)  # no walk either
+    paths[3].write_text(paths[3].read_text().rstrip("\n") + "\n\nA late paragraph.\n")
+    head, body = paths[4].read_text().split("---\n", 2)[1:]
+    meta = yaml.safe_load(head) | {"title": "A new article"}
+    added = write(root / "content/articles/zz.md", f"---\n{yaml.safe_dump(meta)}---\n{body}")
+    paths[5].unlink()
+    result = builder.rebuild([paths[3], added, paths[5]])
+    assert result.error is None
+    looked_at = {str(p) for p in stats if str(p).endswith(".md")}
+    assert looked_at == {str(paths[3]), str(added), str(paths[5])}  # the others: not even stat
+    monkeypatch.undo()
+    assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_after_a_failed_rebuild_everything_is_looked_at(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    good = paths[2].read_text()
+    paths[2].write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    assert builder.rebuild([paths[2]]).error is not None
+    paths[2].write_text(good)
+    paths[6].write_text(paths[6].read_text().rstrip("\n") + "\n\nAn edit nobody reported.\n")
+    assert builder.rebuild([paths[2]]).error is None
+    assert builder.outputs == fresh_outputs(root, tmp_path)

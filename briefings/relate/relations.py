@@ -15,6 +15,7 @@ class Story:
     slug: str  # for its URL, from its title
     title: str
     articles: tuple[str, ...]  # in time order
+    central: str = ""  # the article most like the others: the story takes its title
 
     @property
     def is_multi(self) -> bool:
@@ -43,14 +44,20 @@ def snapshot(
     With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
     (what RelateIndex.update returned) are read again: the others are as they were."""
     stories, story_of, taken = [], {}, set()
+    # A story none of whose articles changed keeps its central article: finding it again for
+    # every story would take time in proportion to the site.
+    centrals = {} if previous is None else {s.articles: s.central for s in previous.stories}
     for members in index.story_members():
-        title = title_of[_central(index, members)]
+        central = centrals.get(tuple(members), "")
+        if not central or any(m in changed for m in members):
+            central = _central(index, members)
+        title = title_of[central]
         base = make_slug(title) or make_slug(members[0]) or "story"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        story = Story(members[0], slug, title, tuple(members))
+        story = Story(members[0], slug, title, tuple(members), central)
         stories.append(story)
         for member in members:
             story_of[member] = story
