@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefings import manifest
 from briefings.cache import load_builder, save_builder
 from briefings.config import Config
 from briefings.incremental import SiteBuilder
@@ -34,12 +36,26 @@ class BuildResult:
 
 
 def build_site(
-    config: Config, log: Callable[[str], None] = lambda _: None, use_cache: bool = True
+    config: Config,
+    log: Callable[[str], None] = lambda _: None,
+    use_cache: bool = True,
+    fresh: bool = False,
+    checked: manifest.Check | None = None,
 ) -> BuildResult:
-    """Build the site into config.output_dir, starting from the build cache when there is one;
-    on any error the old site stays as it was."""
+    """Build the site into config.output_dir, starting from the build cache when there is one
+    (FRESH: from scratch, then cache that); on any error the old site stays as it was.
+    CHECKED: the manifest check the caller already made (see briefings.manifest)."""
+    started = time.perf_counter()
+    if use_cache and not fresh:
+        checked = checked or manifest.check(config)
+        if checked.unchanged:
+            seconds = time.perf_counter() - started
+            return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
+    inputs = checked.inputs if checked else manifest.inputs_key(config)
     builder = (
-        load_builder(config, log) if use_cache else SiteBuilder(config.root, log=log, config=config)
+        load_builder(config, log)
+        if use_cache and not fresh
+        else SiteBuilder(config.root, log=log, config=config)
     )
     cached = builder.generation > 0 or bool(builder.outputs)
     result = builder.rebuild()
@@ -47,6 +63,8 @@ def build_site(
         raise result.error
     if use_cache and (result.written or result.removed or result.rendered or not cached):
         save_builder(builder, config)
+    if use_cache:
+        manifest.record(config, inputs, len(builder.outputs))
     return BuildResult(
         config.output_dir,
         len(builder.outputs),

@@ -8,29 +8,17 @@ The cache is a pickle: like .git, trust only your own (never copy a .briefings/ 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 from briefings.config import Config
 from briefings.incremental import SiteBuilder
+from briefings.manifest import code_key
 
 CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
-
-
-@lru_cache(maxsize=1)
-def code_key() -> str:
-    """Changes whenever briefings' code does: a cache from other code is never trusted."""
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from functools import wraps
@@ -58,6 +59,14 @@ def friendly_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _shown(config: Config) -> Path:
+    """The output folder as the user thinks of it: relative to the project when inside it."""
+    try:
+        return config.output_dir.relative_to(config.root)
+    except ValueError:
+        return config.output_dir
+
+
 def _config(project: Path, base_url: str | None = None) -> Config:
     config = load_config(project)
     return with_base_url(config, base_url) if base_url else config
@@ -92,13 +101,25 @@ base_url_option = click.option(
 @click.option(
     "--stats", is_flag=True, help="Print the time of each phase: load, relate, render, write."
 )
+@click.option("--no-cache", is_flag=True, help="Build everything anew (then cache that build).")
 @friendly_errors
-def build(project: Path, base_url: str | None, stats: bool) -> None:
+def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> None:
     """Build the site into the output folder (site/ by default)."""
-    from briefings.build import build_site
+    from briefings import manifest
 
     config = _config(project, base_url)
-    result = build_site(config, log=click.echo)
+    started = time.perf_counter()
+    checked = None if no_cache else manifest.check(config)
+    if checked is not None and checked.unchanged:
+        # Before loading the pipeline: a no-change build takes a fraction of a second.
+        seconds = time.perf_counter() - started
+        click.echo(
+            f"Nothing changed: the {checked.pages} pages in {_shown(config)}/ are up to date ({seconds:.2f} s)"
+        )
+        return
+    from briefings.build import build_site
+
+    result = build_site(config, log=click.echo, fresh=no_cache, checked=checked)
     click.echo(result.summary(config.root))
     if stats:
         click.echo(result.stats())

@@ -29,7 +29,8 @@ from briefings.pages import PageSpec
 from briefings.parallel import chunked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
-from briefings.render import Reads, Renderer, template_dirs
+from briefings.render import Reads, Renderer
+from briefings.themes import template_dirs
 from briefings.views import Entry
 
 
@@ -155,7 +156,9 @@ class SiteBuilder:
         if problems:
             raise TemplateError(problems, summary="templates failed to render")
         clock.lap("render")
-        first = not self.outputs  # a first build indexes search inside its staging folder
+        # A staged write (a first build, or any one-shot build) indexes search in its staging
+        # folder; only in-place writes (serve, watch) index afterwards, beside serving.
+        staged = not self.outputs or self.fixed_config is not None
         written, removed = self._write(config, outputs)
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
@@ -166,7 +169,7 @@ class SiteBuilder:
         self._keep_signatures(content, plan, memo)
         self.generation += 1
         if (
-            not first
+            not staged
             and config.settings.search
             and any(p.startswith("articles/") for p in (*written, *removed))
         ):

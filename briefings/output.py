@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefings.config import Config
-from briefings.render import template_dirs
+from briefings.themes import static_trees
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -30,7 +30,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 def copy_static(config: Config, staging: Path, previous: Path | None = None) -> int:
     """Copy theme static files (project's templates/static overriding the theme's), then static/."""
     count = 0
-    for source, below in _static_trees(config):
+    for source, below in static_trees(config):
         count += _copy_tree(source, staging / below, previous and previous / below)
     return count
 
@@ -38,7 +38,7 @@ def copy_static(config: Config, staging: Path, previous: Path | None = None) -> 
 def static_unchanged(config: Config, site: Path) -> bool:
     """Whether SITE already holds every static file as copy_static would write it."""
     final: dict[Path, Path] = {}  # later trees override earlier ones, as when copying
-    for source, below in _static_trees(config):
+    for source, below in static_trees(config):
         if source.is_dir():
             for path in source.rglob("*"):
                 if _copied(path):
@@ -47,11 +47,6 @@ def static_unchanged(config: Config, site: Path) -> bool:
         target.is_file() and target.read_bytes() == path.read_bytes()
         for target, path in final.items()
     )
-
-
-def _static_trees(config: Config) -> list[tuple[Path, str]]:
-    trees = [(templates / "static", "static") for templates in reversed(template_dirs(config))]
-    return [*trees, (config.static_dir, "")]
 
 
 def _copied(path: Path) -> bool:

@@ -16,6 +16,7 @@ from briefings.errors import Problem, TemplateError
 from briefings.markup import RenderedText
 from briefings.model import Article
 from briefings.pages import PageSpec
+from briefings.themes import template_dirs
 from briefings.views import Entry
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
@@ -62,24 +63,6 @@ class ReadingEnvironment(jinja2.Environment):
             self.owners[id(value)] = slug
         else:
             self.reads.setdefault(slug, set()).add((READ_KINDS[kind], name))  # type: ignore[union-attr]
-
-
-def builtin_templates_dir() -> Path:
-    """The default theme: inside the package when installed, at the repository top in a checkout."""
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Where templates are looked up, the project's own first so they override file by file."""
-    dirs = [config.templates_dir, builtin_templates_dir()]
-    unique: list[Path] = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
-            unique.append(d)
-    return unique
 
 
 def make_environment(config: Config) -> ReadingEnvironment:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from briefings.render import builtin_templates_dir
+from briefings.themes import builtin_templates_dir
 
 CONFIG_TEMPLATE = """\
 # Settings for this briefing. Every key is optional; see the README for all of them.

@@ -4,10 +4,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from briefings.build import build_site
 from briefings.cache import CACHE_FILE
-from briefings.config import load_config
+from briefings.cli import cli
+from briefings.config import load_config, with_base_url
 from tests.conftest import set_config, write
 from tests.sitecheck import snapshot
 
@@ -103,3 +105,33 @@ def test_a_file_changed_in_site_by_hand_is_written_again(example: Path, tmp_path
     page.write_text("tampered")
     build_site(load_config(example))
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_a_build_with_nothing_changed_does_not_even_load_the_cache(
+    example: Path, monkeypatch
+) -> None:
+    first = build_site(load_config(example))
+    monkeypatch.setattr("briefings.build.load_builder", lambda *a: pytest.fail("cache loaded"))
+    result = build_site(load_config(example))
+    assert (result.pages, result.rendered) == (first.pages, 0)
+
+
+def test_the_no_change_answer_is_no_for_a_new_base_url_or_a_touched_file(example: Path) -> None:
+    build_site(load_config(example))
+    moved = build_site(with_base_url(load_config(example), "https://example.org/desk/"))
+    assert moved.rendered > 0
+    build_site(load_config(example))
+    page = example / "site/sources/rudaw/index.html"
+    page.unlink()
+    assert build_site(load_config(example)).rendered == 1
+    assert page.is_file()
+
+
+def test_build_command_says_when_nothing_changed_and_no_cache_builds_anew(example: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", "-C", str(example)]).exit_code == 0
+    again = runner.invoke(cli, ["build", "-C", str(example)])
+    assert again.exit_code == 0 and "Nothing changed" in again.output
+    anew = runner.invoke(cli, ["build", "-C", str(example), "--no-cache"])
+    assert anew.exit_code == 0 and "rendered)" in anew.output  # every page rendered
+    assert "Nothing changed" in runner.invoke(cli, ["build", "-C", str(example)]).output
