@@ -105,10 +105,27 @@ def site_key(site: Path) -> str:
 
 def _stamp_tree(digest: hashlib._Hash, folder: Path) -> None:
     digest.update(f"[{folder}]\n".encode())
-    for parent, folders, files in os.walk(folder):
-        folders.sort()
-        for name in sorted(files):
-            _stamp_file(digest, Path(parent, name))
+    lines: list[str] = []
+    _scan(str(folder), lines)
+    digest.update("".join(sorted(lines)).encode())
+
+
+def _scan(folder: str, lines: list[str]) -> None:
+    # os.scandir and plain strings: a large site has tens of thousands of files and folders.
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, lines)
+        else:
+            try:
+                stat = entry.stat()
+            except OSError:
+                lines.append(f"{entry.path} -\n")
+                continue
+            lines.append(f"{entry.path} {stat.st_size} {stat.st_mtime_ns}\n")
 
 
 def _stamp_file(digest: hashlib._Hash, path: Path) -> None:
