@@ -26,7 +26,7 @@ from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content
 from briefings.pages import PageSpec
-from briefings.parallel import chunked_map
+from briefings.parallel import chunked_map, forked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
 from briefings.render import Reads, Renderer
@@ -128,8 +128,9 @@ class SiteBuilder:
             # appears, goes or changes (an override may shadow a theme file the cache holds).
             self._renderer, self._templates = Renderer(config), templates
         renderer = self._renderer
-        outputs, fingerprints, rendered, problems = {}, {}, 0, []
+        outputs, fingerprints, problems = {}, {}, []
         reads: dict[str, Reads] = {}
+        todo: list[PageSpec] = []
         # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
         # same object, see load_content) keeps its signature from the last rebuild.
         memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
@@ -147,12 +148,13 @@ class SiteBuilder:
             ):
                 outputs[page.output] = self.outputs[page.output]
                 continue
-            try:
-                outputs[page.output] = renderer.render(page)
-                reads[page.output] = renderer.last_reads
-                rendered += 1
-            except TemplateError as exc:
-                problems += exc.problems
+            outputs[page.output] = b""  # rendered below: the site keeps the pages' order
+            todo.append(page)
+        for page, (data, read, failed) in zip(todo, _render_all(renderer, todo), strict=True):
+            outputs[page.output] = data
+            reads[page.output] = tuple((renderer.intern(w), renderer.intern(s)) for w, s in read)
+            problems += failed
+        rendered = len(todo)
         if problems:
             raise TemplateError(problems, summary="templates failed to render")
         clock.lap("render")
@@ -347,6 +349,9 @@ class SiteBuilder:
         threading.Thread(target=run, name="search-index", daemon=True).start()
 
 
+RENDER_CHUNK = 250
+RENDER_PARALLEL_FROM = 1000  # fewer pages render faster here than workers start
+
 PERSISTED = (
     "outputs",
     "_settings",
@@ -368,6 +373,22 @@ class _Stored:
     """An output restored from the cache: its bytes are in site/, this is their digest."""
 
     digest: bytes
+
+
+def _render_all(renderer: Renderer, pages: list[PageSpec]) -> list[tuple[bytes, Reads, list]]:
+    """Each page's bytes, what it read, and its problems; on every core for a large build
+    (a first build, or a change to a template or the config)."""
+
+    def work(indexes: range) -> list[tuple[bytes, Reads, list]]:
+        done = []
+        for i in indexes:
+            try:
+                done.append((renderer.render(pages[i]), renderer.last_reads, []))
+            except TemplateError as exc:
+                done.append((b"", (), exc.problems))
+        return done
+
+    return forked_map(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)
 
 
 def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:

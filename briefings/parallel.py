@@ -30,3 +30,29 @@ def chunked_map(
 def may_fork() -> bool:
     """fork copies one thread: only safe where there is one (a watcher's could hold locks)."""
     return threading.active_count() == 1
+
+
+_TASK: Callable[[range], list] | None = None  # what forked workers run: set only around a pool
+
+
+def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum: int) -> list[R]:
+    """WORK(indexes) over range(COUNT) in chunks of CHUNK, results in order. Unlike chunked_map,
+    WORK may be any callable: forked workers inherit it with all it refers to, and only index
+    ranges and results cross between processes. In workers only when COUNT >= MINIMUM, there is
+    more than one core and forking is safe; else here, with the same results."""
+    global _TASK
+    workers = min(os.cpu_count() or 1, count // chunk)
+    if count < minimum or workers < 2 or not may_fork():
+        return work(range(count))
+    ranges = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    _TASK = work
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            return [r for part in pool.map(_run, ranges) for r in part]
+    finally:
+        _TASK = None
+
+
+def _run(indexes: range) -> list:
+    assert _TASK is not None, "forked_map's task is set before its workers fork"
+    return _TASK(indexes)

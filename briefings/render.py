@@ -153,10 +153,11 @@ class Renderer:
         of every article in it), each set kept once across pages."""
         by_what: dict[frozenset[Read], list[str]] = {}
         for slug, what in reads.items():
-            by_what.setdefault(self._intern(frozenset(what)), []).append(slug)
-        return tuple((what, self._intern(frozenset(slugs))) for what, slugs in by_what.items())
+            by_what.setdefault(self.intern(frozenset(what)), []).append(slug)
+        return tuple((what, self.intern(frozenset(slugs))) for what, slugs in by_what.items())
 
-    def _intern(self, value: frozenset) -> frozenset:
+    def intern(self, value: frozenset) -> frozenset:
+        """One copy of each set of reads (pages of a kind read alike)."""
         return self._interned.setdefault(value, value)
 
     def _display(self, path: Path | str) -> str:

@@ -198,3 +198,31 @@ def test_after_a_failed_rebuild_everything_is_looked_at(tmp_path: Path) -> None:
     paths[6].write_text(paths[6].read_text().rstrip("\n") + "\n\nAn edit nobody reported.\n")
     assert builder.rebuild([paths[2]]).error is None
     assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_pages_rendered_in_worker_processes_are_those_rendered_here(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from briefings import incremental, parallel
+    from tests.conftest import counting_pool
+
+    root = tmp_path / "proj"
+    lay_out(root)
+    here = SiteBuilder(root)
+    here.rebuild()
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
+    used: list = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    monkeypatch.setattr(incremental, "RENDER_CHUNK", 10)
+    monkeypatch.setattr(incremental, "RENDER_PARALLEL_FROM", 20)
+    there = SiteBuilder(root)
+    assert there.rebuild().error is None
+    assert used  # the pages were rendered in worker processes
+    assert there.outputs == here.outputs
+    assert there._reads == here._reads  # what each page read came back too
+    write(
+        root / "templates/topic.html",
+        "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}",
+    )
+    failed = SiteBuilder(root).rebuild().error
+    assert failed is not None and "templates/topic.html:1" in str(failed)
