@@ -101,6 +101,7 @@ class Settings:
     author: str = ""
     editions_on_home: int = 10
     page_size: int = 20  # articles per page of a topic, a source or a month of the archive
+    index_page_size: int = 100  # lines per page of the stories and editions indexes
     search: bool = True  # a Pagefind index and a search page
     cname: str = ""  # custom domain for GitHub Pages, written to CNAME
     paths: Paths = field(default_factory=Paths)
@@ -323,10 +324,9 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             path=path,
             line=_key_line(text, "unsubscribe_url"),
         )
-    if settings.page_size < 1:
-        raise ConfigError(
-            "page_size must be at least 1", path=path, line=_key_line(text, "page_size")
-        )
+    for name in ("page_size", "index_page_size"):
+        if getattr(settings, name) < 1:
+            raise ConfigError(f"{name} must be at least 1", path=path, line=_key_line(text, name))
     if settings.editions_on_home < 1:
         raise ConfigError(
             "editions_on_home must be at least 1",

@@ -27,6 +27,7 @@ from briefings.views import (
     make_entries,
     months,
     paginate,
+    paginate_lines,
     story_views,
     topic_keys,
 )
@@ -68,8 +69,11 @@ def plan_site(
 
     pages = [
         _home(config, editions, entries),
-        _listing(urls.EDITIONS, "editions.html", editions=list(map(EditionLine.of, editions))),
     ]
+    index_size = settings.index_page_size
+    pages += _index_pages(
+        urls.EDITIONS, "editions.html", "editions", list(map(EditionLine.of, editions)), index_size
+    )
     pages += [_edition_page(view) for view in editions]
     keys = (
         topic_keys(relations, settings.related.entity_min_articles)
@@ -84,7 +88,7 @@ def plan_site(
             )
         )
     story_lines = [Summary(v.story.title, v.path, len(v.entries), v.sources) for v in stories]
-    pages.append(_listing(urls.STORIES, "stories.html", stories=story_lines))
+    pages += _index_pages(urls.STORIES, "stories.html", "stories", story_lines[::-1], index_size)
     pages += [_story_page(view) for view in stories]
     size = settings.page_size
     for index, template, name, found in (
@@ -152,6 +156,14 @@ def _home(config: Config, editions: list[EditionView], entries: Mapping[str, Ent
 
 def _listing(path: str, template: str, **context: Any) -> PageSpec:
     return PageSpec(path, template, context)
+
+
+def _index_pages(first: str, template: str, name: str, lines: list, size: int) -> list[PageSpec]:
+    """A chronological index (newest first) in pages of SIZE lines, each with its pager."""
+    return [
+        PageSpec(path, template, {name: shown, "pager": pager})
+        for path, shown, pager in paginate_lines(first, lines, size)
+    ]
 
 
 def _edition_page(view: EditionView) -> PageSpec:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from briefings import urls
 from briefings.content import make_slug
 from briefings.markup import RenderedText, markdown_to_html
 from briefings.model import Article, Edition
 from briefings.relate import Relations, Story
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,21 @@ class Pager:
     count: int
     previous: str = ""
     next: str = ""
+
+
+def paginate_lines(first: str, lines: Sequence[T], size: int) -> list[tuple[str, list[T], Pager]]:
+    """An index's LINES (stories, editions) as pages of SIZE, the first at FIRST: (path, the
+    page's lines, its pager). An empty index is one empty page."""
+    count = max(1, -(-len(lines) // size))
+    paths = [urls.page(first, n) for n in range(1, count + 1)]
+    return [
+        (
+            paths[n],
+            list(lines[n * size : (n + 1) * size]),
+            Pager(n + 1, count, paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""),
+        )
+        for n in range(count)
+    ]
 
 
 def paginate(group: Group, size: int) -> list[tuple[Group, Pager]]:

@@ -257,3 +257,53 @@ def test_page_size_must_be_positive(project: Path) -> None:
     with pytest.raises(ConfigError, match="page_size must be at least 1") as caught:
         load_config(project)
     assert caught.value.problems[0].line == 3
+
+
+def test_long_indexes_of_editions_and_stories_are_paginated(project: Path, add_article) -> None:
+    path = project / "briefings.toml"
+    path.write_text(path.read_text() + "index_page_size = 4\n")
+    events = [
+        "Flooding closed the Severn crossing after torrential overnight rain",
+        "Astronomers at Paranal catalogued a comet approaching Jupiter",
+        "Dockworkers in Rotterdam walked out over automation plans",
+        "A wildfire near Canberra forced farmers to evacuate livestock",
+        "Chess grandmasters drew the opening game of the Madras final",
+        "Beekeepers in Provence reported abundant lavender honey yields",
+        "Volcanologists raised the alert level on Iceland's Katla",
+        "A Lisbon tram derailment injured commuters near Alfama",
+        "Archaeologists unearthed Roman mosaics beneath a Cologne car park",
+        "Glaciologists measured record melting on the Rhone glacier",
+    ]
+    for day, event in enumerate(events, 1):  # ten days: ten editions, ten stories of two outlets
+        for outlet in ("Daily One", "Daily Two"):
+            add_article(
+                f"{day:02d}-{outlet[-3:].lower()}.md",
+                title=f"{event}, {outlet} reports",
+                date=f"2025-04-{day:02d}",
+                source=outlet,
+                body=f"{event}. " * 4,
+            )
+    build(project)
+    site = project / "site"
+    editions = [
+        site / "editions/index.html",
+        site / "editions/page/2/index.html",
+        site / "editions/page/3/index.html",
+    ]
+    assert [p.read_text().count('class="count"') for p in editions] == [4, 4, 2]
+    assert not (site / "editions/page/4").exists()
+    assert "2025-04-10" in editions[0].read_text() and "2025-04-01" in editions[2].read_text()
+    stories = site / "stories/index.html"
+    assert (
+        stories.read_text().count('class="count"') == 4 and "Rhone glacier" in stories.read_text()
+    )
+    second = (site / "stories/page/2/index.html").read_text()
+    assert "Stories (page 2)" in second and 'rel="prev" href="../../"' in second
+    assert find_broken_links(site, "https://example.org/") == []
+
+
+def test_index_page_size_must_be_positive(project: Path) -> None:
+    path = project / "briefings.toml"
+    path.write_text(path.read_text() + "index_page_size = 0\n")
+    with pytest.raises(ConfigError, match="index_page_size must be at least 1"):
+        load_config(project)
