@@ -147,12 +147,17 @@ def _collect(
 ) -> list:
     loaded = []
     for path in paths:
+        if changed is not None and path not in changed:
+            # Not among the files the watcher saw change: as loaded last time.
+            seen = cache.get(("seen", loader, path))  # type: ignore[union-attr]
+            if seen is not None and seen[0] == tz:
+                problems += seen[2]
+                if seen[1] is not None and not seen[2]:
+                    loaded.append(seen[1])
+                continue
         display = _display(path, root)
         try:
-            if changed is not None and path not in changed and path in cache:  # type: ignore[operator]
-                source = cache[path][1]  # type: ignore[index]
-            else:
-                source = _read_cached(path, display, cache)
+            source = _read_cached(path, display, cache)
         except BriefingsError as exc:
             problems += exc.problems
             continue
@@ -160,6 +165,8 @@ def _collect(
             problems.append(Problem(f"cannot read: {exc.strerror}", path=display))
             continue
         item, found = _load_cached(loader, source, tz, cache)
+        if cache is not None:
+            cache[("seen", loader, path)] = (tz, item, found)
         problems += found
         if item is not None and not found:
             loaded.append(item)
@@ -390,6 +397,8 @@ def _sections(f: _Fields) -> list[Section] | None:
 
 
 def _duplicate_problems(items: list, what: str, key: Any) -> list[Problem]:
+    if len({key(item) for item in items}) == len(items):
+        return []  # the usual case, found without grouping
     groups: dict[str, list] = defaultdict(list)
     for item in items:
         groups[key(item)].append(item)
@@ -443,14 +452,19 @@ def _edition_item_problems(
 
 def derive_editions(articles: list[Article], tz: ZoneInfo) -> list[Edition]:
     """One edition per local day, for projects that have no edition files."""
-    by_day: dict[date, list[Article]] = defaultdict(list)
-    for article in articles:
-        by_day[article.date.astimezone(tz).date()].append(article)
+    return list(_derive_editions(tuple((a.slug, a.date) for a in articles), tz))
+
+
+@lru_cache(maxsize=2)  # a rebuild after a text edit asks again with the same slugs and dates
+def _derive_editions(dated: tuple[tuple[str, datetime], ...], tz: ZoneInfo) -> tuple[Edition, ...]:
+    by_day: dict[date, list[tuple[str, datetime]]] = defaultdict(list)
+    for slug, moment in dated:
+        by_day[moment.astimezone(tz).date()].append((slug, moment))
     editions = []
     for day, items in by_day.items():
-        items.sort(key=lambda a: (a.date, a.slug), reverse=True)
+        items.sort(key=lambda item: (item[1], item[0]), reverse=True)
         title = f"Briefing for {day.strftime('%A')}, {day.day} {day.strftime('%B %Y')}"
-        section = Section("", tuple(a.slug for a in items))
+        section = Section("", tuple(slug for slug, _ in items))
         start = datetime.combine(day, time(0), tz)
         editions.append(Edition(day.isoformat(), title, start, "", (section,), "", derived=True))
-    return editions
+    return tuple(editions)

@@ -68,7 +68,8 @@ class SiteBuilder:
         self._indexed: dict[str, RelateDoc] = {}
         self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
         self._relations: Relations | None = None  # the last snapshot, updated in place of anew
-        self._signed: dict[int, tuple[Any, str]] = {}  # id -> (article or entry, signature)
+        self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
+        self._signatures: dict[int, str] = {}  # id -> its signature
         self._plan: planning.Plan | None = None  # the last good build's, see briefings.planning
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
@@ -128,13 +129,21 @@ class SiteBuilder:
             # appears, goes or changes (an override may shadow a theme file the cache holds).
             self._renderer, self._templates = Renderer(config), templates
         renderer = self._renderer
-        outputs, fingerprints, problems = {}, {}, []
+        problems: list = []
         reads: dict[str, Reads] = {}
         todo: list[PageSpec] = []
         # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
         # same object, see load_content) keeps its signature from the last rebuild.
-        memo: dict[int, Any] = {key: sign for key, (_, sign) in self._signed.items()}
-        for i, page in enumerate(pages):
+        memo: dict[int, Any] = dict(self._signatures)
+        if only is not None and self._all_in_memory(len(pages)):
+            # The same pages as last time, all held here: start from the last outputs and look
+            # only at the pages that may differ (a large site has tens of thousands).
+            outputs, fingerprints = dict(self.outputs), dict(self._fingerprints)
+            candidates: Iterable[int] = sorted(only)
+        else:
+            outputs, fingerprints, candidates = {}, {}, range(len(pages))
+        for i in candidates:
+            page = pages[i]
             if only is not None and i not in only and self._reusable(config, page.output):
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
@@ -186,18 +195,28 @@ class SiteBuilder:
         )
 
     def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
-        """Keep the signatures of today's articles and entries for the next rebuild."""
+        """Keep the signatures of today's articles and entries for the next rebuild (with the
+        objects themselves, so that no other object can take their id)."""
         if plan.changed is not None and len(self._signed) < 3 * len(plan.entries) + 100:
             # The fast path: only the swapped entries (and their articles) are new.
             for slug, old in plan.replaced.items():
                 new = plan.entries[slug]
                 for gone, fresh in ((old, new), (old.article, new.article)):
                     self._signed.pop(id(gone), None)
+                    self._signatures.pop(id(gone), None)
                     if id(fresh) in memo:
-                        self._signed[id(fresh)] = (fresh, memo[id(fresh)])
+                        self._signed[id(fresh)] = fresh
+                        self._signatures[id(fresh)] = memo[id(fresh)]
             return
         kept = (*content.articles, *plan.entries.values())
-        self._signed = {id(x): (x, memo[id(x)]) for x in kept if id(x) in memo}
+        self._signed = {id(x): x for x in kept if id(x) in memo}
+        self._signatures = {key: memo[key] for key in self._signed}
+
+    def _all_in_memory(self, pages: int) -> bool:
+        """Whether the last build's outputs are all bytes held here, one per page of PAGES."""
+        return len(self.outputs) == pages and not any(
+            type(data) is _Stored for data in self.outputs.values()
+        )
 
     def _may_differ(self, i: int, page: PageSpec, plan: planning.Plan) -> bool:
         """Whether page I can differ from its last rendering: it was planned anew, or it read
@@ -249,7 +268,8 @@ class SiteBuilder:
                 )
             docs[a.slug] = made[a.slug][2]
         self._relate_docs = made
-        changed = [d for slug, d in docs.items() if self._indexed.get(slug) != d]
+        indexed = self._indexed
+        changed = [d for slug, d in docs.items() if (i := indexed.get(slug)) is not d and i != d]
         removed = [slug for slug in self._indexed if slug not in docs]
         moved = self._index.update(changed, removed)
         self._indexed = docs

@@ -79,11 +79,13 @@ def _swap_pages(
     last: Plan, content: Content, relations: Relations, entries: dict[str, Entry]
 ) -> Plan | None:
     stale = {s: e for s, e in last.entries.items() if entries.get(s) is not e}
-    listed = [
+    same, related = relations.same_story, relations.related
+    was_same, was_related = last.relations.same_story, last.relations.related
+    listed = [  # identity first: this runs for every article
         s
         for s in entries
-        if _other_articles(relations.same_story.get(s), last.relations.same_story.get(s))
-        or _other_articles(relations.related.get(s), last.relations.related.get(s))
+        if ((a := same.get(s)) is not (b := was_same.get(s)) and _other_articles(a, b))
+        or ((c := related.get(s)) is not (d := was_related.get(s)) and _other_articles(c, d))
     ]
     swapped: dict[int, set[str]] = {}
     for s in stale:

@@ -159,29 +159,26 @@ def make_entries(
     are the same as last time keeps the same Entry object: rebuilds recognise it by identity."""
     entries = {}
     for a in articles:
+        text = texts[a.slug]
         story = relations.story_of.get(a.slug)
+        story_path = urls.story(story.slug) if story and story.is_multi else ""
         original = relations.duplicate_of.get(a.slug, "")
-        entry = Entry(
-            a,
-            texts[a.slug],
-            urls.article(a.slug),
-            urls.story(story.slug) if story and story.is_multi else "",
-            urls.article(original) if original else "",
-        )
+        copies = urls.article(original) if original else ""
         known = cache.get(a.slug) if cache is not None else None
-        entries[a.slug] = known if known is not None and _same_entry(known, entry) else entry
+        if (
+            known is not None
+            and known.article is a
+            and known.text is text
+            and known.story_path == story_path
+            and known.duplicate_of == copies
+        ):
+            entries[a.slug] = known  # checked before making a new one: this runs per article
+        else:
+            entries[a.slug] = Entry(a, text, urls.article(a.slug), story_path, copies)
     if cache is not None:
         cache.clear()
         cache.update(entries)
     return entries
-
-
-def _same_entry(known: Entry, entry: Entry) -> bool:
-    return (
-        known.article is entry.article
-        and known.text is entry.text
-        and (known.story_path, known.duplicate_of) == (entry.story_path, entry.duplicate_of)
-    )
 
 
 def story_views(relations: Relations, entries: Mapping[str, Entry]) -> list[StoryView]:
