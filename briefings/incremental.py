@@ -1,37 +1,36 @@
 """Builds kept in memory between rebuilds: only what changed is parsed, related, rendered, written.
 
 `SiteBuilder.rebuild(changed_paths)` is the entry point for watch and serve. A page is rendered
-again only when its fingerprint changes: the site's settings and templates, plus a signature of
-everything its context holds (articles by content hash). Files in site/ are rewritten only when
-their bytes change. A failed rebuild changes nothing: the last good site stays, in memory and on disk.
+again only when its fingerprint changes (briefings.fingerprint: the site's settings and templates,
+plus a signature of everything its context holds), and after an edit only when it read something
+of the edited article that changed (briefings.planning, briefings.render). Files in site/ are
+rewritten only when their bytes change. A failed rebuild changes nothing: the last good site
+stays, in memory and on disk.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from briefings import __version__, output, planning, search
+from briefings import __version__, fingerprint, output, planning, search
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content
 from briefings.pages import PageSpec
-from briefings.parallel import chunked_map, forked_map
+from briefings.parallel import chunked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
 from briefings.relating import relate_doc
-from briefings.render import Reads, Renderer
+from briefings.render import Reads, Renderer, render_all
 from briefings.themes import template_dirs
-from briefings.views import Entry
 
 
 @dataclass(frozen=True)
@@ -117,8 +116,8 @@ class SiteBuilder:
         clock.lap("relate")
         plan = planning.plan(config, content, texts, relations, self._plan)
         pages = plan.pages
-        templates = _tree_stamp(template_dirs(config))
-        site_key = _digest((__version__, repr(config.settings), templates))
+        templates = fingerprint.tree_stamp(template_dirs(config))
+        site_key = fingerprint.digest((__version__, repr(config.settings), templates))
         # After an edit that leaves the site's structure alone, only the pages showing what
         # changed are signed again (see briefings.planning).
         only = plan.changed if site_key == self._site_key else None
@@ -148,18 +147,16 @@ class SiteBuilder:
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
                 continue
-            fingerprint = _digest(
-                (site_key, page.template, page.path, _signature(page.context, memo))
+            key = fingerprint.digest(
+                (site_key, page.template, page.path, fingerprint.signature(page.context, memo))
             )
-            fingerprints[page.output] = fingerprint
-            if self._fingerprints.get(page.output) == fingerprint and self._reusable(
-                config, page.output
-            ):
+            fingerprints[page.output] = key
+            if self._fingerprints.get(page.output) == key and self._reusable(config, page.output):
                 outputs[page.output] = self.outputs[page.output]
                 continue
             outputs[page.output] = b""  # rendered below: the site keeps the pages' order
             todo.append(page)
-        for page, (data, read, failed) in zip(todo, _render_all(renderer, todo), strict=True):
+        for page, (data, read, failed) in zip(todo, render_all(renderer, todo), strict=True):
             outputs[page.output] = data
             reads[page.output] = tuple((renderer.intern(w), renderer.intern(s)) for w, s in read)
             problems += failed
@@ -226,7 +223,7 @@ class SiteBuilder:
         if swapped is None or reads is None:
             return True
         return any(
-            _reads_differ(plan.replaced[s], plan.entries[s], what)
+            fingerprint.reads_differ(plan.replaced[s], plan.entries[s], what)
             for s in swapped
             for what, slugs in reads
             if s in slugs or "" in slugs
@@ -369,9 +366,6 @@ class SiteBuilder:
         threading.Thread(target=run, name="search-index", daemon=True).start()
 
 
-RENDER_CHUNK = 250
-RENDER_PARALLEL_FROM = 1000  # fewer pages render faster here than workers start
-
 PERSISTED = (
     "outputs",
     "_settings",
@@ -395,22 +389,6 @@ class _Stored:
     digest: bytes
 
 
-def _render_all(renderer: Renderer, pages: list[PageSpec]) -> list[tuple[bytes, Reads, list]]:
-    """Each page's bytes, what it read, and its problems; on every core for a large build
-    (a first build, or a change to a template or the config)."""
-
-    def work(indexes: range) -> list[tuple[bytes, Reads, list]]:
-        done = []
-        for i in indexes:
-            try:
-                done.append((renderer.render(pages[i]), renderer.last_reads, []))
-            except TemplateError as exc:
-                done.append((b"", (), exc.problems))
-        return done
-
-    return forked_map(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)
-
-
 def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
     """CHANGED as content files the watcher saw change, or None when the whole of content/ must
     be looked at: nothing was named, or something else was (a folder, a template, the config)."""
@@ -421,29 +399,6 @@ def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
     if any(os.path.isdir(p) for p in paths):
         return None
     return paths
-
-
-def _reads_differ(old: Entry, new: Entry, reads: frozenset) -> bool:
-    views = {
-        "entry": (old, new),
-        "article": (old.article, new.article),
-        "text": (old.text, new.text),
-    }
-    for kind, name in reads:
-        a, b = views[kind]
-        try:
-            if _read(a, name) != _read(b, name):
-                return True
-        except Exception:
-            return True
-    return False
-
-
-def _read(obj: object, name: str) -> object:
-    try:
-        return getattr(obj, name)
-    except AttributeError:
-        return obj[name]  # type: ignore[index]
 
 
 def _digest_of(data: bytes | _Stored) -> bytes:
@@ -488,52 +443,3 @@ def _prune_empty(site: Path, folder: Path) -> None:
     while folder != site and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-
-
-def _digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
-
-
-def _tree_stamp(folders: list[Path]) -> tuple:
-    return tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-        for folder in folders
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    )
-
-
-_PLAIN = (str, int, float, bool, datetime, type(None))
-_PLAIN_TYPES = frozenset(_PLAIN)
-
-
-def _signature(value: Any, memo: dict[int, Any]) -> Any:
-    """Everything a template can read from VALUE, as a cheap comparable value. (The hot loop of
-    a rebuild: every page is signed, so the common cases are tested first.)"""
-    known = memo.get(id(value))  # only objects alive all rebuild long are memoised: ids are safe
-    if known is not None:
-        return known
-    kind = type(value)
-    if kind in _PLAIN_TYPES:
-        return value
-    if kind is tuple or kind is list:
-        return tuple([_signature(v, memo) for v in value])
-    if kind is Article:  # every field, extra included; stable across runs
-        known = memo[id(value)] = _digest(("article", repr(value)))
-        return known
-    if kind is RenderedText:
-        return None  # made from the article, which is in the signature already
-    if kind is PageSpec:
-        return (value.path, value.lastmod)
-    if isinstance(value, Mapping):
-        return tuple([(k, _signature(v, memo)) for k, v in value.items()])
-    if dataclasses.is_dataclass(value):
-        # A short digest stands for the whole value wherever it appears again.
-        fields = tuple(
-            [_signature(getattr(value, f.name), memo) for f in dataclasses.fields(value)]
-        )
-        known = memo[id(value)] = _digest((kind.__name__, fields))
-        return known
-    if isinstance(value, _PLAIN):
-        return value  # Markup and other str subclasses
-    return repr(value)

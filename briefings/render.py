@@ -16,6 +16,7 @@ from briefings.errors import Problem, TemplateError
 from briefings.markup import RenderedText
 from briefings.model import Article
 from briefings.pages import PageSpec
+from briefings.parallel import forked_map
 from briefings.themes import template_dirs
 from briefings.views import Entry
 
@@ -185,3 +186,23 @@ class Renderer:
         if frames:
             return Problem(message, path=self._display(frames[-1].filename), line=frames[-1].lineno)
         return Problem(message, path=page.template)
+
+
+RENDER_CHUNK = 250
+RENDER_PARALLEL_FROM = 1000  # fewer pages render faster here than workers start
+
+
+def render_all(renderer: Renderer, pages: list[PageSpec]) -> list[tuple[bytes, Reads, list]]:
+    """Each page's bytes, what it read, and its problems; on every core for a large build
+    (a first build, or a change to a template or the config)."""
+
+    def work(indexes: range) -> list[tuple[bytes, Reads, list]]:
+        done = []
+        for i in indexes:
+            try:
+                done.append((renderer.render(pages[i]), renderer.last_reads, []))
+            except TemplateError as exc:
+                done.append((b"", (), exc.problems))
+        return done
+
+    return forked_map(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)

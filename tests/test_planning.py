@@ -203,7 +203,7 @@ def test_after_a_failed_rebuild_everything_is_looked_at(tmp_path: Path) -> None:
 def test_pages_rendered_in_worker_processes_are_those_rendered_here(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from briefings import incremental, parallel
+    from briefings import parallel, render
     from tests.conftest import counting_pool
 
     root = tmp_path / "proj"
@@ -213,8 +213,8 @@ def test_pages_rendered_in_worker_processes_are_those_rendered_here(
     monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
     used: list = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
-    monkeypatch.setattr(incremental, "RENDER_CHUNK", 10)
-    monkeypatch.setattr(incremental, "RENDER_PARALLEL_FROM", 20)
+    monkeypatch.setattr(render, "RENDER_CHUNK", 10)
+    monkeypatch.setattr(render, "RENDER_PARALLEL_FROM", 20)
     there = SiteBuilder(root)
     assert there.rebuild().error is None
     assert used  # the pages were rendered in worker processes
