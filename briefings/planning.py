@@ -140,10 +140,12 @@ def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
     if kind is PageSpec:
         return value  # the sitemap's: their paths and dates, which a swap never changes
     if kind is tuple or kind is list:
-        swapped = [_swap(v, fresh, memo) for v in value]
-        return (
-            kind(swapped) if any(a is not b for a, b in zip(swapped, value, strict=True)) else value
-        )
+        known = memo.get(id(value))  # pages share tuples (an article's editions, a story's list)
+        if known is None:
+            swapped = [_swap(v, fresh, memo) for v in value]
+            changed = any(a is not b for a, b in zip(swapped, value, strict=True))
+            known = memo[id(value)] = kind(swapped) if changed else value
+        return known
     if isinstance(value, Mapping):
         return {k: _swap(v, fresh, memo) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
