@@ -62,19 +62,24 @@ PROMPT = re.compile(
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
     r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"
-    r"start your day with|(?:\S+ ){0,3}newsletters?$)",
+    r"start your day with|send us (?:your|a)\b|(?:\S+ ){0,3}newsletters?$)",
     re.IGNORECASE,
 )
 SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
 HEADING = re.compile(r"^#{1,6}\s+")
+# WordPress shortcodes a page leaked as text: [button link="..."]Send us a review[/button]
+SHORTCODE = re.compile(r"\[/?[a-z_]+(?:\s[^\]]*)?\]")
+BARE_URL = re.compile(r"https?://\S+")
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 TAIL = 3  # paragraphs at the end where a prompt ends the story
 
 
 def polish(paragraphs: list[str], title: str = "") -> list[str]:
     """The cleaning every extractor's output gets: boilerplate lines, prompts, the headline
     repeated as the first heading, link lists trailing the story, repeated paragraphs."""
-    kept = [p for p in paragraphs if not is_boilerplate(p)]
+    kept = [cleaned for p in paragraphs if (cleaned := _without_shortcodes(p))]
+    kept = [p for p in kept if not is_boilerplate(p) and not _mostly_links(p)]
     tail = next((i for i in range(max(0, len(kept) - TAIL), len(kept)) if is_prompt(kept[i])), None)
     if tail is not None and tail > 0:
         kept = kept[:tail]  # a prompt near the end: what follows it is the prompt's own pitch
@@ -93,3 +98,16 @@ def is_prompt(paragraph: str, max_words: int = 60) -> bool:
     sentences = SENTENCES.split(text)
     prompts = sum(1 for s in sentences if PROMPT.match(s.strip("*_“”\"' ")))
     return prompts * 2 >= len(sentences) and prompts > 0
+
+
+def _without_shortcodes(paragraph: str) -> str:
+    if "[/" not in paragraph:
+        return paragraph
+    return " ".join(SHORTCODE.sub(" ", paragraph).split())
+
+
+def _mostly_links(paragraph: str) -> bool:
+    """A paragraph of bare addresses with labels ('Tickets: https://... Listen: https://...')."""
+    text = MARKDOWN_LINK.sub(r"\1", paragraph)  # a link's address is not shown
+    urls = BARE_URL.findall(text)
+    return len(urls) >= 2 and sum(map(len, urls)) * 2 >= len(text)

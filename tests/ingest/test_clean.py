@@ -99,3 +99,16 @@ def test_tags_from_comma_lists_are_split_deduplicated_and_capped() -> None:
 def test_a_prompt_near_the_end_takes_its_pitch_with_it() -> None:
     pitch = ["### Pick Six Newsletter", "Get the day's big stories and picks, free every morning."]
     assert polish([*STORY, *pitch]) == STORY
+
+
+def test_leaked_shortcodes_and_paragraphs_of_bare_addresses_go() -> None:
+    kept = polish(
+        [
+            *STORY,
+            '[button link="https://example.org/review"]Send us your review[/button] Click here.',
+            "Tickets: https://tickets.example.org/final Listen: https://pod.example.org/ep615",
+        ]
+    )
+    assert kept == STORY
+    linked = "Read [the council's report](https://example.org/a/very/long/address/of/the/report.pdf) and [the engineers' survey](https://example.org/another/long/address.pdf)."
+    assert polish([linked]) == [linked]  # addresses behind link text are not shown: kept
