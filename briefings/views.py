@@ -121,8 +121,8 @@ class Pager:
 
 
 def paginate_lines(first: str, lines: Sequence[T], size: int) -> list[tuple[str, list[T], Pager]]:
-    """An index's LINES (stories, editions) as pages of SIZE, the first at FIRST: (path, the
-    page's lines, its pager). An empty index is one empty page."""
+    """LINES (entries, or an index's stories and editions) as pages of SIZE, the first at FIRST:
+    (path, the page's lines, its pager). No lines make one empty page."""
     count = max(1, -(-len(lines) // size))
     paths = [urls.page(first, n) for n in range(1, count + 1)]
     return [
@@ -138,14 +138,9 @@ def paginate_lines(first: str, lines: Sequence[T], size: int) -> list[tuple[str,
 def paginate(group: Group, size: int) -> list[tuple[Group, Pager]]:
     """GROUP as pages of SIZE entries: each a Group holding its own entries only, so a page
     changes only when the entries it shows do."""
-    count = max(1, -(-len(group.entries) // size))
-    paths = [urls.page(group.path, n) for n in range(1, count + 1)]
     return [
-        (
-            Group(group.name, paths[n], group.entries[n * size : (n + 1) * size], group.key),
-            Pager(n + 1, count, paths[n - 1] if n else "", paths[n + 1] if n + 1 < count else ""),
-        )
-        for n in range(count)
+        (Group(group.name, path, tuple(shown), group.key), pager)
+        for path, shown, pager in paginate_lines(group.path, group.entries, size)
     ]
 
 

@@ -163,7 +163,7 @@ def test_a_template_that_shows_more_is_rendered_again_for_more(tmp_path: Path) -
 
 
 def test_a_rebuild_told_what_changed_reads_only_that(tmp_path: Path, monkeypatch) -> None:
-    from briefings import content
+    from briefings import contentfiles as content
 
     root = tmp_path / "proj"
     paths = lay_out(root)
