@@ -8,6 +8,7 @@ edit holds exactly what a fresh one built from the same articles would.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -379,10 +380,11 @@ class RelateIndex:
         """The best neighbours of SLUG outside its story, best first."""
         p = self.position[slug]
         story = set(self.stories[self.story_of[p]])
-        found = (
-            Scored(self.nodes[q].doc.slug, round(w, 4)) for q, w in self._links(p) if q not in story
+        outside = ((q, w) for q, w in self._links(p) if q not in story)
+        return tuple(
+            Scored(self.nodes[q].doc.slug, round(w, 4))
+            for q, w in itertools.islice(outside, self.settings.related_count)
         )
-        return tuple(found)[: self.settings.related_count]
 
     def duplicate_of(self, slug: str) -> str | None:
         leader = self.leader.get(self.position[slug])

@@ -52,10 +52,14 @@ def neighbours_of(
         return _dense_neighbours(
             product.toarray(), query_rows, times, time_weight, k, min_weight, duplicate_cosine, ties
         )
-    product = product.tocoo()
-    row, col = product.row.astype(np.int64), product.col.astype(np.int64)
+    product = product.tocsr()
+    # Time weights never exceed 1, so a pair under both thresholds in cosine is out whatever
+    # their dates: most pairs sharing a feature are, and are dropped before any other work.
+    keep = product.data >= min(min_weight, duplicate_cosine) - 1e-9
+    row = np.repeat(np.arange(n), np.diff(product.indptr))[keep]
+    col = product.indices[keep].astype(np.int64)
     # Rounded: the sums' last bits depend on column numbering, which depends on arrival order.
-    cos = np.round(product.data, 9)
+    cos = np.round(product.data[keep], 9)
     keep = col != query_rows[row]
     row, col, cos = row[keep], col[keep], cos[keep]
 

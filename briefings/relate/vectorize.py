@@ -19,10 +19,12 @@ from functools import lru_cache
 import numpy as np
 
 from briefings.parallel import chunked_map
-from briefings.relate.features import MAX_WEIGHT, entities, information, stem, words
+from briefings.relate.features import MAX_WEIGHT, STOP_WORDS, entities, information, stem
 from briefings.relate.model import RelateDoc, RelatedSettings
+from briefings.relate.tokens import tokenize
 
-MASK = (1 << 62) - 1
+KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
+MASK = (1 << KEY_BITS) - 1
 PAIR_MIX = 1_000_003
 PARALLEL_FROM = 1_500  # below this, starting workers costs more than it saves
 CHUNK = 500
@@ -44,9 +46,10 @@ def text_hash(text: str) -> int:
 
 
 @lru_cache(maxsize=300_000)
-def _word(word: str) -> tuple[int, float]:
-    """A word's stem key and weight (cached: a language has far fewer words than a site has)."""
-    return text_hash(stem(word)), information(word)
+def _word(word: str) -> tuple[int, float, bool]:
+    """A word's stem key, its weight, and whether it counts at all (stop words and single letters
+    do not). Cached: a language has far fewer words than a site has."""
+    return text_hash(stem(word)), information(word), len(word) > 1 and word not in STOP_WORDS
 
 
 def featurize(
@@ -54,42 +57,43 @@ def featurize(
 ) -> list[Features]:
     """Features of DOCS, in order; spread over the machine's cores when there are many."""
     _word("warm")  # load the word frequencies once, before any fork: children share them
-    work = functools.partial(_batch, s=settings, max_features=max_features)
+    work = functools.partial(_batches, s=settings, max_features=max_features)
     return chunked_map(work, docs, CHUNK, PARALLEL_FROM)
 
 
+def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
+    # Batches of CHUNK bound memory, and the doc numbers sorted above the key bits in _finish.
+    return [
+        found
+        for start in range(0, len(docs), CHUNK)
+        for found in _batch(docs[start : start + CHUNK], s, max_features)
+    ]
+
+
 def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
-    doc_of: list[int] = []
-    hashes: list[int] = []
-    infos: list[float] = []
-    times: list[float] = []
-    first: list[bool] = []  # where a text (title or lead) starts: no pair across texts
+    texts: list[str] = []  # each article's title, then its lead
+    for doc in docs:
+        texts += [doc.title, " ".join(doc.body.split(None, s.lead_words * 2)[: s.lead_words * 2])]
+    tokens = tokenize(texts)
+    looked = [_word(w) for w in tokens.words]
+    kept = np.fromiter((k for _, _, k in looked), bool, len(looked))[tokens.word]
+    text, word = tokens.text[kept], tokens.word[kept]
+    rank = np.arange(len(text)) - np.searchsorted(text, text)  # place among its text's words
+    in_lead = (text % 2 == 0) | (rank < s.lead_words)
+    text, word = text[in_lead], word[in_lead]
+    stems = np.fromiter((h for h, _, _ in looked), np.int64, len(looked))[word]
+    info = np.fromiter((i for _, i, _ in looked), np.float64, len(looked))[word]
+    doc_of_a = text // 2
+    times_a = np.where(text % 2 == 0, s.title_weight, 1.0)
     tag_doc: list[int] = []
     tag_keys: list[int] = []
     for d, doc in enumerate(docs):
-        lead = " ".join(doc.body.split(None, s.lead_words * 2)[: s.lead_words * 2])
-        for text_words, weight in (
-            (words(doc.title), s.title_weight),
-            (words(lead)[: s.lead_words], 1.0),
-        ):
-            if not text_words:
-                continue
-            looked = [_word(w) for w in text_words]
-            hashes += [h for h, _ in looked]
-            infos += [i for _, i in looked]
-            doc_of += [d] * len(looked)
-            times += [weight] * len(looked)
-            first += [True] + [False] * (len(looked) - 1)
         for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
             tag_doc.append(d)
             tag_keys.append(text_hash("#" + tag))
     names = [entities(doc.body) if s.entity_topics else () for doc in docs]
-    stems = np.array(hashes, dtype=np.int64)
-    info = np.array(infos, dtype=np.float64)
-    doc_of_a = np.array(doc_of, dtype=np.int64)
-    times_a = np.array(times, dtype=np.float64)
     # Word pairs: each word with the next one of the same text.
-    follows = ~np.array(first[1:], dtype=bool)
+    follows = text[1:] == text[:-1]
     pair_keys = ((stems[:-1] * PAIR_MIX + stems[1:]) & MASK)[follows]
     # Very common single words (said, government, ...) say little and would make every article
     # a candidate for every other; as half of a pair ("white house") they stay.
@@ -122,31 +126,41 @@ def _finish(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     if not len(keys):
         return [(np.zeros(0, np.int64), np.zeros(0, np.float64))] * n
-    # Sum counts per (doc, feature).
-    order = np.lexsort((keys, docs))
+    # Sum counts per (doc, feature), sorting one number per entry (the doc above the key bits):
+    # far cheaper than a lexsort. Equal entries may come in any order: the sum is rounded and
+    # the weight is their maximum, so neither depends on what else is in the batch.
+    order = np.argsort((docs << KEY_BITS) | keys)
     docs, keys, counts, infos = docs[order], keys[order], counts[order], infos[order]
     start = np.flatnonzero(
         np.concatenate(([True], (docs[1:] != docs[:-1]) | (keys[1:] != keys[:-1])))
     )
-    totals = np.add.reduceat(counts, start)
-    docs, keys, infos = docs[start], keys[start], infos[start]
+    totals = np.round(np.add.reduceat(counts, start), 9)
+    # Words of one stem ("rate", "rates") may weigh differently: the heaviest counts.
+    infos = np.maximum.reduceat(infos, start)
+    docs, keys = docs[start], keys[start]
     keep = totals >= 0.5
     docs, keys, infos, totals = docs[keep], keys[keep], infos[keep], totals[keep]
     score = (1.0 + np.log(totals)) * infos
-    # Heaviest features of each doc first (ties by key), cut at MAX_FEATURES.
-    order = np.lexsort((keys, -score, docs))
-    docs, keys, score = docs[order], keys[order], score[order]
     bounds = np.searchsorted(docs, np.arange(n + 1))
-    rank = np.arange(len(docs)) - bounds[docs]
-    keep = rank < max_features
+    keep = np.ones(len(docs), bool)
+    for d in np.flatnonzero(np.diff(bounds) > max_features).tolist():
+        keep[bounds[d] : bounds[d + 1]] = _heaviest(score[bounds[d] : bounds[d + 1]], max_features)
     docs, keys, score = docs[keep], keys[keep], score[keep]
-    # Norms summed in this canonical (score) order, so they are the same in every run.
+    # Norms summed in key order: the same in every run.
     bounds = np.searchsorted(docs, np.arange(n + 1))
-    present = bounds[1:] > bounds[:-1]
+    present = np.flatnonzero(np.diff(bounds))
     norms = np.ones(n)
     if len(docs):
-        norms[present] = np.sqrt(np.add.reduceat(score * score, bounds[:-1][present]))
+        norms[present] = np.sqrt(np.add.reduceat(score * score, bounds[present]))
     score = score / norms[docs]
-    order = np.lexsort((keys, docs))
-    docs, keys, score = docs[order], keys[order], score[order]
     return [(keys[bounds[d] : bounds[d + 1]], score[bounds[d] : bounds[d + 1]]) for d in range(n)]
+
+
+def _heaviest(score: np.ndarray, k: int) -> np.ndarray:
+    """Which K of SCORE (one article's features, in key order) are kept: the heaviest, and of
+    those tied with the K-th, the first in key order."""
+    cut = np.partition(score, len(score) - k)[len(score) - k]
+    keep = score > cut
+    tied = np.flatnonzero(score == cut)
+    keep[tied[: k - int(keep.sum())]] = True
+    return keep

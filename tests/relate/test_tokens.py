@@ -1,0 +1,69 @@
+"""Words found with array operations are the words a regex finds; vectors do not depend on the
+batch an article is in."""
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefings.config import Related
+from briefings.relate import vectorize
+from briefings.relate.features import WORD
+from briefings.relate.tokens import tokenize
+from tests.relate.test_relate import load_fixture
+
+SAMPLES = [
+    "Hello, World! 3m people, covid19 in 2024; Iran's x",
+    "",
+    "naïve café ½ 東京 ٣٤ abc_def 12ab34cd 7",
+    "line one\nline two\t\ttabs — dashes – and “quotes”",
+    "A",
+    "99 bottles",
+]
+
+
+def words_by_regex(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def words_by_arrays(texts: list[str]) -> list[list[str]]:
+    found = tokenize(texts)
+    out: list[list[str]] = [[] for _ in texts]
+    for text, word in zip(found.text.tolist(), found.word.tolist(), strict=True):
+        out[text].append(found.words[word])
+    return out
+
+
+def test_words_are_what_the_regex_finds() -> None:
+    assert words_by_arrays(SAMPLES) == [words_by_regex(t) for t in SAMPLES]
+    assert words_by_arrays(SAMPLES)[0] == [
+        "hello", "world", "3", "m", "people", "covid19", "in", "2024", "iran", "s", "x",
+    ]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=6))
+def test_any_texts_split_as_the_regex_splits_them(texts: list[str]) -> None:
+    # Letters that lower-case to two characters (the dotted capital I) are the one known
+    # difference: each word is lower-cased on its own, after splitting.
+    texts = [t for t in texts if len(t.lower()) == len(t)]
+    assert words_by_arrays(texts) == [words_by_regex(t) for t in texts]
+
+
+def test_spellings_that_differ_in_case_are_one_word() -> None:
+    found = tokenize(["The cat", "the CAT"])
+    assert found.words == ["the", "cat"]
+    assert found.word.tolist() == [0, 1, 0, 1]
+
+
+def test_an_articles_vector_does_not_depend_on_its_batch() -> None:
+    docs, _ = load_fixture()
+    shuffled = docs[:]
+    random.Random(7).shuffle(shuffled)
+    in_batch = {
+        d.slug: f for d, f in zip(shuffled, vectorize.featurize(shuffled, Related()), strict=True)
+    }
+    for d in docs:
+        alone = vectorize.featurize([d], Related())[0]
+        assert alone.keys.tobytes() == in_batch[d.slug].keys.tobytes()
+        assert alone.weights.tobytes() == in_batch[d.slug].weights.tobytes()
