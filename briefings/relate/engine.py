@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.relate.index import SECONDS_PER_DAY, TimeWeight, neighbours_of
+from briefings.parallel import forked_map
+from briefings.relate.index import SECONDS_PER_DAY, Neighbours, TimeWeight, neighbours_of
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
 from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups
@@ -70,10 +71,15 @@ class RelateIndex:
         docs = list(docs)
         found = featurize(docs, self.settings) if docs else []
         columns = self._columns([f.keys for f in found])
-        changed = [
-            self._store(doc, (cols, f.weights), f.names)
-            for doc, f, cols in zip(docs, found, columns, strict=True)
-        ]
+        rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
+        slugs = {doc.slug for doc in docs}
+        if len(slugs) == len(docs) and slugs.isdisjoint(self.position):
+            changed = self._append(docs, rows, [f.names for f in found])  # a build: at once
+        else:
+            changed = [
+                self._store(doc, row, f.names)
+                for doc, row, f in zip(docs, rows, found, strict=True)
+            ]
         gone = [self._drop(slug) for slug in removed if slug in self.position]
         if not changed and not gone:
             return set()
@@ -111,6 +117,22 @@ class RelateIndex:
         self.stories[position] = [position]
         return position
 
+    def _append(self, docs: list[RelateDoc], rows: list, names: list[tuple]) -> list[int]:
+        """What _store does for DOCS, all new, at once."""
+        start = len(self.nodes)
+        positions = list(range(start, start + len(docs)))
+        self.space.extend(rows, [doc.timestamp for doc in docs])
+        for p, doc, row, found in zip(positions, docs, rows, names, strict=True):
+            self.position[doc.slug] = p
+            self.nodes.append(_Node(doc, row, found, tie_key(doc.slug)))
+            self.stories[p] = [p]
+        self.best += [EMPTY] * len(docs)
+        self.duplicates += [np.zeros(0, np.int32)] * len(docs)
+        self.strong += [set() for _ in docs]
+        self.listed_by += [set() for _ in docs]
+        self.story_of += positions
+        return positions
+
     def _drop(self, slug: str) -> int:
         position = self.position.pop(slug)
         self.nodes[position] = None
@@ -119,14 +141,19 @@ class RelateIndex:
         return position
 
     def _columns(self, keys: list[np.ndarray]) -> list[np.ndarray]:
-        """Matrix columns of each article's feature KEYS; a key seen first gets the next column."""
+        """Matrix columns of each article's feature KEYS; new keys get the next columns."""
         if not keys:
             return []
         unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
         column = self.column
-        mapped = np.fromiter(
-            (column.setdefault(k, len(column)) for k in unique.tolist()), np.int64, len(unique)
-        )[inverse.ravel()]
+        if column:
+            numbers = np.fromiter(
+                (column.setdefault(k, len(column)) for k in unique.tolist()), np.int64, len(unique)
+            )
+        else:  # a first build: every key is new, and numbered in key order
+            column.update(zip(unique.tolist(), range(len(unique)), strict=True))
+            numbers = np.arange(len(unique), dtype=np.int64)
+        mapped = numbers[inverse.ravel()]
         return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -162,12 +189,26 @@ class RelateIndex:
 
     def _recompute(self, rows: list[int], times, ties) -> None:
         s = self.settings
-        for start in range(0, len(rows), BLOCK):
-            block = np.array(rows[start : start + BLOCK])
-            result = neighbours_of(
-                self.space.similar(block), block, times, self.time_weight,
-                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
-            )  # fmt: skip
+        blocks = [np.array(rows[start : start + BLOCK]) for start in range(0, len(rows), BLOCK)]
+        self.space.prepare()  # once, before workers fork: they read it as it is
+
+        def neighbours(indexes: range) -> list[Neighbours]:
+            return [
+                neighbours_of(
+                    self.space.similar(blocks[i]),
+                    blocks[i],
+                    times,
+                    self.time_weight,
+                    s.neighbours,
+                    s.min_weight,
+                    s.duplicate_cosine,
+                    ties,
+                )  # fmt: skip
+                for i in indexes
+            ]
+
+        # Pure work on every core for a large build; the lists are stored here, in order.
+        for block, result in zip(blocks, forked_map(neighbours, len(blocks), 1, 4), strict=True):
             for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True):
                 self._set_row(r, best, dups)
 

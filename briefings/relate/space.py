@@ -49,6 +49,16 @@ class SimilaritySpace:
         self._count(row[0], +1)
         self._overlay.add(position)
 
+    def extend(self, rows: list[Row], times: list[float]) -> None:
+        """Put ROWS at the next positions: what put() does one by one, at once."""
+        start = len(self.rows)
+        self.rows += rows
+        self.times += times
+        columns = [c for c, _ in rows if len(c)]
+        if columns:
+            self._count(np.concatenate(columns), +1)
+        self._overlay.update(range(start, len(self.rows)))
+
     def remove(self, position: int) -> None:
         self.put(position, _EMPTY, self.times[position])
 
@@ -59,9 +69,11 @@ class SimilaritySpace:
             grown = np.zeros(max(2 * len(self.df), int(columns.max()) + 1), np.int64)
             grown[: len(self.df)] = self.df
             self.df = grown
-        before = self.df[columns] > self.common
-        self.df[columns] += step
-        crossed = columns[before != (self.df[columns] > self.common)]
+        # Counted per distinct column: COLUMNS may hold one many times (from many articles).
+        distinct, times = np.unique(columns, return_counts=True)
+        before = self.df[distinct] > self.common
+        self.df[distinct] += step * times
+        crossed = distinct[before != (self.df[distinct] > self.common)]
         self.flipped.symmetric_difference_update(crossed.tolist())
 
     def positions_with(self, columns: set[int]) -> set[int]:
@@ -77,14 +89,18 @@ class SimilaritySpace:
 
     # -- reading -------------------------------------------------------------------------
 
-    def similar(self, queries: np.ndarray) -> sp.csr_matrix:
-        """Similarities of the articles at QUERIES to every position (themselves included)."""
+    def prepare(self) -> None:
+        """Bring the base and overlay up to date with every put: similar() does it first."""
         if self.flipped and not self._dirty and len(self._overlay) <= OVERLAY_LIMIT:
             # Their features now pair up other buckets: such articles move to the overlay.
             self._overlay |= self.positions_with(self.flipped)
             self.flipped.clear()
         if self._dirty or len(self._overlay) > OVERLAY_LIMIT:
             self._rebuild()
+
+    def similar(self, queries: np.ndarray) -> sp.csr_matrix:
+        """Similarities of the articles at QUERIES to every position (themselves included)."""
+        self.prepare()
         n = len(self.rows)
         product = self._query(queries, self._base_keys) @ self._base_t
         product = sp.csr_matrix(product, shape=(len(queries), self._base_size))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from briefings.config import Related
 from briefings.relate import vectorize
-from briefings.relate.features import WORD
+from briefings.relate.features import WORD, _estimated_zipf, zipf
 from briefings.relate.tokens import tokenize
 from tests.relate.test_relate import load_fixture
 
@@ -67,3 +67,13 @@ def test_an_articles_vector_does_not_depend_on_its_batch() -> None:
         alone = vectorize.featurize([d], Related())[0]
         assert alone.keys.tobytes() == in_batch[d.slug].keys.tobytes()
         assert alone.weights.tobytes() == in_batch[d.slug].weights.tobytes()
+
+
+def test_numbers_weigh_what_wordfreq_estimates_for_them() -> None:
+    rng = random.Random(5)
+    numbers = [str(n) for n in range(0, 2100, 7)] + [
+        str(rng.randrange(10**k)) for k in range(1, 13) for _ in range(20)
+    ]
+    numbers += ["007", "00", "2024", "1999"]
+    for number in numbers:
+        assert zipf(number) == _estimated_zipf(number), number
