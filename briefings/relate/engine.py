@@ -192,20 +192,14 @@ class RelateIndex:
         blocks = [np.array(rows[start : start + BLOCK]) for start in range(0, len(rows), BLOCK)]
         self.space.prepare()  # once, before workers fork: they read it as it is
 
+        def block_neighbours(block: np.ndarray) -> Neighbours:
+            return neighbours_of(
+                self.space.similar(block), block, times, self.time_weight,
+                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
+            )  # fmt: skip
+
         def neighbours(indexes: range) -> list[Neighbours]:
-            return [
-                neighbours_of(
-                    self.space.similar(blocks[i]),
-                    blocks[i],
-                    times,
-                    self.time_weight,
-                    s.neighbours,
-                    s.min_weight,
-                    s.duplicate_cosine,
-                    ties,
-                )  # fmt: skip
-                for i in indexes
-            ]
+            return [block_neighbours(blocks[i]) for i in indexes]
 
         # Pure work on every core for a large build; the lists are stored here, in order.
         for block, result in zip(blocks, forked_map(neighbours, len(blocks), 1, 4), strict=True):

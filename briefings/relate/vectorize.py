@@ -10,7 +10,6 @@ pruning to the heaviest features and normalising are done for a whole batch with
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from briefings.parallel import chunked_map
+from briefings.parallel import forked_map
 from briefings.relate.features import MAX_WEIGHT, STOP_WORDS, entities, information, stem
 from briefings.relate.model import RelateDoc, RelatedSettings
 from briefings.relate.tokens import tokenize
@@ -57,8 +56,11 @@ def featurize(
 ) -> list[Features]:
     """Features of DOCS, in order; spread over the machine's cores when there are many."""
     _word("warm")  # load the word frequencies once, before any fork: children share them
-    work = functools.partial(_batches, s=settings, max_features=max_features)
-    return chunked_map(work, docs, CHUNK, PARALLEL_FROM)
+    def work(indexes: range) -> list[Features]:
+        # Workers inherit DOCS: only index ranges and vectors cross between processes.
+        return _batches(docs[indexes.start : indexes.stop], settings, max_features)
+
+    return forked_map(work, len(docs), CHUNK, PARALLEL_FROM)
 
 
 def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
