@@ -99,7 +99,8 @@ def speed(n: int) -> dict[str, float]:
         edited = RelateDoc(
             victim.slug,
             victim.title,
-            victim.body + f"\n\nUpdate {k}: officials confirmed the figures.",
+            # At the top, where it changes what relating reads (only the lead is read).
+            f"Update {k}: officials confirmed the figures.\n\n" + victim.body,
             victim.timestamp,
             victim.tags,
             victim.source,

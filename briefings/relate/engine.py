@@ -19,13 +19,14 @@ from briefings.parallel import forked_map
 from briefings.relate.index import SECONDS_PER_DAY, Neighbours, TimeWeight, neighbours_of
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
-from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups
+from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups, mutual_links
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 BLOCK = 1024  # rows per sparse product: bounds memory on large corpora
 GROUP_LIMIT = 250  # articles clustered together at most (a story is never longer)
+SPLITS_KEPT = 64  # splits of large components remembered
 
 
 def tie_key(slug: str) -> int:
@@ -63,6 +64,8 @@ class RelateIndex:
         self.stories: dict[int, list[int]] = {}
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
         self.group_of: dict[int, frozenset[int]] = {}  # position -> its clustering group
+        self.clustered: dict[frozenset[int], tuple] = {}  # group -> what its clustering read
+        self.splits: dict[frozenset[int], tuple] = {}  # large component -> (what it read, groups)
 
     # -- building and updating -------------------------------------------------------------
 
@@ -271,9 +274,7 @@ class RelateIndex:
             frontier = {
                 q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
             }
-        old = {
-            p: (tuple(self.stories.get(self.story_of[p], ())), self.leader.get(p)) for p in region
-        }
+        old = self._story_states(region)
         stale: list[frozenset[int]] = []
         done: set[int] = set()
         for p in sorted(region):
@@ -289,27 +290,34 @@ class RelateIndex:
             component = self._reach({p})
             done |= component
             for group in self._split(component):
-                # A group with the same members and no touched article clusters as before.
+                # A group with the same members clusters as before if nothing clustering reads
+                # of it changed: an edit touches the lists of many articles, mostly elsewhere.
                 known = self.group_of.get(next(iter(group)))
-                if (
-                    group & touched
-                    or known != group
-                    or any(self.group_of.get(q) is not known for q in group)
+                same = known == group and all(self.group_of.get(q) is known for q in group)
+                if not (
+                    same
+                    and (not group & touched or self.clustered.get(group) == self._inputs(group))
                 ):
                     stale.append(group)
         for group in stale:  # every old story first: a new story may reuse an old key
             for key in {self.story_of[q] for q in group}:
                 self.stories.pop(key, None)
+            for q in group:
+                self.clustered.pop(self.group_of.get(q, frozenset()), None)
         for group in stale:
             self._cluster(group)
+            self.clustered[group] = self._inputs(group)
             for q in group:
                 self.group_of[q] = group
-        return {
-            p
-            for p in region
-            if self.nodes[p] is not None
-            and (tuple(self.stories[self.story_of[p]]), self.leader.get(p)) != old[p]
+        new = self._story_states({p for p in region if self.nodes[p] is not None})
+        return {p for p, state in new.items() if state != old[p]}
+
+    def _story_states(self, positions: set[int]) -> dict[int, tuple]:
+        """Each position's story (as a tuple of members) and leader; one tuple per story."""
+        members = {
+            key: tuple(self.stories.get(key, ())) for key in {self.story_of[p] for p in positions}
         }
+        return {p: (members[self.story_of[p]], self.leader.get(p)) for p in positions}
 
     def _split(self, component: set[int]) -> list[frozenset[int]]:
         """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
@@ -326,8 +334,14 @@ class RelateIndex:
         roots = {sets.find(i) for i in range(len(ordered))}
         if len(roots) <= GROUP_LIMIT:
             return [frozenset(component)]
+        s, heads = self.settings, [self.best[p] for p in ordered]
+        links = mutual_links(ordered, heads, len(self.nodes), s.story_neighbours, s.story_threshold)
+        reads = (tuple(ordered), tuple(sets.find(i) for i in range(len(ordered))), links)
+        known = self.splits.get(frozenset(component))
+        if known and known[0] == reads:  # an edit elsewhere in the region: the same groups
+            return known[1]
         units = dict.fromkeys(roots, 1)
-        for a, b in self._story_links(ordered):
+        for a, b in links:
             ra, rb = sets.find(a), sets.find(b)
             if ra != rb and units[ra] + units[rb] <= GROUP_LIMIT:
                 sets.union(ra, rb)
@@ -335,25 +349,25 @@ class RelateIndex:
         groups: dict[int, set[int]] = defaultdict(set)
         for p in ordered:
             groups[sets.find(local[p])].add(p)
-        return [frozenset(g) for g in groups.values()]
+        found = [frozenset(g) for g in groups.values()]
+        self.splits[frozenset(component)] = (reads, found)
+        while len(self.splits) > SPLITS_KEPT:  # components that are no more: oldest first
+            del self.splits[next(iter(self.splits))]
+        return found
 
-    def _story_links(self, ordered: list[int]) -> list[tuple[int, int]]:
-        """The mutual story links among ORDERED as pairs of indexes into it, strongest first."""
-        s = self.settings
-        index = np.full(len(self.nodes), -1, np.int64)
-        index[ordered] = np.arange(len(ordered))
-        heads = [self.best[p] for p in ordered]
-        lengths = [min(len(cols), s.story_neighbours) for cols, _ in heads]
-        source = np.repeat(np.arange(len(ordered)), lengths)
-        target = index[np.concatenate([c[: s.story_neighbours] for c, _ in heads])]
-        weight = np.concatenate([w[: s.story_neighbours] for _, w in heads])
-        keep = (weight >= s.story_threshold) & (target >= 0)
-        source, target, weight = source[keep], target[keep], weight[keep]
-        n = len(ordered)
-        mutual = np.isin(source * n + target, target * n + source) & (source < target)
-        source, target, weight = source[mutual], target[mutual], weight[mutual]
-        order = np.lexsort((target, source, -weight))
-        return list(zip(source[order].tolist(), target[order].tolist(), strict=True))
+    def _inputs(self, group: frozenset[int]) -> tuple:
+        """All that _cluster reads of GROUP: its members, their times, and the links and copies
+        among them."""
+        return tuple(
+            (
+                p,
+                self.nodes[p].doc.timestamp,
+                self.nodes[p].doc.slug,
+                tuple((q, w) for q, w in self._links(p) if q in group),
+                tuple(q for q in self.duplicates[p].tolist() if q in group),
+            )
+            for p in sorted(group)
+        )
 
     def _cluster(self, component: set[int]) -> None:
         # Slug-ordered local ids: the result never depends on the order articles arrived in.

@@ -102,3 +102,28 @@ def _merge(
     for other, s in total[keep].items():
         x, y = min(keep, other), max(keep, other)
         heapq.heappush(heap, (-s / (size[x] * size[y]), x, y))
+
+
+def mutual_links(
+    ordered: list[int],
+    heads: list[tuple[np.ndarray, np.ndarray]],
+    size: int,
+    closest: int,
+    threshold: float,
+) -> list[tuple[int, int]]:
+    """The story links among the articles at positions ORDERED (of SIZE), as pairs of indexes
+    into it, strongest first: each among the other's CLOSEST neighbours (HEADS: each one's
+    best list) at or above THRESHOLD."""
+    index = np.full(size, -1, np.int64)
+    index[ordered] = np.arange(len(ordered))
+    lengths = [min(len(cols), closest) for cols, _ in heads]
+    source = np.repeat(np.arange(len(ordered)), lengths)
+    target = index[np.concatenate([c[:closest] for c, _ in heads])]
+    weight = np.concatenate([w[:closest] for _, w in heads])
+    keep = (weight >= threshold) & (target >= 0)
+    source, target, weight = source[keep], target[keep], weight[keep]
+    n = len(ordered)
+    mutual = np.isin(source * n + target, target * n + source) & (source < target)
+    source, target, weight = source[mutual], target[mutual], weight[mutual]
+    order = np.lexsort((target, source, -weight))
+    return list(zip(source[order].tolist(), target[order].tolist(), strict=True))

@@ -56,6 +56,7 @@ def featurize(
 ) -> list[Features]:
     """Features of DOCS, in order; spread over the machine's cores when there are many."""
     _word("warm")  # load the word frequencies once, before any fork: children share them
+
     def work(indexes: range) -> list[Features]:
         # Workers inherit DOCS: only index ranges and vectors cross between processes.
         return _batches(docs[indexes.start : indexes.stop], settings, max_features)
