@@ -3,8 +3,9 @@
 1. Quality on ../shared/data/clusters/news-cluster-dev.jsonl, scored by ../shared/tools/cluster_score.py:
    B-cubed F1 of stories and precision@5 of related lists, beside the TF-IDF baseline.
 2. Speed and peak memory on generated corpora (real paragraphs, see bench/corpus.py) of
-   1,000 / 10,000 / 100,000 articles, each size in its own process; and the time to update the
-   lists after one article is edited or added, at 10,000.
+   1,000 / 10,000 / 100,000 articles, each size in its own process, given to relating as a build
+   gives them (each article's lead); and the time to update the lists after one article's lead
+   is edited, or one is added, at 10,000.
 
 Options: --sizes 1000,10000 to choose sizes; --quality-only; --speed-only.
 """
@@ -12,6 +13,7 @@ Options: --sizes 1000,10000 to choose sizes; --quality-only; --speed-only.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import statistics
@@ -29,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from briefings.config import Related  # noqa: E402
 from briefings.content import make_slug  # noqa: E402
 from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
+from briefings.relating import lead  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "data" / "clusters" / "news-cluster-dev.jsonl"
@@ -82,17 +85,23 @@ def speed(n: int) -> dict[str, float]:
     """Run in a child process: relate N generated articles; time, peak memory, one-edit update."""
     import corpus
 
-    articles = corpus.generate(n)
+    settings = Related()
+    # What a build gives the relate stage: each article's lead (briefings.relating.relate_doc).
     docs = [
-        RelateDoc(a.slug, a.title, a.body, a.date.timestamp(), a.tags, a.source) for a in articles
+        RelateDoc(a.slug, a.title, lead(a.body, settings), a.date.timestamp(), a.tags, a.source)
+        for a in corpus.generate(n)
     ]
+    gc.collect()
     titles = {d.slug: d.title for d in docs}
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = _reset_peak()
     started = time.perf_counter()
-    index = RelateIndex(Related())
+    index = RelateIndex(settings)
     index.update(docs)
     snapshot(index, titles, make_slug)
     relate_seconds = time.perf_counter() - started
+    peak = _status_mb("VmHWM")
+    # Forked workers share the parent's pages until they write: their RSS counts those too.
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     edits, adds = [], []
     for k in range(7):
         victim = docs[(k * 7919) % n]
@@ -119,16 +128,30 @@ def speed(n: int) -> dict[str, float]:
         t = time.perf_counter()
         index.update([fresh])
         adds.append(time.perf_counter() - t)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "n": n,
         "relate_s": relate_seconds,
         "edit_ms": statistics.median(edits) * 1000,
         "add_ms": statistics.median(adds) * 1000,
-        "peak_mb": peak / 1024,
-        "relate_mb": (peak - base) / 1024,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "relate_mb": peak - base,
+        "worker_mb": workers,
         "stories": len(index.story_members()),
     }
+
+
+def _reset_peak() -> float:
+    """Start counting this process's peak memory anew (Linux: the corpus generator's is left
+    out); returns the memory in use now, in MB."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 
 
 def main() -> None:
@@ -154,8 +177,11 @@ def main() -> None:
         )
     if args.quality_only:
         return
-    print("Speed (generated corpora, ~6 KB articles; peak = whole process RSS)")
-    print(f"  {'articles':>9} {'relate':>9} {'edit':>9} {'add':>9} {'peak RSS':>9} {'stories':>8}")
+    print("Speed (generated corpora of ~6 KB articles, given to relating as a build does: leads)")
+    print(
+        f"  {'articles':>9} {'relate':>9} {'edit':>9} {'add':>9} {'memory':>9} {'worker':>9}"
+        f" {'process':>9} {'stories':>8}"
+    )
     limits = {10_000: 2.0, 100_000: 30.0}
     for n in (int(s) for s in args.sizes.split(",")):
         out = subprocess.run(
@@ -169,15 +195,21 @@ def main() -> None:
         if n in limits:
             ok = (
                 r["relate_s"] <= limits[n]
-                and r["peak_mb"] <= 1024
+                and max(r["relate_mb"], r["worker_mb"]) <= 1024
                 and (n != 10_000 or max(r["edit_ms"], r["add_ms"]) <= 50)
             )
             verdict = "MET" if ok else "NOT MET"
         print(
-            f"  {n:>9} {r['relate_s']:>8.2f}s {r['edit_ms']:>7.1f}ms {r['add_ms']:>7.1f}ms {r['peak_mb']:>7.0f}MB {r['stories']:>8}  {verdict}"
+            f"  {n:>9} {r['relate_s']:>8.2f}s {r['edit_ms']:>7.1f}ms {r['add_ms']:>7.1f}ms"
+            f" {r['relate_mb']:>7.0f}MB {r['worker_mb']:>7.0f}MB {r['peak_mb']:>7.0f}MB"
+            f" {r['stories']:>8}  {verdict}"
         )
     print(
-        "Targets: relate 10,000 <= 2 s, 100,000 <= 30 s, peak <= 1 GB; one edit at 10,000 <= 50 ms"
+        "memory: what relating added to this process at its peak; worker: the largest forked\n"
+        "worker's peak (counting pages it shares with this process); process: this process's peak,\n"
+        "the corpus generator's included. Edit: a sentence added at the top of an article's lead.\n"
+        "Targets: relate 10,000 <= 2 s, 100,000 <= 30 s, memory and worker <= 1 GB;\n"
+        "one edit or addition at 10,000 <= 50 ms"
     )
 
 

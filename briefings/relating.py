@@ -13,15 +13,20 @@ def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) 
     """What the relate stage reads of an article: its words (as the reader sees them), time, tags.
     Only the lead is read, so only the lead is kept: an edit further down changes nothing here,
     and a large site's index stays small."""
-    words = max(settings.lead_words * 2, 400)  # what features and entities read, and more
     return RelateDoc(
         article.slug,
         article.title,
-        " ".join(plain_text(text.body_html).split(None, words)[:words]),
+        lead(plain_text(text.body_html), settings),
         article.date.timestamp(),
         article.tags,
         article.source,
     )
+
+
+def lead(text: str, settings: RelatedSettings) -> str:
+    """The start of TEXT: what features and entities read, and more."""
+    words = max(settings.lead_words * 2, 400)
+    return " ".join(text.split(None, words)[:words])
 
 
 def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:

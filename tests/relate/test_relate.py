@@ -258,3 +258,46 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
         changed = index.update(**step)
         relations = snapshot(index, titles, make_slug, relations, changed)
         assert relations == snapshot(index, titles, make_slug)
+
+
+def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None:
+    flood = (
+        "Rescue teams in Valencia searched for survivors after torrential rain swept cars through "
+        "the streets of Paiporta, where the Poyo ravine burst its banks overnight."
+    )
+    stadium = (
+        "The football club unveiled plans for a new stadium with seats for fifty thousand fans, a "
+        "retractable roof of glass, solar panels, a museum of trophies and a training ground for "
+        "the youth academy, in Valencia."
+    )
+    story = [
+        doc("a1", "Valencia floods: rescuers search Paiporta", flood),
+        doc("a2", "Paiporta flood rescue continues", flood.replace("overnight", "on Tuesday")),
+    ]
+    title = "Football club unveils stadium design"
+    # The stadium is related to the flood story by "Valencia" alone: editing it changes the
+    # flood articles' related lists, not the links between them.
+    before, after = doc("x", title, stadium), doc("x", title, "Fans cheered. " + stadium)
+
+    def edit(remember: bool) -> tuple[list[list[str]], dict]:
+        index, _ = relate([*story, before])
+        clustered: list[list[str]] = []
+        cluster = RelateIndex._cluster
+        monkeypatch.setattr(
+            RelateIndex,
+            "_cluster",
+            lambda self, g: (
+                clustered.append(sorted(self.nodes[p].doc.slug for p in g)) or cluster(self, g)
+            ),
+        )
+        if not remember:  # what clustering read never matches: every touched group again
+            monkeypatch.setattr(RelateIndex, "_inputs", lambda self, group: object())
+        assert {"a1", "x"} <= index.update([after])  # a list of the flood story changed
+        monkeypatch.undo()
+        return clustered, state(index)
+
+    remembered, result = edit(remember=True)
+    every_time, expected = edit(remember=False)
+    assert result == expected
+    assert result["stories"] == [["a1", "a2"], ["x"]]
+    assert every_time == [["a1", "a2"], ["x"]] and remembered == []
