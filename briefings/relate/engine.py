@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from briefings.parallel import forked_map
+from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import SECONDS_PER_DAY, Neighbours, TimeWeight, neighbours_of
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
-from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups, mutual_links
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int64), np.zeros(0, np.float64))
-BLOCK = 1024  # rows per sparse product: bounds memory on large corpora
-GROUP_LIMIT = 250  # articles clustered together at most (a story is never longer)
-SPLITS_KEPT = 64  # splits of large components remembered
+BLOCK = 1024  # rows per sparse product at most...
+BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 
 
 def tie_key(slug: str) -> int:
@@ -42,7 +40,7 @@ class _Node:
     tie: int
 
 
-class RelateIndex:
+class RelateIndex(StoryClustering):
     """Neighbours, near-duplicates and stories of a set of articles, kept current by update()."""
 
     def __init__(self, settings: RelatedSettings) -> None:
@@ -65,7 +63,10 @@ class RelateIndex:
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
         self.group_of: dict[int, frozenset[int]] = {}  # position -> its clustering group
         self.clustered: dict[frozenset[int], tuple] = {}  # group -> what its clustering read
-        self.splits: dict[frozenset[int], tuple] = {}  # large component -> (what it read, groups)
+        self.splits: dict[frozenset[int], tuple] = {}  # large component -> (clock, its groups)
+        self._story_slugs: dict[int, tuple] = {}  # story key -> (members, slugs, first time)
+        self.clock = 0  # counts changes to any article's closest links or copies...
+        self.stamp: list[int] = []  # ...and the count at each one's last change, by position
 
     # -- building and updating -------------------------------------------------------------
 
@@ -118,6 +119,7 @@ class RelateIndex:
         self.listed_by.append(set())
         self.story_of.append(position)
         self.stories[position] = [position]
+        self.stamp.append(self.clock)
         return position
 
     def _append(self, docs: list[RelateDoc], rows: list, names: list[tuple]) -> list[int]:
@@ -134,6 +136,7 @@ class RelateIndex:
         self.strong += [set() for _ in docs]
         self.listed_by += [set() for _ in docs]
         self.story_of += positions
+        self.stamp += [self.clock] * len(docs)
         return positions
 
     def _drop(self, slug: str) -> int:
@@ -192,7 +195,8 @@ class RelateIndex:
 
     def _recompute(self, rows: list[int], times, ties) -> None:
         s = self.settings
-        blocks = [np.array(rows[start : start + BLOCK]) for start in range(0, len(rows), BLOCK)]
+        size = max(16, min(BLOCK, BLOCK_PAIRS // max(len(self.nodes), 1)))
+        blocks = [np.array(rows[start : start + size]) for start in range(0, len(rows), size)]
         self.space.prepare()  # once, before workers fork: they read it as it is
 
         def block_neighbours(block: np.ndarray) -> Neighbours:
@@ -212,6 +216,14 @@ class RelateIndex:
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""
         before = self._story_candidates(r) | set(self.duplicates[r].tolist())
+        k = self.settings.story_neighbours
+        if not (
+            np.array_equal(self.best[r][0][:k], best[0][:k])
+            and np.array_equal(self.best[r][1][:k], best[1][:k])
+            and np.array_equal(self.duplicates[r], dups)
+        ):  # what splitting a component reads of R changed
+            self.clock += 1
+            self.stamp[r] = self.clock
         for q in self.best[r][0].tolist():
             self.listed_by[q].discard(r)
         for q in best[0].tolist():
@@ -244,163 +256,6 @@ class RelateIndex:
         else:
             self.strong[r].discard(q)
             self.strong[q].discard(r)
-
-    # -- stories -----------------------------------------------------------------------------
-
-    def _links(self, p: int) -> Iterable[tuple[int, float]]:
-        cols, weights = self.best[p]
-        return zip(cols.tolist(), weights.tolist(), strict=True)
-
-    def _reach(self, seeds: set[int]) -> set[int]:
-        seen, todo = set(seeds), list(seeds)
-        while todo:
-            for other in self.strong[todo.pop()]:
-                if other not in seen and self.nodes[other] is not None:
-                    seen.add(other)
-                    todo.append(other)
-        return seen
-
-    def _recluster(self, touched: set[int]) -> set[int]:
-        """Cluster again every component around TOUCHED; returns the positions whose story changed."""
-        region: set[int] = set()
-        frontier = set(touched)
-        while frontier:  # grow until every old story met is wholly inside
-            for p in frontier:
-                region |= set(self.stories.get(self.story_of[p], ()))
-                region.add(p)
-            region = {p for p in self._reach(region) if self.nodes[p] is not None} | (
-                region & touched
-            )
-            frontier = {
-                q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
-            }
-        old = self._story_states(region)
-        stale: list[frozenset[int]] = []
-        done: set[int] = set()
-        for p in sorted(region):
-            if p in done:
-                continue
-            if self.nodes[p] is None:
-                self.stories.pop(self.story_of[p], None)
-                self.story_of[p] = p
-                self.leader.pop(p, None)
-                self.group_of.pop(p, None)
-                done.add(p)
-                continue
-            component = self._reach({p})
-            done |= component
-            for group in self._split(component):
-                # A group with the same members clusters as before if nothing clustering reads
-                # of it changed: an edit touches the lists of many articles, mostly elsewhere.
-                known = self.group_of.get(next(iter(group)))
-                same = known == group and all(self.group_of.get(q) is known for q in group)
-                if not (
-                    same
-                    and (not group & touched or self.clustered.get(group) == self._inputs(group))
-                ):
-                    stale.append(group)
-        for group in stale:  # every old story first: a new story may reuse an old key
-            for key in {self.story_of[q] for q in group}:
-                self.stories.pop(key, None)
-            for q in group:
-                self.clustered.pop(self.group_of.get(q, frozenset()), None)
-        for group in stale:
-            self._cluster(group)
-            self.clustered[group] = self._inputs(group)
-            for q in group:
-                self.group_of[q] = group
-        new = self._story_states({p for p in region if self.nodes[p] is not None})
-        return {p for p, state in new.items() if state != old[p]}
-
-    def _story_states(self, positions: set[int]) -> dict[int, tuple]:
-        """Each position's story (as a tuple of members) and leader; one tuple per story."""
-        members = {
-            key: tuple(self.stories.get(key, ())) for key in {self.story_of[p] for p in positions}
-        }
-        return {p: (members[self.story_of[p]], self.leader.get(p)) for p in positions}
-
-    def _split(self, component: set[int]) -> list[frozenset[int]]:
-        """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
-        to cluster one by one: on a large site, the strong links can chain thousands of
-        articles, and clustering them all again after every edit would be slow. Groups join by
-        their strongest links first (ties by slug), so they are a pure function of the links."""
-        ordered = sorted(component, key=lambda q: self.nodes[q].tie)
-        local = {p: i for i, p in enumerate(ordered)}
-        sets = DisjointSets(len(ordered))
-        for p in ordered:
-            for q in self.duplicates[p].tolist():
-                if q in local:
-                    sets.union(local[p], local[q])
-        roots = {sets.find(i) for i in range(len(ordered))}
-        if len(roots) <= GROUP_LIMIT:
-            return [frozenset(component)]
-        s, heads = self.settings, [self.best[p] for p in ordered]
-        links = mutual_links(ordered, heads, len(self.nodes), s.story_neighbours, s.story_threshold)
-        reads = (tuple(ordered), tuple(sets.find(i) for i in range(len(ordered))), links)
-        known = self.splits.get(frozenset(component))
-        if known and known[0] == reads:  # an edit elsewhere in the region: the same groups
-            return known[1]
-        units = dict.fromkeys(roots, 1)
-        for a, b in links:
-            ra, rb = sets.find(a), sets.find(b)
-            if ra != rb and units[ra] + units[rb] <= GROUP_LIMIT:
-                sets.union(ra, rb)
-                units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
-        groups: dict[int, set[int]] = defaultdict(set)
-        for p in ordered:
-            groups[sets.find(local[p])].add(p)
-        found = [frozenset(g) for g in groups.values()]
-        self.splits[frozenset(component)] = (reads, found)
-        while len(self.splits) > SPLITS_KEPT:  # components that are no more: oldest first
-            del self.splits[next(iter(self.splits))]
-        return found
-
-    def _inputs(self, group: frozenset[int]) -> tuple:
-        """All that _cluster reads of GROUP: its members, their times, and the links and copies
-        among them."""
-        return tuple(
-            (
-                p,
-                self.nodes[p].doc.timestamp,
-                self.nodes[p].doc.slug,
-                tuple((q, w) for q, w in self._links(p) if q in group),
-                tuple(q for q in self.duplicates[p].tolist() if q in group),
-            )
-            for p in sorted(group)
-        )
-
-    def _cluster(self, component: set[int]) -> None:
-        # Slug-ordered local ids: the result never depends on the order articles arrived in.
-        ordered = sorted(component, key=lambda q: self.nodes[q].doc.slug)
-        local = {p: i for i, p in enumerate(ordered)}
-        order_key = [(self.nodes[p].doc.timestamp, self.nodes[p].doc.slug) for p in ordered]
-        dups = [[local[q] for q in self.duplicates[p].tolist() if q in local] for p in ordered]
-        leader = duplicate_groups(range(len(ordered)), dups, order_key)
-        followers: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(ordered)):
-            followers[leader[i]].append(i)
-        edges: dict[tuple[int, int], float] = {}
-        for p in ordered:
-            a = leader[local[p]]
-            for q, w in self._links(p):
-                b = leader.get(local.get(q, -1), a)
-                if b != a:
-                    pair = (min(a, b), max(a, b))
-                    edges[pair] = max(edges.get(pair, 0.0), w)
-        sizes = {lead: len(members) for lead, members in followers.items()}
-        for cluster in average_linkage(sizes, edges, self.settings.story_threshold):
-            members = sorted(
-                (ordered[i] for lead in cluster for i in followers[lead]),
-                key=lambda q: order_key[local[q]],
-            )
-            self.stories[members[0]] = members
-            for q in members:
-                self.story_of[q] = members[0]
-        for i, p in enumerate(ordered):
-            if leader[i] != i:
-                self.leader[p] = ordered[leader[i]]
-            else:
-                self.leader.pop(p, None)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -442,8 +297,17 @@ class RelateIndex:
     def entities(self, slug: str) -> tuple[str, ...]:
         return self.nodes[self.position[slug]].entities
 
-    def story_members(self) -> list[list[str]]:
+    def story_members(self) -> list[tuple[str, ...]]:
         """Every story as slugs in time order; stories ordered by their first article."""
-        stories = [[self.nodes[q].doc.slug for q in members] for members in self.stories.values()]
-        first = {m[0]: self.nodes[self.position[m[0]]].doc.timestamp for m in stories}
-        return sorted(stories, key=lambda m: (first[m[0]], m[0]))
+        # A story's list of positions is replaced, never changed, when its members change: the
+        # slugs read for it last time still hold while the list is the same object.
+        known = self._story_slugs
+        self._story_slugs = {}
+        for key, members in self.stories.items():
+            found = known.get(key)
+            if found is None or found[0] is not members:
+                first = self.nodes[members[0]].doc
+                found = (members, tuple(self.nodes[q].doc.slug for q in members), first.timestamp)
+            self._story_slugs[key] = found
+        ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
+        return [slugs for _, slugs, _ in ordered]

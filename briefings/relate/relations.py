@@ -43,29 +43,34 @@ def snapshot(
 
     With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
     (what RelateIndex.update returned) are read again: the others are as they were."""
-    stories, story_of, taken = [], {}, set()
-    # A story none of whose articles changed keeps its central article: finding it again for
-    # every story would take time in proportion to the site.
-    centrals = {} if previous is None else {s.articles: s.central for s in previous.stories}
+    stories, taken = [], set()
+    # A story none of whose articles changed keeps its central article and, when its slug is
+    # the same, its Story: building them all again would take time in proportion to the site.
+    kept = {} if previous is None else {s.articles: s for s in previous.stories}
     for members in index.story_members():
-        central = centrals.get(tuple(members), "")
-        if not central or any(m in changed for m in members):
-            central = _central(index, members)
+        old = kept.get(members)
+        fresh = old is None or not changed.isdisjoint(members)
+        central = _central(index, members) if fresh else old.central
         title = title_of[central]
         base = make_slug(title) or make_slug(members[0]) or "story"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        story = Story(members[0], slug, title, tuple(members), central)
-        stories.append(story)
-        for member in members:
-            story_of[member] = story
-    slugs = sorted(index.position)
+        if fresh or (old.slug, old.title) != (slug, title):
+            old = Story(members[0], slug, title, members, central)
+        stories.append(old)
+    story_of = {m: story for story in stories for m in story.articles}
+    if previous is not None and previous.same_story.keys() == story_of.keys():
+        slugs = list(previous.same_story)  # the same articles: in the same (sorted) order
+    else:
+        slugs = sorted(index.position)
     if previous is None:
         previous, changed = Relations(), frozenset(slugs)
 
     def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
+        if old.keys() == story_of.keys():  # the same articles: only the changed are read
+            return {**old, **{s: read(s) for s in changed if s in old}}
         return {s: read(s) if s in changed or s not in old else old[s] for s in slugs}
 
     duplicate_of = {s: d for s, d in previous.duplicate_of.items() if s not in changed}

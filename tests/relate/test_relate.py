@@ -11,7 +11,7 @@ import pytest
 from briefings import parallel
 from briefings.config import Related
 from briefings.content import make_slug
-from briefings.relate import RelateDoc, RelateIndex, engine, snapshot, vectorize
+from briefings.relate import RelateDoc, RelateIndex, clustering, snapshot, vectorize
 from briefings.relate.features import entities
 from tests.conftest import counting_pool
 
@@ -151,7 +151,7 @@ def test_features_becoming_common_or_rare_keep_updates_exact() -> None:
 
 
 def test_large_linked_groups_are_clustered_in_parts_exactly(monkeypatch) -> None:
-    monkeypatch.setattr(engine, "GROUP_LIMIT", 6)
+    monkeypatch.setattr(clustering, "GROUP_LIMIT", 6)
     docs, _ = load_fixture()
     index, _ = relate(docs[:20], story_threshold=0.05)
     expected = edit_add_remove(index, docs)
@@ -254,10 +254,16 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
     changed = index.update(docs[:20])
     relations = snapshot(index, titles, make_slug)
     edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
-    for step in ({"docs": docs[20:]}, {"docs": [edited]}, {"removed": [docs[5].slug]}):
+    retitled = RelateDoc(docs[9].slug, "A new headline", docs[9].body, docs[9].timestamp)
+    steps = [{"docs": docs[20:]}, {"docs": [edited]}, {"docs": [retitled]}]
+    for step in [*steps, {"removed": [docs[5].slug]}]:
+        titles.update((d.slug, d.title) for d in step.get("docs", ()))
         changed = index.update(**step)
         relations = snapshot(index, titles, make_slug, relations, changed)
-        assert relations == snapshot(index, titles, make_slug)
+        full = snapshot(index, titles, make_slug)
+        assert relations == full
+        for field in ("story_of", "same_story", "related", "duplicate_of", "entities"):
+            assert list(getattr(relations, field)) == list(getattr(full, field))  # same order
 
 
 def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None:

@@ -1,0 +1,197 @@
+"""Stories from the neighbour lists: strong links make components, components are split into
+groups of at most GROUP_LIMIT articles, and each group is clustered by average linkage.
+
+A mixin of RelateIndex, which holds the state read and written here (see the annotations
+below); kept apart because clustering is its own concern, with its own memory of what each
+group and split read, so that an edit re-clusters only what it changed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups, mutual_links
+
+if TYPE_CHECKING:
+    from briefings.relate.model import RelatedSettings
+
+GROUP_LIMIT = 250  # articles clustered together at most (a story is never longer)
+SPLITS_KEPT = 64  # splits of large components remembered
+
+
+class StoryClustering:
+    # Kept by RelateIndex, by position: articles (None once removed), their best lists and
+    # near-duplicates, the links that may join a story, and a stamp of their last list change.
+    settings: RelatedSettings
+    nodes: list
+    best: list[tuple[np.ndarray, np.ndarray]]
+    duplicates: list[np.ndarray]
+    strong: list[set[int]]
+    stamp: list[int]
+    clock: int
+    # Written here: stories (key -> members in time order), each article's story key and
+    # leader (the article it copies), its group, and what each group and split read.
+    stories: dict[int, list[int]]
+    story_of: list[int]
+    leader: dict[int, int]
+    group_of: dict[int, frozenset[int]]
+    clustered: dict[frozenset[int], tuple]
+    splits: dict[frozenset[int], tuple]
+
+    def _links(self, p: int) -> Iterable[tuple[int, float]]:
+        cols, weights = self.best[p]
+        return zip(cols.tolist(), weights.tolist(), strict=True)
+
+    def _reach(self, seeds: set[int]) -> set[int]:
+        seen, todo = set(seeds), list(seeds)
+        while todo:
+            for other in self.strong[todo.pop()]:
+                if other not in seen and self.nodes[other] is not None:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    def _recluster(self, touched: set[int]) -> set[int]:
+        """Cluster again every component around TOUCHED; returns the positions whose story changed."""
+        region: set[int] = set()
+        frontier = set(touched)
+        while frontier:  # grow until every old story met is wholly inside
+            for p in frontier:
+                region |= set(self.stories.get(self.story_of[p], ()))
+                region.add(p)
+            region = {p for p in self._reach(region) if self.nodes[p] is not None} | (
+                region & touched
+            )
+            frontier = {
+                q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
+            }
+        old = self._story_states(region)
+        stale: list[frozenset[int]] = []
+        done: set[int] = set()
+        for p in sorted(region):
+            if p in done:
+                continue
+            if self.nodes[p] is None:
+                self.stories.pop(self.story_of[p], None)
+                self.story_of[p] = p
+                self.leader.pop(p, None)
+                self.group_of.pop(p, None)
+                done.add(p)
+                continue
+            component = self._reach({p})
+            done |= component
+            for group in self._split(component):
+                # A group with the same members clusters as before if nothing clustering reads
+                # of it changed: an edit touches the lists of many articles, mostly elsewhere.
+                known = self.group_of.get(next(iter(group)))
+                same = known == group and all(self.group_of.get(q) is known for q in group)
+                if not (
+                    same
+                    and (not group & touched or self.clustered.get(group) == self._inputs(group))
+                ):
+                    stale.append(group)
+        for group in stale:  # every old story first: a new story may reuse an old key
+            for key in {self.story_of[q] for q in group}:
+                self.stories.pop(key, None)
+            for q in group:
+                self.clustered.pop(self.group_of.get(q, frozenset()), None)
+        for group in stale:
+            self._cluster(group)
+            self.clustered[group] = self._inputs(group)
+            for q in group:
+                self.group_of[q] = group
+        new = self._story_states({p for p in region if self.nodes[p] is not None})
+        return {p for p, state in new.items() if state != old[p]}
+
+    def _story_states(self, positions: set[int]) -> dict[int, tuple]:
+        """Each position's story (as a tuple of members) and leader; one tuple per story."""
+        members = {
+            key: tuple(self.stories.get(key, ())) for key in {self.story_of[p] for p in positions}
+        }
+        return {p: (members[self.story_of[p]], self.leader.get(p)) for p in positions}
+
+    def _split(self, component: set[int]) -> list[frozenset[int]]:
+        """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
+        to cluster one by one: on a large site, the strong links can chain thousands of
+        articles, and clustering them all again after every edit would be slow. Groups join by
+        their strongest links first (ties by slug), so they are a pure function of the links."""
+        known = self.splits.get(frozenset(component))
+        if known and all(self.stamp[p] <= known[0] for p in component):
+            return known[1]  # no member's closest links or copies changed since
+        ordered = sorted(component, key=lambda q: self.nodes[q].tie)
+        local = {p: i for i, p in enumerate(ordered)}
+        sets = DisjointSets(len(ordered))
+        for p in ordered:
+            for q in self.duplicates[p].tolist():
+                if q in local:
+                    sets.union(local[p], local[q])
+        roots = {sets.find(i) for i in range(len(ordered))}
+        if len(roots) <= GROUP_LIMIT:
+            return [frozenset(component)]
+        s, heads = self.settings, [self.best[p] for p in ordered]
+        links = mutual_links(ordered, heads, len(self.nodes), s.story_neighbours, s.story_threshold)
+        units = dict.fromkeys(roots, 1)
+        for a, b in links:
+            ra, rb = sets.find(a), sets.find(b)
+            if ra != rb and units[ra] + units[rb] <= GROUP_LIMIT:
+                sets.union(ra, rb)
+                units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
+        groups: dict[int, set[int]] = defaultdict(set)
+        for p in ordered:
+            groups[sets.find(local[p])].add(p)
+        found = [frozenset(g) for g in groups.values()]
+        self.splits[frozenset(component)] = (self.clock, found)
+        while len(self.splits) > SPLITS_KEPT:  # components that are no more: oldest first
+            del self.splits[next(iter(self.splits))]
+        return found
+
+    def _inputs(self, group: frozenset[int]) -> tuple:
+        """All that _cluster reads of GROUP: its members, their times, and the links and copies
+        among them."""
+        return tuple(
+            (
+                p,
+                self.nodes[p].doc.timestamp,
+                self.nodes[p].doc.slug,
+                tuple((q, w) for q, w in self._links(p) if q in group),
+                tuple(q for q in self.duplicates[p].tolist() if q in group),
+            )
+            for p in sorted(group)
+        )
+
+    def _cluster(self, component: set[int]) -> None:
+        # Slug-ordered local ids: the result never depends on the order articles arrived in.
+        ordered = sorted(component, key=lambda q: self.nodes[q].doc.slug)
+        local = {p: i for i, p in enumerate(ordered)}
+        order_key = [(self.nodes[p].doc.timestamp, self.nodes[p].doc.slug) for p in ordered]
+        dups = [[local[q] for q in self.duplicates[p].tolist() if q in local] for p in ordered]
+        leader = duplicate_groups(range(len(ordered)), dups, order_key)
+        followers: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(ordered)):
+            followers[leader[i]].append(i)
+        edges: dict[tuple[int, int], float] = {}
+        for p in ordered:
+            a = leader[local[p]]
+            for q, w in self._links(p):
+                b = leader.get(local.get(q, -1), a)
+                if b != a:
+                    pair = (min(a, b), max(a, b))
+                    edges[pair] = max(edges.get(pair, 0.0), w)
+        sizes = {lead: len(members) for lead, members in followers.items()}
+        for cluster in average_linkage(sizes, edges, self.settings.story_threshold):
+            members = sorted(
+                (ordered[i] for lead in cluster for i in followers[lead]),
+                key=lambda q: order_key[local[q]],
+            )
+            self.stories[members[0]] = members
+            for q in members:
+                self.story_of[q] = members[0]
+        for i, p in enumerate(ordered):
+            if leader[i] != i:
+                self.leader[p] = ordered[leader[i]]
+            else:
+                self.leader.pop(p, None)
