@@ -55,57 +55,69 @@ class StoryClustering:
                     todo.append(other)
         return seen
 
+    def _components(self, seeds: set[int]) -> list[set[int]]:
+        """The components (by strong links) of the live articles among SEEDS."""
+        seen: set[int] = set()
+        found = []
+        for p in sorted(seeds):
+            if p not in seen and self.nodes[p] is not None:
+                found.append(self._reach({p}))
+                seen |= found[-1]
+        return found
+
     def _recluster(self, touched: set[int]) -> set[int]:
         """Cluster again every component around TOUCHED; returns the positions whose story changed."""
         region: set[int] = set()
+        components: list[set[int]] = []
         frontier = set(touched)
         while frontier:  # grow until every old story met is wholly inside
             for p in frontier:
                 region |= set(self.stories.get(self.story_of[p], ()))
                 region.add(p)
-            region = {p for p in self._reach(region) if self.nodes[p] is not None} | (
-                region & touched
-            )
+            components = self._components(region)
+            region = set().union(*components) | (region & touched)
             frontier = {
                 q for p in region for q in self.stories.get(self.story_of[p], ()) if q not in region
             }
-        old = self._story_states(region)
-        stale: list[frozenset[int]] = []
-        done: set[int] = set()
-        for p in sorted(region):
-            if p in done:
-                continue
+        stale = [group for component in components for group in self._stale(component, touched)]
+        # Only the stories of stale groups change: a story lies within one group, and a group
+        # that lost or gained an article is stale.
+        members = {q for group, _ in stale for q in group}
+        old = self._story_states(members)
+        for p in region:
             if self.nodes[p] is None:
                 self.stories.pop(self.story_of[p], None)
                 self.story_of[p] = p
                 self.leader.pop(p, None)
                 self.group_of.pop(p, None)
-                done.add(p)
-                continue
-            component = self._reach({p})
-            done |= component
-            for group in self._split(component):
-                # A group with the same members clusters as before if nothing clustering reads
-                # of it changed: an edit touches the lists of many articles, mostly elsewhere.
-                known = self.group_of.get(next(iter(group)))
-                same = known == group and all(self.group_of.get(q) is known for q in group)
-                if not (
-                    same
-                    and (not group & touched or self.clustered.get(group) == self._inputs(group))
-                ):
-                    stale.append(group)
-        for group in stale:  # every old story first: a new story may reuse an old key
+        for group, _ in stale:  # every old story first: a new story may reuse an old key
             for key in {self.story_of[q] for q in group}:
                 self.stories.pop(key, None)
             for q in group:
                 self.clustered.pop(self.group_of.get(q, frozenset()), None)
-        for group in stale:
+        for group, inputs in stale:
             self._cluster(group)
-            self.clustered[group] = self._inputs(group)
+            self.clustered[group] = inputs or self._inputs(group)
             for q in group:
                 self.group_of[q] = group
-        new = self._story_states({p for p in region if self.nodes[p] is not None})
+        new = self._story_states(members)
         return {p for p, state in new.items() if state != old[p]}
+
+    def _stale(self, component: set[int], touched: set[int]) -> list[tuple[frozenset[int], tuple]]:
+        """The groups of COMPONENT to cluster again, each with what clustering it will read when
+        that is known already. A group with the same members clusters as before if nothing
+        clustering reads of it changed: an edit touches the lists of many articles, mostly
+        elsewhere."""
+        stale = []
+        for group in self._split(component):
+            known = self.group_of.get(next(iter(group)))
+            if known != group or any(self.group_of.get(q) is not known for q in group):
+                stale.append((group, ()))
+            elif group & touched:
+                inputs = self._inputs(group)
+                if self.clustered.get(group) != inputs:
+                    stale.append((group, inputs))
+        return stale
 
     def _story_states(self, positions: set[int]) -> dict[int, tuple]:
         """Each position's story (as a tuple of members) and leader; one tuple per story."""

@@ -65,6 +65,8 @@ class RelateIndex(StoryClustering):
         self.clustered: dict[frozenset[int], tuple] = {}  # group -> what its clustering read
         self.splits: dict[frozenset[int], tuple] = {}  # large component -> (clock, its groups)
         self._story_slugs: dict[int, tuple] = {}  # story key -> (members, slugs, first time)
+        self._times, self._ties = np.zeros(0), np.zeros(0, np.int64)  # see _arrays
+        self._restamp: set[int] = set()
         self.clock = 0  # counts changes to any article's closest links or copies...
         self.stamp: list[int] = []  # ...and the count at each one's last change, by position
 
@@ -88,9 +90,8 @@ class RelateIndex(StoryClustering):
         if not changed and not gone:
             return set()
         times, ties = self._arrays()
-        live = [p for p, n in enumerate(self.nodes) if n is not None]
-        if len(changed) + len(gone) > max(64, len(live) // 20):
-            rows = set(live)  # a build, not an edit: recompute everything
+        if len(changed) + len(gone) > max(64, len(self.position) // 20):
+            rows = set(self.position.values())  # a build, not an edit: recompute everything
         else:
             rows = self._rows_to_recompute(changed, gone, times)
         before = {r: self._lists(r) for r in rows}
@@ -107,6 +108,7 @@ class RelateIndex(StoryClustering):
         node = _Node(doc, row, names, tie_key(doc.slug))
         if doc.slug in self.position:
             self.nodes[self.position[doc.slug]] = node
+            self._restamp.add(self.position[doc.slug])
             self.space.put(self.position[doc.slug], row, doc.timestamp)
             return self.position[doc.slug]
         position = len(self.nodes)
@@ -142,6 +144,7 @@ class RelateIndex(StoryClustering):
     def _drop(self, slug: str) -> int:
         position = self.position.pop(slug)
         self.nodes[position] = None
+        self._restamp.add(position)
         self.space.remove(position)
         self._set_row(position, EMPTY, np.zeros(0, np.int32))
         return position
@@ -163,8 +166,18 @@ class RelateIndex(StoryClustering):
         return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        times = np.array([n.doc.timestamp if n else 0.0 for n in self.nodes], dtype=np.float64)
-        ties = np.array([n.tie if n else 0 for n in self.nodes], dtype=np.int64)
+        """Each position's time and tie key (0 once removed), brought up to date: positions
+        added since the last call are appended, those stored or dropped again are set."""
+        times, ties = self._times, self._ties
+        new = range(len(times), len(self.nodes))
+        if len(new):
+            times = np.concatenate([times, np.zeros(len(new))])
+            ties = np.concatenate([ties, np.zeros(len(new), np.int64)])
+        for p in [*self._restamp, *new]:
+            node = self.nodes[p]
+            times[p], ties[p] = (node.doc.timestamp, node.tie) if node else (0.0, 0)
+        self._restamp.clear()
+        self._times, self._ties = times, ties
         return times, ties
 
     def _rows_to_recompute(self, changed: list[int], gone: list[int], times) -> set[int]:
