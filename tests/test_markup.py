@@ -1,8 +1,24 @@
+import json
+from pathlib import Path
+
+import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefings import parallel
-from briefings.markup import excerpt, markdown_to_html, render_text, render_texts
+from briefings.markup import (
+    EXTENSION_CONFIGS,
+    EXTENSIONS,
+    _converter,
+    excerpt,
+    markdown_to_html,
+    render_text,
+    render_texts,
+)
 from tests.conftest import counting_pool
+
+ROOT = Path(__file__).parents[1]
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -75,3 +91,43 @@ def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatc
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
     assert parallel.chunked_map(render_texts, fields, 10, 20) == here
     assert used  # it did run in worker processes
+
+
+# Paragraphs passed by the inline processors (PlainParagraphs) must render as they would
+# without it: compared with a converter made without it, on real and on generated text.
+def plain_converter() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
+
+
+def both_ways(text: str) -> tuple[str, str]:
+    return _converter().reset().convert(text), plain_converter().convert(text)
+
+
+def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
+    texts = [p.read_text() for p in (ROOT / "content").rglob("*.md")]
+    texts += [
+        json.loads(line)["text"] for line in (ROOT / "tests/fixtures/clusters-small.jsonl").open()
+    ]
+    texts += [
+        "Plain words only.\n\nAnother plain paragraph, with commas; and colons: 42%.",
+        'Line one  \nline two after a hard break.\n\nIt\'s "quoted" -- and... more',
+        "*[ABBR]: An abbreviation\n\nThe ABBR is expanded in a plain paragraph.",
+        "A paragraph {: .attr }\n\nText with &amp; entity and <b>html</b>.",
+        "> A quoted plain paragraph.\n\n- a list item\n- another",
+        "Some _emphasis_, *more*, __strong__ and `code`.",
+        "A [link](https://example.org), ![image](x.png), <https://example.org> and \\*escaped\\*.",
+        "Footnote[^1].\n\n[^1]: The note.",
+    ]
+    for text in texts:
+        fast, plain = both_ways(text)
+        assert fast == plain
+    assert "<abbr" in both_ways(texts[-6])[0]  # abbreviations still expand
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="ab Z9.,;:-'\"*_`[]()!<>&{}\\#\n", max_size=40), max_size=5))
+def test_any_paragraphs_render_as_without_the_shortcut(paragraphs: list[str]) -> None:
+    fast, plain = both_ways("\n\n".join(paragraphs))
+    assert fast == plain
