@@ -118,10 +118,24 @@ class SimilaritySpace:
         return product.tocsr()
 
     def _rebuild(self) -> None:
-        everything = np.arange(len(self.rows), dtype=np.int64)
-        self._base_keys, matrix = self._index(everything)
-        self._base_t = matrix.T.tocsr()
-        self._base_size = len(self.rows)
+        """The base: every position's entries under their keys, one matrix row per key. Built
+        straight from the entries sorted by key (not as rows, then transposed: on a large
+        site each copy of the entries is hundreds of MB)."""
+        n = len(self.rows)
+        owner, cols, weights, _, bucket = self._entries(np.arange(n, dtype=np.int64))
+        keys = (cols << BUCKET_BITS) | bucket
+        del cols, bucket
+        order = np.argsort(keys)
+        keys = keys[order]
+        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
+        self._base_keys = keys[first]
+        del keys
+        indptr = np.append(first, len(order)) if len(first) else np.zeros(2, np.int64)
+        self._base_t = sp.csr_matrix(
+            (weights[order], owner[order].astype(np.int32), indptr),
+            shape=(max(len(self._base_keys), 1), n),
+        )
+        self._base_size = n
         self._overlay.clear()
         self.flipped.clear()
         self._dirty = False
