@@ -105,27 +105,16 @@ class RelateIndex(StoryClustering):
         return cols.tobytes(), weights.tobytes(), self.duplicates[r].tobytes()
 
     def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray], names: tuple) -> int:
-        node = _Node(doc, row, names, tie_key(doc.slug))
-        if doc.slug in self.position:
-            self.nodes[self.position[doc.slug]] = node
-            self._restamp.add(self.position[doc.slug])
-            self.space.put(self.position[doc.slug], row, doc.timestamp)
-            return self.position[doc.slug]
-        position = len(self.nodes)
+        if doc.slug not in self.position:
+            return self._append([doc], [row], [names])[0]
+        position = self.position[doc.slug]
+        self.nodes[position] = _Node(doc, row, names, tie_key(doc.slug))
+        self._restamp.add(position)
         self.space.put(position, row, doc.timestamp)
-        self.position[doc.slug] = position
-        self.nodes.append(node)
-        self.best.append(EMPTY)
-        self.duplicates.append(np.zeros(0, np.int32))
-        self.strong.append(set())
-        self.listed_by.append(set())
-        self.story_of.append(position)
-        self.stories[position] = [position]
-        self.stamp.append(self.clock)
         return position
 
     def _append(self, docs: list[RelateDoc], rows: list, names: list[tuple]) -> list[int]:
-        """What _store does for DOCS, all new, at once."""
+        """Add DOCS, all new, at the next positions: a build's articles at once."""
         start = len(self.nodes)
         positions = list(range(start, start + len(docs)))
         self.space.extend(rows, [doc.timestamp for doc in docs])

@@ -1,16 +1,16 @@
-"""Text to weighted features: stemmed words and word pairs, weighted by how rare they are in English.
+"""What relating knows of words: which are words (WORD) and which say nothing (STOP_WORDS), their
+stems, how telling each is, and which capitalised phrases are names.
 
 Weights come from general English word frequencies (wordfreq), not from the corpus, so an
 article's vector never changes when other articles change: incremental updates stay exact.
+(vectorize.py turns articles into weighted features with these.)
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -79,50 +79,6 @@ def _number_zipf(digits: str) -> float:
 def information(word: str) -> float:
     """How telling WORD is: 8 minus its Zipf frequency (the = 0.3, Kirby = 4.4, unknown = 8)."""
     return max(0.3, MAX_WEIGHT - zipf(word))
-
-
-def words(text: str) -> list[str]:
-    """Lower-case content words of TEXT in order, stop words and single letters out."""
-    return [w for w in WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS]
-
-
-def features(
-    title: str,
-    body: str,
-    tags: Iterable[str] = (),
-    *,
-    title_weight: float = 3.0,
-    lead_words: int = 200,
-    pair_weight: float = 0.8,
-    tag_weight: float = 2.0,
-    max_features: int = 150,
-) -> dict[str, float]:
-    """Weighted features of an article: title words count TITLE_WEIGHT times, only the lead of the
-    body is read (where a news story says what it is about), adjacent word pairs catch names and
-    phrases, and tags are features of their own. Returns the MAX_FEATURES heaviest, L2-normalised."""
-    counts: Counter[str] = Counter()
-    weight: dict[str, float] = {}
-    # Counting is done by Counter over whole lists; per-word work (stemming, weights) once per
-    # distinct word: this is the hot loop of relating a large site.
-    lead = words(" ".join(body.split(None, lead_words * 2)[: lead_words * 2]))[:lead_words]
-    for sequence, times in ((words(title), title_weight), (lead, 1.0)):
-        for word, n in Counter(sequence).items():
-            term = stem(word)
-            counts[term] += n * times
-            weight[term] = information(word)
-        for (a, b), n in Counter(itertools.pairwise(sequence)).items():
-            pair = f"{stem(a)} {stem(b)}"
-            counts[pair] += n * times * pair_weight
-            weight[pair] = (information(a) + information(b)) / 2
-    for tag in tags:
-        key = "#" + " ".join(tag.lower().split())
-        counts[key] += tag_weight
-        weight[key] = MAX_WEIGHT / 2
-    scored = {term: (1.0 + math.log(n)) * weight[term] for term, n in counts.items() if n >= 0.5}
-    if len(scored) > max_features:
-        scored = dict(sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:max_features])
-    norm = math.sqrt(sum(v * v for v in scored.values()))
-    return {term: v / norm for term, v in scored.items()} if norm else {}
 
 
 # A capital not preceded by a word character (a \b written after it: a pattern that starts
