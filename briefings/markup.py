@@ -104,8 +104,8 @@ class PlainParagraphs(markdown.Extension):
 
 class _PlainParagraphs(markdown.treeprocessors.Treeprocessor):
     def run(self, root: Element) -> None:
-        abbr = self.md.treeprocessors["abbr"] if "abbr" in self.md.treeprocessors else None
-        if getattr(abbr, "abbrs", None):
+        processors = self.md.treeprocessors  # a Registry: no get()
+        if "abbr" in processors and getattr(processors["abbr"], "abbrs", None):
             return  # defined abbreviations match plain words, and skip atomic text
         for paragraph in root.iter("p"):
             text = paragraph.text
