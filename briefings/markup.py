@@ -7,13 +7,12 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.etree.ElementTree import Element
 
 import markdown
-import markdown.treeprocessors
-import markdown.util
 import nh3
 from markupsafe import Markup
+
+from briefings.mdshortcuts import MarkdownShortcuts
 
 EXTENSIONS = ["extra", "smarty", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}
@@ -80,37 +79,11 @@ def _converter() -> markdown.Markdown:
     converter = getattr(_local, "converter", None)
     if converter is None:
         converter = _local.converter = markdown.Markdown(
-            extensions=[*EXTENSIONS, PlainParagraphs()],
+            extensions=[*EXTENSIONS, MarkdownShortcuts()],
             extension_configs=EXTENSION_CONFIGS,
             output_format="html",
         )
     return converter
-
-
-# What any inline pattern of EXTENSIONS needs to match: markup characters, quotes and dashes
-# (smarty), a hard line break, an HTML placeholder.
-_INLINE_TRIGGER = re.compile(r"""[\\`*_\[\]!<>&'"{}\x02\x03]|--|\.\.\.|  \n""")
-
-
-class PlainParagraphs(markdown.Extension):
-    """Paragraphs with nothing any inline pattern could match are marked atomic, so that the
-    inline processors (and smarty's) pass them by: in news text about half the paragraphs,
-    and inline patterns are most of the time Markdown takes. The HTML is the same
-    (tests/test_markup.py renders texts both ways)."""
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_PlainParagraphs(md), "plain_paragraphs", 25)  # before inline
-
-
-class _PlainParagraphs(markdown.treeprocessors.Treeprocessor):
-    def run(self, root: Element) -> None:
-        processors = self.md.treeprocessors  # a Registry: no get()
-        if "abbr" in processors and getattr(processors["abbr"], "abbrs", None):
-            return  # defined abbreviations match plain words, and skip atomic text
-        for paragraph in root.iter("p"):
-            text = paragraph.text
-            if text and not len(paragraph) and not _INLINE_TRIGGER.search(text):
-                paragraph.text = markdown.util.AtomicString(text)
 
 
 def plain_text(fragment: str) -> str:

@@ -1,5 +1,6 @@
 import json
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 import markdown
 import pytest
@@ -93,7 +94,7 @@ def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatc
     assert used  # it did run in worker processes
 
 
-# Paragraphs passed by the inline processors (PlainParagraphs) must render as they would
+# Paragraphs passed by the inline processors (mdshortcuts) must render as they would
 # without it: compared with a converter made without it, on real and on generated text.
 def plain_converter() -> markdown.Markdown:
     return markdown.Markdown(
@@ -127,7 +128,23 @@ def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="ab Z9.,;:-'\"*_`[]()!<>&{}\\#\n", max_size=40), max_size=5))
+@given(st.lists(st.text(alphabet="ab Zs89.,;:/@^-'\"*_`[]()!<>&{}\\#\n\u2014", max_size=40), max_size=5))
 def test_any_paragraphs_render_as_without_the_shortcut(paragraphs: list[str]) -> None:
     fast, plain = both_ways("\n\n".join(paragraphs))
     assert fast == plain
+
+
+def test_each_text_is_tried_only_against_patterns_that_could_match_it() -> None:
+    converter = _converter()
+    smarty, inline = converter.treeprocessors["smarty"], converter.treeprocessors["inline"]
+    for processor in (smarty, inline):
+        processor.run(Element("div"))  # plans the patterns
+    everything = list(smarty._registry)
+
+    apostrophe = smarty._patterns_for("It's a plain sentence")
+    assert 0 < len(apostrophe) < len(everything)
+    assert all("'" in p.compiled_re.pattern for p in apostrophe)
+    assert smarty._patterns_for("No quotes, no dashes") == []
+    assert len(smarty._patterns_for("'Both' -- \"all\"... --- ")) == len(everything)
+    emphasis = inline._patterns_for("Some *emphasis* here")
+    assert emphasis == [converter.inlinePatterns["em_strong"]]

@@ -1,0 +1,165 @@
+"""Python-Markdown, faster, with the same HTML.
+
+Inline patterns are most of the time Python-Markdown takes on news text: every pattern is
+tried on every paragraph, in Python, by two inline processors (the core one and smarty's),
+about thirty tries per paragraph when almost all of them cannot match. The shortcuts here
+skip only tries that cannot succeed; tests/test_markup.py renders real and generated texts
+with and without them and compares the HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.etree.ElementTree import Element
+
+import markdown
+import markdown.inlinepatterns as core
+import markdown.treeprocessors
+import markdown.util
+from markdown.extensions import smarty
+
+# Strings that must all occur in a text for a pattern to match in it, by the pattern's
+# regular expression. A pattern not listed is always tried. Matching replaces text by
+# placeholders, never empty and made of none of these characters, so a pattern that cannot
+# match a text cannot match what the text becomes either.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    core.BACKTICK_RE: ("`",),
+    core.ESCAPE_RE: ("\\",),
+    core.REFERENCE_RE: ("[",),
+    core.LINK_RE: ("[",),
+    core.IMAGE_LINK_RE: ("[",),
+    core.IMAGE_REFERENCE_RE: ("[",),
+    r"\[\^([^\]]*)\]": ("[",),  # footnotes
+    core.AUTOLINK_RE: ("<",),
+    core.AUTOMAIL_RE: ("<",),
+    core.HTML_RE: ("<",),
+    core.ENTITY_RE: ("&",),
+    core.LINE_BREAK_RE: ("  \n",),
+    r"(?<!-)---(?!-)": ("---",),  # smarty's dashes and ellipses
+    r"(?<!-)--(?!-)": ("--",),
+    r"(?<!\.)\.{3}(?!\.)": ("...",),
+    smarty.singleQuoteStartRe: ("'",),
+    smarty.doubleQuoteStartRe: ('"',),
+    smarty.doubleQuoteSetsRe: ('"', "'"),
+    smarty.singleQuoteSetsRe: ('"', "'"),
+    smarty.doubleQuoteSetsRe2: ('"', "'"),
+    smarty.singleQuoteSetsRe2: ('"', "'"),
+    smarty.decadeAbbrRe: ("'",),
+    smarty.openingSingleQuotesRegex: ("'",),
+    smarty.closingSingleQuotesRegex: ("'",),
+    smarty.closingSingleQuotesRegex2: ("'",),
+    smarty.remainingSingleQuotesRegex: ("'",),
+    smarty.openingDoubleQuotesRegex: ('"',),
+    smarty.closingDoubleQuotesRegex: ('"',),
+    smarty.closingDoubleQuotesRegex2: ('"',),
+    smarty.remainingDoubleQuotesRegex: ('"',),
+}
+
+# What any inline pattern of the site's extensions needs: markup characters, quotes and
+# dashes (smarty), a hard line break, a placeholder.
+_INLINE_TRIGGER = re.compile(r"""[\\`*_\[\]!<>&'"{}\x02\x03]|--|\.\.\.|  \n""")
+
+_DELIMITERS = getattr(core, "DelimiterProcessor", ())  # Python-Markdown 3.11 on
+_HANDLE_INLINE = getattr(
+    markdown.treeprocessors.InlineProcessor, "_InlineProcessor__handleInline", None
+)
+
+
+class MarkdownShortcuts(markdown.Extension):
+    """Load last: it replaces the inline processors other extensions registered."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_PlainParagraphs(md), "plain_paragraphs", 25)  # before inline
+        if _HANDLE_INLINE is None:
+            return  # another Python-Markdown than the one this was written for: no shortcut
+        for name, priority in (("inline", 20), ("smarty", 6)):
+            if name in md.treeprocessors:
+                stock = md.treeprocessors[name]
+                if type(stock) is markdown.treeprocessors.InlineProcessor:
+                    md.treeprocessors.register(
+                        _SelectiveInline(md, stock.inlinePatterns), name, priority
+                    )
+
+
+class _PlainParagraphs(markdown.treeprocessors.Treeprocessor):
+    """Paragraphs with nothing any inline pattern could match are marked atomic, so that
+    both inline processors pass them by: in news text about half the paragraphs."""
+
+    def run(self, root: Element) -> None:
+        processors = self.md.treeprocessors  # a Registry: no get()
+        if "abbr" in processors and getattr(processors["abbr"], "abbrs", None):
+            return  # defined abbreviations match plain words, and skip atomic text
+        for paragraph in root.iter("p"):
+            text = paragraph.text
+            if text and not len(paragraph) and not _INLINE_TRIGGER.search(text):
+                paragraph.text = markdown.util.AtomicString(text)
+
+
+class _SelectiveInline(markdown.treeprocessors.InlineProcessor):
+    """An inline processor that tries on each text only the patterns whose needed strings
+    it contains, in the stock order.
+
+    Python-Markdown walks a list of patterns per text, and re-enters for the text inside a
+    match (emphasis, link text) at the next pattern's index: that text is part of the outer
+    one, so the outer text's list serves for it too. Hence the list is chosen only on entry
+    from the tree walk (depth 0)."""
+
+    def __init__(self, md: markdown.Markdown, patterns: markdown.util.Registry) -> None:
+        super().__init__(md)
+        self._registry = patterns
+        self._order: tuple[tuple[object, tuple[str, ...]], ...] = ()
+        self._table: list[tuple[tuple[tuple[int, ...], ...], object]] = []
+        self._needles: list[str] = []
+        self._lists: dict[tuple[bool, ...], list[object]] = {}
+        self._depth = 0
+
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        # Extensions may register patterns, or delimiters, after this processor was made.
+        order = tuple((p, tuple(getattr(p, "tokens", ()))) for p in self._registry)
+        if order != self._order:
+            self._plan(order)
+        return super().run(tree, ancestors)
+
+    def _plan(self, order: tuple[tuple[object, tuple[str, ...]], ...]) -> None:
+        needles: dict[str, int] = {}
+        self._table = []
+        for pattern, _ in order:
+            groups = tuple(
+                tuple(needles.setdefault(n, len(needles)) for n in group)
+                for group in _needs(pattern)
+            )
+            self._table.append((groups, pattern))
+        self._order = order
+        self._needles = list(needles)
+        self._lists = {}
+
+    def _patterns_for(self, data: str) -> list[object]:
+        key = tuple([needle in data for needle in self._needles])
+        patterns = self._lists.get(key)
+        if patterns is None:
+            patterns = self._lists[key] = [
+                pattern
+                for groups, pattern in self._table
+                if all(any(key[i] for i in group) for group in groups)
+            ]
+        return patterns
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if self._depth:
+            return _HANDLE_INLINE(self, data, patternIndex)
+        self.inlinePatterns = self._patterns_for(data)
+        self._depth += 1
+        try:
+            return _HANDLE_INLINE(self, data, patternIndex)
+        finally:
+            self._depth -= 1
+
+
+def _needs(pattern: object) -> tuple[tuple[str, ...], ...]:
+    """What a pattern cannot match without: each group, one of its strings. No groups: the
+    pattern is always tried."""
+    if isinstance(pattern, _DELIMITERS):  # emphasis: any of its delimiters
+        return (tuple(pattern.tokens),) if pattern.tokens else ()
+    compiled = getattr(pattern, "compiled_re", None)
+    needs = _NEEDS.get(compiled.pattern, ()) if compiled is not None else ()
+    return tuple((needle,) for needle in needs)
