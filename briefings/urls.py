@@ -67,32 +67,42 @@ def output_file(path: str) -> str:
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
-@lru_cache(maxsize=100_000)
 def relative(target: str, page: str) -> str:
-    """A link from the page at PAGE to TARGET (both site-relative paths, without '..')."""
-    here = posixpath.dirname(output_file(page))
-    rel = _relpath(output_file(target), here.split("/") if here else [])
-    if target == "" or target.endswith("/"):
-        rel = posixpath.dirname(rel)
-        rel = "./" if rel in ("", ".") else rel + "/"
-    return quote(rel, safe="/#?=&.-_~")
+    """A link from the page at PAGE to TARGET (both site-relative paths, without '..').
 
-
-def _relpath(path: str, here: list[str]) -> str:
-    """posixpath.relpath for normalised relative paths, several times faster: every page has
-    dozens of links."""
-    parts = path.split("/")
-    common = 0
-    while common < min(len(here), len(parts) - 1) and here[common] == parts[common]:
+    Every page has dozens of links, a large site millions: the parts of each path are
+    quoted and split once (quoting keeps '/', so quoted parts compare as the paths do)."""
+    here = _folder_parts(page)
+    parts = _file_parts(target)
+    common, most = 0, min(len(here), len(parts) - 1)
+    while common < most and here[common] == parts[common]:
         common += 1
-    return "/".join([".."] * (len(here) - common) + parts[common:]) or "."
+    ups = [".."] * (len(here) - common)
+    if target == "" or target.endswith("/"):  # a folder: link to it, not its index.html
+        rest = "/".join(ups + parts[common:-1])
+        return rest + "/" if rest else "./"
+    return "/".join(ups + parts[common:])
+
+
+@lru_cache(maxsize=100_000)
+def _file_parts(path: str) -> list[str]:
+    return quote(output_file(path), safe=_SAFE).split("/")
+
+
+@lru_cache(maxsize=100_000)
+def _folder_parts(page: str) -> list[str]:
+    here = posixpath.dirname(output_file(page))
+    return quote(here, safe=_SAFE).split("/") if here else []
+
+
+_SAFE = "/#?=&.-_~"
 
 
 def absolute(target: str, base_url: str) -> str:
     """An absolute URL for TARGET, for feeds, sitemaps and canonical links."""
-    return base_url + quote(target, safe="/#?=&.-_~")
+    return base_url + quote(target, safe=_SAFE)
 
 
 def rooted(target: str, base_path: str) -> str:
     """A root-relative link, for pages served at unknown paths (the 404 page)."""
-    return base_path + quote(target, safe="/#?=&.-_~")
+    return base_path + quote(target, safe=_SAFE)

@@ -128,7 +128,11 @@ def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet="ab Zs89.,;:/@^-'\"*_`[]()!<>&{}\\#\n\u2014", max_size=40), max_size=5))
+@given(
+    st.lists(
+        st.text(alphabet="ab Zs89.,;:/@^-'\"*_`[]()!<>&{}\\#\n\u2014", max_size=40), max_size=5
+    )
+)
 def test_any_paragraphs_render_as_without_the_shortcut(paragraphs: list[str]) -> None:
     fast, plain = both_ways("\n\n".join(paragraphs))
     assert fast == plain

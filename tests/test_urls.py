@@ -1,4 +1,9 @@
+import posixpath
+from urllib.parse import quote
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefings import urls
 
@@ -17,6 +22,27 @@ from briefings import urls
 )
 def test_relative_links(target: str, page: str, expected: str) -> None:
     assert urls.relative(target, page) == expected
+
+
+segment = st.text(alphabet="ab é#?%.-_~", min_size=1, max_size=4).filter(
+    lambda s: s not in (".", "..")
+)
+# A folder ends in '/'; a file has a name no folder has (segments are shorter).
+site_path = st.builds(
+    lambda parts, folder: "/".join(parts) + ("/" if folder else ".html") if parts else "",
+    st.lists(segment, max_size=4),
+    st.booleans(),
+)
+
+
+@given(site_path, site_path)
+def test_relative_links_agree_with_relpath(target: str, page: str) -> None:
+    here = posixpath.dirname(urls.output_file(page)) or "."
+    expected = posixpath.relpath(urls.output_file(target), here)
+    if target == "" or target.endswith("/"):
+        expected = posixpath.dirname(expected)
+        expected = "./" if expected in ("", ".") else expected + "/"
+    assert urls.relative(target, page) == quote(expected, safe="/#?=&.-_~")
 
 
 def test_absolute_and_rooted_links_keep_the_sub_path() -> None:
