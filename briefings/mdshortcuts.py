@@ -13,6 +13,7 @@ import re
 from xml.etree.ElementTree import Element
 
 import markdown
+import markdown.blockprocessors
 import markdown.inlinepatterns as core
 import markdown.treeprocessors
 import markdown.util
@@ -59,6 +60,16 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 # dashes (smarty), a hard line break, a placeholder.
 _INLINE_TRIGGER = re.compile(r"""[\\`*_\[\]!<>&'"{}\x02\x03]|--|\.\.\.|  \n""")
 
+# A line that a block processor other than the paragraph's could claim: blank or indented, a
+# heading, quote, list item, rule, table, definition, reference, footnote; fences and raw
+# HTML are placeholders (\x02) by then, and excluded twice over.
+_BLOCK_SYNTAX = re.compile(r"^(?:[\s#>\[*+\-:=_`~<]|\d+[.)])|[|\x02]", re.MULTILINE)
+# The block processors _BLOCK_SYNTAX was written for (those of the site's extensions).
+_KNOWN_BLOCKS = frozenset(
+    "markdown_block empty indent defindent code table hashheader setextheader hr olist ulist"
+    " deflist quote footnote abbr reference paragraph".split()
+)
+
 _DELIMITERS = getattr(core, "DelimiterProcessor", ())  # Python-Markdown 3.11 on
 _HANDLE_INLINE = getattr(
     markdown.treeprocessors.InlineProcessor, "_InlineProcessor__handleInline", None
@@ -70,6 +81,9 @@ class MarkdownShortcuts(markdown.Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_PlainParagraphs(md), "plain_paragraphs", 25)  # before inline
+        blocks = md.parser.blockprocessors
+        if len(blocks) == len(_KNOWN_BLOCKS) and all(name in blocks for name in _KNOWN_BLOCKS):
+            blocks.register(_PlainBlocks(md.parser), "plain_blocks", 200)  # before all others
         if _HANDLE_INLINE is None:
             return  # another Python-Markdown than the one this was written for: no shortcut
         for name, priority in (("inline", 20), ("smarty", 6)):
@@ -79,6 +93,17 @@ class MarkdownShortcuts(markdown.Extension):
                     md.treeprocessors.register(
                         _SelectiveInline(md, stock.inlinePatterns), name, priority
                     )
+
+
+class _PlainBlocks(markdown.blockprocessors.BlockProcessor):
+    """A block no other processor could claim goes straight to the paragraph processor, not
+    through the tests of a dozen others (most blocks of news text)."""
+
+    def test(self, parent: Element, block: str) -> bool:
+        return bool(block) and not _BLOCK_SYNTAX.search(block)
+
+    def run(self, parent: Element, blocks: list[str]) -> bool | None:
+        return self.parser.blockprocessors["paragraph"].run(parent, blocks)
 
 
 class _PlainParagraphs(markdown.treeprocessors.Treeprocessor):

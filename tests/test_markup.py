@@ -120,21 +120,73 @@ def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
         "Some _emphasis_, *more*, __strong__ and `code`.",
         "A [link](https://example.org), ![image](x.png), <https://example.org> and \\*escaped\\*.",
         "Footnote[^1].\n\n[^1]: The note.",
+        "9. A numbered line\n\n2024 was a year.\n\n1) not a list",
+        "Title\n=====\n\nSub\n---\n\n* * *\n\n___",
+        "a | b\n--|--\n1 | 2",
+        "Term\n:   its definition",
+        "    indented code\n\n\tand a tab",
+        "[ref]: https://example.org\n\n*[HTML]: Hyper Text",
+        "<div>raw html</div>\n\n```\nfenced\n```\n\n~~~\ntilde\n~~~",
+        "Text\n# heading inside\n> quote inside\n- item inside",
     ]
     for text in texts:
         fast, plain = both_ways(text)
         assert fast == plain
-    assert "<abbr" in both_ways(texts[-6])[0]  # abbreviations still expand
+    abbreviated = next(t for t in texts if t.startswith("*[ABBR]"))
+    assert "<abbr" in both_ways(abbreviated)[0]  # abbreviations still expand
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(
-        st.text(alphabet="ab Zs89.,;:/@^-'\"*_`[]()!<>&{}\\#\n\u2014", max_size=40), max_size=5
+        st.text(alphabet="ab Zs89.,;:/@^-'\"*_`[]()!<>&{}\\#\n\t|=+~\u2014", max_size=40),
+        max_size=5,
     )
 )
 def test_any_paragraphs_render_as_without_the_shortcut(paragraphs: list[str]) -> None:
     fast, plain = both_ways("\n\n".join(paragraphs))
+    assert fast == plain
+
+
+# Lines that begin with what begins Markdown blocks, to tempt the block-level shortcut.
+line = st.builds(
+    str.__add__,
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "    ",
+            "\t",
+            "# ",
+            "> ",
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "2) ",
+            ": ",
+            "=",
+            "---",
+            "***",
+            "___",
+            "[x]: ",
+            "[^1]: ",
+            "*[A]: ",
+            "```",
+            "~~~",
+            "<p>",
+            "| ",
+            "a |",
+        ]
+    ),
+    st.text(alphabet="ab 1-=|*:", max_size=8),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(line, min_size=1, max_size=3).map("\n".join), max_size=4))
+def test_any_blocks_render_as_without_the_shortcut(blocks: list[str]) -> None:
+    fast, plain = both_ways("\n\n".join(blocks))
     assert fast == plain
 
 
