@@ -10,7 +10,6 @@ stays, in memory and on disk.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -147,27 +146,55 @@ class SiteBuilder:
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
                 continue
+            outputs[page.output] = b""  # signed, maybe rendered, below: the site keeps the order
+            todo.append(page)
+
+        def sign(page: PageSpec) -> tuple[str, bool]:
+            """The page's fingerprint, and whether its last rendering stands for it."""
             key = fingerprint.digest(
                 (site_key, page.template, page.path, fingerprint.signature(page.context, memo))
             )
-            fingerprints[page.output] = key
-            if self._fingerprints.get(page.output) == key and self._reusable(config, page.output):
-                outputs[page.output] = self.outputs[page.output]
-                continue
-            outputs[page.output] = b""  # rendered below: the site keeps the pages' order
-            todo.append(page)
-        for page, (data, read, failed) in zip(todo, render_all(renderer, todo), strict=True):
-            outputs[page.output] = data
-            reads[page.output] = tuple((renderer.intern(w), renderer.intern(s)) for w, s in read)
-            problems += failed
-        rendered = len(todo)
-        if problems:
-            raise TemplateError(problems, summary="templates failed to render")
-        clock.lap("render")
-        # A staged write (a first build, or any one-shot build) indexes search in its staging
-        # folder; only in-place writes (serve, watch) index afterwards, beside serving.
-        staged = not self.outputs or self.fixed_config is not None
-        written, removed = self._write(config, outputs)
+            last = self._fingerprints.get(page.output)
+            return key, last == key and self._reusable(config, page.output)
+
+        # A one-shot build writes each page into the new site/ as it is rendered, on every core:
+        # the pages' bytes never cross between processes nor stay in memory.
+        staging = output.Staging(config.output_dir) if self.fixed_config is not None else None
+
+        def store(page: PageSpec, data: bytes) -> bytes | output.Stored:
+            if staging is None:
+                return data
+            staging.write(page.output, data)
+            return output.Stored(output.digest_of(data))
+
+        rendered, streamed = 0, set[str]()
+        try:
+            for page, (key, data, read, failed) in zip(
+                todo, render_all(renderer, todo, sign, store), strict=True
+            ):
+                fingerprints[page.output] = key
+                problems += failed
+                if data is None:  # its last rendering stands, or it failed
+                    outputs[page.output] = self.outputs.get(page.output, b"")
+                    continue
+                outputs[page.output] = data
+                reads[page.output] = tuple(
+                    (renderer.intern(w), renderer.intern(s)) for w, s in read
+                )
+                rendered += 1
+                if staging is not None:
+                    streamed.add(page.output)
+            if problems:
+                raise TemplateError(problems, summary="templates failed to render")
+            clock.lap("render")
+            # A staged write (a first build, or any one-shot build) indexes search in its staging
+            # folder; only in-place writes (serve, watch) index afterwards, beside serving.
+            staged = not self.outputs or staging is not None
+            written, removed = self._write(config, outputs, staging, streamed)
+        except BaseException:
+            if staging is not None:
+                staging.discard()
+            raise
         clock.lap("write")
         self.outputs, self._fingerprints = outputs, fingerprints
         if removed:
@@ -212,7 +239,7 @@ class SiteBuilder:
     def _all_in_memory(self, pages: int) -> bool:
         """Whether the last build's outputs are all bytes held here, one per page of PAGES."""
         return len(self.outputs) == pages and not any(
-            type(data) is _Stored for data in self.outputs.values()
+            type(data) is output.Stored for data in self.outputs.values()
         )
 
     def _may_differ(self, i: int, page: PageSpec, plan: planning.Plan) -> bool:
@@ -275,62 +302,82 @@ class SiteBuilder:
         return self._relations
 
     def _write(
-        self, config: Config, outputs: dict[str, bytes]
+        self,
+        config: Config,
+        outputs: dict[str, bytes],
+        staging: output.Staging | None,
+        streamed: set[str],
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         site = config.output_dir
-        if not self.outputs or self.fixed_config is not None:
-            return self._write_staged(config, outputs)
+        if not self.outputs or staging is not None:
+            return self._write_staged(config, outputs, staging or output.Staging(site), streamed)
         last = self.outputs
         written = tuple(
             p
             for p, data in outputs.items()
-            if data is not last.get(p) and not _same(last.get(p), data)
+            if data is not last.get(p) and not output.same(last.get(p), data)
         )
         for path in written:
             output.write_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
         for path in removed:
             (site / path).unlink(missing_ok=True)
-            _prune_empty(site, (site / path).parent)
+            output.prune_empty(site, (site / path).parent)
         output.copy_static(config, site)
         return written, removed
 
     def _write_staged(
-        self, config: Config, outputs: dict[str, bytes]
+        self, config: Config, outputs: dict[str, bytes], staging: output.Staging, streamed: set[str]
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Write a whole new site/ beside the old one and swap it in: never a half-written site.
-        Files whose bytes did not change are hard-linked from the old site, keeping their mtime."""
+        Files whose bytes did not change are hard-linked from the old site, keeping their mtime.
+        STREAMED: the files already written into STAGING."""
         site, previous = config.output_dir, self.outputs
-        written = tuple(p for p, data in outputs.items() if not _same(previous.get(p), data))
+        written = tuple(p for p, data in outputs.items() if not output.same(previous.get(p), data))
         removed = tuple(p for p in previous if p not in outputs)
         if previous and not written and not removed and self._intact(config, outputs):
+            staging.discard()
             return (), ()  # nothing to do: a large site is not copied for nothing
-        with output.staged_output(site) as staging:
+        try:
             for path, data in outputs.items():
                 old = site / path
-                if path not in written and _unchanged_on_disk(old, self._stamps.get(path)):
-                    output.link_or_copy(old, staging / path)
+                if path in streamed:
+                    continue
+                if path not in written and output.unchanged_on_disk(old, self._stamps.get(path)):
+                    output.link_or_copy(old, staging.path / path)
                 else:
-                    output.write_file(staging / path, data)
-            output.copy_static(config, staging, previous=site if site.is_dir() else None)
+                    output.write_file(staging.path / path, data)
+            output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
             if config.settings.search:
-                articles_changed = any(p.startswith("articles/") for p in written) or len(
-                    previous
-                ) != len(outputs)
-                if previous and not articles_changed and (site / "pagefind").is_dir():
-                    for old in (site / "pagefind").rglob("*"):
-                        if old.is_file():
-                            output.link_or_copy(old, staging / old.relative_to(site))
-                else:
-                    search.index_site(staging)
-        self._stamps = {p: _stamp(site / p) for p in outputs}
+                self._stage_search(site, staging.path, written, len(previous) != len(outputs))
+        except BaseException:
+            staging.discard()
+            raise
+        staging.commit()
+        self._stamps = {p: output.stamp(site / p) for p in outputs}
         return written, removed
+
+    def _stage_search(
+        self, site: Path, staging: Path, written: tuple[str, ...], grown: bool
+    ) -> None:
+        """The search index in STAGING: the old one when no article page changed."""
+        if (
+            self.outputs
+            and not grown
+            and (site / "pagefind").is_dir()
+            and not any(p.startswith("articles/") for p in written)
+        ):
+            for old in (site / "pagefind").rglob("*"):
+                if old.is_file():
+                    output.link_or_copy(old, staging / old.relative_to(site))
+        else:
+            search.index_site(staging)
 
     def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:
         """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
         site = config.output_dir
         return (
-            all(_unchanged_on_disk(site / p, self._stamps.get(p)) for p in outputs)
+            all(output.unchanged_on_disk(site / p, self._stamps.get(p)) for p in outputs)
             and output.static_unchanged(config, site)
             and (not config.settings.search or (site / "pagefind").is_dir())
         )
@@ -339,15 +386,17 @@ class SiteBuilder:
         """The last output at PATH can stand for this build's: held in memory, or (after a
         restore) still on disk as we wrote it."""
         data = self.outputs.get(path)
-        if isinstance(data, _Stored):
-            return _unchanged_on_disk(config.output_dir / path, self._stamps.get(path))
+        if isinstance(data, output.Stored):
+            return output.unchanged_on_disk(config.output_dir / path, self._stamps.get(path))
         return data is not None
 
     def state(self) -> dict:
         """What a later build may start from (see briefings.cache). Outputs are kept as digests:
         their bytes are in site/, and a large site's pages would make the cache slow to load."""
         state = {name: getattr(self, name) for name in PERSISTED}
-        state["outputs"] = {p: _Stored(_digest_of(data)) for p, data in self.outputs.items()}
+        state["outputs"] = {
+            p: output.Stored(output.digest_of(data)) for p, data in self.outputs.items()
+        }
         return state
 
     def restore(self, state: dict) -> None:
@@ -366,27 +415,10 @@ class SiteBuilder:
         threading.Thread(target=run, name="search-index", daemon=True).start()
 
 
-PERSISTED = (
-    "outputs",
-    "_settings",
-    "_texts",
-    "_index",
-    "_indexed",
-    "_relate_docs",
-    "_relations",
-    "_fingerprints",
-    "_sources",
-    "_stamps",
-    "_plan",
-    "_site_key",
+PERSISTED = tuple(
+    "outputs _settings _texts _index _indexed _relate_docs _relations _fingerprints"
+    " _sources _stamps _plan _site_key".split()
 )
-
-
-@dataclass(frozen=True)
-class _Stored:
-    """An output restored from the cache: its bytes are in site/, this is their digest."""
-
-    digest: bytes
 
 
 def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
@@ -401,33 +433,6 @@ def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
     return paths
 
 
-def _digest_of(data: bytes | _Stored) -> bytes:
-    if isinstance(data, _Stored):
-        return data.digest
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _same(old: bytes | _Stored | None, new: bytes | _Stored) -> bool:
-    if old is None:
-        return False
-    if isinstance(old, bytes) and isinstance(new, bytes):
-        return old == new
-    return _digest_of(old) == _digest_of(new)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns)
-
-
-def _unchanged_on_disk(path: Path, recorded: tuple[int, int] | None) -> bool:
-    """The file is still the one we wrote (nobody edited or removed it since)."""
-    return recorded is not None and _stamp(path) == recorded
-
-
 class _Phases:
     def __init__(self) -> None:
         self.laps: list[tuple[str, float]] = []
@@ -437,9 +442,3 @@ class _Phases:
         now = time.perf_counter()
         self.laps.append((name, now - self.last))
         self.last = now
-
-
-def _prune_empty(site: Path, folder: Path) -> None:
-    while folder != site and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.config import Config
@@ -77,21 +79,82 @@ def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
     return count
 
 
+class Staging:
+    """A whole new site written beside OUTPUT, then swapped in at once (commit) or dropped: never
+    a half-written site. Pages may be written into it from worker processes as they render."""
+
+    def __init__(self, output: Path) -> None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.output = output
+        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+
+    def write(self, relative: str, data: bytes) -> None:
+        write_file(self.path / relative, data)
+
+    def commit(self) -> None:
+        os.chmod(self.path, 0o755)
+        retired = None
+        if self.output.exists():
+            retired = Path(
+                tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent)
+            )
+            os.rename(self.output, retired / self.output.name)
+        os.rename(self.path, self.output)
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
 @contextmanager
 def staged_output(output: Path) -> Iterator[Path]:
     """Yield an empty folder beside OUTPUT; replace OUTPUT with it only if the block succeeds."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    staging = Staging(output)
     try:
-        yield staging
+        yield staging.path
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
-    os.chmod(staging, 0o755)
-    retired = None
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-        os.rename(output, retired / output.name)
-    os.rename(staging, output)
-    if retired is not None:
-        shutil.rmtree(retired, ignore_errors=True)
+    staging.commit()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An output known here by its digest, its bytes being in site/: restored from the cache,
+    or written straight from a render worker."""
+
+    digest: bytes
+
+
+def digest_of(data: bytes | Stored) -> bytes:
+    if isinstance(data, Stored):
+        return data.digest
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def same(old: bytes | Stored | None, new: bytes | Stored) -> bool:
+    if old is None:
+        return False
+    if isinstance(old, bytes) and isinstance(new, bytes):
+        return old == new
+    return digest_of(old) == digest_of(new)
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def unchanged_on_disk(path: Path, recorded: tuple[int, int] | None) -> bool:
+    """The file is still the one we wrote (nobody edited or removed it since)."""
+    return recorded is not None and stamp(path) == recorded
+
+
+def prune_empty(site: Path, folder: Path) -> None:
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 from markupsafe import escape
@@ -21,6 +23,7 @@ from briefings.themes import template_dirs
 from briefings.views import Entry
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+T = TypeVar("T")
 
 # What a page can show of an article, and the names its reads are recorded under.
 READ_KINDS: dict[type, str] = {Entry: "entry", Article: "article", RenderedText: "text"}
@@ -40,7 +43,10 @@ class ReadingEnvironment(jinja2.Environment):
         self.owners: dict[int, str] = {}  # id of an entry's article or text -> its slug
 
     def getattr(self, obj: object, attribute: str) -> object:
-        value = super().getattr(obj, attribute)
+        try:  # what jinja2.Environment.getattr tries first, without its call: the hottest path
+            value = getattr(obj, attribute)
+        except AttributeError:
+            value = super().getattr(obj, attribute)
         if self.reads is not None and type(obj) in READ_KINDS:
             self._note(obj, attribute, value)
         return value
@@ -192,17 +198,30 @@ RENDER_CHUNK = 250
 RENDER_PARALLEL_FROM = 1000  # fewer pages render faster here than workers start
 
 
-def render_all(renderer: Renderer, pages: list[PageSpec]) -> list[tuple[bytes, Reads, list]]:
-    """Each page's bytes, what it read, and its problems; on every core for a large build
-    (a first build, or a change to a template or the config)."""
+def render_all(
+    renderer: Renderer,
+    pages: list[PageSpec],
+    sign: Callable[[PageSpec], tuple[str, bool]],
+    store: Callable[[PageSpec, bytes], T],
+) -> list[tuple[str, T | None, Reads, list]]:
+    """Each page's fingerprint from SIGN and, unless SIGN says its last rendering stands, what
+    STORE makes of its bytes (writes them, say), what it read and its problems. On every core
+    for a large build (a first build, or a change to a template or the config): signing is
+    half the work of a page, and storing spares sending its bytes back."""
 
-    def work(indexes: range) -> list[tuple[bytes, Reads, list]]:
-        done = []
+    def work(indexes: range) -> list[tuple[str, T | None, Reads, list]]:
+        done: list[tuple[str, T | None, Reads, list]] = []
         for i in indexes:
+            key, stands = sign(pages[i])
+            if stands:
+                done.append((key, None, (), []))
+                continue
             try:
-                done.append((renderer.render(pages[i]), renderer.last_reads, []))
+                data = renderer.render(pages[i])
             except TemplateError as exc:
-                done.append((b"", (), exc.problems))
+                done.append((key, None, (), exc.problems))
+                continue
+            done.append((key, store(pages[i], data), renderer.last_reads, []))
         return done
 
     return forked_map(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)

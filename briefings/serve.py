@@ -168,7 +168,7 @@ class PreviewServer(ThreadingHTTPServer):
         if self.snapshot is not None:
             relative = path.resolve().relative_to(self.site.resolve()).as_posix()
             data = self.snapshot().get(relative)
-            if data is not None:
+            if isinstance(data, bytes):  # else only its digest is held: the file is on disk
                 return data
         return path.read_bytes()
 

@@ -226,3 +226,42 @@ def test_pages_rendered_in_worker_processes_are_those_rendered_here(
     )
     failed = SiteBuilder(root).rebuild().error
     assert failed is not None and "templates/topic.html:1" in str(failed)
+
+
+def test_a_one_shot_build_writes_pages_from_the_workers_that_render_them(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from briefings import output, parallel, render
+    from tests.conftest import counting_pool
+    from tests.sitecheck import snapshot
+
+    root = tmp_path / "proj"
+    lay_out(root)
+    here = SiteBuilder(root)  # in memory, one process
+    here.rebuild()
+    files = {path: data for path, (data, _) in snapshot(root / "site").items()}
+    shutil.rmtree(root / "site")
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
+    used: list = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    monkeypatch.setattr(render, "RENDER_CHUNK", 10)
+    monkeypatch.setattr(render, "RENDER_PARALLEL_FROM", 20)
+    there = SiteBuilder(root, config=load_config(root))  # one-shot, as `briefings build`
+    assert there.rebuild().error is None
+    assert used
+    assert {path: data for path, (data, _) in snapshot(root / "site").items()} == files
+    assert all(type(data) is output.Stored for data in there.outputs.values())  # not held
+    assert {p: output.digest_of(d) for p, d in here.outputs.items()} == {
+        p: d.digest for p, d in there.outputs.items()
+    }
+    assert there._reads == here._reads
+
+    before = snapshot(root / "site")
+    write(
+        root / "templates/topic.html",
+        "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}",
+    )
+    failed = SiteBuilder(root, config=load_config(root)).rebuild().error
+    assert failed is not None and "templates/topic.html:1" in str(failed)
+    assert snapshot(root / "site") == before  # the pages written so far went with the staging
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
