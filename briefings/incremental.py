@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -149,13 +150,16 @@ class SiteBuilder:
             outputs[page.output] = b""  # signed, maybe rendered, below: the site keeps the order
             todo.append(page)
 
-        def sign(page: PageSpec) -> tuple[str, bool]:
-            """The page's fingerprint, and whether its last rendering stands for it."""
+        def sign(page: PageSpec) -> tuple[tuple[str, tuple], bool]:
+            """The page's fingerprint with the signatures learned making it (a worker's memo is
+            its own: they are sent back), and whether its last rendering stands for it."""
+            known = len(memo)
             key = fingerprint.digest(
                 (site_key, page.template, page.path, fingerprint.signature(page.context, memo))
             )
+            learned = tuple(islice(reversed(memo.items()), len(memo) - known))
             last = self._fingerprints.get(page.output)
-            return key, last == key and self._reusable(config, page.output)
+            return (key, learned), last == key and self._reusable(config, page.output)
 
         # A one-shot build writes each page into the new site/ as it is rendered, on every core:
         # the pages' bytes never cross between processes nor stay in memory.
@@ -169,10 +173,11 @@ class SiteBuilder:
 
         rendered, streamed = 0, set[str]()
         try:
-            for page, (key, data, read, failed) in zip(
+            for page, ((key, learned), data, read, failed) in zip(
                 todo, render_all(renderer, todo, sign, store), strict=True
             ):
                 fingerprints[page.output] = key
+                memo.update(learned)
                 problems += failed
                 if data is None:  # its last rendering stands, or it failed
                     outputs[page.output] = self.outputs.get(page.output, b"")

@@ -23,6 +23,7 @@ from briefings.themes import template_dirs
 from briefings.views import Entry
 
 TEMPLATE_SUFFIXES = (".html", ".xml", ".txt")
+S = TypeVar("S")
 T = TypeVar("T")
 
 # What a page can show of an article, and the names its reads are recorded under.
@@ -201,16 +202,16 @@ RENDER_PARALLEL_FROM = 1000  # fewer pages render faster here than workers start
 def render_all(
     renderer: Renderer,
     pages: list[PageSpec],
-    sign: Callable[[PageSpec], tuple[str, bool]],
+    sign: Callable[[PageSpec], tuple[S, bool]],
     store: Callable[[PageSpec, bytes], T],
-) -> list[tuple[str, T | None, Reads, list]]:
-    """Each page's fingerprint from SIGN and, unless SIGN says its last rendering stands, what
+) -> list[tuple[S, T | None, Reads, list]]:
+    """Each page's signature from SIGN and, unless SIGN says its last rendering stands, what
     STORE makes of its bytes (writes them, say), what it read and its problems. On every core
     for a large build (a first build, or a change to a template or the config): signing is
     half the work of a page, and storing spares sending its bytes back."""
 
-    def work(indexes: range) -> list[tuple[str, T | None, Reads, list]]:
-        done: list[tuple[str, T | None, Reads, list]] = []
+    def work(indexes: range) -> list[tuple[S, T | None, Reads, list]]:
+        done: list[tuple[S, T | None, Reads, list]] = []
         for i in indexes:
             key, stands = sign(pages[i])
             if stands:

@@ -220,6 +220,9 @@ def test_pages_rendered_in_worker_processes_are_those_rendered_here(
     assert used  # the pages were rendered in worker processes
     assert there.outputs == here.outputs
     assert there._reads == here._reads  # what each page read came back too
+    # and the signatures the workers made, kept for the next rebuild as a serial build keeps them
+    assert sorted(there._signatures.values()) == sorted(here._signatures.values())
+    assert here._signatures
     write(
         root / "templates/topic.html",
         "{% extends 'base.html' %}{% block main %}{{ nope.x }}{% endblock %}",
