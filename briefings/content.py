@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime, time
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -72,22 +73,60 @@ def load_content(
         cache,
         changed,
     )
-    problems += _duplicate_problems(articles, "slug", lambda a: a.slug)
-    published = [a for a in articles if not a.draft]
-    published.sort(key=lambda a: (a.date, a.slug), reverse=True)
-    by_slug = {a.slug: a for a in articles}
+    published, moved = _published(articles, problems, cache)
 
     edition_files = listing(content_dir / "editions", cache, changed)
     editions = collect(_load_edition, edition_files, root, tz, problems, cache, changed)
     problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
-    for edition in editions:
-        problems += _edition_item_problems(edition, by_slug, root)
+    if editions:
+        by_slug = {a.slug: a for a in articles}
+        for edition in editions:
+            problems += _edition_item_problems(edition, by_slug, root)
     if problems:
         raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
     if not edition_files:
-        editions = derive_editions(published, tz)
+        # Derived from the articles' slugs and dates alone: the last ones stand if none moved.
+        last = cache.get("derived") if cache is not None and not moved else None
+        if last is not None and last[0] == tz:
+            editions = list(last[1])
+        else:
+            editions = derive_editions(published, tz)
+            if cache is not None:
+                cache["derived"] = (tz, tuple(editions))
     editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
     return Content(articles=tuple(published), editions=tuple(editions))
+
+
+def _published(
+    articles: list[Article], problems: list[Problem], cache: dict | None
+) -> tuple[list[Article], bool]:
+    """The articles that are not drafts, newest first, and whether any article moved, came or
+    went since the last call with CACHE. An edit that changes no article's slug, date or draft
+    (the usual one) keeps the last order, with the edited articles swapped in."""
+    last = cache.get("published") if cache is not None else None
+    if last is not None and len(last[0]) == len(articles):
+        swap: dict[int, Article] | None = {}
+        for old, new in zip(last[0], articles, strict=True):
+            if old is not new:
+                if old.slug != new.slug or old.date != new.date or old.draft != new.draft:
+                    swap = None
+                    break
+                swap[id(old)] = new  # type: ignore[index]
+        if swap is not None:
+            published = [swap.get(id(a), a) for a in last[1]] if swap else last[1]
+            cache["published"] = (articles, published)  # type: ignore[index]
+            return published, False
+    if cache is not None:
+        cache.pop("derived", None)  # derived from the order this replaces
+    found = _duplicate_problems(articles, "slug", lambda a: a.slug)
+    problems += found
+    published = [a for a in articles if not a.draft]
+    # Newest first, then by slug: two stable sorts on one field each, not one on built tuples.
+    published.sort(key=attrgetter("slug"), reverse=True)
+    published.sort(key=attrgetter("date"), reverse=True)
+    if cache is not None and not found:
+        cache["published"] = (articles, published)
+    return published, True
 
 
 class _Fields:

@@ -73,32 +73,43 @@ def collect(
     cache: dict | None = None,
     changed: Collection[str] | None = None,
 ) -> list:
-    loaded = []
-    for path in paths:
-        if changed is not None and path not in changed:
-            # Not among the files the watcher saw change: as loaded last time.
-            seen = cache.get(("seen", loader, path))  # type: ignore[union-attr]
-            if seen is not None and seen[0] == tz:
-                problems += seen[2]
-                if seen[1] is not None and not seen[2]:
-                    loaded.append(seen[1])
-                continue
-        display = _display(path, root)
-        try:
-            source = _read_cached(path, display, cache)
-        except BriefingsError as exc:
-            problems += exc.problems
-            continue
-        except OSError as exc:
-            problems.append(Problem(f"cannot read: {exc.strerror}", path=display))
-            continue
-        item, found = _load_cached(loader, source, tz, cache)
-        if cache is not None:
-            cache[("seen", loader, path)] = (tz, item, found)
-        problems += found
-        if item is not None and not found:
-            loaded.append(item)
-    return loaded
+    """LOADER's item of each file of PATHS that loaded without problems; PROBLEMS gets the rest.
+    With CHANGED, the same files as last time, and CACHE: only the CHANGED files are looked at,
+    the others' results are the last ones (a large site has thousands, and an edit one)."""
+    paths = list(paths)
+    key = ("collected", loader)
+    last = cache.get(key) if cache is not None and changed is not None else None
+    if last is not None and last[0] == paths and last[1] == tz:
+        results, index = list(last[2]), last[3]
+        for path in changed or ():
+            if (i := index.get(path)) is not None:
+                results[i] = _collect_one(loader, path, root, tz, cache)
+    else:  # other files, or everything to look at
+        kept = dict(zip(last[0], last[2], strict=True)) if last and last[1] == tz else {}
+        results = [
+            kept[path]
+            if path in kept and path not in changed  # type: ignore[operator]
+            else _collect_one(loader, path, root, tz, cache)
+            for path in paths
+        ]
+        index = {path: i for i, path in enumerate(paths)}
+    if cache is not None:
+        cache[key] = (paths, tz, results, index)
+    problems += [problem for _, found in results for problem in found]
+    return [item for item, found in results if item is not None and not found]
+
+
+def _collect_one(
+    loader: Any, path: str, root: Path, tz: ZoneInfo, cache: dict | None
+) -> tuple[Any, list[Problem]]:
+    display = _display(path, root)
+    try:
+        source = _read_cached(path, display, cache)
+    except BriefingsError as exc:
+        return None, exc.problems
+    except OSError as exc:
+        return None, [Problem(f"cannot read: {exc.strerror}", path=display)]
+    return _load_cached(loader, source, tz, cache)
 
 
 def _load_cached(loader: Any, source: SourceFile, tz: ZoneInfo, cache: dict | None) -> tuple:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 
@@ -66,7 +67,6 @@ class Content:
     articles: tuple[Article, ...]
     editions: tuple[Edition, ...]
 
-    by_slug: Mapping[str, Article] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_slug", {a.slug: a for a in self.articles})
+    @cached_property
+    def by_slug(self) -> Mapping[str, Article]:
+        return {a.slug: a for a in self.articles}

@@ -1,3 +1,4 @@
+import random
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -6,7 +7,7 @@ import pytest
 
 from briefings.content import load_content
 from briefings.errors import ContentError
-from tests.conftest import write
+from tests.conftest import article_text, write
 
 UTC = ZoneInfo("UTC")
 
@@ -216,3 +217,58 @@ def test_editor_backup_files_are_ignored(project: Path, add_article: Callable[..
     write(project / "content/articles/a.md~", "garbage")
     write(project / "content/articles/.#a.md", "garbage")
     assert len(load(project).articles) == 1
+
+
+def outcome(load_it: Callable[[], object]) -> object:
+    """What a load gives, comparable: the content, or the problems it reports."""
+    try:
+        content = load_it()
+    except ContentError as exc:
+        return sorted(str(p) for p in exc.problems)
+    return content.articles, content.editions  # type: ignore[attr-defined]
+
+
+def test_loads_told_what_changed_equal_fresh_loads(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    rng = random.Random(5)
+    fields: dict[Path, dict[str, str]] = {}
+
+    def put(path: Path, **changes: str) -> None:
+        fields[path] = {**fields.get(path, {}), **changes}
+        write(path, article_text(**fields[path]))
+
+    folder = project / "content" / "articles"
+    for n in range(16):
+        put(folder / f"a{n:02d}.md", title=f"Article {n}", date=f"2025-04-{10 + n % 4}")
+    cache: dict = {}
+    load_content(project / "content", UTC, project, cache)
+    for step in range(80):
+        path = rng.choice(sorted(fields))
+        action = rng.choice(["body", "date", "slug", "draft", "remove", "add", "edition"])
+        touched = {path}
+        if action == "body":
+            put(path, body=f"Edited at step {step}.")
+        elif action == "date":
+            put(path, date=f"2025-04-{10 + rng.randrange(6)}")
+        elif action == "slug":  # sometimes another article's: a duplicate, until edited away
+            put(path, slug=rng.choice([f"custom-{step}", "article-1", "article-2"]))
+        elif action == "draft":
+            put(path, draft=rng.choice(["true", "false"]))
+        elif action == "remove" and len(fields) > 4:
+            path.unlink()
+            del fields[path]
+        elif action == "add":
+            touched = {folder / f"new{step}.md"}
+            put(folder / f"new{step}.md", title=f"New {step}", date="2025-04-12")
+        else:
+            edition = project / "content/editions/2025-04-12.md"
+            touched = {edition}
+            if edition.exists():
+                edition.unlink()
+            else:
+                write(edition, "---\ntitle: E\ndate: 2025-04-12\nitems: [article-3]\n---\n")
+        fresh = outcome(lambda: load(project))
+        named = {str(p) for p in touched}
+        told = outcome(lambda: load_content(project / "content", UTC, project, cache, named))  # noqa: B023
+        assert told == fresh, f"step {step}: {action} {path.name}"
