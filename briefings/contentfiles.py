@@ -33,6 +33,18 @@ def _markdown_files(folder: Path) -> Iterator[str]:
     yield from sorted(found)
 
 
+def content_files(content_dir: Path, changed: Iterable[Path]) -> set[str] | None:
+    """CHANGED as content files the watcher saw change, or None when the whole of content/ must
+    be looked at: nothing was named, or something else was (a folder, a template, the config)."""
+    base = str(content_dir) + os.sep
+    paths = {str(path) for path in changed}
+    if not paths or not all(p.startswith(base) and p.endswith(".md") for p in paths):
+        return None
+    if any(os.path.isdir(p) for p in paths):
+        return None
+    return paths
+
+
 def listing(folder: Path, cache: dict | None, changed: Collection[str] | None) -> list[str]:
     """The Markdown files under FOLDER: the last listing with CHANGED applied, or walked anew."""
     key = ("listing", str(folder))

@@ -10,7 +10,6 @@ stays, in memory and on disk.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +21,7 @@ from typing import Any
 from briefings import __version__, fingerprint, output, planning, search
 from briefings.config import Config, load_config
 from briefings.content import load_content, make_slug
+from briefings.contentfiles import content_files
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content
@@ -62,7 +62,8 @@ class SiteBuilder:
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
-        self._texts: dict[tuple[str, str, str], RenderedText] = {}
+        self._texts: dict[tuple[str, str, str], RenderedText] = {}  # by Markdown fields
+        self._text_of: dict[str, tuple[Article, RenderedText]] = {}  # by slug: the last ones
         self._index: RelateIndex | None = None
         self._indexed: dict[str, RelateDoc] = {}
         self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
@@ -108,7 +109,9 @@ class SiteBuilder:
             config.root,
             self._sources,
             # After a failed rebuild, some change may not have been read: look at everything.
-            _content_files(config, changed) if self.outputs and not self.last_error else None,
+            content_files(config.content_dir, changed)
+            if self.outputs and not self.last_error
+            else None,
         )
         texts = self._render_texts(content)
         clock.lap("load")
@@ -269,40 +272,48 @@ class SiteBuilder:
         self._plan = None
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
-        """Each article's Markdown as HTML: rendered once, on every core for a first build."""
-        keys = {a.slug: (a.body, a.note, a.summary) for a in content.articles}
-        missing = list(dict.fromkeys(k for k in keys.values() if k not in self._texts))
+        """Each article's Markdown as HTML: rendered once, on every core for a first build. An
+        article that is the same object as last time keeps its text unlooked at."""
+        last, texts, todo = self._text_of, {}, []
+        for a in content.articles:
+            known = last.get(a.slug)
+            texts[a.slug] = known[1] if known is not None and known[0] is a else None
+            if texts[a.slug] is None:
+                todo.append(a)
+        keys = [(a.body, a.note, a.summary) for a in todo]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._texts))
         rendered = dict(zip(missing, chunked_map(render_texts, missing, 250, 1000), strict=True))
-        cache = {key: self._texts.get(key) or rendered[key] for key in keys.values()}
-        self._texts = cache
-        return {slug: cache[key] for slug, key in keys.items()}
+        for a, key in zip(todo, keys, strict=True):
+            text = texts[a.slug] = self._texts.get(key) or rendered[key]
+            last[a.slug] = (a, text)
+            self._texts[key] = text
+        if len(self._texts) > 2 * len(texts) + 100 or len(last) > 2 * len(texts) + 100:
+            self._texts = {(a.body, a.note, a.summary): texts[a.slug] for a in content.articles}
+            self._text_of = {a.slug: (a, texts[a.slug]) for a in content.articles}
+        return texts  # type: ignore[return-value]
 
     def _relate(
         self, config: Config, content: Content, texts: dict[str, RenderedText]
     ) -> Relations:
         if not config.settings.related.enabled:
             return Relations()
-        if self._index is None:
+        if self._index is None:  # new settings, or the first build: every doc made anew
             self._index, self._relations = RelateIndex(config.settings.related), None
-        docs, made = {}, {}
-        for a in content.articles:
-            known = self._relate_docs.get(a.slug)
-            if known and known[0] is a and known[1] is texts[a.slug]:
-                made[a.slug] = known  # the same parsed file and text as last time
-            else:
-                made[a.slug] = (
-                    a,
-                    texts[a.slug],
-                    relate_doc(a, texts[a.slug], config.settings.related),
-                )
-            docs[a.slug] = made[a.slug][2]
-        self._relate_docs = made
-        indexed = self._indexed
-        changed = [d for slug, d in docs.items() if (i := indexed.get(slug)) is not d and i != d]
-        removed = [slug for slug in self._indexed if slug not in docs]
+            self._relate_docs, self._indexed = {}, {}
+        settings, prior, indexed = config.settings.related, self._relate_docs, self._indexed
+        docs, made, titles, changed, added = {}, {}, {}, [], 0
+        for a in content.articles:  # one pass: this runs for every article on every save
+            text, known = texts[a.slug], prior.get(a.slug)
+            if known is None or known[0] is not a or known[1] is not text:
+                known = (a, text, relate_doc(a, text, settings))
+                if (was := indexed.get(a.slug)) is not known[2] and was != known[2]:
+                    changed.append(known[2])
+                    added += was is None
+            made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
+        gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
+        removed = [slug for slug in indexed if slug not in docs] if gone else []
         moved = self._index.update(changed, removed)
-        self._indexed = docs
-        titles = {a.slug: a.title for a in content.articles}
+        self._relate_docs, self._indexed = made, docs
         self._relations = snapshot(self._index, titles, make_slug, self._relations, moved)
         return self._relations
 
@@ -424,18 +435,6 @@ PERSISTED = tuple(
     "outputs _settings _texts _index _indexed _relate_docs _relations _fingerprints"
     " _sources _stamps _plan _site_key".split()
 )
-
-
-def _content_files(config: Config, changed: Iterable[Path]) -> set[str] | None:
-    """CHANGED as content files the watcher saw change, or None when the whole of content/ must
-    be looked at: nothing was named, or something else was (a folder, a template, the config)."""
-    base = str(config.content_dir) + os.sep
-    paths = {str(path) for path in changed}
-    if not paths or not all(p.startswith(base) and p.endswith(".md") for p in paths):
-        return None
-    if any(os.path.isdir(p) for p in paths):
-        return None
-    return paths
 
 
 class _Phases:

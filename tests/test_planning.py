@@ -268,3 +268,14 @@ def test_a_one_shot_build_writes_pages_from_the_workers_that_render_them(
     assert failed is not None and "templates/topic.html:1" in str(failed)
     assert snapshot(root / "site") == before  # the pages written so far went with the staging
     assert sorted(p.name for p in root.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_new_related_settings_relate_everything_anew(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    config = root / "briefings.toml"
+    config.write_text(config.read_text() + "\n[related]\nrelated_count = 2\n")
+    assert builder.rebuild([config]).error is None
+    assert builder.outputs == fresh_outputs(root, tmp_path)
