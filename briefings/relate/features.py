@@ -40,7 +40,9 @@ def _stemmer() -> Stemmer.Stemmer:
 
 @lru_cache(maxsize=1)
 def _frequencies() -> dict[str, float]:
-    return wordfreq.get_frequency_dict("en", wordlist="large")
+    # Positional, as wordfreq calls it itself: its lru_cache keys keyword calls apart, and
+    # would build the dict (90 ms, tens of MB) a second time for _estimated_zipf.
+    return wordfreq.get_frequency_dict("en", "large")
 
 
 def stem(word: str) -> str:
