@@ -16,7 +16,6 @@ import markdown
 import markdown.blockprocessors
 import markdown.inlinepatterns as core
 import markdown.treeprocessors
-import markdown.util
 from markdown.extensions import smarty
 
 # Strings that must all occur in a text for a pattern to match in it, by the pattern's
@@ -56,10 +55,6 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     smarty.remainingDoubleQuotesRegex: ('"',),
 }
 
-# What any inline pattern of the site's extensions needs: markup characters, quotes and
-# dashes (smarty), a hard line break, a placeholder.
-_INLINE_TRIGGER = re.compile(r"""[\\`*_\[\]!<>&'"{}\x02\x03]|--|\.\.\.|  \n""")
-
 # A line that a block processor other than the paragraph's could claim: blank or indented, a
 # heading, quote, list item, rule, table, definition, reference, footnote; fences and raw
 # HTML are placeholders (\x02) by then, and excluded twice over.
@@ -80,7 +75,6 @@ class MarkdownShortcuts(markdown.Extension):
     """Load last: it replaces the inline processors other extensions registered."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_PlainParagraphs(md), "plain_paragraphs", 25)  # before inline
         blocks = md.parser.blockprocessors
         if len(blocks) == len(_KNOWN_BLOCKS) and all(name in blocks for name in _KNOWN_BLOCKS):
             blocks.register(_PlainBlocks(md.parser), "plain_blocks", 200)  # before all others
@@ -104,20 +98,6 @@ class _PlainBlocks(markdown.blockprocessors.BlockProcessor):
 
     def run(self, parent: Element, blocks: list[str]) -> bool | None:
         return self.parser.blockprocessors["paragraph"].run(parent, blocks)
-
-
-class _PlainParagraphs(markdown.treeprocessors.Treeprocessor):
-    """Paragraphs with nothing any inline pattern could match are marked atomic, so that
-    both inline processors pass them by: in news text about half the paragraphs."""
-
-    def run(self, root: Element) -> None:
-        processors = self.md.treeprocessors  # a Registry: no get()
-        if "abbr" in processors and getattr(processors["abbr"], "abbrs", None):
-            return  # defined abbreviations match plain words, and skip atomic text
-        for paragraph in root.iter("p"):
-            text = paragraph.text
-            if text and not len(paragraph) and not _INLINE_TRIGGER.search(text):
-                paragraph.text = markdown.util.AtomicString(text)
 
 
 class _SelectiveInline(markdown.treeprocessors.InlineProcessor):
