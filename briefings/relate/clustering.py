@@ -10,17 +10,38 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from briefings.relate.stories import DisjointSets, average_linkage, duplicate_groups, mutual_links
+from briefings.relate.stories import (
+    Link,
+    average_linkage,
+    duplicate_groups,
+    limited_groups,
+    mutual_links,
+)
 
 if TYPE_CHECKING:
     from briefings.relate.model import RelatedSettings
 
 GROUP_LIMIT = 250  # articles clustered together at most (a story is never longer)
 SPLITS_KEPT = 64  # splits of large components remembered
+
+
+@dataclass
+class _Split:
+    """A large component's groups, with what splitting it read, by local id (the members in
+    order of their tie keys): each one's closest members with weights, and its copies."""
+
+    clock: int  # RelateIndex.clock when read
+    ordered: list[int]
+    local: dict[int, int]
+    closest: list[dict[int, float]]
+    copies: list[tuple[int, ...]]
+    links: list[Link]
+    groups: list[frozenset[int]]
 
 
 class StoryClustering:
@@ -39,8 +60,8 @@ class StoryClustering:
     story_of: list[int]
     leader: dict[int, int]
     group_of: dict[int, frozenset[int]]
-    clustered: dict[frozenset[int], tuple]
-    splits: dict[frozenset[int], tuple]
+    clustered: dict[frozenset[int], dict[int, tuple]]
+    splits: dict[frozenset[int], _Split]
 
     def _links(self, p: int) -> Iterable[tuple[int, float]]:
         cols, weights = self.best[p]
@@ -82,7 +103,7 @@ class StoryClustering:
         stale = [group for component in components for group in self._stale(component, touched)]
         # Only the stories of stale groups change: a story lies within one group, and a group
         # that lost or gained an article is stale.
-        members = {q for group, _ in stale for q in group}
+        members = {q for group in stale for q in group}
         old = self._story_states(members)
         for p in region:
             if self.nodes[p] is None:
@@ -90,33 +111,33 @@ class StoryClustering:
                 self.story_of[p] = p
                 self.leader.pop(p, None)
                 self.group_of.pop(p, None)
-        for group, _ in stale:  # every old story first: a new story may reuse an old key
+        for group in stale:  # every old story first: a new story may reuse an old key
             for key in {self.story_of[q] for q in group}:
                 self.stories.pop(key, None)
             for q in group:
                 self.clustered.pop(self.group_of.get(q, frozenset()), None)
-        for group, inputs in stale:
+        for group in stale:
             self._cluster(group)
-            self.clustered[group] = inputs or self._inputs(group)
+            self.clustered[group] = self._inputs(group)
             for q in group:
                 self.group_of[q] = group
         new = self._story_states(members)
         return {p for p, state in new.items() if state != old[p]}
 
-    def _stale(self, component: set[int], touched: set[int]) -> list[tuple[frozenset[int], tuple]]:
-        """The groups of COMPONENT to cluster again, each with what clustering it will read when
-        that is known already. A group with the same members clusters as before if nothing
+    def _stale(self, component: set[int], touched: set[int]) -> list[frozenset[int]]:
+        """The groups of COMPONENT to cluster again. A group with the same members clusters as before if nothing
         clustering reads of it changed: an edit touches the lists of many articles, mostly
         elsewhere."""
         stale = []
         for group in self._split(component):
             known = self.group_of.get(next(iter(group)))
             if known != group or any(self.group_of.get(q) is not known for q in group):
-                stale.append((group, ()))
-            elif group & touched:
-                inputs = self._inputs(group)
-                if self.clustered.get(group) != inputs:
-                    stale.append((group, inputs))
+                stale.append(group)
+            elif group & touched:  # only what touched members read may have changed
+                read = self.clustered.get(group, {})
+                fresh = self._inputs(group, group & touched)
+                if any(read.get(p) != inputs for p, inputs in fresh.items()):
+                    stale.append(group)
         return stale
 
     def _story_states(self, positions: set[int]) -> dict[int, tuple]:
@@ -130,50 +151,65 @@ class StoryClustering:
         """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
         to cluster one by one: on a large site, the strong links can chain thousands of
         articles, and clustering them all again after every edit would be slow. Groups join by
-        their strongest links first (ties by slug), so they are a pure function of the links."""
-        known = self.splits.get(frozenset(component))
-        if known and all(self.stamp[p] <= known[0] for p in component):
-            return known[1]  # no member's closest links or copies changed since
-        ordered = sorted(component, key=lambda q: self.nodes[q].tie)
-        local = {p: i for i, p in enumerate(ordered)}
-        sets = DisjointSets(len(ordered))
-        for p in ordered:
-            for q in self.duplicates[p].tolist():
-                if q in local:
-                    sets.union(local[p], local[q])
-        roots = {sets.find(i) for i in range(len(ordered))}
-        if len(roots) <= GROUP_LIMIT:
+        their strongest links first (ties by slug), so they are a pure function of the links.
+
+        A component split before is split again from what changed: the members whose closest
+        links or copies changed since (by their stamps) are read again, and the groups stand
+        when the order of the links and the copies are the same."""
+        if len(component) <= GROUP_LIMIT:
             return [frozenset(component)]
-        s, heads = self.settings, [self.best[p] for p in ordered]
-        links = mutual_links(ordered, heads, len(self.nodes), s.story_neighbours, s.story_threshold)
-        units = dict.fromkeys(roots, 1)
-        for a, b in links:
-            ra, rb = sets.find(a), sets.find(b)
-            if ra != rb and units[ra] + units[rb] <= GROUP_LIMIT:
-                sets.union(ra, rb)
-                units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
-        groups: dict[int, set[int]] = defaultdict(set)
-        for p in ordered:
-            groups[sets.find(local[p])].add(p)
-        found = [frozenset(g) for g in groups.values()]
-        self.splits[frozenset(component)] = (self.clock, found)
+        key = frozenset(component)
+        known = self.splits.pop(key, None)
+        if known is None:
+            ordered = sorted(component, key=lambda q: self.nodes[q].tie)
+            local = {p: i for i, p in enumerate(ordered)}
+            n = len(ordered)
+            known = _Split(-1, ordered, local, [{}] * n, [()] * n, [], [])
+            moved: list[int] = list(range(n))
+        else:
+            moved = [known.local[p] for p in component if self.stamp[p] > known.clock]
+        if moved:
+            known = self._split_again(known, moved)
+        self.splits[key] = known
         while len(self.splits) > SPLITS_KEPT:  # components that are no more: oldest first
             del self.splits[next(iter(self.splits))]
-        return found
+        return known.groups
 
-    def _inputs(self, group: frozenset[int]) -> tuple:
-        """All that _cluster reads of GROUP: its members, their times, and the links and copies
-        among them."""
-        return tuple(
-            (
-                p,
+    def _split_again(self, known: _Split, moved: list[int]) -> _Split:
+        s, ordered, local = self.settings, known.ordered, known.local
+        closest, copies = list(known.closest), list(known.copies)
+        for i in moved:
+            p = ordered[i]
+            cols, weights = self.best[p]
+            closest[i] = {
+                local[q]: w
+                for q, w in zip(
+                    cols[: s.story_neighbours].tolist(),
+                    weights[: s.story_neighbours].tolist(),
+                    strict=True,
+                )
+                if w >= s.story_threshold and q in local
+            }
+            copies[i] = tuple(local[q] for q in self.duplicates[p].tolist() if q in local)
+        links = mutual_links(closest, moved, known.links)
+        groups = known.groups
+        if links != known.links or copies != known.copies or not groups:
+            found = limited_groups(copies, links, GROUP_LIMIT)
+            groups = [frozenset(ordered[i] for i in group) for group in found]
+        return _Split(self.clock, ordered, local, closest, copies, links, groups)
+
+    def _inputs(self, group: frozenset[int], members: Iterable[int] = ()) -> dict[int, tuple]:
+        """All that _cluster reads of GROUP, by member (of MEMBERS, or all): its time and slug, and
+        its links and copies within the group."""
+        return {
+            p: (
                 self.nodes[p].doc.timestamp,
                 self.nodes[p].doc.slug,
                 tuple((q, w) for q, w in self._links(p) if q in group),
                 tuple(q for q in self.duplicates[p].tolist() if q in group),
             )
-            for p in sorted(group)
-        )
+            for p in members or group
+        }
 
     def _cluster(self, component: set[int]) -> None:
         # Slug-ordered local ids: the result never depends on the order articles arrived in.

@@ -62,8 +62,8 @@ class RelateIndex(StoryClustering):
         self.stories: dict[int, list[int]] = {}
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
         self.group_of: dict[int, frozenset[int]] = {}  # position -> its clustering group
-        self.clustered: dict[frozenset[int], tuple] = {}  # group -> what its clustering read
-        self.splits: dict[frozenset[int], tuple] = {}  # large component -> (clock, its groups)
+        self.clustered: dict[frozenset[int], dict] = {}  # group -> what its clustering read
+        self.splits: dict = {}  # large component -> its groups, and what they were made of
         self._story_slugs: dict[int, tuple] = {}  # story key -> (members, slugs, first time)
         self._times, self._ties = np.zeros(0), np.zeros(0, np.int64)  # see _arrays
         self._restamp: set[int] = set()

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+Link = tuple[float, int, int]  # (-weight, a, b) with a < b: sorts strongest first, ties by ids
+
 
 class DisjointSets:
     def __init__(self, size: int) -> None:
@@ -105,25 +107,41 @@ def _merge(
 
 
 def mutual_links(
-    ordered: list[int],
-    heads: list[tuple[np.ndarray, np.ndarray]],
-    size: int,
-    closest: int,
-    threshold: float,
-) -> list[tuple[int, int]]:
-    """The story links among the articles at positions ORDERED (of SIZE), as pairs of indexes
-    into it, strongest first: each among the other's CLOSEST neighbours (HEADS: each one's
-    best list) at or above THRESHOLD."""
-    index = np.full(size, -1, np.int64)
-    index[ordered] = np.arange(len(ordered))
-    lengths = [min(len(cols), closest) for cols, _ in heads]
-    source = np.repeat(np.arange(len(ordered)), lengths)
-    target = index[np.concatenate([c[:closest] for c, _ in heads])]
-    weight = np.concatenate([w[:closest] for _, w in heads])
-    keep = (weight >= threshold) & (target >= 0)
-    source, target, weight = source[keep], target[keep], weight[keep]
-    n = len(ordered)
-    mutual = np.isin(source * n + target, target * n + source) & (source < target)
-    source, target, weight = source[mutual], target[mutual], weight[mutual]
-    order = np.lexsort((target, source, -weight))
-    return list(zip(source[order].tolist(), target[order].tolist(), strict=True))
+    closest: Sequence[dict[int, float]], moved: Iterable[int], links: Iterable[Link] = ()
+) -> list[Link]:
+    """The story links among articles numbered 0..n-1, strongest first (ties by ids): pairs each
+    among the other's CLOSEST (id -> weight). LINKS, the links before the articles MOVED changed
+    their closest, are kept where they touch none of them; those of MOVED are found again."""
+    moved = set(moved)
+    found = [link for link in links if link[1] not in moved and link[2] not in moved]
+    for i in sorted(moved):
+        for j in closest[i]:
+            if i in closest[j] and (i < j or j not in moved):
+                a, b = min(i, j), max(i, j)
+                found.append((-closest[a][b], a, b))  # the weight in the first one's list
+    found.sort()
+    return found
+
+
+def limited_groups(
+    copies: Sequence[Iterable[int]], links: Iterable[Link], limit: int
+) -> list[list[int]]:
+    """Articles numbered 0..n-1 in groups of at most LIMIT units (copies of one article, joined by
+    COPIES, are one unit): groups join along LINKS in their order while they stay in the limit."""
+    sets = DisjointSets(len(copies))
+    for i, others in enumerate(copies):
+        for j in others:
+            sets.union(i, j)
+    roots = {sets.find(i) for i in range(len(copies))}
+    if len(roots) <= limit:
+        return [list(range(len(copies)))]
+    units = dict.fromkeys(roots, 1)
+    for _, a, b in links:
+        ra, rb = sets.find(a), sets.find(b)
+        if ra != rb and units[ra] + units[rb] <= limit:
+            sets.union(ra, rb)
+            units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(copies)):
+        groups[sets.find(i)].append(i)
+    return list(groups.values())

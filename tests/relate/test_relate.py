@@ -162,6 +162,51 @@ def test_large_linked_groups_are_clustered_in_parts_exactly(monkeypatch) -> None
     assert linked > 6  # so the limit was needed
 
 
+def test_splits_of_large_linked_groups_follow_edits_exactly(monkeypatch) -> None:
+    """A large component is split again from what each edit changed; its groups are worked out
+    again only when its links' order or copies changed, and always equal a fresh index's."""
+    monkeypatch.setattr(clustering, "GROUP_LIMIT", 6)
+    docs, _ = load_fixture()
+    current = {d.slug: d for d in docs}
+    index, _ = relate(docs, story_threshold=0.05)
+    calls = {"read again": 0, "grouped": 0}
+
+    def counted(name: str, function):
+        def wrapper(*args):
+            calls[name] += 1
+            return function(*args)
+
+        return wrapper
+
+    rng = random.Random(7)
+    for step in range(30):
+        slug, other = rng.choice(sorted(current)), rng.choice(docs)
+        words = other.body.split()
+        start = rng.randrange(len(words))
+        d = current[slug]
+        body = " ".join(words[start : start + 15]) + ". " + d.body  # the lead changes...
+        title = d.title
+        if step % 5 == 4:  # ...or the article becomes a copy of another
+            title, body = other.title, other.body
+        current[slug] = RelateDoc(slug, title, body, d.timestamp, d.tags, d.source)
+        with monkeypatch.context() as m:
+            m.setattr(RelateIndex, "_split_again", counted("read again", RelateIndex._split_again))
+            m.setattr(clustering, "limited_groups", counted("grouped", clustering.limited_groups))
+            index.update([current[slug]])
+        fresh = relate(list(current.values()), story_threshold=0.05)[0]
+        assert state(index) == state(fresh), step
+        assert split_groups(index) == split_groups(fresh), step
+    assert max(len(index._reach({p})) for p in index.position.values()) > 6  # splits were made
+    assert 0 < calls["grouped"] < calls["read again"]
+
+
+def split_groups(index: RelateIndex) -> list[list[str]]:
+    """The groups every component of INDEX is clustered in, as slugs."""
+    components = index._components(set(index.position.values()))
+    found = [[index.nodes[p].doc.slug for p in g] for c in components for g in index._split(c)]
+    return sorted(sorted(group) for group in found)
+
+
 def test_vectors_are_the_same_from_worker_processes(monkeypatch) -> None:
     docs, _ = load_fixture()
     serial = vectorize.featurize(docs, Related())
@@ -297,7 +342,9 @@ def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None
             ),
         )
         if not remember:  # what clustering read never matches: every touched group again
-            monkeypatch.setattr(RelateIndex, "_inputs", lambda self, group: object())
+            monkeypatch.setattr(
+                RelateIndex, "_inputs", lambda self, group, members=(): {p: object() for p in group}
+            )
         assert {"a1", "x"} <= index.update([after])  # a list of the flood story changed
         monkeypatch.undo()
         return clustered, state(index)
