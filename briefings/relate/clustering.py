@@ -62,6 +62,7 @@ class StoryClustering:
     group_of: dict[int, frozenset[int]]
     clustered: dict[frozenset[int], dict[int, tuple]]
     splits: dict[frozenset[int], _Split]
+    _members: list | None  # RelateIndex.story_members(): made again once stories change
 
     def _links(self, p: int) -> Iterable[tuple[int, float]]:
         cols, weights = self.best[p]
@@ -107,6 +108,7 @@ class StoryClustering:
         old = self._story_states(members)
         for p in region:
             if self.nodes[p] is None:
+                self._members = None
                 self.stories.pop(self.story_of[p], None)
                 self.story_of[p] = p
                 self.leader.pop(p, None)
@@ -122,12 +124,15 @@ class StoryClustering:
             for q in group:
                 self.group_of[q] = group
         new = self._story_states(members)
-        return {p for p, state in new.items() if state != old[p]}
+        moved = {p for p, state in new.items() if state != old[p]}
+        if moved:
+            self._members = None
+        return moved
 
     def _stale(self, component: set[int], touched: set[int]) -> list[frozenset[int]]:
-        """The groups of COMPONENT to cluster again. A group with the same members clusters as before if nothing
-        clustering reads of it changed: an edit touches the lists of many articles, mostly
-        elsewhere."""
+        """The groups of COMPONENT to cluster again. A group with the same members clusters as
+        before if nothing clustering reads of it changed: an edit touches the lists of many
+        articles, mostly elsewhere."""
         stale = []
         for group in self._split(component):
             known = self.group_of.get(next(iter(group)))

@@ -65,6 +65,7 @@ class RelateIndex(StoryClustering):
         self.clustered: dict[frozenset[int], dict] = {}  # group -> what its clustering read
         self.splits: dict = {}  # large component -> its groups, and what they were made of
         self._story_slugs: dict[int, tuple] = {}  # story key -> (members, slugs, first time)
+        self._members: list[tuple[str, ...]] | None = None  # story_members(), while it holds
         self._times, self._ties = np.zeros(0), np.zeros(0, np.int64)  # see _arrays
         self._restamp: set[int] = set()
         self.clock = 0  # counts changes to any article's closest links or copies...
@@ -79,7 +80,7 @@ class RelateIndex(StoryClustering):
         columns = self._columns([f.keys for f in found])
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
         slugs = {doc.slug for doc in docs}
-        if len(slugs) == len(docs) and slugs.isdisjoint(self.position):
+        if docs and len(slugs) == len(docs) and slugs.isdisjoint(self.position):
             changed = self._append(docs, rows, [f.names for f in found])  # a build: at once
         else:
             changed = [
@@ -108,6 +109,8 @@ class RelateIndex(StoryClustering):
         if doc.slug not in self.position:
             return self._append([doc], [row], [names])[0]
         position = self.position[doc.slug]
+        if self.nodes[position].doc.timestamp != doc.timestamp:
+            self._members = None  # stories are ordered by their first article's time
         self.nodes[position] = _Node(doc, row, names, tie_key(doc.slug))
         self._restamp.add(position)
         self.space.put(position, row, doc.timestamp)
@@ -122,6 +125,7 @@ class RelateIndex(StoryClustering):
             self.position[doc.slug] = p
             self.nodes.append(_Node(doc, row, found, tie_key(doc.slug)))
             self.stories[p] = [p]
+        self._members = None
         self.best += [EMPTY] * len(docs)
         self.duplicates += [np.zeros(0, np.int32)] * len(docs)
         self.strong += [set() for _ in docs]
@@ -300,7 +304,10 @@ class RelateIndex(StoryClustering):
         return self.nodes[self.position[slug]].entities
 
     def story_members(self) -> list[tuple[str, ...]]:
-        """Every story as slugs in time order; stories ordered by their first article."""
+        """Every story as slugs in time order; stories ordered by their first article. The same
+        list until stories change (see _recluster)."""
+        if self._members is not None:
+            return self._members
         # A story's list of positions is replaced, never changed, when its members change: the
         # slugs read for it last time still hold while the list is the same object.
         known = self._story_slugs
@@ -312,4 +319,5 @@ class RelateIndex(StoryClustering):
                 found = (members, tuple(self.nodes[q].doc.slug for q in members), first.timestamp)
             self._story_slugs[key] = found
         ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
-        return [slugs for _, slugs, _ in ordered]
+        self._members = [slugs for _, slugs, _ in ordered]
+        return self._members

@@ -30,6 +30,9 @@ class Relations:
     related: Mapping[str, tuple[Scored, ...]] = field(default_factory=dict)
     duplicate_of: Mapping[str, str] = field(default_factory=dict)
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The index's story list these were made from (RelateIndex.story_members()): the same list
+    # tells the next snapshot that no story gained, lost or reordered an article.
+    members: object = field(default=None, compare=False, repr=False)
 
 
 def snapshot(
@@ -43,48 +46,90 @@ def snapshot(
 
     With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
     (what RelateIndex.update returned) are read again: the others are as they were."""
+    members = index.story_members()
+    if (
+        previous is not None
+        and previous.members is members
+        and _same_stories(index, title_of, previous, changed)
+    ):
+        stories, story_of = previous.stories, previous.story_of
+    else:
+        stories = _stories(index, members, title_of, make_slug, previous, changed)
+        story_of = {m: story for story in stories for m in story.articles}
+    same_articles = previous is not None and (
+        story_of is previous.story_of or previous.same_story.keys() == story_of.keys()
+    )
+    if previous is None:
+        previous, changed = Relations(), frozenset(index.position)
+    if same_articles:  # only the changed are read again; the order stands (sorted by slug)
+
+        def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
+            return {**old, **{s: read(s) for s in changed if s in old}}
+
+        copies = {s: index.duplicate_of(s) for s in changed}
+        duplicate_of = previous.duplicate_of
+        if any(duplicate_of.get(s) != d for s, d in copies.items()):
+            merged = {**duplicate_of, **copies}
+            duplicate_of = {s: merged[s] for s in sorted(merged) if merged[s]}
+    else:
+        slugs = sorted(index.position)
+
+        def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
+            return {s: read(s) if s in changed or s not in old else old[s] for s in slugs}
+
+        duplicate_of = {s: d for s in slugs if (d := index.duplicate_of(s))}
+    return Relations(
+        stories=tuple(stories),
+        members=members,
+        story_of=story_of,
+        same_story=lists(previous.same_story, index.same_story),
+        related=lists(previous.related, index.related),
+        duplicate_of=duplicate_of,
+        entities=lists(previous.entities, index.entities),
+    )
+
+
+def _same_stories(
+    index: RelateIndex, title_of: Mapping[str, str], previous: Relations, changed: Set[str]
+) -> bool:
+    """Whether PREVIOUS's stories still stand, given that the index's story list is the one they
+    were made from: those of the CHANGED articles keep their central article and its title."""
+    for slug in changed:
+        story = previous.story_of.get(slug)
+        if story is None:
+            return False
+        central = _central(index, story.articles)
+        if central != story.central or title_of[central] != story.title:
+            return False
+    return True
+
+
+def _stories(
+    index: RelateIndex,
+    members: list[tuple[str, ...]],
+    title_of: Mapping[str, str],
+    make_slug: Callable[[str], str],
+    previous: Relations | None,
+    changed: Set[str],
+) -> list[Story]:
     stories, taken = [], set()
     # A story none of whose articles changed keeps its central article and, when its slug is
     # the same, its Story: building them all again would take time in proportion to the site.
     kept = {} if previous is None else {s.articles: s for s in previous.stories}
-    for members in index.story_members():
-        old = kept.get(members)
-        fresh = old is None or not changed.isdisjoint(members)
-        central = _central(index, members) if fresh else old.central
+    for articles in members:
+        old = kept.get(articles)
+        fresh = old is None or not changed.isdisjoint(articles)
+        central = _central(index, articles) if fresh else old.central
         title = title_of[central]
-        base = make_slug(title) or make_slug(members[0]) or "story"
+        base = make_slug(title) or make_slug(articles[0]) or "story"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         if fresh or (old.slug, old.title) != (slug, title):
-            old = Story(members[0], slug, title, members, central)
+            old = Story(articles[0], slug, title, articles, central)
         stories.append(old)
-    story_of = {m: story for story in stories for m in story.articles}
-    if previous is not None and previous.same_story.keys() == story_of.keys():
-        slugs = list(previous.same_story)  # the same articles: in the same (sorted) order
-    else:
-        slugs = sorted(index.position)
-    if previous is None:
-        previous, changed = Relations(), frozenset(slugs)
-
-    def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
-        if old.keys() == story_of.keys():  # the same articles: only the changed are read
-            return {**old, **{s: read(s) for s in changed if s in old}}
-        return {s: read(s) if s in changed or s not in old else old[s] for s in slugs}
-
-    duplicate_of = {s: d for s, d in previous.duplicate_of.items() if s not in changed}
-    duplicate_of.update(
-        (s, d) for s in changed if s in index.position and (d := index.duplicate_of(s))
-    )
-    return Relations(
-        stories=tuple(stories),
-        story_of=story_of,
-        same_story=lists(previous.same_story, index.same_story),
-        related=lists(previous.related, index.related),
-        duplicate_of={s: duplicate_of[s] for s in slugs if s in duplicate_of},
-        entities=lists(previous.entities, index.entities),
-    )
+    return stories
 
 
 def _central(index: RelateIndex, members: list[str]) -> str:

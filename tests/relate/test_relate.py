@@ -1,5 +1,6 @@
 """Stories and related lists, on small real data and on edge cases."""
 
+import dataclasses
 import json
 import random
 import time
@@ -89,6 +90,32 @@ def test_unrelated_articles_stay_apart() -> None:
     _, relations = relate([a, b])
     assert relations.story_of["quake"] is not relations.story_of["cup"]
     assert relations.related["quake"] == () and relations.same_story["cup"] == ()
+
+
+def test_the_story_list_follows_articles_that_are_stories_of_their_own() -> None:
+    """Adding, moving in time or removing an article related to nothing changes no story's
+    articles, but does change the list of stories."""
+    texts = {
+        "quake": "A magnitude 6.1 earthquake struck near Adana, damaging buildings.",
+        "cup": "Arsenal beat Chelsea 2-1 at Wembley with a late header from the captain.",
+        "bees": "A village beekeeper counted forty hives after a mild winter.",
+    }
+    docs = {
+        slug: doc(slug, slug.title(), text, day=i) for i, (slug, text) in enumerate(texts.items())
+    }
+    index, _ = relate([docs["quake"], docs["cup"]])
+    steps = [
+        {"docs": [docs["bees"]]},
+        {"docs": [dataclasses.replace(docs["quake"], timestamp=docs["bees"].timestamp + DAY)]},
+        {"removed": ["cup"]},
+    ]
+    current = {"quake": docs["quake"], "cup": docs["cup"]}
+    for step in steps:
+        index.update(**step)
+        current.update((d.slug, d) for d in step.get("docs", ()))
+        for slug in step.get("removed", ()):
+            del current[slug]
+        assert index.story_members() == relate(list(current.values()))[0].story_members()
 
 
 def test_time_keeps_similar_but_distant_events_apart() -> None:
@@ -298,16 +325,42 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
     index = RelateIndex(Related())
     changed = index.update(docs[:20])
     relations = snapshot(index, titles, make_slug)
+    current = {d.slug: d for d in docs[:20]}
     edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
     retitled = RelateDoc(docs[9].slug, "A new headline", docs[9].body, docs[9].timestamp)
-    steps = [{"docs": docs[20:]}, {"docs": [edited]}, {"docs": [retitled]}]
-    for step in [*steps, {"removed": [docs[5].slug]}]:
+    lead = dataclasses.replace(docs[1], body="Officials confirmed the figures. " + docs[1].body)
+    lone = doc("lone", "Beekeepers count their hives", "A village beekeeper counted forty hives.")
+    copy = dataclasses.replace(docs[2], slug=docs[4].slug, timestamp=docs[4].timestamp)
+
+    def alone(relations) -> RelateDoc:  # an article that is a story of its own
+        return current[next(s.articles[0] for s in relations.stories if not s.is_multi)]
+
+    # Singletons change no story's articles: the snapshot must still see their stories change.
+    steps = [
+        lambda _: {"docs": docs[20:]},
+        lambda _: {"docs": [edited]},
+        lambda _: {"docs": [retitled]},
+        lambda _: {"docs": [lead]},
+        lambda _: {"docs": [copy]},  # now a near-duplicate of another
+        lambda _: {"docs": [docs[4]]},  # and no more
+        lambda _: {"docs": [lone]},
+        lambda r: {"docs": [dataclasses.replace(alone(r), title="Renamed on its own")]},
+        lambda r: {"docs": [dataclasses.replace(alone(r), timestamp=alone(r).timestamp + 9 * DAY)]},
+        lambda r: {"removed": [alone(r).slug]},
+        lambda _: {"removed": [docs[5].slug]},
+    ]
+    for make_step in steps:
+        step = make_step(relations)
         titles.update((d.slug, d.title) for d in step.get("docs", ()))
+        current.update((d.slug, d) for d in step.get("docs", ()))
+        for slug in step.get("removed", ()):
+            del current[slug]
         changed = index.update(**step)
         relations = snapshot(index, titles, make_slug, relations, changed)
-        full = snapshot(index, titles, make_slug)
+        fresh_index = relate(list(current.values()))[0]
+        full = snapshot(fresh_index, titles, make_slug)
         assert relations == full
-        for field in ("story_of", "same_story", "related", "duplicate_of", "entities"):
+        for field in ("stories", "story_of", "same_story", "related", "duplicate_of", "entities"):
             assert list(getattr(relations, field)) == list(getattr(full, field))  # same order
 
 
