@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -24,7 +24,7 @@ from briefings.content import load_content, make_slug
 from briefings.contentfiles import content_files
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
-from briefings.model import Article, Content
+from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec
 from briefings.parallel import chunked_map
 from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
@@ -63,11 +63,12 @@ class SiteBuilder:
         self._lock = threading.Lock()
         self._settings: Any = None
         self._texts: dict[tuple[str, str, str], RenderedText] = {}  # by Markdown fields
-        self._text_of: dict[str, tuple[Article, RenderedText]] = {}  # by slug: the last ones
+        self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
         self._index: RelateIndex | None = None
         self._indexed: dict[str, RelateDoc] = {}
         self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
         self._relations: Relations | None = None  # the last snapshot, updated in place of anew
+        self._related: tuple[Sequence[Article], dict[str, str]] = ((), {})  # ...of these; titles
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
         self._signatures: dict[int, str] = {}  # id -> its signature
         self._plan: planning.Plan | None = None  # the last good build's, see briefings.planning
@@ -115,9 +116,9 @@ class SiteBuilder:
         )
         texts = self._render_texts(content)
         clock.lap("load")
-        relations = self._relate(config, content, texts)
+        relations, moved = self._relate(config, content, texts)
         clock.lap("relate")
-        plan = planning.plan(config, content, texts, relations, self._plan)
+        plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages
         templates = fingerprint.tree_stamp(template_dirs(config))
         site_key = fingerprint.digest((__version__, repr(config.settings), templates))
@@ -272,37 +273,45 @@ class SiteBuilder:
         self._plan = None
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
-        """Each article's Markdown as HTML: rendered once, on every core for a first build. An
-        article that is the same object as last time keeps its text unlooked at."""
-        last, texts, todo = self._text_of, {}, []
-        for a in content.articles:
-            known = last.get(a.slug)
-            texts[a.slug] = known[1] if known is not None and known[0] is a else None
-            if texts[a.slug] is None:
-                todo.append(a)
+        """Each article's Markdown as HTML: rendered once, on every core for a first build. After
+        an edit, only the replaced articles are looked at (see model.replaced)."""
+        last_articles, last_texts = self._last_texts
+        pairs = replaced(last_articles, content.articles)
+        if pairs is None:
+            texts, todo = {}, list(content.articles)
+        else:
+            texts, todo = dict(last_texts), [new for _, new in pairs]
         keys = [(a.body, a.note, a.summary) for a in todo]
         missing = list(dict.fromkeys(k for k in keys if k not in self._texts))
         rendered = dict(zip(missing, chunked_map(render_texts, missing, 250, 1000), strict=True))
         for a, key in zip(todo, keys, strict=True):
             text = texts[a.slug] = self._texts.get(key) or rendered[key]
-            last[a.slug] = (a, text)
             self._texts[key] = text
-        if len(self._texts) > 2 * len(texts) + 100 or len(last) > 2 * len(texts) + 100:
+        if len(self._texts) > 2 * len(texts) + 100:
             self._texts = {(a.body, a.note, a.summary): texts[a.slug] for a in content.articles}
-            self._text_of = {a.slug: (a, texts[a.slug]) for a in content.articles}
-        return texts  # type: ignore[return-value]
+        self._last_texts = (content.articles, texts)
+        return texts
 
     def _relate(
         self, config: Config, content: Content, texts: dict[str, RenderedText]
-    ) -> Relations:
+    ) -> tuple[Relations, set[str] | None]:
+        """The relations of CONTENT, and the slugs whose relations changed since the last plan's
+        (None: any may have)."""
         if not config.settings.related.enabled:
-            return Relations()
+            return Relations(), None
         if self._index is None:  # new settings, or the first build: every doc made anew
             self._index, self._relations = RelateIndex(config.settings.related), None
-            self._relate_docs, self._indexed = {}, {}
+            self._relate_docs, self._indexed, self._related = {}, {}, ((), {})
         settings, prior, indexed = config.settings.related, self._relate_docs, self._indexed
-        docs, made, titles, changed, added = {}, {}, {}, [], 0
-        for a in content.articles:  # one pass: this runs for every article on every save
+        last_articles, titles = self._related
+        pairs = replaced(last_articles, content.articles) if prior else None
+        if pairs is None:  # look at every article
+            todo, made, docs, titles = content.articles, {}, {}, {}
+        else:  # only at those replaced since: the others are the same objects
+            todo = [new for _, new in pairs]
+            made, docs, titles = dict(prior), dict(indexed), dict(titles)
+        changed, added = [], 0
+        for a in todo:  # one pass: this runs for every article on a new structure
             text, known = texts[a.slug], prior.get(a.slug)
             if known is None or known[0] is not a or known[1] is not text:
                 known = (a, text, relate_doc(a, text, settings))
@@ -314,8 +323,12 @@ class SiteBuilder:
         removed = [slug for slug in indexed if slug not in docs] if gone else []
         moved = self._index.update(changed, removed)
         self._relate_docs, self._indexed = made, docs
-        self._relations = snapshot(self._index, titles, make_slug, self._relations, moved)
-        return self._relations
+        self._related = (content.articles, titles)
+        base = self._relations
+        self._relations = snapshot(self._index, titles, make_slug, base, moved)
+        # What changed is known since the last snapshot; planning needs it since the last plan's.
+        since_plan = base is not None and self._plan is not None and self._plan.relations is base
+        return self._relations, moved if since_plan else None
 
     def _write(
         self,
@@ -418,6 +431,7 @@ class SiteBuilder:
     def restore(self, state: dict) -> None:
         for name in PERSISTED:
             setattr(self, name, state[name])
+        self._last_texts, self._related = ((), {}), ((), {})  # not of the restored state
 
     def _index_search(self, config: Config) -> None:
         # Indexing takes a while on large sites: do it beside serving, never two at once.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -70,3 +70,15 @@ class Content:
     @cached_property
     def by_slug(self) -> Mapping[str, Article]:
         return {a.slug: a for a in self.articles}
+
+
+def replaced(
+    old: Sequence[Article], new: Sequence[Article]
+) -> list[tuple[Article, Article]] | None:
+    """The articles of NEW that are other objects than those of OLD at their places, with their
+    predecessors, when NEW is OLD with some articles replaced by ones of the same slugs (the
+    usual edit: unchanged articles are the same objects, see load_content); else None."""
+    if len(old) != len(new):
+        return None
+    pairs = [(a, b) for a, b in zip(old, new, strict=True) if a is not b]
+    return None if any(a.slug != b.slug for a, b in pairs) else pairs

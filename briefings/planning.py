@@ -11,13 +11,13 @@ changed, planned again). Anything else is planned from scratch.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
 from briefings.config import Config
 from briefings.markup import RenderedText
-from briefings.model import Article, Content
+from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec, article_page, plan_site
 from briefings.relate import Relations
 from briefings.views import Entry, make_entries
@@ -43,6 +43,13 @@ class Plan:
     # entries they replaced.
     swapped: dict[int, set[str]] = dataclasses.field(default_factory=dict)
     replaced: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    _where: dict[str, int] | None = dataclasses.field(default=None, repr=False)
+
+    def where(self) -> dict[str, int]:
+        """Each page's index by its path."""
+        if self._where is None:
+            self._where = {page.path: i for i, page in enumerate(self.pages)}
+        return self._where
 
 
 def plan(
@@ -51,41 +58,72 @@ def plan(
     texts: Mapping[str, RenderedText],
     relations: Relations,
     last: Plan | None,
+    moved: Set[str] | None = None,
 ) -> Plan:
-    """The pages of the site, planned from LAST (the previous build's plan) where that is safe."""
-    entries = make_entries(content.articles, texts, relations, dict(last.entries) if last else {})
-    if last is not None and _same_structure(last, config, content, relations):
-        swapped = _swap_pages(last, content, relations, entries)
-        if swapped is not None:
-            return swapped
+    """The pages of the site, planned from LAST (the previous build's plan) where that is safe.
+    MOVED: the slugs whose relations may differ from LAST's (None: any)."""
+    pairs = _same_structure(last, config, content, relations) if last is not None else None
+    if pairs is None:
+        entries = make_entries(
+            content.articles, texts, relations, dict(last.entries) if last else {}
+        )
+        pages = plan_site(config, content, texts, relations, entries)
+        return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+    before = last.relations
+    if relations.story_of is before.story_of and relations.duplicate_of is before.duplicate_of:
+        # No article's story or original changed: only the replaced articles' entries can.
+        fresh = make_entries([new for _, new in pairs], texts, relations)
+        entries, stale = {**last.entries, **fresh}, {s: last.entries[s] for s in fresh}
+    else:
+        entries = make_entries(content.articles, texts, relations, dict(last.entries))
+        stale = {s: e for s, e in last.entries.items() if entries.get(s) is not e}
+    swapped = _swap_pages(
+        last, content, relations, entries, stale, entries if moved is None else moved
+    )
+    if swapped is not None:
+        return swapped
     pages = plan_site(config, content, texts, relations, entries)
     return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
 
 
-def _same_structure(last: Plan, config: Config, content: Content, relations: Relations) -> bool:
+def _same_structure(
+    last: Plan, config: Config, content: Content, relations: Relations
+) -> list[tuple[Article, Article]] | None:
+    """The articles replaced since LAST when the site's structure is the same; else None."""
     old = last.content
     if old is None or last.relations is None or config.settings != last.settings:
-        return False
-    if len(old.articles) != len(content.articles) or old.editions != content.editions:
-        return False
-    for a, b in zip(old.articles, content.articles, strict=True):
-        if a is not b and any(getattr(a, f) != getattr(b, f) for f in STRUCTURAL):
-            return False
+        return None
+    if old.editions != content.editions:
+        return None
+    pairs = replaced(old.articles, content.articles)
+    if pairs is None or any(getattr(a, f) != getattr(b, f) for a, b in pairs for f in STRUCTURAL):
+        return None
     before = last.relations
-    return before.stories == relations.stories and before.entities == relations.entities
+    if before.stories != relations.stories or before.entities != relations.entities:
+        return None
+    return pairs
 
 
 def _swap_pages(
-    last: Plan, content: Content, relations: Relations, entries: dict[str, Entry]
+    last: Plan,
+    content: Content,
+    relations: Relations,
+    entries: dict[str, Entry],
+    stale: dict[str, Entry],
+    suspects: Iterable[str],
 ) -> Plan | None:
-    stale = {s: e for s, e in last.entries.items() if entries.get(s) is not e}
+    """LAST's pages with the STALE entries' fresh ones swapped in, and the article pages whose
+    related lists changed planned again (of SUSPECTS, the slugs whose relations may differ)."""
     same, related = relations.same_story, relations.related
     was_same, was_related = last.relations.same_story, last.relations.related
-    listed = [  # identity first: this runs for every article
+    listed = [  # identity first: this may run for every article
         s
-        for s in entries
-        if ((a := same.get(s)) is not (b := was_same.get(s)) and _other_articles(a, b))
-        or ((c := related.get(s)) is not (d := was_related.get(s)) and _other_articles(c, d))
+        for s in suspects
+        if s in entries
+        and (
+            ((a := same.get(s)) is not (b := was_same.get(s)) and _other_articles(a, b))
+            or ((c := related.get(s)) is not (d := was_related.get(s)) and _other_articles(c, d))
+        )
     ]
     swapped: dict[int, set[str]] = {}
     for s in stale:
@@ -98,7 +136,7 @@ def _swap_pages(
     for i in changed:
         page = pages[i]
         pages[i] = dataclasses.replace(page, context=_swap(page.context, fresh, memo))
-    index = {page.path: i for i, page in enumerate(pages)}
+    index = last.where()
     for slug in listed:
         i = index.get(entries[slug].path)
         if i is None:
@@ -121,7 +159,10 @@ def _swap_pages(
             showing[s] = showing[s] - {i}
         for s in _slugs(pages[i].context, {}):
             showing[s] = showing.get(s, set()) | {i}
-    return Plan(pages, changed, last.settings, content, relations, entries, showing, swapped, stale)
+    settings = last.settings
+    return Plan(  # the same paths at the same places: WHERE stands
+        pages, changed, settings, content, relations, entries, showing, swapped, stale, index
+    )
 
 
 def _other_articles(new: tuple | None, old: tuple | None) -> bool:

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import yaml
 
 from briefings import planning
@@ -56,10 +57,10 @@ def edit_body(path: Path, rng: random.Random, others: list[Path]) -> None:
     path.write_text(f"---\n{head}---\n{body}")
 
 
-def edit_front(path: Path, rng: random.Random) -> None:
+def edit_front(path: Path, rng: random.Random, field: str = "") -> None:
     head, body = path.read_text().split("---\n", 2)[1:]
     meta = yaml.safe_load(head)
-    field = rng.choice(["title", "tags", "date", "summary"])
+    field = field or rng.choice(["title", "tags", "date", "summary"])
     meta[field] = {
         "title": meta["title"] + " (updated)",
         "tags": ["Weather"],
@@ -97,6 +98,35 @@ def test_edits_rebuild_exactly_what_a_fresh_build_gives(tmp_path: Path) -> None:
         partial += builder._plan.changed is not None
         assert builder.outputs == fresh_outputs(root, tmp_path), f"step {step}"
     assert partial >= 5  # most text edits took the short path
+
+
+@pytest.mark.parametrize("field", ["title", "tags", "date"])
+def test_an_edit_that_moves_an_article_plans_the_site_anew(tmp_path: Path, field: str) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    edit_front(paths[4], random.Random(), field)
+    assert builder.rebuild([paths[4]]).error is None
+    assert builder._plan.changed is None
+    assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_what_a_rebuild_that_failed_to_render_related_reaches_the_next(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    paths = lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    broken = '{% extends "base.html" %}\n{% block main %}{{ entry.nope.deeper }}{% endblock %}\n'
+    template = write(root / "templates/article.html", broken)
+    head, body = paths[0].read_text().split("---\n", 2)[1:]
+    other = paths[1].read_text().split("---\n", 2)[2].split(". ")[0]
+    paths[0].write_text(f"---\n{head}---\n{other}. {body}")  # other articles' lists change
+    assert builder.rebuild([paths[0], template]).error is not None  # after relating
+    template.unlink()
+    assert builder.rebuild([template]).error is None
+    assert builder._plan.changed is not None  # the short path, from the last good plan
+    assert builder.outputs == fresh_outputs(root, tmp_path)
 
 
 def test_a_text_edit_renders_only_pages_that_show_the_article(tmp_path: Path) -> None:
