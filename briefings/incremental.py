@@ -20,15 +20,15 @@ from typing import Any
 
 from briefings import __version__, fingerprint, output, planning, search
 from briefings.config import Config, load_config
-from briefings.content import load_content, make_slug
+from briefings.content import load_content
 from briefings.contentfiles import content_files
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec
 from briefings.parallel import chunked_map
-from briefings.relate import RelateDoc, RelateIndex, Relations, snapshot
-from briefings.relating import relate_doc
+from briefings.relate import Relations
+from briefings.relating import Relating
 from briefings.render import Reads, Renderer, render_all
 from briefings.themes import template_dirs
 
@@ -64,11 +64,7 @@ class SiteBuilder:
         self._settings: Any = None
         self._texts: dict[tuple[str, str, str], RenderedText] = {}  # by Markdown fields
         self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
-        self._index: RelateIndex | None = None
-        self._indexed: dict[str, RelateDoc] = {}
-        self._relate_docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}
-        self._relations: Relations | None = None  # the last snapshot, updated in place of anew
-        self._related: tuple[Sequence[Article], dict[str, str]] = ((), {})  # ...of these; titles
+        self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
         self._signatures: dict[int, str] = {}  # id -> its signature
         self._plan: planning.Plan | None = None  # the last good build's, see briefings.planning
@@ -268,7 +264,7 @@ class SiteBuilder:
     def _reset(self, config: Config) -> None:
         """New settings: forget everything derived from the old ones."""
         self._settings = config.settings
-        self._index, self._indexed, self._fingerprints, self._renderer = None, {}, {}, None
+        self._relating, self._fingerprints, self._renderer = None, {}, None
         self._reads = {}
         self._plan = None
 
@@ -299,36 +295,13 @@ class SiteBuilder:
         (None: any may have)."""
         if not config.settings.related.enabled:
             return Relations(), None
-        if self._index is None:  # new settings, or the first build: every doc made anew
-            self._index, self._relations = RelateIndex(config.settings.related), None
-            self._relate_docs, self._indexed, self._related = {}, {}, ((), {})
-        settings, prior, indexed = config.settings.related, self._relate_docs, self._indexed
-        last_articles, titles = self._related
-        pairs = replaced(last_articles, content.articles) if prior else None
-        if pairs is None:  # look at every article
-            todo, made, docs, titles = content.articles, {}, {}, {}
-        else:  # only at those replaced since: the others are the same objects
-            todo = [new for _, new in pairs]
-            made, docs, titles = dict(prior), dict(indexed), dict(titles)
-        changed, added = [], 0
-        for a in todo:  # one pass: this runs for every article on a new structure
-            text, known = texts[a.slug], prior.get(a.slug)
-            if known is None or known[0] is not a or known[1] is not text:
-                known = (a, text, relate_doc(a, text, settings))
-                if (was := indexed.get(a.slug)) is not known[2] and was != known[2]:
-                    changed.append(known[2])
-                    added += was is None
-            made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
-        gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
-        removed = [slug for slug in indexed if slug not in docs] if gone else []
-        moved = self._index.update(changed, removed)
-        self._relate_docs, self._indexed = made, docs
-        self._related = (content.articles, titles)
-        base = self._relations
-        self._relations = snapshot(self._index, titles, make_slug, base, moved)
+        if self._relating is None:  # new settings, or the first build: every doc made anew
+            self._relating = Relating(config.settings.related)
+        base = self._relating.relations
+        relations, moved = self._relating.update(content, texts)
         # What changed is known since the last snapshot; planning needs it since the last plan's.
         since_plan = base is not None and self._plan is not None and self._plan.relations is base
-        return self._relations, moved if since_plan else None
+        return relations, moved if since_plan else None
 
     def _write(
         self,
@@ -431,7 +404,7 @@ class SiteBuilder:
     def restore(self, state: dict) -> None:
         for name in PERSISTED:
             setattr(self, name, state[name])
-        self._last_texts, self._related = ((), {}), ((), {})  # not of the restored state
+        self._last_texts = ((), {})  # not of the restored state
 
     def _index_search(self, config: Config) -> None:
         # Indexing takes a while on large sites: do it beside serving, never two at once.
@@ -446,8 +419,7 @@ class SiteBuilder:
 
 
 PERSISTED = tuple(
-    "outputs _settings _texts _index _indexed _relate_docs _relations _fingerprints"
-    " _sources _stamps _plan _site_key".split()
+    "outputs _settings _texts _relating _fingerprints _sources _stamps _plan _site_key".split()
 )
 
 

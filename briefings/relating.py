@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from briefings.config import Config
 from briefings.content import make_slug
 from briefings.markup import RenderedText, plain_text, render_text
-from briefings.model import Article, Content
+from briefings.model import Article, Content, replaced
 from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
 
 
@@ -45,3 +47,45 @@ def render_and_relate(
     """Every article's rendered text, and the relations read from it: what views need."""
     texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
     return texts, relate_articles(config, content, texts)
+
+
+class Relating:
+    """The relate stage between rebuilds: one index, updated with the articles that changed."""
+
+    def __init__(self, settings: RelatedSettings) -> None:
+        self.settings = settings
+        self.index = RelateIndex(settings)
+        self.relations: Relations | None = None  # the last snapshot, updated in place of anew
+        self._docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}  # by slug
+        self._indexed: dict[str, RelateDoc] = {}
+        self._last: tuple[Sequence[Article], dict[str, str]] = ((), {})  # related last; titles
+
+    def __getstate__(self) -> dict:
+        return self.__dict__ | {"_last": ((), {})}  # kept between builds in memory only
+
+    def update(
+        self, content: Content, texts: dict[str, RenderedText]
+    ) -> tuple[Relations, set[str]]:
+        """Relations of CONTENT, and the slugs whose relations changed since the last ones."""
+        prior, indexed = self._docs, self._indexed
+        pairs = replaced(self._last[0], content.articles) if prior else None
+        if pairs is None:  # look at every article
+            todo, made, docs, titles = content.articles, {}, {}, {}
+        else:  # only at those replaced since: the others are the same objects
+            todo = [new for _, new in pairs]
+            made, docs, titles = dict(prior), dict(indexed), dict(self._last[1])
+        changed, added = [], 0
+        for a in todo:  # one pass: on a new structure, this runs for every article
+            text, known = texts[a.slug], prior.get(a.slug)
+            if known is None or known[0] is not a or known[1] is not text:
+                known = (a, text, relate_doc(a, text, self.settings))
+                if (was := indexed.get(a.slug)) is not known[2] and was != known[2]:
+                    changed.append(known[2])
+                    added += was is None
+            made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
+        gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
+        removed = [slug for slug in indexed if slug not in docs] if gone else []
+        moved = self.index.update(changed, removed)
+        self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
+        self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)
+        return self.relations, moved
