@@ -71,7 +71,9 @@ class SiteBuilder:
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
         self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
-        self._search_lock = threading.Lock()
+        self._search_lock = threading.Lock()  # held by the search index run
+        self._search_state = threading.Lock()  # guards _search_waiting
+        self._search_waiting = False  # a run is started but has not begun reading the site
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
@@ -407,9 +409,17 @@ class SiteBuilder:
         self._last_texts = ((), {})  # not of the restored state
 
     def _index_search(self, config: Config) -> None:
-        # Indexing takes a while on large sites: do it beside serving, never two at once.
+        """Index search beside serving: on a large site one run takes long (Pagefind reads every
+        page), so runs never overlap, and saves made during one are indexed together after it."""
+        with self._search_state:
+            if self._search_waiting:
+                return  # a run that has not started yet will read this site
+            self._search_waiting = True
+
         def run() -> None:
             with self._search_lock:
+                with self._search_state:
+                    self._search_waiting = False
                 try:
                     search.index_site(config.output_dir)
                 except BriefingsError as exc:

@@ -1,13 +1,16 @@
 import json
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from briefings import search
 from briefings.build import build_site
 from briefings.config import load_config
 from briefings.errors import ConfigError, ContentError, TemplateError
+from briefings.incremental import SiteBuilder
 from briefings.linkcheck import find_broken_links
 from tests.conftest import set_config, write
 from tests.sitecheck import crawl, serve_under, snapshot
@@ -307,3 +310,45 @@ def test_index_page_size_must_be_positive(project: Path) -> None:
     path.write_text(path.read_text() + "index_page_size = 0\n")
     with pytest.raises(ConfigError, match="index_page_size must be at least 1"):
         load_config(project)
+
+
+def test_saves_during_a_search_index_run_are_indexed_together_after_it(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While serving, a save indexes search beside it; saves made while a run is under way wait
+    for one more run, not one each (on a large site a run takes long)."""
+    builder = SiteBuilder(example)  # as briefings serve makes it
+    assert builder.rebuild().error is None
+    article = sorted((example / "content/articles").glob("*.md"))[0]
+    text = article.read_text()
+    article.write_text(text.rstrip("\n") + "\n\nA first line added.\n")
+    (page,) = [example / "site" / p for p in builder.rebuild([article]).written if "articles/" in p]
+    join_search_runs()
+    under_way, release = threading.Event(), threading.Event()
+    runs: list[str] = []  # the edited article's page as each run found it
+    real = search.index_site
+
+    def index_site(site: Path) -> None:
+        runs.append(page.read_text())
+        if len(runs) == 1:
+            under_way.set()
+            release.wait(30)
+        real(site)
+
+    monkeypatch.setattr(search, "index_site", index_site)
+    for n in range(4):
+        article.write_text(text.rstrip("\n") + f"\n\nA line added in save {n}.\n")
+        assert builder.rebuild([article]).error is None
+        if n == 0:
+            assert under_way.wait(30)
+    release.set()
+    join_search_runs()
+    assert len(runs) == 2
+    assert "save 0" in runs[0] and "save 3" in runs[1]
+    assert (example / "site/pagefind/pagefind-entry.json").is_file()
+
+
+def join_search_runs() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "search-index":
+            thread.join(60)
