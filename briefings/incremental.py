@@ -26,7 +26,6 @@ from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
 from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec
-from briefings.parallel import chunked_map
 from briefings.relate import Relations
 from briefings.relating import Relating
 from briefings.render import Reads, Renderer, render_all
@@ -281,7 +280,7 @@ class SiteBuilder:
             texts, todo = dict(last_texts), [new for _, new in pairs]
         keys = [(a.body, a.note, a.summary) for a in todo]
         missing = list(dict.fromkeys(k for k in keys if k not in self._texts))
-        rendered = dict(zip(missing, chunked_map(render_texts, missing, 250, 1000), strict=True))
+        rendered = dict(zip(missing, render_texts(missing), strict=True))
         for a, key in zip(todo, keys, strict=True):
             text = texts[a.slug] = self._texts.get(key) or rendered[key]
             self._texts[key] = text

@@ -13,6 +13,7 @@ import nh3
 from markupsafe import Markup
 
 from briefings.mdshortcuts import MarkdownShortcuts
+from briefings.parallel import forked_map
 
 EXTENSIONS = ["extra", "smarty", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}
@@ -33,6 +34,8 @@ ALLOWED_CLASSES = {
     "div": {"footnote"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+TEXTS_CHUNK = 250
+TEXTS_PARALLEL_FROM = 1000  # below this, starting workers costs more than it saves
 
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -40,11 +43,27 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 @dataclass(frozen=True)
 class RenderedText:
-    """An article's Markdown fields as safe HTML, rendered once per build."""
+    """An article's Markdown fields as safe HTML, rendered once per build.
 
-    body_html: Markup
-    note_html: Markup
+    The HTML is held as UTF-8 and decoded where a page reads it: a large site keeps every
+    article's, and one curly quote makes Python store a str in two or four bytes a character.
+    (Pickling such a str, for the build cache, also keeps a UTF-8 copy of it alive.)"""
+
+    body: bytes
+    note: bytes
     excerpt: str
+
+    @classmethod
+    def of(cls, body_html: str, note_html: str, excerpt: str) -> RenderedText:
+        return cls(body_html.encode(), note_html.encode(), excerpt)
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(self.body.decode())
+
+    @property
+    def note_html(self) -> Markup:
+        return Markup(self.note.decode())
 
 
 def sanitize(fragment: str) -> Markup:
@@ -104,10 +123,16 @@ def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
 
 
 def render_texts(fields: Sequence[tuple[str, str, str]]) -> list[RenderedText]:
-    """render_text of each (body, note, summary)."""
-    return [render_text(*f) for f in fields]
+    """render_text of each (body, note, summary), on every core when there are many. Forked
+    workers inherit FIELDS, and send back UTF-8: the Markdown is never pickled (pickling a str
+    that is not ASCII keeps a UTF-8 copy of it alive as long as the str, here the whole build)."""
+
+    def work(indexes: range) -> list[RenderedText]:
+        return [render_text(*f) for f in fields[indexes.start : indexes.stop]]
+
+    return forked_map(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
 
 
 def render_text(body: str, note: str, summary: str) -> RenderedText:
     body_html = markdown_to_html(body)
-    return RenderedText(body_html, markdown_to_html(note), excerpt(body_html, summary))
+    return RenderedText.of(body_html, markdown_to_html(note), excerpt(body_html, summary))

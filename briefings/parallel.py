@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
 
-T = TypeVar("T")
 R = TypeVar("R")
-
-
-def chunked_map(
-    work: Callable[[Sequence[T]], list[R]], items: Sequence[T], chunk: int, minimum: int
-) -> list[R]:
-    """WORK(chunk) over ITEMS in chunks of CHUNK, results in order: in worker processes when
-    there are at least MINIMUM items and more than one core, else here. WORK must be a pure
-    module-level function: results are the same either way."""
-    workers = min(os.cpu_count() or 1, len(items) // chunk)
-    if len(items) < minimum or workers < 2 or not may_fork():
-        return work(items)
-    chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        return [r for part in pool.map(work, chunks) for r in part]
 
 
 def may_fork() -> bool:
@@ -36,9 +21,9 @@ _TASK: Callable[[range], list] | None = None  # what forked workers run: set onl
 
 
 def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum: int) -> list[R]:
-    """WORK(indexes) over range(COUNT) in chunks of CHUNK, results in order. Unlike chunked_map,
-    WORK may be any callable: forked workers inherit it with all it refers to, and only index
-    ranges and results cross between processes. In workers only when COUNT >= MINIMUM, there is
+    """WORK(indexes) over range(COUNT) in chunks of CHUNK, results in order. WORK may be any
+    callable: forked workers inherit it with all it refers to, and only index ranges and
+    results cross between processes. In workers only when COUNT >= MINIMUM, there is
     more than one core and forking is safe; else here, with the same results."""
     global _TASK
     workers = min(os.cpu_count() or 1, count // chunk)

@@ -11,6 +11,7 @@ changed, planned again). Anything else is planned from scratch.
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,9 @@ class Plan:
     content: Content | None = None
     relations: Relations | None = None
     entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
-    showing: dict[str, set[int]] = dataclasses.field(default_factory=dict)  # slug -> pages
+    # slug -> indexes of the pages showing it, ascending. Arrays, not sets: an article shows on
+    # a hundred pages of a large site, and sets of ints take ten times the memory (and the cache).
+    showing: dict[str, array] = dataclasses.field(default_factory=dict)
     # On the fast path: the pages that only had fresh entries swapped in, with the slugs swapped
     # (a page that reads nothing that changed in them need not be rendered again), and the
     # entries they replaced.
@@ -156,9 +159,9 @@ def _swap_pages(
     for slug in listed:  # an article page's lists changed: which entries it shows did too
         i = index[entries[slug].path]
         for s in _slugs(last.pages[i].context, {}):
-            showing[s] = showing[s] - {i}
+            showing[s] = _pages(set(showing[s]) - {i})
         for s in _slugs(pages[i].context, {}):
-            showing[s] = showing.get(s, set()) | {i}
+            showing[s] = _pages({*showing.get(s, ()), i})
     settings = last.settings
     return Plan(  # the same paths at the same places: WHERE stands
         pages, changed, settings, content, relations, entries, showing, swapped, stale, index
@@ -202,14 +205,18 @@ def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
     return value
 
 
-def _showing(pages: list[PageSpec]) -> dict[str, set[int]]:
+def _showing(pages: list[PageSpec]) -> dict[str, array]:
     """For each article, the pages whose context holds its entry."""
-    found: dict[str, set[int]] = {}
+    found: dict[str, list[int]] = {}
     memo: dict[int, frozenset[str]] = {}
     for i, page in enumerate(pages):
         for slug in _slugs(page.context, memo):
-            found.setdefault(slug, set()).add(i)
-    return found
+            found.setdefault(slug, []).append(i)
+    return {slug: array("I", indexes) for slug, indexes in found.items()}
+
+
+def _pages(indexes: Iterable[int]) -> array:
+    return array("I", sorted(indexes))
 
 
 def _slugs(value: Any, memo: dict[int, frozenset[str]]) -> Iterable[str]:

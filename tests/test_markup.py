@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefings import parallel
+from briefings import markup, parallel
 from briefings.markup import (
     EXTENSION_CONFIGS,
     EXTENSIONS,
@@ -90,7 +90,9 @@ def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatc
     monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
     used = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
-    assert parallel.chunked_map(render_texts, fields, 10, 20) == here
+    monkeypatch.setattr(markup, "TEXTS_CHUNK", 10)
+    monkeypatch.setattr(markup, "TEXTS_PARALLEL_FROM", 20)
+    assert render_texts(fields) == here
     assert used  # it did run in worker processes
 
 
