@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from briefings.config import Config
@@ -23,6 +24,13 @@ def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) 
         article.tags,
         article.source,
     )
+
+
+def version(doc: RelateDoc) -> tuple:
+    """What tells DOC from another version of it, with a digest for its text: what is kept
+    between rebuilds (a large site's leads would take tens of MB, and more in the cache)."""
+    digest = hashlib.blake2b(doc.body.encode(), digest_size=16).digest()
+    return (doc.title, digest, doc.timestamp, doc.tags, doc.source)
 
 
 def lead(text: str, settings: RelatedSettings) -> str:
@@ -56,8 +64,9 @@ class Relating:
         self.settings = settings
         self.index = RelateIndex(settings)
         self.relations: Relations | None = None  # the last snapshot, updated in place of anew
-        self._docs: dict[str, tuple[Article, RenderedText, RelateDoc]] = {}  # by slug
-        self._indexed: dict[str, RelateDoc] = {}
+        # By slug: the article and text each doc was made from, and the doc's version.
+        self._docs: dict[str, tuple[Article, RenderedText, tuple]] = {}
+        self._indexed: dict[str, tuple] = {}  # slug -> the version of its doc in the index
         self._last: tuple[Sequence[Article], dict[str, str]] = ((), {})  # related last; titles
 
     def __getstate__(self) -> dict:
@@ -78,9 +87,10 @@ class Relating:
         for a in todo:  # one pass: on a new structure, this runs for every article
             text, known = texts[a.slug], prior.get(a.slug)
             if known is None or known[0] is not a or known[1] is not text:
-                known = (a, text, relate_doc(a, text, self.settings))
-                if (was := indexed.get(a.slug)) is not known[2] and was != known[2]:
-                    changed.append(known[2])
+                doc = relate_doc(a, text, self.settings)
+                known = (a, text, version(doc))
+                if (was := indexed.get(a.slug)) != known[2]:
+                    changed.append(doc)
                     added += was is None
             made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
         gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published

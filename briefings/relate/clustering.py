@@ -208,8 +208,8 @@ class StoryClustering:
         its links and copies within the group."""
         return {
             p: (
-                self.nodes[p].doc.timestamp,
-                self.nodes[p].doc.slug,
+                self.nodes[p].timestamp,
+                self.nodes[p].slug,
                 tuple((q, w) for q, w in self._links(p) if q in group),
                 tuple(q for q in self.duplicates[p].tolist() if q in group),
             )
@@ -218,9 +218,9 @@ class StoryClustering:
 
     def _cluster(self, component: set[int]) -> None:
         # Slug-ordered local ids: the result never depends on the order articles arrived in.
-        ordered = sorted(component, key=lambda q: self.nodes[q].doc.slug)
+        ordered = sorted(component, key=lambda q: self.nodes[q].slug)
         local = {p: i for i, p in enumerate(ordered)}
-        order_key = [(self.nodes[p].doc.timestamp, self.nodes[p].doc.slug) for p in ordered]
+        order_key = [(self.nodes[p].timestamp, self.nodes[p].slug) for p in ordered]
         dups = [[local[q] for q in self.duplicates[p].tolist() if q in local] for p in ordered]
         leader = duplicate_groups(range(len(ordered)), dups, order_key)
         followers: dict[int, list[int]] = defaultdict(list)

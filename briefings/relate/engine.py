@@ -34,7 +34,11 @@ def tie_key(slug: str) -> int:
 
 @dataclass
 class _Node:
-    doc: RelateDoc
+    """An indexed article: what is read of it after its text became ROW (not the text itself:
+    a large site's would take tens of MB)."""
+
+    slug: str
+    timestamp: float
     row: tuple[np.ndarray, np.ndarray]
     entities: tuple[str, ...]
     tie: int
@@ -99,7 +103,7 @@ class RelateIndex(StoryClustering):
         self._recompute(sorted(rows), times, ties)
         touched = set(changed) | set(gone) | {r for r in rows if self._lists(r) != before[r]}
         reclustered = self._recluster(touched)
-        return {self.nodes[p].doc.slug for p in touched | reclustered if self.nodes[p] is not None}
+        return {self.nodes[p].slug for p in touched | reclustered if self.nodes[p] is not None}
 
     def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
         cols, weights = self.best[r]
@@ -109,9 +113,9 @@ class RelateIndex(StoryClustering):
         if doc.slug not in self.position:
             return self._append([doc], [row], [names])[0]
         position = self.position[doc.slug]
-        if self.nodes[position].doc.timestamp != doc.timestamp:
+        if self.nodes[position].timestamp != doc.timestamp:
             self._members = None  # stories are ordered by their first article's time
-        self.nodes[position] = _Node(doc, row, names, tie_key(doc.slug))
+        self.nodes[position] = _Node(doc.slug, doc.timestamp, row, names, tie_key(doc.slug))
         self._restamp.add(position)
         self.space.put(position, row, doc.timestamp)
         return position
@@ -123,7 +127,7 @@ class RelateIndex(StoryClustering):
         self.space.extend(rows, [doc.timestamp for doc in docs])
         for p, doc, row, found in zip(positions, docs, rows, names, strict=True):
             self.position[doc.slug] = p
-            self.nodes.append(_Node(doc, row, found, tie_key(doc.slug)))
+            self.nodes.append(_Node(doc.slug, doc.timestamp, row, found, tie_key(doc.slug)))
             self.stories[p] = [p]
         self._members = None
         self.best += [EMPTY] * len(docs)
@@ -168,7 +172,7 @@ class RelateIndex(StoryClustering):
             ties = np.concatenate([ties, np.zeros(len(new), np.int64)])
         for p in [*self._restamp, *new]:
             node = self.nodes[p]
-            times[p], ties[p] = (node.doc.timestamp, node.tie) if node else (0.0, 0)
+            times[p], ties[p] = (node.timestamp, node.tie) if node else (0.0, 0)
         self._restamp.clear()
         self._times, self._ties = times, ties
         return times, ties
@@ -278,7 +282,7 @@ class RelateIndex(StoryClustering):
             chosen += [(q, 0.0) for q in members if q != p and q not in listed][
                 : limit - len(chosen)
             ]
-        return tuple(Scored(self.nodes[q].doc.slug, round(w, 4)) for q, w in chosen)
+        return tuple(Scored(self.nodes[q].slug, round(w, 4)) for q, w in chosen)
 
     def centrality(self, slug: str) -> float:
         """How close SLUG is to the rest of its story: its summed weight to members it neighbours."""
@@ -292,13 +296,13 @@ class RelateIndex(StoryClustering):
         story = set(self.stories[self.story_of[p]])
         outside = ((q, w) for q, w in self._links(p) if q not in story)
         return tuple(
-            Scored(self.nodes[q].doc.slug, round(w, 4))
+            Scored(self.nodes[q].slug, round(w, 4))
             for q, w in itertools.islice(outside, self.settings.related_count)
         )
 
     def duplicate_of(self, slug: str) -> str | None:
         leader = self.leader.get(self.position[slug])
-        return self.nodes[leader].doc.slug if leader is not None else None
+        return self.nodes[leader].slug if leader is not None else None
 
     def entities(self, slug: str) -> tuple[str, ...]:
         return self.nodes[self.position[slug]].entities
@@ -315,8 +319,8 @@ class RelateIndex(StoryClustering):
         for key, members in self.stories.items():
             found = known.get(key)
             if found is None or found[0] is not members:
-                first = self.nodes[members[0]].doc
-                found = (members, tuple(self.nodes[q].doc.slug for q in members), first.timestamp)
+                first = self.nodes[members[0]]
+                found = (members, tuple(self.nodes[q].slug for q in members), first.timestamp)
             self._story_slugs[key] = found
         ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
         self._members = [slugs for _, slugs, _ in ordered]

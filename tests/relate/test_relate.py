@@ -230,7 +230,7 @@ def test_splits_of_large_linked_groups_follow_edits_exactly(monkeypatch) -> None
 def split_groups(index: RelateIndex) -> list[list[str]]:
     """The groups every component of INDEX is clustered in, as slugs."""
     components = index._components(set(index.position.values()))
-    found = [[index.nodes[p].doc.slug for p in g] for c in components for g in index._split(c)]
+    found = [[index.nodes[p].slug for p in g] for c in components for g in index._split(c)]
     return sorted(sorted(group) for group in found)
 
 
@@ -391,7 +391,7 @@ def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None
             RelateIndex,
             "_cluster",
             lambda self, g: (
-                clustered.append(sorted(self.nodes[p].doc.slug for p in g)) or cluster(self, g)
+                clustered.append(sorted(self.nodes[p].slug for p in g)) or cluster(self, g)
             ),
         )
         if not remember:  # what clustering read never matches: every touched group again
