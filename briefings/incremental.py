@@ -70,15 +70,11 @@ class SiteBuilder:
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
         self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
-        self._search_lock = threading.Lock()  # held by the search index run
-        self._search_state = threading.Lock()  # guards _search_waiting
-        self._search_waiting = False  # a run is started but has not begun reading the site
+        self._search = search.BackgroundIndexer(log)  # while serving
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
-        self._stamps: dict[
-            str, tuple[int, int] | None
-        ] = {}  # (size, mtime) of each file as written
+        self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
 
     def snapshot(self) -> Mapping[str, bytes]:
         return self.outputs
@@ -214,7 +210,7 @@ class SiteBuilder:
             and config.settings.search
             and any(p.startswith("articles/") for p in (*written, *removed))
         ):
-            self._index_search(config)
+            self._search.request(config.output_dir)
         return RebuildResult(
             self.generation,
             written,
@@ -338,9 +334,14 @@ class SiteBuilder:
         site, previous = config.output_dir, self.outputs
         written = tuple(p for p, data in outputs.items() if not output.same(previous.get(p), data))
         removed = tuple(p for p in previous if p not in outputs)
-        if previous and not written and not removed and self._intact(config, outputs):
-            staging.discard()
-            return (), ()  # nothing to do: a large site is not copied for nothing
+        if self._patchable(config, outputs, written, removed):
+            for path in written:
+                if path not in streamed:
+                    staging.write(path, outputs[path])
+            output.patch(site, staging, written, removed)
+            kept = {p: self._stamps.get(p) for p in outputs}
+            self._stamps = kept | {p: output.stamp(site / p) for p in written}
+            return written, removed
         try:
             for path, data in outputs.items():
                 old = site / path
@@ -352,7 +353,8 @@ class SiteBuilder:
                     output.write_file(staging.path / path, data)
             output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
             if config.settings.search:
-                self._stage_search(site, staging.path, written, len(previous) != len(outputs))
+                reuse = self._search_stands(outputs, (*written, *removed))
+                search.stage_index(site, staging.path, reuse)
         except BaseException:
             staging.discard()
             raise
@@ -360,21 +362,32 @@ class SiteBuilder:
         self._stamps = {p: output.stamp(site / p) for p in outputs}
         return written, removed
 
-    def _stage_search(
-        self, site: Path, staging: Path, written: tuple[str, ...], grown: bool
-    ) -> None:
-        """The search index in STAGING: the old one when no article page changed."""
-        if (
-            self.outputs
-            and not grown
-            and (site / "pagefind").is_dir()
-            and not any(p.startswith("articles/") for p in written)
-        ):
-            for old in (site / "pagefind").rglob("*"):
-                if old.is_file():
-                    output.link_or_copy(old, staging / old.relative_to(site))
-        else:
-            search.index_site(staging)
+    def _patchable(
+        self,
+        config: Config,
+        outputs: dict[str, bytes],
+        written: tuple[str, ...],
+        removed: tuple[str, ...],
+    ) -> bool:
+        """Whether moving a few files into site/ makes it this build's (see output.patch): site/
+        holds what we last wrote, at most half its files change, and the search index
+        stands (no article page changed, none came or went)."""
+        changed = (*written, *removed)
+        return (
+            bool(self.outputs)
+            and len(changed) * 2 <= len(outputs)
+            and (not config.settings.search or self._search_stands(outputs, changed))
+            and self._intact(config, outputs)
+        )
+
+    def _search_stands(self, outputs: dict[str, bytes], changed: tuple[str, ...]) -> bool:
+        """Whether the last search index holds for OUTPUTS: no article page changed, came or went
+        (CHANGED: the files written or removed)."""
+        return (
+            bool(self.outputs)
+            and len(outputs) == len(self.outputs)
+            and not any(p.startswith("articles/") for p in changed)
+        )
 
     def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:
         """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
@@ -406,25 +419,6 @@ class SiteBuilder:
         for name in PERSISTED:
             setattr(self, name, state[name])
         self._last_texts = ((), {})  # not of the restored state
-
-    def _index_search(self, config: Config) -> None:
-        """Index search beside serving: on a large site one run takes long (Pagefind reads every
-        page), so runs never overlap, and saves made during one are indexed together after it."""
-        with self._search_state:
-            if self._search_waiting:
-                return  # a run that has not started yet will read this site
-            self._search_waiting = True
-
-        def run() -> None:
-            with self._search_lock:
-                with self._search_state:
-                    self._search_waiting = False
-                try:
-                    search.index_site(config.output_dir)
-                except BriefingsError as exc:
-                    self.log(f"Search index not updated: {exc}")
-
-        threading.Thread(target=run, name="search-index", daemon=True).start()
 
 
 PERSISTED = tuple(

@@ -135,3 +135,47 @@ def test_build_command_says_when_nothing_changed_and_no_cache_builds_anew(exampl
     anew = runner.invoke(cli, ["build", "-C", str(example), "--no-cache"])
     assert anew.exit_code == 0 and "rendered)" in anew.output  # every page rendered
     assert "Nothing changed" in runner.invoke(cli, ["build", "-C", str(example)]).output
+
+
+def add_correction(project: Path) -> None:
+    """An edit below the excerpt: the article's page and the feeds with its text change."""
+    path = project / ARTICLE
+    path.write_text(path.read_text().rstrip("\n") + "\n\nA late correction.\n")
+
+
+def without_search(project: Path) -> None:
+    config = project / "briefings.toml"
+    config.write_text("search = false\n" + config.read_text())
+
+
+def test_an_edit_moves_the_changed_files_into_site_in_place(example: Path, tmp_path: Path) -> None:
+    """After an edit, site/ is not staged anew (hard links to every file, seconds on a large
+    site): the folder stays, only the changed files are replaced, and it is a clean build's."""
+    without_search(example)
+    build_site(load_config(example))
+    site = example / "site"
+    before, folder = snapshot(site), site.stat().st_ino
+    add_correction(example)
+    build_site(load_config(example))
+    after = snapshot(site)
+    assert site.stat().st_ino == folder
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert changed and len(changed) * 2 < len(after)
+    assert tree(site) == clean_build(example, tmp_path)
+    assert not [p.name for p in example.iterdir() if p.name.startswith(".site")]
+
+
+@pytest.mark.parametrize("change", [edit_config, add_correction])
+def test_a_large_change_or_one_to_search_stages_a_whole_new_site(
+    example: Path, tmp_path: Path, change
+) -> None:
+    """A new title changes every page, and an article edit with search on changes the index:
+    then the new site/ is written beside the old and swapped in whole."""
+    if change is edit_config:
+        without_search(example)
+    build_site(load_config(example))
+    folder = (example / "site").stat().st_ino
+    change(example)
+    build_site(load_config(example))
+    assert (example / "site").stat().st_ino != folder
+    assert tree(example / "site") == clean_build(example, tmp_path)
