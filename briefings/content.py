@@ -241,7 +241,7 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         date=when[0] if when else datetime.min,
         has_time=when[1] if when else False,
         source=source_name,
-        body=source.body,
+        markdown=source.markdown,
         path=source.display,
         url=f.link("url"),
         authors=f.text_list("authors"),

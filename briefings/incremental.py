@@ -24,6 +24,7 @@ from briefings.content import load_content
 from briefings.contentfiles import content_files
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
+from briefings.memory import release_free_memory
 from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec
 from briefings.relate import Relations
@@ -61,7 +62,7 @@ class SiteBuilder:
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
-        self._texts: dict[tuple[str, str, str], RenderedText] = {}  # by Markdown fields
+        self._texts: dict[tuple[bytes, str, str], RenderedText] = {}  # by Markdown fields
         self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
         self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
@@ -110,6 +111,8 @@ class SiteBuilder:
         texts = self._render_texts(content)
         clock.lap("load")
         relations, moved = self._relate(config, content, texts)
+        if self._plan is None:  # a first build: relating every article left much memory free
+            release_free_memory()
         clock.lap("relate")
         plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages
@@ -274,14 +277,14 @@ class SiteBuilder:
             texts, todo = {}, list(content.articles)
         else:
             texts, todo = dict(last_texts), [new for _, new in pairs]
-        keys = [(a.body, a.note, a.summary) for a in todo]
+        keys = [(a.markdown, a.note, a.summary) for a in todo]
         missing = list(dict.fromkeys(k for k in keys if k not in self._texts))
         rendered = dict(zip(missing, render_texts(missing), strict=True))
         for a, key in zip(todo, keys, strict=True):
             text = texts[a.slug] = self._texts.get(key) or rendered[key]
             self._texts[key] = text
         if len(self._texts) > 2 * len(texts) + 100:
-            self._texts = {(a.body, a.note, a.summary): texts[a.slug] for a in content.articles}
+            self._texts = {(a.markdown, a.note, a.summary): texts[a.slug] for a in content.articles}
         self._last_texts = (content.articles, texts)
         return texts
 

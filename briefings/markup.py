@@ -122,13 +122,13 @@ def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
     return cut + "…"
 
 
-def render_texts(fields: Sequence[tuple[str, str, str]]) -> list[RenderedText]:
-    """render_text of each (body, note, summary), on every core when there are many. Forked
-    workers inherit FIELDS, and send back UTF-8: the Markdown is never pickled (pickling a str
-    that is not ASCII keeps a UTF-8 copy of it alive as long as the str, here the whole build)."""
+def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> list[RenderedText]:
+    """render_text of each (body as UTF-8, note, summary), on every core when there are many.
+    Forked workers inherit FIELDS: only index ranges and the HTML cross between processes."""
 
     def work(indexes: range) -> list[RenderedText]:
-        return [render_text(*f) for f in fields[indexes.start : indexes.stop]]
+        chunk = fields[indexes.start : indexes.stop]
+        return [render_text(body.decode(), note, summary) for body, note, summary in chunk]
 
     return forked_map(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
 

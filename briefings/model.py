@@ -23,7 +23,7 @@ class Article:
     title: str
     date: datetime  # always timezone-aware
     source: str
-    body: str  # Markdown
+    markdown: bytes  # the body, as UTF-8: see body
     path: str  # relative to the project root, for messages
     url: str = ""
     authors: tuple[str, ...] = ()
@@ -36,6 +36,13 @@ class Article:
     has_time: bool = False  # False when the front matter gave only a day
     # Keys we do not know (ingest's provenance, the editor's own) kept as written.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def body(self) -> str:
+        """The body, Markdown. Held as UTF-8: a large site keeps every article's, and one curly
+        quote makes Python store a str in two or four bytes a character (and pickling one, for
+        the build cache, keeps a UTF-8 copy of it alive besides)."""
+        return self.markdown.decode()
 
 
 @dataclass(frozen=True)

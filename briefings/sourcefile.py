@@ -44,9 +44,13 @@ class SourceFile:
     path: Path
     display: str  # the path as shown in messages
     meta: dict[str, Any]
-    body: str
+    markdown: bytes  # the body, as UTF-8 (as model.Article holds it)
     front_matter: str = field(repr=False)
     first_line: int  # file line that YAML line 0 of the front matter is on
+
+    @property
+    def body(self) -> str:
+        return self.markdown.decode()
 
     @cached_property
     def _key_lines(self) -> dict[str, int]:
@@ -127,7 +131,7 @@ def read_source(path: Path, display: str) -> SourceFile:
         meta = {}
     if not isinstance(meta, dict):
         raise BriefingsError("front matter must be key: value pairs", path=display, line=first_line)
-    return SourceFile(path, display, meta, body.strip(), fm_text, first_line)
+    return SourceFile(path, display, meta, body.strip().encode(), fm_text, first_line)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> BriefingsError:

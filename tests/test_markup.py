@@ -84,7 +84,8 @@ def test_note_is_sanitised_too() -> None:
 
 def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatch) -> None:
     fields = [
-        (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.', "", "") for n in range(40)
+        (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.'.encode(), "", "")
+        for n in range(40)
     ]
     here = render_texts(fields)
     monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
