@@ -320,7 +320,7 @@ class SiteBuilder:
             if data is not last.get(p) and not output.same(last.get(p), data)
         )
         for path in written:
-            output.write_file(site / path, outputs[path])
+            output.replace_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
         for path in removed:
             (site / path).unlink(missing_ok=True)

@@ -20,6 +20,19 @@ def write_file(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Make PATH hold DATA at once: written beside it, then renamed over it, so that a reader
+    (the preview server, during a rebuild) gets the old file or the new, never part of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """TARGET as the same file as SOURCE (a hard link keeps its bytes and mtime), else a copy."""
     target.parent.mkdir(parents=True, exist_ok=True)

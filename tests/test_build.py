@@ -312,6 +312,25 @@ def test_index_page_size_must_be_positive(project: Path) -> None:
         load_config(project)
 
 
+def test_while_serving_changed_pages_are_replaced_whole(example: Path) -> None:
+    """A rebuild while serving renames each changed page over the old one (the server reads
+    the old or the new, never half of one); unchanged pages are left alone."""
+    builder = SiteBuilder(example)  # as briefings serve makes it
+    assert builder.rebuild().error is None
+    site = example / "site"
+    inodes = {p: (site / p).stat().st_ino for p in builder.outputs}
+    article = sorted((example / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text().rstrip("\n") + "\n\nA line added.\n")
+    result = builder.rebuild([article])
+    assert result.error is None and result.written
+    for path, inode in inodes.items():
+        now = (site / path).stat().st_ino
+        assert (now != inode) == (path in result.written), path
+    assert (site / result.written[0]).read_bytes() == builder.outputs[result.written[0]]
+    assert not [p for p in site.rglob(".*.new")]
+    join_search_runs()  # the edit re-indexes search beside serving
+
+
 def test_saves_during_a_search_index_run_are_indexed_together_after_it(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
