@@ -11,6 +11,8 @@ from briefings import manifest
 from briefings.cache import load_builder, save_builder
 from briefings.config import Config
 from briefings.incremental import SiteBuilder
+from briefings.memory import release_free_memory
+from briefings.relate import forget_words
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ def build_site(
     result = builder.rebuild()
     if result.error is not None:
         raise result.error
+    # Nothing more is related in this process: what it knows of words (tens of MB) goes before
+    # the cache is saved, which is the peak of a large build's memory.
+    forget_words()
+    release_free_memory()
     if use_cache and (result.written or result.removed or result.rendered or not cached):
         save_builder(builder, config)
     if use_cache:

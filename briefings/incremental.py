@@ -183,12 +183,13 @@ class SiteBuilder:
                     outputs[page.output] = self.outputs.get(page.output, b"")
                     continue
                 outputs[page.output] = data
+                rendered += 1
+                if staging is not None:  # one-shot: no later rebuild here reads what pages read
+                    streamed.add(page.output)
+                    continue
                 reads[page.output] = tuple(
                     (renderer.intern(w), renderer.intern(s)) for w, s in read
                 )
-                rendered += 1
-                if staging is not None:
-                    streamed.add(page.output)
             if problems:
                 raise TemplateError(problems, summary="templates failed to render")
             clock.lap("render")

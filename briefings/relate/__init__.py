@@ -3,6 +3,7 @@
 from briefings.relate.engine import RelateIndex
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.relations import Relations, Story, snapshot
+from briefings.relate.vectorize import forget_words
 
 __all__ = [
     "RelateDoc",
@@ -11,5 +12,6 @@ __all__ = [
     "Relations",
     "Scored",
     "Story",
+    "forget_words",
     "snapshot",
 ]

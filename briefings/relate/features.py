@@ -45,6 +45,16 @@ def _frequencies() -> dict[str, float]:
     return wordfreq.get_frequency_dict("en", "large")
 
 
+def forget() -> None:
+    """Drop the word frequencies and what was learned of words (tens of MB, loaded again when
+    asked for): for a process that will relate nothing more."""
+    for cached in (_frequencies, _estimated_zipf, _candidate, _could_be_name):
+        cached.cache_clear()
+    # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own.
+    for name in ("get_frequency_dict", "get_frequency_list"):
+        getattr(getattr(wordfreq, name, None), "cache_clear", lambda: None)()
+
+
 def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 

@@ -18,7 +18,14 @@ from functools import lru_cache
 import numpy as np
 
 from briefings.parallel import forked_map
-from briefings.relate.features import MAX_WEIGHT, STOP_WORDS, entities, information, stem
+from briefings.relate.features import (
+    MAX_WEIGHT,
+    STOP_WORDS,
+    entities,
+    forget,
+    information,
+    stem,
+)
 from briefings.relate.model import RelateDoc, RelatedSettings
 from briefings.relate.tokens import tokenize
 
@@ -49,6 +56,12 @@ def _word(word: str) -> tuple[int, float, bool]:
     """A word's stem key, its weight, and whether it counts at all (stop words and single letters
     do not). Cached: a language has far fewer words than a site has."""
     return text_hash(stem(word)), information(word), len(word) > 1 and word not in STOP_WORDS
+
+
+def forget_words() -> None:
+    """Drop what is cached of words (features.forget): once relating is done for good."""
+    _word.cache_clear()
+    forget()
 
 
 def featurize(

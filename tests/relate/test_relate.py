@@ -12,7 +12,15 @@ import pytest
 from briefings import parallel
 from briefings.config import Related
 from briefings.content import make_slug
-from briefings.relate import RelateDoc, RelateIndex, clustering, snapshot, vectorize
+from briefings.relate import (
+    RelateDoc,
+    RelateIndex,
+    clustering,
+    features,
+    forget_words,
+    snapshot,
+    vectorize,
+)
 from briefings.relate.features import entities
 from tests.conftest import counting_pool
 
@@ -139,6 +147,15 @@ def test_results_do_not_depend_on_arrival_order() -> None:
     shuffled = docs[:]
     random.Random(3).shuffle(shuffled)
     assert state(relate(docs)[0]) == state(relate(shuffled)[0])
+
+
+def test_words_forgotten_after_a_build_are_learned_again_alike() -> None:
+    """A build drops the word frequencies before saving its cache; relating again loads them."""
+    docs, _ = load_fixture()
+    before = state(relate(docs)[0])
+    forget_words()
+    assert features._frequencies.cache_info().currsize == 0
+    assert state(relate(docs)[0]) == before
 
 
 def test_incremental_updates_equal_a_fresh_build() -> None:
