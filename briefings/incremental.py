@@ -209,11 +209,7 @@ class SiteBuilder:
         self._plan, self._site_key = plan, site_key
         self._keep_signatures(content, plan, memo)
         self.generation += 1
-        if (
-            not staged
-            and config.settings.search
-            and any(p.startswith("articles/") for p in (*written, *removed))
-        ):
+        if not staged and config.settings.search and search.indexed_among((*written, *removed)):
             self._search.request(config.output_dir)
         return RebuildResult(
             self.generation,
@@ -323,9 +319,7 @@ class SiteBuilder:
         for path in written:
             output.replace_file(site / path, outputs[path])
         removed = tuple(p for p in self.outputs if p not in outputs)
-        for path in removed:
-            (site / path).unlink(missing_ok=True)
-            output.prune_empty(site, (site / path).parent)
+        output.remove_files(site, removed)
         output.copy_static(config, site)
         return written, removed
 
@@ -390,7 +384,7 @@ class SiteBuilder:
         return (
             bool(self.outputs)
             and len(outputs) == len(self.outputs)
-            and not any(p.startswith("articles/") for p in changed)
+            and not search.indexed_among(changed)
         )
 
     def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:

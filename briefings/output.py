@@ -129,11 +129,16 @@ def patch(site: Path, staging: Staging, written: Iterable[str], removed: Iterabl
         for path in written:
             (site / path).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging.path / path, site / path)
-        for path in removed:
-            (site / path).unlink(missing_ok=True)
-            prune_empty(site, (site / path).parent)
+        remove_files(site, removed)
     finally:
         staging.discard()
+
+
+def remove_files(site: Path, paths: Iterable[str]) -> None:
+    """Delete PATHS from SITE, and the folders they leave empty."""
+    for path in paths:
+        (site / path).unlink(missing_ok=True)
+        prune_empty(site, (site / path).parent)
 
 
 @contextmanager

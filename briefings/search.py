@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from briefings import output
@@ -28,6 +28,11 @@ def index_site(site: Path) -> None:
             f"search indexing failed: {detail[0]}",
             hint="reinstall with pip install 'pagefind[bin]', or set search = false in briefings.toml",
         )
+
+
+def indexed_among(paths: Iterable[str]) -> bool:
+    """Whether any of PATHS (site-relative) is a page the index reads: an article's."""
+    return any(p.startswith("articles/") for p in paths)
 
 
 def stage_index(site: Path, staging: Path, reuse: bool) -> None:

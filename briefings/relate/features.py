@@ -51,8 +51,8 @@ def forget() -> None:
     for cached in (_frequencies, _estimated_zipf, _candidate, _could_be_name):
         cached.cache_clear()
     # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own.
-    for name in ("get_frequency_dict", "get_frequency_list"):
-        getattr(getattr(wordfreq, name, None), "cache_clear", lambda: None)()
+    wordfreq.get_frequency_dict.cache_clear()
+    wordfreq.get_frequency_list.cache_clear()
 
 
 def stem(word: str) -> str:
