@@ -62,7 +62,7 @@ class SiteBuilder:
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
-        self._texts: dict[tuple[bytes, str, str], RenderedText] = {}  # by Markdown fields
+        self._texts: dict[tuple[bytes, str, str], RenderedText] = {}  # by _text_key
         self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
         self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
@@ -267,21 +267,25 @@ class SiteBuilder:
 
     def _render_texts(self, content: Content) -> dict[str, RenderedText]:
         """Each article's Markdown as HTML: rendered once, on every core for a first build. After
-        an edit, only the replaced articles are looked at (see model.replaced)."""
+        an edit, only the replaced articles are looked at (see model.replaced). Each Markdown
+        is let go once rendered: its HTML is what later stages read."""
         last_articles, last_texts = self._last_texts
         pairs = replaced(last_articles, content.articles)
         if pairs is None:
             texts, todo = {}, list(content.articles)
         else:
             texts, todo = dict(last_texts), [new for _, new in pairs]
-        keys = [(a.markdown, a.note, a.summary) for a in todo]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._texts))
-        rendered = dict(zip(missing, render_texts(missing), strict=True))
+        keys = [_text_key(a) for a in todo]
+        missing = {k: a for a, k in zip(todo, keys, strict=True) if k not in self._texts}
+        fields = [(a.markdown.data, a.note, a.summary) for a in missing.values()]
+        rendered = dict(zip(missing, render_texts(fields), strict=True))
+        del fields
         for a, key in zip(todo, keys, strict=True):
             text = texts[a.slug] = self._texts.get(key) or rendered[key]
             self._texts[key] = text
+            a.markdown.release()
         if len(self._texts) > 2 * len(texts) + 100:
-            self._texts = {(a.markdown, a.note, a.summary): texts[a.slug] for a in content.articles}
+            self._texts = {_text_key(a): texts[a.slug] for a in content.articles}
         self._last_texts = (content.articles, texts)
         return texts
 
@@ -422,6 +426,11 @@ class SiteBuilder:
 PERSISTED = tuple(
     "outputs _settings _texts _relating _fingerprints _sources _stamps _plan _site_key".split()
 )
+
+
+def _text_key(article: Article) -> tuple[bytes, str, str]:
+    """What an article's RenderedText is made from: its Markdown (by digest), note and summary."""
+    return (article.markdown.digest, article.note, article.summary)
 
 
 class _Phases:

@@ -110,6 +110,23 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
+def leading_words(fragment: bytes, count: int) -> str:
+    """The first COUNT words of plain_text(FRAGMENT), an HTML fragment in UTF-8, reading only as
+    much of a long one as it takes: ever longer starts of it, until one holds more words.
+    (Cut anywhere, a start differs from the whole only in its last word: a character cut short
+    is dropped, and so is a tag cut short.)"""
+    size = 8 * count  # about six characters a word, and some markup
+    while size < len(fragment):
+        start = fragment[:size].decode(errors="ignore")
+        if start.rfind("<") > start.rfind(">"):
+            start = start[: start.rfind("<")]
+        found = html.unescape(_TAG.sub(" ", start)).split(None, count + 1)
+        if len(found) > count:  # every word but the last is whole
+            return " ".join(found[:count])
+        size *= 2
+    return " ".join(plain_text(fragment.decode()).split(None, count)[:count])
+
+
 def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
     """The summary if there is one, else the first paragraph shortened at a word boundary."""
     if summary:

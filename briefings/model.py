@@ -6,7 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefings.sourcefile import Markdown
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Article:
     title: str
     date: datetime  # always timezone-aware
     source: str
-    markdown: bytes  # the body, as UTF-8: see body
+    markdown: Markdown  # the body, as UTF-8, read again from its file once let go: see body
     path: str  # relative to the project root, for messages
     url: str = ""
     authors: tuple[str, ...] = ()
@@ -39,10 +42,8 @@ class Article:
 
     @property
     def body(self) -> str:
-        """The body, Markdown. Held as UTF-8: a large site keeps every article's, and one curly
-        quote makes Python store a str in two or four bytes a character (and pickling one, for
-        the build cache, keeps a UTF-8 copy of it alive besides)."""
-        return self.markdown.decode()
+        """The body, Markdown (see sourcefile.Markdown for how it is held)."""
+        return self.markdown.data.decode()
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from briefings.config import Config
 from briefings.content import make_slug
-from briefings.markup import RenderedText, plain_text, render_text
+from briefings.markup import RenderedText, leading_words, render_text
 from briefings.model import Article, Content, replaced
 from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
 
@@ -19,7 +19,7 @@ def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) 
     return RelateDoc(
         article.slug,
         article.title,
-        lead(plain_text(text.body_html), settings),
+        leading_words(text.body, lead_words(settings)),
         article.date.timestamp(),
         article.tags,
         article.source,
@@ -35,8 +35,12 @@ def version(doc: RelateDoc) -> tuple:
 
 def lead(text: str, settings: RelatedSettings) -> str:
     """The start of TEXT: what features and entities read, and more."""
-    words = max(settings.lead_words * 2, 400)
+    words = lead_words(settings)
     return " ".join(text.split(None, words)[:words])
+
+
+def lead_words(settings: RelatedSettings) -> int:
+    return max(settings.lead_words * 2, 400)
 
 
 def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:

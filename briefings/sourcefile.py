@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,49 @@ class _Handler(YAMLHandler):
         return yaml.load(fm, Loader=_StrictLoader)
 
 
+class Markdown:
+    """A file's Markdown body, as UTF-8 (one curly quote makes Python store a str in two or four
+    bytes a character). A builder lets go of each once it is rendered (release): a large site's
+    would stay in memory, and in the build cache, for nothing. Asked for after that, it is read
+    again from its file, which must not have changed since. Equal when the bytes are."""
+
+    __slots__ = ("_data", "digest", "display", "path")
+
+    def __init__(self, data: bytes, path: Path, display: str) -> None:
+        self.path, self.display, self._data = path, display, data
+        self.digest = hashlib.blake2b(data, digest_size=16).digest()
+
+    @property
+    def data(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        data = read_source(self.path, self.display).markdown.data
+        if hashlib.blake2b(data, digest_size=16).digest() != self.digest:
+            raise BriefingsError(
+                "changed while the site was being built", path=self.display, hint="build again"
+            )
+        return data
+
+    def release(self) -> None:
+        self._data = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Markdown) and other.digest == self.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __repr__(self) -> str:  # what page fingerprints read of it (see briefings.fingerprint)
+        return f"Markdown({self.digest.hex()})"
+
+    def __getstate__(self) -> tuple:  # the text is in the file: never in the build cache
+        return (self.path, self.display, self.digest)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.path, self.display, self.digest = state
+        self._data = None
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """A parsed file: its metadata, its Markdown body, and where the front matter starts."""
@@ -44,13 +88,13 @@ class SourceFile:
     path: Path
     display: str  # the path as shown in messages
     meta: dict[str, Any]
-    markdown: bytes  # the body, as UTF-8 (as model.Article holds it)
+    markdown: Markdown  # the body (as model.Article holds it)
     front_matter: str = field(repr=False)
     first_line: int  # file line that YAML line 0 of the front matter is on
 
     @property
     def body(self) -> str:
-        return self.markdown.decode()
+        return self.markdown.data.decode()
 
     @cached_property
     def _key_lines(self) -> dict[str, int]:
@@ -131,7 +175,8 @@ def read_source(path: Path, display: str) -> SourceFile:
         meta = {}
     if not isinstance(meta, dict):
         raise BriefingsError("front matter must be key: value pairs", path=display, line=first_line)
-    return SourceFile(path, display, meta, body.strip().encode(), fm_text, first_line)
+    markdown = Markdown(body.strip().encode(), path, display)
+    return SourceFile(path, display, meta, markdown, fm_text, first_line)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> BriefingsError:

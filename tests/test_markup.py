@@ -13,7 +13,9 @@ from briefings.markup import (
     EXTENSIONS,
     _converter,
     excerpt,
+    leading_words,
     markdown_to_html,
+    plain_text,
     render_text,
     render_texts,
 )
@@ -137,6 +139,43 @@ def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
         assert fast == plain
     abbreviated = next(t for t in texts if t.startswith("*[ABBR]"))
     assert "<abbr" in both_ways(abbreviated)[0]  # abbreviations still expand
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word",
+                "é",
+                "€",
+                "😀",
+                "&amp;",
+                "&nbsp;",
+                "&#32;",
+                " ",
+                "\n",
+                "<b>",
+                "</b>",
+                '<a href="x y">',
+                "</a>",
+                "<br>",
+                "&lt;",
+                "x",
+            ]
+        ),
+        max_size=80,
+    ),
+    st.integers(min_value=1, max_value=12),
+)
+def test_the_leading_words_of_html_are_those_of_its_whole_text(
+    parts: list[str], count: int
+) -> None:
+    """leading_words reads a long fragment start by start, cut anywhere (in a tag, an entity, a
+    character of several bytes): what it gives never differs from reading all of it."""
+    fragment = "".join(parts)
+    whole = " ".join(plain_text(fragment).split()[:count])
+    assert leading_words(fragment.encode(), count) == whole
 
 
 @settings(max_examples=500, deadline=None)

@@ -1,9 +1,13 @@
-"""Memory freed by a large build goes back to the system, not only to the C heap."""
+"""A large build holds only what later stages read, and what it frees goes back to the system."""
 
+import pickle
 import sys
+from pathlib import Path
 
 import pytest
 
+from briefings.errors import BriefingsError
+from briefings.incremental import SiteBuilder
 from briefings.memory import _malloc_trim, release_free_memory
 
 
@@ -28,3 +32,21 @@ def test_memory_freed_below_the_heap_top_is_returned() -> None:
     release_free_memory()
     assert rss_mb() < before - 40
     assert len(kept) == 2_000
+
+
+def test_a_builder_lets_go_of_each_body_once_rendered_and_reads_it_again_when_asked(
+    project: Path, add_article
+) -> None:
+    path = add_article("one.md", title="One", body="The **first** body, with “quotes”.")
+    add_article("two.md", title="Two", body="The second body.")
+    builder = SiteBuilder(project)
+    assert builder.rebuild().error is None
+    article = next(a for a in builder._last_texts[0] if a.title == "One")
+    assert article.markdown._data is None  # let go: its HTML is what pages read
+    assert b"**first**" not in pickle.dumps(builder.state())  # nor kept in the build cache
+    assert article.body == "The **first** body, with “quotes”."  # read again from its file
+    path.write_text(path.read_text().replace("first", "edited"))
+    with pytest.raises(BriefingsError) as failure:
+        _ = article.body
+    assert failure.value.problems[0].path == "content/articles/one.md"
+    assert "changed while the site was being built" in str(failure.value)

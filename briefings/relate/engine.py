@@ -52,7 +52,10 @@ class RelateIndex(StoryClustering):
         self.time_weight = TimeWeight(
             settings.grace_days, settings.half_life_days, settings.time_floor
         )
-        self.column: dict[int, int] = {}  # feature key -> column, numbered as first seen
+        # Feature key -> column, numbered as first seen: as two arrays in key order (a dict of
+        # a large site's million keys takes ten times the memory, and long to pickle).
+        self._known_keys = np.zeros(0, np.int64)
+        self._known_columns = np.zeros(0, np.int64)
         self.space = SimilaritySpace(
             settings.common_articles, settings.grace_days * SECONDS_PER_DAY
         )
@@ -83,13 +86,15 @@ class RelateIndex(StoryClustering):
         found = featurize(docs, self.settings) if docs else []
         columns = self._columns([f.keys for f in found])
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
+        names = [f.names for f in found]
+        del found, columns  # the keys: rows hold columns now
         slugs = {doc.slug for doc in docs}
         if docs and len(slugs) == len(docs) and slugs.isdisjoint(self.position):
-            changed = self._append(docs, rows, [f.names for f in found])  # a build: at once
+            changed = self._append(docs, rows, names)  # a build: at once
         else:
             changed = [
-                self._store(doc, row, f.names)
-                for doc, row, f in zip(docs, rows, found, strict=True)
+                self._store(doc, row, named)
+                for doc, row, named in zip(docs, rows, names, strict=True)
             ]
         gone = [self._drop(slug) for slug in removed if slug in self.position]
         if not changed and not gone:
@@ -147,18 +152,22 @@ class RelateIndex(StoryClustering):
         return position
 
     def _columns(self, keys: list[np.ndarray]) -> list[np.ndarray]:
-        """Matrix columns of each article's feature KEYS; new keys get the next columns."""
+        """Matrix columns of each article's feature KEYS; new keys get the next columns (in key
+        order, so a first build numbers every key in key order)."""
         if not keys:
             return []
         unique, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-        column = self.column
-        if column:
-            numbers = np.fromiter(
-                (column.setdefault(k, len(column)) for k in unique.tolist()), np.int64, len(unique)
-            )
-        else:  # a first build: every key is new, and numbered in key order
-            column.update(zip(unique.tolist(), range(len(unique)), strict=True))
-            numbers = np.arange(len(unique), dtype=np.int64)
+        known, columns = self._known_keys, self._known_columns
+        at = np.searchsorted(known, unique)
+        seen = at < len(known)
+        seen[seen] = known[at[seen]] == unique[seen]
+        numbers = np.empty(len(unique), np.int64)
+        numbers[seen] = columns[at[seen]]
+        fresh = np.flatnonzero(~seen)
+        numbers[fresh] = np.arange(len(columns), len(columns) + len(fresh))
+        if len(fresh):
+            self._known_keys = np.insert(known, at[fresh], unique[fresh])
+            self._known_columns = np.insert(columns, at[fresh], numbers[fresh])
         mapped = numbers[inverse.ravel()]
         return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
 

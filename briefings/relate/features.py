@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from functools import lru_cache
 
 import Stemmer
@@ -113,23 +112,29 @@ def entities(
     (Headlines are left out: in Title Case every word looks like a name; only the first
     MAX_CHARS are read, where a news story names who and where.)"""
     text = body[:max_chars]
-    written_lower: dict[str, bool] = {}
-    found: Counter[str] = Counter()
-    mid_sentence: set[str] = set()
+    # Where each candidate starts; whether it is a name, and is ever seen mid-sentence, is asked
+    # only of those seen often enough: most are seen once.
+    seen: dict[str, list[int]] = {}
     for match in ENTITY.finditer(text):
-        name, single = _candidate(match.group(0))
-        if not name or (single and not _is_name(name, text, written_lower)):
-            continue
-        found[name] += 1
-        if name not in mid_sentence and (
-            _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) is None
-        ):
-            mid_sentence.add(name)
+        name = _candidate(match.group(0))[0]
+        if name:
+            seen.setdefault(name, []).append(match.start())
+    written_lower: dict[str, bool] = {}
     ranked = sorted(
-        ((n, c) for n, c in found.items() if c >= min_count and n in mid_sentence),
+        (
+            (name, len(starts))
+            for name, starts in seen.items()
+            if len(starts) >= min_count
+            and (" " in name or _is_name(name, text, written_lower))
+            and any(_mid_sentence(text, start) for start in starts)
+        ),
         key=lambda nc: (-nc[1], nc[0]),
     )
     return tuple(name for name, _ in ranked[:limit])
+
+
+def _mid_sentence(text: str, start: int) -> bool:
+    return _SENTENCE_START.search(text[max(0, start - 3) : start]) is None
 
 
 @lru_cache(maxsize=100_000)

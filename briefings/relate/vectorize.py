@@ -67,8 +67,9 @@ def forget_words() -> None:
 def featurize(
     docs: Sequence[RelateDoc], settings: RelatedSettings, max_features: int = 150
 ) -> list[Features]:
-    """Features of DOCS, in order; spread over the machine's cores when there are many."""
-    _word("warm")  # load the word frequencies once, before any fork: children share them
+    """Features of DOCS, in order; spread over the machine's cores when there are many. (Each
+    worker loads the word frequencies itself, at once: this process never holds them, 33 MB,
+    unless it featurizes here.)"""
 
     def work(indexes: range) -> list[Features]:
         # Workers inherit DOCS: only index ranges and vectors cross between processes.
