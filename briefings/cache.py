@@ -4,21 +4,33 @@ It holds what the in-memory builder knows (parsed files, rendered Markdown, the 
 page fingerprints and bytes), keyed by a hash of briefings' own code. Anything unreadable, cut
 short, from another version or not what we wrote is ignored: the build then starts from scratch.
 The cache is a pickle: like .git, trust only your own (never copy a .briefings/ folder from elsewhere).
+
+It is written part by part, each with a pickler of its own: one pickler remembers every object
+it wrote until it is done (a large site's state is over a million objects, and that memory came
+on top of the build's). The objects several parts hold (articles, their texts, the relations)
+are written first; the parts refer to them by number, so they are one object again when read.
 """
 
 from __future__ import annotations
 
+import copyreg
 import os
 import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 from briefings.config import Config
 from briefings.incremental import SiteBuilder
 from briefings.manifest import code_key
+from briefings.markup import RenderedText
+from briefings.model import Article
+from briefings.relate import Relations, Story
 
 CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+SHARED_TYPES = (Article, RenderedText, Relations, Story)
 
 
 def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
@@ -28,14 +40,16 @@ def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
         return builder
     try:
         with path.open("rb") as handle:
-            data = pickle.load(handle)
-        if (
-            not isinstance(data, dict)
-            or data.get("key") != code_key()
-            or data.get("output") != str(config.output_dir)
-        ):
-            raise ValueError("it is from another version of briefings or another output folder")
-        builder.restore(data["state"])
+            header = pickle.load(handle)
+            if (
+                not isinstance(header, dict)
+                or header.get("key") != code_key()
+                or header.get("output") != str(config.output_dir)
+            ):
+                raise ValueError("it is from another version of briefings or another output folder")
+            shared = pickle.load(handle)
+            state = {name: _PartUnpickler(handle, shared).load() for name in header["parts"]}
+        builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
         return SiteBuilder(config.root, log=log, config=config)
@@ -46,12 +60,63 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     """Write the cache atomically: a crash leaves the old one or none, never half of one."""
     path = config.root / CACHE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"key": code_key(), "output": str(config.output_dir), "state": builder.state()}
+    state = builder.state()
+    header = {"key": code_key(), "output": str(config.output_dir), "parts": list(state)}
     fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(header, handle, protocol=PROTOCOL)
+            _dump_parts(handle, state)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _dump_parts(handle: IO[bytes], state: dict[str, Any]) -> None:
+    shared = _shared_objects(state)
+    pickle.dump(shared, handle, protocol=PROTOCOL)
+    number = {id(obj): i for i, obj in enumerate(shared)}
+
+    def reduce(obj: object) -> tuple:
+        i = number.get(id(obj))
+        return (_shared, (i,)) if i is not None else obj.__reduce_ex__(PROTOCOL)
+
+    table = copyreg.dispatch_table | dict.fromkeys(SHARED_TYPES, reduce)
+    for value in state.values():
+        pickler = pickle.Pickler(handle, protocol=PROTOCOL)
+        pickler.dispatch_table = table
+        pickler.dump(value)
+        del pickler  # and all it remembers, before the next part
+
+
+def _shared_objects(state: dict[str, Any]) -> list:
+    """The objects of SHARED_TYPES that several parts of STATE hold (any other is written with
+    the part holding it: still right, but read back as a copy of its own)."""
+    relating, plan = state["_relating"], state["_plan"]
+    relations = [r.relations for r in (relating, plan) if r is not None and r.relations]
+    found: dict[int, object] = {}
+    for objects in (
+        plan.content.articles if plan is not None and plan.content else (),
+        state["_texts"].values(),
+        relations,
+        (story for r in relations for story in r.stories),
+    ):
+        found.update((id(obj), obj) for obj in objects)
+    return list(found.values())
+
+
+def _shared(number: int) -> object:
+    """Stands in the pickle for shared object NUMBER: _PartUnpickler gives that object."""
+    raise pickle.UnpicklingError("a shared object outside of a build cache")
+
+
+class _PartUnpickler(pickle.Unpickler):
+    def __init__(self, handle: IO[bytes], shared: list) -> None:
+        super().__init__(handle)
+        self.shared = shared
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "_shared"):
+            return self.shared.__getitem__
+        return super().find_class(module, name)

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from briefings.errors import BriefingsError, Problem
-from briefings.sourcefile import SourceFile, read_source
+from briefings.sourcefile import read_source
 
 
 def _markdown_files(folder: Path) -> Iterator[str]:
@@ -114,40 +114,28 @@ def collect(
 def _collect_one(
     loader: Any, path: str, root: Path, tz: ZoneInfo, cache: dict | None
 ) -> tuple[Any, list[Problem]]:
+    """LOADER's item and problems for the file at PATH; the same objects as last time for a file
+    whose size and mtime are unchanged, so later stages can tell unchanged articles by identity.
+    (Only what the loader made is kept, not the parsed file: a large site's front matter and
+    metadata would take memory, and room in the build cache, for nothing.)"""
     display = _display(path, root)
     try:
-        source = _read_cached(path, display, cache)
+        stat = os.stat(path)
+        key = (loader, path)
+        stamp = (stat.st_mtime_ns, stat.st_size, tz)
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            return hit[1], hit[2]
+        source = read_source(Path(path), display)
     except BriefingsError as exc:
         return None, exc.problems
     except OSError as exc:
         return None, [Problem(f"cannot read: {exc.strerror}", path=display)]
-    return _load_cached(loader, source, tz, cache)
-
-
-def _load_cached(loader: Any, source: SourceFile, tz: ZoneInfo, cache: dict | None) -> tuple:
-    """LOADER's item and problems for SOURCE; the same objects as last time for an unchanged
-    file, so later stages can tell unchanged articles by identity."""
-    memo = cache.get((loader, source.display)) if cache is not None else None
-    if memo is not None and memo[0] is source and memo[1] == tz:
-        return memo[2], memo[3]
     found: list[Problem] = []
     item = loader(source, tz, found)
     if cache is not None:
-        cache[(loader, source.display)] = (source, tz, item, found)
+        cache[key] = (stamp, item, found)
     return item, found
-
-
-def _read_cached(path: str, display: str, cache: dict | None) -> SourceFile:
-    if cache is None:
-        return read_source(Path(path), display)
-    stat = os.stat(path)
-    key = (stat.st_mtime_ns, stat.st_size)
-    hit = cache.get(path)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    source = read_source(Path(path), display)
-    cache[path] = (key, source)
-    return source
 
 
 def _display(path: str, root: Path) -> str:

@@ -46,7 +46,7 @@ class Markdown:
 
     __slots__ = ("_data", "digest", "display", "path")
 
-    def __init__(self, data: bytes, path: Path, display: str) -> None:
+    def __init__(self, data: bytes, path: str, display: str) -> None:
         self.path, self.display, self._data = path, display, data
         self.digest = hashlib.blake2b(data, digest_size=16).digest()
 
@@ -54,7 +54,7 @@ class Markdown:
     def data(self) -> bytes:
         if self._data is not None:
             return self._data
-        data = read_source(self.path, self.display).markdown.data
+        data = read_source(Path(self.path), self.display).markdown.data
         if hashlib.blake2b(data, digest_size=16).digest() != self.digest:
             raise BriefingsError(
                 "changed while the site was being built", path=self.display, hint="build again"
@@ -175,7 +175,7 @@ def read_source(path: Path, display: str) -> SourceFile:
         meta = {}
     if not isinstance(meta, dict):
         raise BriefingsError("front matter must be key: value pairs", path=display, line=first_line)
-    markdown = Markdown(body.strip().encode(), path, display)
+    markdown = Markdown(body.strip().encode(), str(path), display)
     return SourceFile(path, display, meta, markdown, fm_text, first_line)
 
 

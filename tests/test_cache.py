@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefings.build import build_site
-from briefings.cache import CACHE_FILE
+from briefings.cache import CACHE_FILE, load_builder
 from briefings.cli import cli
 from briefings.config import load_config, with_base_url
 from tests.conftest import set_config, write
@@ -88,15 +88,35 @@ def test_unaffected_pages_keep_their_mtime(example: Path) -> None:
     assert after[rudaw][0] != before[rudaw][0]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05\x95garbage"])
-def test_a_corrupt_cache_is_ignored(example: Path, tmp_path: Path, damage: bytes) -> None:
+@pytest.mark.parametrize(
+    "damage", [b"", b"not a pickle at all", b"\x80\x05\x95garbage", "first half", "last part cut"]
+)
+def test_a_corrupt_cache_is_ignored(example: Path, tmp_path: Path, damage: bytes | str) -> None:
     build_site(load_config(example))
-    (example / CACHE_FILE).write_bytes(damage)
+    cache = example / CACHE_FILE
+    whole = cache.read_bytes()
+    cut = {"first half": len(whole) // 2, "last part cut": len(whole) - 10}
+    cache.write_bytes(whole[: cut[damage]] if isinstance(damage, str) else damage)
     edit_article(example)
     messages: list[str] = []
     build_site(load_config(example), log=messages.append)
     assert any("Build cache ignored" in m for m in messages)
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_what_several_parts_of_the_cache_hold_is_read_back_as_one_object(example: Path) -> None:
+    """Articles, their texts and the relations are written once, whatever holds them: read back,
+    the builder tells unchanged articles by identity, as the one that saved the cache did."""
+    build_site(load_config(example))
+    builder = load_builder(load_config(example), print)
+    relating, plan = builder._relating, builder._plan
+    assert relating.relations is plan.relations
+    for article in plan.content.articles:
+        held, text, _ = relating._docs[article.slug]
+        assert held is article
+        assert text is builder._texts[(article.markdown.digest, article.note, article.summary)]
+    story = plan.relations.stories[0]
+    assert plan.relations.story_of[story.articles[0]] is story
 
 
 def test_a_file_changed_in_site_by_hand_is_written_again(example: Path, tmp_path: Path) -> None:

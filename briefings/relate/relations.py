@@ -31,7 +31,8 @@ class Relations:
     duplicate_of: Mapping[str, str] = field(default_factory=dict)
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The index's story list these were made from (RelateIndex.story_members()): the same list
-    # tells the next snapshot that no story gained, lost or reordered an article.
+    # (or, read back from the build cache, an equal one) tells the next snapshot that no story
+    # gained, lost or reordered an article.
     members: object = field(default=None, compare=False, repr=False)
 
 
@@ -49,7 +50,7 @@ def snapshot(
     members = index.story_members()
     if (
         previous is not None
-        and previous.members is members
+        and (previous.members is members or previous.members == members)  # (a cache read back)
         and _same_stories(index, title_of, previous, changed)
     ):
         stories, story_of = previous.stories, previous.story_of
