@@ -44,6 +44,13 @@ class _Node:
     tie: int
 
 
+def _pairs(rows: np.ndarray, lists: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) for every item of each row's list, as two arrays."""
+    lengths = np.fromiter((len(x) for x in lists), np.int64, len(lists))
+    items = np.concatenate(lists).astype(np.int64) if lists else np.zeros(0, np.int64)
+    return np.repeat(rows, lengths), items
+
+
 class RelateIndex(StoryClustering):
     """Neighbours, near-duplicates and stories of a set of articles, kept current by update()."""
 
@@ -228,9 +235,53 @@ class RelateIndex(StoryClustering):
             return [block_neighbours(blocks[i]) for i in indexes]
 
         # Pure work on every core for a large build; the lists are stored here, in order.
-        for block, result in zip(blocks, forked_map(neighbours, len(blocks), 1, 4), strict=True):
-            for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True):
+        results = forked_map(neighbours, len(blocks), 1, 4)
+        found = [
+            (r, best, dups)
+            for block, result in zip(blocks, results, strict=True)
+            for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True)
+        ]
+        del results
+        if self._first_lists(rows):
+            self._set_first_rows(found)
+        else:
+            for r, best, dups in found:
                 self._set_row(r, best, dups)
+
+    def _first_lists(self, rows: list[int]) -> bool:
+        """Whether ROWS are every article, none of which has lists yet (a first build)."""
+        return len(rows) == len(self.nodes) and not any(self.listed_by) and not any(self.strong)
+
+    def _set_first_rows(self, found: list[tuple[int, tuple, np.ndarray]]) -> None:
+        """What _set_row does for each of FOUND (rows in order, each without lists before), at
+        once: on a large site, row by row takes seconds."""
+        s, n = self.settings, len(self.nodes)
+        rows = np.array([r for r, _, _ in found], np.int64)
+        for r, best, dups in found:
+            self.best[r], self.duplicates[r] = best, dups
+        # The clock counts each row whose story candidates or copies are now there, in order.
+        k = s.story_neighbours
+        read = np.array([len(best[0][:k]) > 0 or len(dups) > 0 for _, best, dups in found], bool)
+        stamps = self.clock + np.cumsum(read)
+        for r, stamp in zip(rows[read].tolist(), stamps[read].tolist(), strict=True):
+            self.stamp[r] = stamp
+        self.clock += int(read.sum())
+        # Who lists whom, and the links: mutual story candidates, and copies either way.
+        lister, listed = _pairs(rows, [best[0] for _, best, _ in found])
+        candidates = [
+            best[0][best[1] >= s.story_threshold][: s.story_neighbours] for _, best, _ in found
+        ]
+        one, other = _pairs(rows, candidates)
+        mutual = np.isin(one * n + other, other * n + one)
+        copier, copied = _pairs(rows, [dups for _, _, dups in found])
+        a = np.concatenate([one[mutual], copier, copied])
+        b = np.concatenate([other[mutual], copied, copier])
+        live = np.array([node is not None for node in self.nodes], bool)
+        keep = live[a] & live[b]
+        for q, r in zip(listed.tolist(), lister.tolist(), strict=True):
+            self.listed_by[q].add(r)
+        for p, q in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
+            self.strong[p].add(q)
 
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""

@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 SECONDS_PER_DAY = 86_400.0
+VALUE_LIMIT = (1 << 31) - 1  # values times 1e9 (all but the row's bits of a sort key)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,9 @@ def neighbours_of(
 def _top_k(
     row: np.ndarray, col: np.ndarray, value: np.ndarray, ties: np.ndarray, k: int, n: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per query row, the K highest values (ties by TIES of the column), best first."""
-    order = np.lexsort((ties[col], -value, row))
+    """Per query row, the K highest values (ties by TIES of the column), best first. (VALUES are
+    rounded to 9 decimals, at most about 1, and each (row, col) comes once.)"""
+    order = _by_row_then_value(row, col, value, ties)
     row, col, value = row[order], col[order], value[order]
     bounds = np.searchsorted(row, np.arange(n + 1))
     rank = np.arange(len(row)) - bounds[row]
@@ -86,6 +88,23 @@ def _top_k(
     row, col, value = row[keep], col[keep].astype(np.int32), value[keep]
     bounds = np.searchsorted(row, np.arange(n + 1))
     return [(col[bounds[i] : bounds[i + 1]], value[bounds[i] : bounds[i + 1]]) for i in range(n)]
+
+
+def _by_row_then_value(
+    row: np.ndarray, col: np.ndarray, value: np.ndarray, ties: np.ndarray
+) -> np.ndarray:
+    """The order of np.lexsort((ties[col], -value, row)), several times faster: one sort of a
+    single number for row and value; only runs of equal value are sorted again, by tie key."""
+    scaled = np.clip(np.rint(value * 1e9), 0, VALUE_LIMIT).astype(np.int64)
+    key = (row.astype(np.int64) << 31) | (VALUE_LIMIT - scaled)
+    order = np.argsort(key)
+    ordered = key[order]
+    same = ordered[1:] == ordered[:-1]
+    if same.any():
+        tied = np.flatnonzero(np.concatenate(([False], same)) | np.concatenate((same, [False])))
+        runs = order[tied]  # runs of equal keys, in key order: sorted within by tie key
+        order[tied] = runs[np.lexsort((ties[col[runs]], key[runs]))]
+    return order
 
 
 def _dense_neighbours(

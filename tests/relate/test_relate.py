@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from briefings import parallel
@@ -22,6 +23,7 @@ from briefings.relate import (
     vectorize,
 )
 from briefings.relate.features import entities
+from briefings.relate.index import _by_row_then_value
 from tests.conftest import counting_pool
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
@@ -174,6 +176,28 @@ def edit_add_remove(index: RelateIndex, docs: list[RelateDoc]) -> list[RelateDoc
     expected = [d for d in docs if d.slug not in (docs[5].slug, docs[6].slug)]
     expected[expected.index(docs[3])] = edited
     return expected
+
+
+@pytest.mark.parametrize("story_neighbours", [10, 0])
+def test_a_first_build_sets_every_list_at_once_as_row_by_row(monkeypatch, story_neighbours) -> None:
+    docs, _ = load_fixture()
+    copies = [dataclasses.replace(d, slug=d.slug + "-copy") for d in docs[:8]]  # near-duplicates
+    at_once = relate(docs + copies, story_neighbours=story_neighbours)[0]
+    monkeypatch.setattr(RelateIndex, "_first_lists", lambda self, rows: False)
+    row_by_row = relate(docs + copies, story_neighbours=story_neighbours)[0]
+
+    def inner(index: RelateIndex) -> tuple:
+        return (
+            [index._lists(r) for r in range(len(index.nodes))],
+            index.strong,
+            index.listed_by,
+            index.stamp,
+            index.clock,
+        )
+
+    assert any(at_once.duplicates) and any(at_once.strong)
+    assert inner(at_once) == inner(row_by_row)
+    assert state(at_once) == state(row_by_row)
 
 
 def test_common_features_count_only_between_articles_close_in_time() -> None:
@@ -424,3 +448,15 @@ def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None
     assert result == expected
     assert result["stories"] == [["a1", "a2"], ["x"]]
     assert every_time == [["a1", "a2"], ["x"]] and remembered == []
+
+
+def test_neighbours_are_ordered_as_by_row_then_highest_value_then_tie_key() -> None:
+    rng = np.random.default_rng(5)
+    pairs = np.unique(rng.integers(0, 200 * 500, 20_000))  # (row, column), each once
+    row, col = pairs // 500, pairs % 500
+    value = np.round(rng.random(len(pairs)), 9)
+    value[::3] = np.round(value[::3], 1)  # many equal values: their order is by tie key
+    value[:50] = 1.0
+    ties = rng.integers(0, 1 << 56, 500)
+    expected = np.lexsort((ties[col], -value, row))
+    assert (_by_row_then_value(row, col, value, ties) == expected).all()
