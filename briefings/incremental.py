@@ -126,7 +126,9 @@ class SiteBuilder:
         if self._renderer is None or templates != self._templates:
             # Kept between rebuilds for its compiled templates; made anew when any template file
             # appears, goes or changes (an override may shadow a theme file the cache holds).
-            self._renderer, self._templates = Renderer(config), templates
+            # A one-shot build records no reads: no rebuild of this builder follows.
+            self._renderer = Renderer(config, record_reads=self.fixed_config is None)
+            self._templates = templates
         renderer = self._renderer
         problems: list = []
         reads: dict[str, Reads] = {}
