@@ -8,7 +8,8 @@ The cache is a pickle: like .git, trust only your own (never copy a .briefings/ 
 It is written part by part, each with a pickler of its own: one pickler remembers every object
 it wrote until it is done (a large site's state is over a million objects, and that memory came
 on top of the build's). The objects several parts hold (articles, their texts, the relations)
-are written first; the parts refer to them by number, so they are one object again when read.
+are written first, in groups, and the related index on its own; the parts refer to them by
+number, so they are one object again when read.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from briefings.config import Config
 from briefings.incremental import SiteBuilder
 from briefings.manifest import code_key
 from briefings.markup import RenderedText
+from briefings.memory import release_free_memory
 from briefings.model import Article
-from briefings.relate import Relations, Story
+from briefings.relate import RelateIndex, Relations, Story
 
 CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
 PROTOCOL = pickle.HIGHEST_PROTOCOL
-SHARED_TYPES = (Article, RenderedText, Relations, Story)
+SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex)
 
 
 def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
@@ -47,7 +49,9 @@ def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
                 or header.get("output") != str(config.output_dir)
             ):
                 raise ValueError("it is from another version of briefings or another output folder")
-            shared = pickle.load(handle)
+            shared: list = []
+            for _ in range(header["groups"]):
+                shared += _PartUnpickler(handle, shared).load()
             state = {name: _PartUnpickler(handle, shared).load() for name in header["parts"]}
         builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
@@ -61,49 +65,57 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     path = config.root / CACHE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     state = builder.state()
-    header = {"key": code_key(), "output": str(config.output_dir), "parts": list(state)}
+    groups = _shared_groups(state)
+    header = {
+        "key": code_key(),
+        "output": str(config.output_dir),
+        "groups": len(groups),
+        "parts": list(state),
+    }
     fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(header, handle, protocol=PROTOCOL)
-            _dump_parts(handle, state)
+            _dump_parts(handle, [*groups, *state.values()], len(groups))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _dump_parts(handle: IO[bytes], state: dict[str, Any]) -> None:
-    shared = _shared_objects(state)
-    pickle.dump(shared, handle, protocol=PROTOCOL)
-    number = {id(obj): i for i, obj in enumerate(shared)}
+def _dump_parts(handle: IO[bytes], parts: list, shared_groups: int) -> None:
+    """Each of PARTS with a pickler of its own; the first SHARED_GROUPS are lists of objects
+    that later parts refer to by number (in the order written)."""
+    number: dict[int, int] = {}
 
     def reduce(obj: object) -> tuple:
         i = number.get(id(obj))
         return (_shared, (i,)) if i is not None else obj.__reduce_ex__(PROTOCOL)
 
     table = copyreg.dispatch_table | dict.fromkeys(SHARED_TYPES, reduce)
-    for value in state.values():
+    for i, part in enumerate(parts):
         pickler = pickle.Pickler(handle, protocol=PROTOCOL)
         pickler.dispatch_table = table
-        pickler.dump(value)
-        del pickler  # and all it remembers, before the next part
+        pickler.dump(part)
+        del pickler  # and all it remembered: before the next part, not after all of them
+        release_free_memory()
+        if i < shared_groups:  # numbered as the reader lists them: one after the other
+            first = sum(len(group) for group in parts[:i])
+            number.update((id(obj), first + k) for k, obj in enumerate(part))
 
 
-def _shared_objects(state: dict[str, Any]) -> list:
-    """The objects of SHARED_TYPES that several parts of STATE hold (any other is written with
-    the part holding it: still right, but read back as a copy of its own)."""
+def _shared_groups(state: dict[str, Any]) -> list[list]:
+    """The objects of SHARED_TYPES that several parts of STATE hold, in groups written apart
+    (any other is written with the part holding it: still right, but read back as a copy)."""
     relating, plan = state["_relating"], state["_plan"]
     relations = [r.relations for r in (relating, plan) if r is not None and r.relations]
-    found: dict[int, object] = {}
-    for objects in (
-        plan.content.articles if plan is not None and plan.content else (),
-        state["_texts"].values(),
-        relations,
-        (story for r in relations for story in r.stories),
-    ):
-        found.update((id(obj), obj) for obj in objects)
-    return list(found.values())
+    articles = plan.content.articles if plan is not None and plan.content else ()
+    groups = [
+        [*articles, *state["_texts"].values()],
+        [*relations, *(story for r in relations for story in r.stories)],
+        [relating.index] if relating is not None else [],
+    ]
+    return [list({id(obj): obj for obj in group}.values()) for group in groups]
 
 
 def _shared(number: int) -> object:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
@@ -99,7 +100,8 @@ class Staging:
     def __init__(self, output: Path) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         self.output = output
-        self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+        remove_leftovers(output)
+        self.path = Path(tempfile.mkdtemp(prefix=_prefix(output, "building"), dir=output.parent))
 
     def write(self, relative: str, data: bytes) -> None:
         write_file(self.path / relative, data)
@@ -109,7 +111,7 @@ class Staging:
         retired = None
         if self.output.exists():
             retired = Path(
-                tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent)
+                tempfile.mkdtemp(prefix=_prefix(self.output, "old"), dir=self.output.parent)
             )
             os.rename(self.output, retired / self.output.name)
         os.rename(self.path, self.output)
@@ -118,6 +120,35 @@ class Staging:
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _prefix(output: Path, kind: str) -> str:
+    """How a folder beside OUTPUT that this process makes starts: with its PID, so that a later
+    build can tell one left by a build that was killed (remove_leftovers)."""
+    return f".{output.name}.{kind}-{os.getpid()}-"
+
+
+def remove_leftovers(output: Path) -> list[Path]:
+    """Delete the staging and retired folders beside OUTPUT whose build process is gone (it was
+    killed before it could): they would stay, as large as the site, for good."""
+    removed = []
+    for kind in ("building", "old"):
+        for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
+            pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
+            if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def patch(site: Path, staging: Staging, written: Iterable[str], removed: Iterable[str]) -> None:

@@ -8,8 +8,11 @@ from collections.abc import Sequence
 from briefings.config import Config
 from briefings.content import make_slug
 from briefings.markup import RenderedText, leading_words, render_text
+from briefings.memory import release_free_memory
 from briefings.model import Article, Content, replaced
 from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
+
+BIG_UPDATE = 1000  # articles related at once that leave enough memory free to give back
 
 
 def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
@@ -100,6 +103,8 @@ class Relating:
         gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
         removed = [slug for slug in indexed if slug not in docs] if gone else []
         moved = self.index.update(changed, removed)
+        if len(changed) > BIG_UPDATE:  # relating many articles left much memory free
+            release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
         self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)
         return self.relations, moved

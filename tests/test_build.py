@@ -1,4 +1,6 @@
 import json
+import os
+import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -371,3 +373,18 @@ def join_search_runs() -> None:
     for thread in threading.enumerate():
         if thread.name == "search-index":
             thread.join(60)
+
+
+def test_folders_left_beside_site_by_a_killed_build_are_removed_by_the_next(
+    example: Path,
+) -> None:
+    dead = subprocess.Popen(["true"])  # a process that has ended: no build of its is running
+    dead.wait()
+    left = [example / f".site.building-{dead.pid}-a1b2", example / f".site.old-{dead.pid}-c3d4"]
+    running = example / f".site.building-{os.getpid()}-e5f6"  # a build of a live process
+    for folder in [*left, running]:
+        write(folder / "index.html", "half a site")
+    build_site(load_config(example))
+    assert not any(folder.exists() for folder in left)
+    assert (running / "index.html").read_text() == "half a site"
+    assert sorted(p.name for p in example.glob(".site.*")) == [running.name]

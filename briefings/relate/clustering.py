@@ -51,7 +51,7 @@ class StoryClustering:
     nodes: list
     best: list[tuple[np.ndarray, np.ndarray]]
     duplicates: list[np.ndarray]
-    strong: list[set[int]]
+    strong: list[list[int]]
     stamp: list[int]
     clock: int
     # Written here: stories (key -> members in time order), each article's story key and

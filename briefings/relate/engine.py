@@ -51,6 +51,28 @@ def _pairs(rows: np.ndarray, lists: list[np.ndarray]) -> tuple[np.ndarray, np.nd
     return np.repeat(rows, lengths), items
 
 
+def _group_into(lists: list[list[int]], keys: np.ndarray, values: np.ndarray) -> None:
+    """Set LISTS[k] to the VALUES paired with each key K (one list made at a time: not a
+    Python int for every pair of a large site at once)."""
+    if not len(keys):
+        return
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], values[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))).tolist()
+    for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
+        lists[int(keys[start])] = values[start:end].tolist()
+
+
+def _add(items: list[int], item: int) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _discard(items: list[int], item: int) -> None:
+    if item in items:
+        items.remove(item)
+
+
 class RelateIndex(StoryClustering):
     """Neighbours, near-duplicates and stories of a set of articles, kept current by update()."""
 
@@ -70,8 +92,9 @@ class RelateIndex(StoryClustering):
         self.position: dict[str, int] = {}
         self.best: list[tuple[np.ndarray, np.ndarray]] = []
         self.duplicates: list[np.ndarray] = []
-        self.strong: list[set[int]] = []  # pairs that may share a story, both directions
-        self.listed_by: list[set[int]] = []  # q -> rows whose best lists hold q
+        # Lists, not sets: a large site has two per article, and a set takes ten times the memory.
+        self.strong: list[list[int]] = []  # pairs that may share a story, both directions
+        self.listed_by: list[list[int]] = []  # q -> rows whose best lists hold q
         self.story_of: list[int] = []  # position -> story key (the position of a member)
         self.stories: dict[int, list[int]] = {}
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
@@ -144,8 +167,8 @@ class RelateIndex(StoryClustering):
         self._members = None
         self.best += [EMPTY] * len(docs)
         self.duplicates += [np.zeros(0, np.int32)] * len(docs)
-        self.strong += [set() for _ in docs]
-        self.listed_by += [set() for _ in docs]
+        self.strong += [[] for _ in docs]
+        self.listed_by += [[] for _ in docs]
         self.story_of += positions
         self.stamp += [self.clock] * len(docs)
         return positions
@@ -203,7 +226,7 @@ class RelateIndex(StoryClustering):
         if self.space.flipped:
             rows |= self.space.positions_with(self.space.flipped)
         for p in affected:
-            rows |= self.strong[p] | self.listed_by[p]
+            rows.update(self.strong[p], self.listed_by[p])
         if changed:
             product = self.space.similar(np.array(changed)).tocoo()
             origin = np.array(changed)[product.row]
@@ -278,10 +301,9 @@ class RelateIndex(StoryClustering):
         b = np.concatenate([other[mutual], copied, copier])
         live = np.array([node is not None for node in self.nodes], bool)
         keep = live[a] & live[b]
-        for q, r in zip(listed.tolist(), lister.tolist(), strict=True):
-            self.listed_by[q].add(r)
-        for p, q in zip(a[keep].tolist(), b[keep].tolist(), strict=True):
-            self.strong[p].add(q)
+        _group_into(self.listed_by, listed, lister)  # each (q, r) once: from one list each
+        links = np.unique(a[keep] * n + b[keep])
+        _group_into(self.strong, links // n, links % n)
 
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""
@@ -295,9 +317,9 @@ class RelateIndex(StoryClustering):
             self.clock += 1
             self.stamp[r] = self.clock
         for q in self.best[r][0].tolist():
-            self.listed_by[q].discard(r)
+            _discard(self.listed_by[q], r)
         for q in best[0].tolist():
-            self.listed_by[q].add(r)
+            _add(self.listed_by[q], r)
         self.best[r], self.duplicates[r] = best, dups
         for q in before | self._story_candidates(r) | set(dups.tolist()):
             self._refresh_link(r, q)
@@ -320,12 +342,9 @@ class RelateIndex(StoryClustering):
                 or r in set(self.duplicates[q].tolist())
             )
         )
-        if linked:
-            self.strong[r].add(q)
-            self.strong[q].add(r)
-        else:
-            self.strong[r].discard(q)
-            self.strong[q].discard(r)
+        change = _add if linked else _discard
+        change(self.strong[r], q)
+        change(self.strong[q], r)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -164,7 +164,16 @@ def test_incremental_updates_equal_a_fresh_build() -> None:
     docs, _ = load_fixture()
     index, _ = relate(docs[:20])
     expected = edit_add_remove(index, docs)
-    assert state(index) == state(relate(expected)[0])
+    fresh = relate(expected)[0]
+    assert state(index) == state(fresh)
+    # The links and listers kept up to date are those a fresh index has (each once).
+    position = {slug: p for p, slug in enumerate(n and n.slug for n in index.nodes)}
+    for name in ("strong", "listed_by"):
+        kept, made = getattr(index, name), getattr(fresh, name)
+        for slug, p in fresh.position.items():
+            at = position[slug]
+            assert len(set(kept[at])) == len(kept[at])
+            assert {index.nodes[q].slug for q in kept[at]} == {fresh.nodes[q].slug for q in made[p]}
 
 
 def edit_add_remove(index: RelateIndex, docs: list[RelateDoc]) -> list[RelateDoc]:
@@ -189,13 +198,15 @@ def test_a_first_build_sets_every_list_at_once_as_row_by_row(monkeypatch, story_
     def inner(index: RelateIndex) -> tuple:
         return (
             [index._lists(r) for r in range(len(index.nodes))],
-            index.strong,
-            index.listed_by,
+            [set(links) for links in index.strong],  # held as lists, in any order
+            [set(listers) for listers in index.listed_by],
             index.stamp,
             index.clock,
         )
 
     assert any(at_once.duplicates) and any(at_once.strong)
+    for index in (at_once, row_by_row):
+        assert all(len(set(held)) == len(held) for held in index.strong + index.listed_by)
     assert inner(at_once) == inner(row_by_row)
     assert state(at_once) == state(row_by_row)
 
