@@ -387,6 +387,9 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
     def alone(relations) -> RelateDoc:  # an article that is a story of its own
         return current[next(s.articles[0] for s in relations.stories if not s.is_multi)]
 
+    def central(relations) -> RelateDoc:  # the article a story of three or more is named after
+        return current[next(s.central for s in relations.stories if len(s.articles) > 2)]
+
     # Singletons change no story's articles: the snapshot must still see their stories change.
     steps = [
         lambda _: {"docs": docs[20:]},
@@ -397,6 +400,7 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
         lambda _: {"docs": [docs[4]]},  # and no more
         lambda _: {"docs": [lone]},
         lambda r: {"docs": [dataclasses.replace(alone(r), title="Renamed on its own")]},
+        lambda r: {"docs": [dataclasses.replace(central(r), title=central(r).title + " again")]},
         lambda r: {"docs": [dataclasses.replace(alone(r), timestamp=alone(r).timestamp + 9 * DAY)]},
         lambda r: {"removed": [alone(r).slug]},
         lambda _: {"removed": [docs[5].slug]},
