@@ -22,6 +22,7 @@ from briefings.relate import (
     snapshot,
     vectorize,
 )
+from briefings.relate.engine import _distinct
 from briefings.relate.features import entities
 from briefings.relate.index import _by_row_then_value
 from tests.conftest import counting_pool
@@ -475,3 +476,14 @@ def test_neighbours_are_ordered_as_by_row_then_highest_value_then_tie_key() -> N
     ties = rng.integers(0, 1 << 56, 500)
     expected = np.lexsort((ties[col], -value, row))
     assert (_by_row_then_value(row, col, value, ties) == expected).all()
+
+
+@pytest.mark.parametrize("size", [0, 1, 5000])
+def test_distinct_feature_keys_are_those_numpy_finds(size: int) -> None:
+    rng = np.random.default_rng(size)
+    runs = [np.unique(rng.integers(0, 300, rng.integers(0, 40))) for _ in range(size // 40 + 1)]
+    keys = np.concatenate(runs)[:size]  # ascending runs, keys shared between them
+    unique, inverse = np.unique(keys, return_inverse=True)
+    found, places = _distinct(keys)
+    assert (found == unique).all() and (places == inverse.ravel()).all()
+    assert (found[places] == keys).all()
