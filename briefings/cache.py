@@ -100,8 +100,8 @@ def _dump_parts(handle: IO[bytes], parts: list, shared_groups: int) -> None:
         del pickler  # and all it remembered: before the next part, not after all of them
         release_free_memory()
         if i < shared_groups:  # numbered as the reader lists them: one after the other
-            first = sum(len(group) for group in parts[:i])
-            number.update((id(obj), first + k) for k, obj in enumerate(part))
+            for obj in part:  # (each object is in one group, once)
+                number[id(obj)] = len(number)
 
 
 def _shared_groups(state: dict[str, Any]) -> list[list]:

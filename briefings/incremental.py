@@ -24,7 +24,6 @@ from briefings.content import load_content
 from briefings.contentfiles import content_files
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup import RenderedText, render_texts
-from briefings.memory import release_free_memory
 from briefings.model import Article, Content, replaced
 from briefings.pages import PageSpec
 from briefings.relate import Relations
@@ -111,8 +110,6 @@ class SiteBuilder:
         texts = self._render_texts(content)
         clock.lap("load")
         relations, moved = self._relate(config, content, texts)
-        if self._plan is None:  # a first build: relating every article left much memory free
-            release_free_memory()
         clock.lap("relate")
         plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages

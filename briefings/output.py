@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import shutil
 import tempfile
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.config import Config
+from briefings.hashes import digest
 from briefings.themes import static_trees
 
 
@@ -195,7 +195,7 @@ class Stored:
 def digest_of(data: bytes | Stored) -> bytes:
     if isinstance(data, Stored):
         return data.digest
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return digest(data)
 
 
 def same(old: bytes | Stored | None, new: bytes | Stored) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 
 from briefings.config import Config
 from briefings.content import make_slug
+from briefings.hashes import digest
 from briefings.markup import RenderedText, leading_words, render_text
 from briefings.memory import release_free_memory
 from briefings.model import Article, Content, replaced
@@ -32,8 +32,7 @@ def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) 
 def version(doc: RelateDoc) -> tuple:
     """What tells DOC from another version of it, with a digest for its text: what is kept
     between rebuilds (a large site's leads would take tens of MB, and more in the cache)."""
-    digest = hashlib.blake2b(doc.body.encode(), digest_size=16).digest()
-    return (doc.title, digest, doc.timestamp, doc.tags, doc.source)
+    return (doc.title, digest(doc.body.encode()), doc.timestamp, doc.tags, doc.source)
 
 
 def lead(text: str, settings: RelatedSettings) -> str:
@@ -103,7 +102,8 @@ class Relating:
         gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
         removed = [slug for slug in indexed if slug not in docs] if gone else []
         moved = self.index.update(changed, removed)
-        if len(changed) > BIG_UPDATE:  # relating many articles left much memory free
+        if len(changed) > BIG_UPDATE:  # relating many articles left much memory free...
+            del changed  # ...with their leads (a large site's are tens of MB)
             release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
         self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)

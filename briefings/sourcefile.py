@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +11,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from briefings.errors import BriefingsError
+from briefings.hashes import digest
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
@@ -48,14 +48,14 @@ class Markdown:
 
     def __init__(self, data: bytes, path: str, display: str) -> None:
         self.path, self.display, self._data = path, display, data
-        self.digest = hashlib.blake2b(data, digest_size=16).digest()
+        self.digest = digest(data)
 
     @property
     def data(self) -> bytes:
         if self._data is not None:
             return self._data
         data = read_source(Path(self.path), self.display).markdown.data
-        if hashlib.blake2b(data, digest_size=16).digest() != self.digest:
+        if digest(data) != self.digest:
             raise BriefingsError(
                 "changed while the site was being built", path=self.display, hint="build again"
             )

@@ -19,6 +19,7 @@ from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import SECONDS_PER_DAY, Neighbours, TimeWeight, neighbours_of
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
+from briefings.relate.tokens import distinct
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
@@ -49,17 +50,6 @@ def _pairs(rows: np.ndarray, lists: list[np.ndarray]) -> tuple[np.ndarray, np.nd
     lengths = np.fromiter((len(x) for x in lists), np.int64, len(lists))
     items = np.concatenate(lists).astype(np.int64) if lists else np.zeros(0, np.int64)
     return np.repeat(rows, lengths), items
-
-
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """np.unique(VALUES, return_inverse=True), faster on what it is given here: runs of
-    ascending keys (one per article), which a stable sort merges rather than sorts."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    new = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(values) else []
-    inverse = np.empty(len(values), np.int64)
-    inverse[order] = np.cumsum(new) - 1
-    return ordered[new], inverse
 
 
 def _group_into(lists: list[list[int]], keys: np.ndarray, values: np.ndarray) -> None:
@@ -197,7 +187,9 @@ class RelateIndex(StoryClustering):
         order, so a first build numbers every key in key order)."""
         if not keys:
             return []
-        unique, inverse = _distinct(np.concatenate(keys))
+        every = np.concatenate(keys)  # ascending runs: each article's keys
+        inverse, first = distinct(every, runs=True)
+        unique = every[first]
         known, columns = self._known_keys, self._known_columns
         at = np.searchsorted(known, unique)
         seen = at < len(known)

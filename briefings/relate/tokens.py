@@ -43,7 +43,7 @@ def tokenize(texts: list[str]) -> Tokens:
     starts, ends = _spans(kind)
     if not len(starts):
         return Tokens(np.zeros(0, np.int64), np.zeros(0, np.int64), [])
-    spelled, first = _distinct(_span_hashes(codes, starts, ends))
+    spelled, first = distinct(_span_hashes(codes, starts, ends))
     # Spellings differing only in case ("The", "the") are one word.
     spans = zip(starts[first].tolist(), ends[first].tolist(), strict=True)
     lowered = [joined[s:e].lower() for s, e in spans]
@@ -53,13 +53,14 @@ def tokenize(texts: list[str]) -> Tokens:
     return Tokens(text.astype(np.int64), word_of[spelled], list(number))
 
 
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each value, the number of its distinct value (numbered in sorted order); and one
     place where each distinct value is found. (np.unique's return_index asks for a stable sort,
-    which is slower, and any place will do.)"""
-    order = np.argsort(values)
+    and any place will do.) RUNS: VALUES come in ascending runs, which a stable sort merges
+    rather than sorts (far faster on millions of them than np.unique's sort from scratch)."""
+    order = np.argsort(values, kind="stable" if runs else None)
     ordered = values[order]
-    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))[: len(values)]
     number = np.empty(len(values), np.int64)
     number[order] = np.cumsum(new) - 1
     return number, order[new]

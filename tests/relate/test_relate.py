@@ -22,9 +22,9 @@ from briefings.relate import (
     snapshot,
     vectorize,
 )
-from briefings.relate.engine import _distinct
 from briefings.relate.features import entities
 from briefings.relate.index import _by_row_then_value
+from briefings.relate.tokens import distinct
 from tests.conftest import counting_pool
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
@@ -484,6 +484,5 @@ def test_distinct_feature_keys_are_those_numpy_finds(size: int) -> None:
     runs = [np.unique(rng.integers(0, 300, rng.integers(0, 40))) for _ in range(size // 40 + 1)]
     keys = np.concatenate(runs)[:size]  # ascending runs, keys shared between them
     unique, inverse = np.unique(keys, return_inverse=True)
-    found, places = _distinct(keys)
-    assert (found == unique).all() and (places == inverse.ravel()).all()
-    assert (found[places] == keys).all()
+    places, first = distinct(keys, runs=True)
+    assert (keys[first] == unique).all() and (places == inverse.ravel()).all()
