@@ -25,7 +25,7 @@ from briefings.themes import static_trees, template_dirs
 
 MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
 # Libraries whose version can change what a page looks like.
-SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "scipy")
+SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "numba")
 
 
 @lru_cache(maxsize=1)

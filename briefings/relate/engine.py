@@ -16,7 +16,13 @@ import numpy as np
 
 from briefings.parallel import forked_map
 from briefings.relate.clustering import StoryClustering
-from briefings.relate.index import SECONDS_PER_DAY, Neighbours, TimeWeight, neighbours_of
+from briefings.relate.index import (
+    SECONDS_PER_DAY,
+    Neighbours,
+    TimeWeight,
+    all_neighbours,
+    neighbours_of,
+)
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
 from briefings.relate.tokens import distinct
@@ -231,12 +237,9 @@ class RelateIndex(StoryClustering):
         for p in affected:
             rows.update(self.strong[p], self.listed_by[p])
         if changed:
-            product = self.space.similar(np.array(changed)).tocoo()
-            origin = np.array(changed)[product.row]
-            weight = product.data * self.time_weight(times[product.col] - times[origin])
-            for col, cos, w in zip(
-                product.col.tolist(), product.data.tolist(), weight.tolist(), strict=True
-            ):
+            query, cols, cosines = self.space.similarities(np.array(changed))
+            weight = cosines * self.time_weight(times[cols] - times[np.array(changed)[query]])
+            for col, cos, w in zip(cols.tolist(), cosines.tolist(), weight.tolist(), strict=True):
                 if col in rows or self.nodes[col] is None:
                     continue
                 cols, weights = self.best[col]
@@ -247,13 +250,20 @@ class RelateIndex(StoryClustering):
 
     def _recompute(self, rows: list[int], times, ties) -> None:
         s = self.settings
+        if len(rows) == len(self.position):  # every article: a build
+            every = all_neighbours(
+                self.space, times, self.time_weight,
+                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
+            )  # fmt: skip
+            self._set_rows([(r, every.best[r], every.duplicates[r]) for r in rows])
+            return
         size = max(16, min(BLOCK, BLOCK_PAIRS // max(len(self.nodes), 1)))
         blocks = [np.array(rows[start : start + size]) for start in range(0, len(rows), size)]
         self.space.prepare()  # once, before workers fork: they read it as it is
 
         def block_neighbours(block: np.ndarray) -> Neighbours:
             return neighbours_of(
-                self.space.similar(block), block, times, self.time_weight,
+                self.space.operands(block), block, times, self.time_weight,
                 s.neighbours, s.min_weight, s.duplicate_cosine, ties,
             )  # fmt: skip
 
@@ -268,7 +278,10 @@ class RelateIndex(StoryClustering):
             for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True)
         ]
         del results
-        if self._first_lists(rows):
+        self._set_rows(found)
+
+    def _set_rows(self, found: list[tuple[int, tuple, np.ndarray]]) -> None:
+        if self._first_lists([r for r, _, _ in found]):
             self._set_first_rows(found)
         else:
             for r, best, dups in found:

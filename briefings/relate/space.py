@@ -6,21 +6,78 @@ apart. (Like a maximum document frequency in TF-IDF, but a story's own words sti
 within its days: a crowd of copies or a week of coverage is still found.) This keeps products
 sparse: a site of 100,000 articles never compares every article with every other.
 
-Vectors are held by position. A base matrix of all of them is built once; later edits go into a
-small overlay, merged into a new base when it grows. When a feature becomes common or rare, the
-articles holding it move to the overlay.
+Vectors are held by position. A base of all of them, keyed by feature and bucket, is built
+once; later edits go into a small overlay, merged into a new base when it grows. When a feature
+becomes common or rare, the articles holding it move to the overlay. Products are summed by
+compiled loops (kernels.py) from operands() without ever being held whole.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-import scipy.sparse as sp
+
+from briefings.relate import kernels
 
 BUCKET_BITS = 22
 OVERLAY_LIMIT = 256  # edited or added articles kept beside the base before it is rebuilt
 
 Row = tuple[np.ndarray, np.ndarray]  # feature columns (int64), weights
 _EMPTY: Row = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """Vectors of some positions by key (feature and bucket): key KEYS[r] is held by positions
+    POSITIONS[INDPTR[r]:INDPTR[r + 1]], with those WEIGHTS."""
+
+    keys: np.ndarray  # int64, ascending
+    indptr: np.ndarray  # int64
+    positions: np.ndarray  # int32
+    weights: np.ndarray  # float64
+
+
+@dataclass(frozen=True)
+class Query:
+    """Vectors of the articles asked about, over the rows of a Keyed: row I's entries are
+    KEY_ROWS[INDPTR[I]:INDPTR[I + 1]] with WEIGHTS."""
+
+    indptr: np.ndarray
+    key_rows: np.ndarray
+    weights: np.ndarray
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Every position's own entries in the base: position P's are KEY_ROWS[INDPTR[P]:INDPTR[P +
+    1]], with WEIGHTS, and whether each is a COMMON feature (which also pairs with the
+    neighbouring buckets' rows)."""
+
+    indptr: np.ndarray  # int64
+    key_rows: np.ndarray  # int32
+    weights: np.ndarray
+    common: np.ndarray  # bool
+
+
+@dataclass(frozen=True)
+class Operands:
+    """What the products of some articles with every position are summed from: their vectors
+    over the base and over the overlay, and which positions' base entries are out of date."""
+
+    base: Keyed
+    overlay: Keyed
+    on_base: Query
+    on_overlay: Query
+    stale: np.ndarray  # bool per position
+
+    def args(self) -> tuple[np.ndarray, ...]:
+        """In the order the kernels take them."""
+        b, o, qb, qo = self.base, self.overlay, self.on_base, self.on_overlay
+        return (
+            qb.indptr, qb.key_rows, qb.weights, qo.indptr, qo.key_rows, qo.weights,
+            b.indptr, b.positions, b.weights, o.indptr, o.positions, o.weights, self.stale,
+        )  # fmt: skip
 
 
 class SimilaritySpace:
@@ -31,10 +88,9 @@ class SimilaritySpace:
         self.times: list[float] = []
         self.df = np.zeros(1024, np.int64)  # column -> how many articles have the feature
         self.flipped: set[int] = set()  # columns that became common or rare since the base
-        self._base_keys = np.zeros(0, np.int64)
-        self._base_t = sp.csr_matrix((0, 0))  # base keys x positions
-        self._base_size = 0
+        self._base = _keyed(*[np.zeros(0, t) for t in (np.int64, np.int64, np.float64)])[0]
         self._overlay: set[int] = set()  # positions whose base entries are out of date
+        self._overlay_keyed: Keyed | None = None  # the overlay's vectors, while they hold
         self._dirty = True
 
     # -- changing ------------------------------------------------------------------------
@@ -48,6 +104,7 @@ class SimilaritySpace:
         self.rows[position], self.times[position] = row, time
         self._count(row[0], +1)
         self._overlay.add(position)
+        self._overlay_keyed = None
 
     def extend(self, rows: list[Row], times: list[float]) -> None:
         """Put ROWS at the next positions: what put() does one by one, at once."""
@@ -58,6 +115,7 @@ class SimilaritySpace:
         if columns:
             self._count(np.concatenate(columns), +1)
         self._overlay.update(range(start, len(self.rows)))
+        self._overlay_keyed = None
 
     def remove(self, position: int) -> None:
         self.put(position, _EMPTY, self.times[position])
@@ -79,10 +137,10 @@ class SimilaritySpace:
     def positions_with(self, columns: set[int]) -> set[int]:
         """Positions whose vectors hold any of COLUMNS (and perhaps a few more)."""
         found: set[int] = set()
+        base = self._base
         for c in columns:
-            lo, hi = np.searchsorted(self._base_keys, [c << BUCKET_BITS, (c + 1) << BUCKET_BITS])
-            indptr = self._base_t.indptr
-            found.update(self._base_t.indices[indptr[lo] : indptr[hi]].tolist())
+            lo, hi = np.searchsorted(base.keys, [c << BUCKET_BITS, (c + 1) << BUCKET_BITS])
+            found.update(base.positions[base.indptr[lo] : base.indptr[hi]].tolist())
         wanted = np.array(sorted(columns), np.int64)
         found.update(p for p in self._overlay if np.isin(self.rows[p][0], wanted).any())
         return found
@@ -90,55 +148,55 @@ class SimilaritySpace:
     # -- reading -------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Bring the base and overlay up to date with every put: similar() does it first."""
+        """Bring the base and overlay up to date with every put: operands() does it first."""
         if self.flipped and not self._dirty and len(self._overlay) <= OVERLAY_LIMIT:
             # Their features now pair up other buckets: such articles move to the overlay.
             self._overlay |= self.positions_with(self.flipped)
+            self._overlay_keyed = None
             self.flipped.clear()
         if self._dirty or len(self._overlay) > OVERLAY_LIMIT:
             self._rebuild()
 
-    def similar(self, queries: np.ndarray) -> sp.csr_matrix:
-        """Similarities of the articles at QUERIES to every position (themselves included)."""
+    def operands(self, queries: np.ndarray) -> Operands:
+        """What the similarities of the articles at QUERIES to every position (themselves
+        included) are summed from."""
         self.prepare()
-        n = len(self.rows)
-        product = self._query(queries, self._base_keys) @ self._base_t
-        product = sp.csr_matrix(product, shape=(len(queries), self._base_size))
-        product.resize((len(queries), n))
-        if self._overlay:
-            live = np.ones(n)
-            live[sorted(self._overlay)] = 0.0
-            product = product @ sp.diags(live)  # base entries of edited articles are stale
+        if self._overlay_keyed is None:
             fresh = np.array(sorted(self._overlay), np.int64)
-            keys, matrix = self._index(fresh)
-            near = (self._query(queries, keys) @ matrix.T).tocoo()
-            product = product + sp.csr_matrix(
-                (near.data, (near.row, fresh[near.col])), shape=(len(queries), n)
-            )
-        return product.tocsr()
-
-    def _rebuild(self) -> None:
-        """The base: every position's entries under their keys, one matrix row per key. Built
-        straight from the entries sorted by key (not as rows, then transposed: on a large
-        site each copy of the entries is hundreds of MB)."""
-        n = len(self.rows)
-        owner, cols, weights, _, bucket = self._entries(np.arange(n, dtype=np.int64))
-        keys = (cols << BUCKET_BITS) | bucket
-        del cols, bucket
-        order = np.argsort(keys)
-        keys = keys[order]
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))[: len(keys)]
-        self._base_keys = keys[first]
-        del keys
-        indptr = np.append(first, len(order)) if len(first) else np.zeros(2, np.int64)
-        self._base_t = sp.csr_matrix(
-            (weights[order], owner[order].astype(np.int32), indptr),
-            shape=(max(len(self._base_keys), 1), n),
+            self._overlay_keyed = _keyed(*self._keys(fresh))[0]
+        stale = np.zeros(len(self.rows), bool)
+        stale[sorted(self._overlay)] = True
+        owner, wanted, weights = self._query(queries)
+        return Operands(
+            self._base,
+            self._overlay_keyed,
+            _on(self._base, len(queries), owner, wanted, weights),
+            _on(self._overlay_keyed, len(queries), owner, wanted, weights),
+            stale,
         )
-        self._base_size = n
+
+    def similarities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (query index, position, cosine) with a cosine above 0 (themselves included)."""
+        return kernels.similarities(len(self.rows), *self.operands(queries).args())
+
+    def everything(self) -> tuple[Keyed, Entries]:
+        """A new base, and every position's own entries in it: what the products of every
+        article with every other are summed from."""
+        entries = self._rebuild()
+        return self._base, entries
+
+    def _rebuild(self) -> Entries:
+        """The base: every position's entries under their keys. Returns those entries by
+        position, each with its key row in the base."""
+        n = len(self.rows)
+        owner, cols, weights, common, bucket = self._entries(np.arange(n, dtype=np.int64))
+        self._base, key_rows = _keyed((cols << BUCKET_BITS) | bucket, owner, weights)
         self._overlay.clear()
+        self._overlay_keyed = None
         self.flipped.clear()
         self._dirty = False
+        indptr = np.searchsorted(owner, np.arange(n + 1)).astype(np.int64)
+        return Entries(indptr, key_rows, weights, common)
 
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         rows = [self.rows[p] for p in positions.tolist()]
@@ -151,21 +209,18 @@ class SimilaritySpace:
         bucket = np.where(common, self._bucket(times[owner]), 0)
         return owner, cols, weights, common, bucket
 
+    def _keys(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every entry of POSITIONS' vectors: its key, position and weight."""
+        owner, cols, weights, _, bucket = self._entries(positions)
+        return (cols << BUCKET_BITS) | bucket, positions[owner], weights
+
     def _bucket(self, times: np.ndarray) -> np.ndarray:
         b = np.floor(times / self.bucket_seconds).astype(np.int64) + (1 << (BUCKET_BITS - 1))
         return np.clip(b, 2, (1 << BUCKET_BITS) - 2)
 
-    def _index(self, positions: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-        """The keys and matrix (one row per position) that queries are multiplied with."""
-        owner, cols, weights, _, bucket = self._entries(positions)
-        keys, inverse = np.unique((cols << BUCKET_BITS) | bucket, return_inverse=True)
-        matrix = sp.csr_matrix(
-            (weights, (owner, inverse.ravel())), shape=(len(positions), max(len(keys), 1))
-        )
-        return keys, matrix
-
-    def _query(self, positions: np.ndarray, keys: np.ndarray) -> sp.csr_matrix:
-        """Rows for POSITIONS over KEYS: a common feature asks for its bucket and both neighbours."""
+    def _query(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The entries asked for by POSITIONS' vectors: a common feature asks for its bucket and
+        both neighbours. As (index into POSITIONS, key, weight), in order of index."""
         owner, cols, weights, common, bucket = self._entries(positions)
         spread = np.where(common, 3, 1)
         owner, cols, weights, bucket = (
@@ -177,11 +232,30 @@ class SimilaritySpace:
         start = np.repeat(np.cumsum(spread) - spread, spread)
         offset = np.arange(len(owner)) - start  # 0, 1, 2 within a common feature
         bucket = np.where(bucket > 0, bucket + offset - 1, 0)
-        wanted = (cols << BUCKET_BITS) | bucket
-        at = np.searchsorted(keys, wanted)
-        found = at < len(keys)
-        found[found] = keys[at[found]] == wanted[found]
-        return sp.csr_matrix(
-            (weights[found], (owner[found], at[found])),
-            shape=(len(positions), max(len(keys), 1)),
-        )
+        return owner, (cols << BUCKET_BITS) | bucket, weights
+
+
+def _keyed(
+    keys: np.ndarray, positions: np.ndarray, weights: np.ndarray
+) -> tuple[Keyed, np.ndarray]:
+    """Entries (KEYS, POSITIONS ascending, WEIGHTS) grouped by key, each key's positions in
+    ascending order; and each entry's key row. (Built straight from the entries sorted by key:
+    on a large site each copy of them is hundreds of MB.)"""
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    new = np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]
+    first = np.flatnonzero(new)
+    indptr = np.append(first, len(order)).astype(np.int64)
+    key_rows = np.empty(len(order), np.int32)
+    key_rows[order] = np.cumsum(new) - 1
+    keyed = Keyed(keys[first], indptr, positions[order].astype(np.int32), weights[order])
+    return keyed, key_rows
+
+
+def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:
+    """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds, by key row."""
+    at = np.searchsorted(keyed.keys, wanted)
+    found = at < len(keyed.keys)
+    found[found] = keyed.keys[at[found]] == wanted[found]
+    indptr = np.searchsorted(owner[found], np.arange(count + 1)).astype(np.int64)
+    return Query(indptr, at[found].astype(np.int64), weights[found])

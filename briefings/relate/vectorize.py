@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from briefings.parallel import forked_map
+from briefings.relate import kernels
 from briefings.relate.features import (
     MAX_WEIGHT,
     STOP_WORDS,
@@ -27,7 +28,7 @@ from briefings.relate.features import (
     stem,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
-from briefings.relate.tokens import tokenize
+from briefings.relate.tokens import UNLIMITED, Tokens, tokenize
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
 MASK = (1 << KEY_BITS) - 1
@@ -58,8 +59,46 @@ def _word(word: str) -> tuple[int, float, bool]:
     return text_hash(stem(word)), information(word), len(word) > 1 and word not in STOP_WORDS
 
 
+class Vocabulary:
+    """What _word says of every spelling seen so far, by spelling hash (tokens.Tokens), in
+    arrays: a batch's words are looked up all at once, and Python reads only spellings it has
+    not seen before."""
+
+    def __init__(self) -> None:
+        self.hashes = np.zeros(0, np.uint64)  # ascending
+        self.stems = np.zeros(0, np.int64)
+        self.weights = np.zeros(0, np.float64)
+        self.counted = np.zeros(0, bool)
+
+    def look_up(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Stem key, weight and whether it counts, of each of TOKENS' distinct spellings."""
+        at = self._find(tokens.hashes)
+        new = np.flatnonzero(at < 0)
+        if len(new):
+            said = [_word(spelled.lower()) for spelled in tokens.spelled(new)]
+            hashes = tokens.hashes[new]
+            where = np.searchsorted(self.hashes, hashes)
+            self.hashes = np.insert(self.hashes, where, hashes)
+            self.stems = np.insert(self.stems, where, [stem for stem, _, _ in said])
+            self.weights = np.insert(self.weights, where, [weight for _, weight, _ in said])
+            self.counted = np.insert(self.counted, where, [counts for _, _, counts in said])
+            at = self._find(tokens.hashes)
+        return self.stems[at], self.weights[at], self.counted[at]
+
+    def _find(self, hashes: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(self.hashes, hashes)
+        found = at < len(self.hashes)
+        found[found] = self.hashes[at[found]] == hashes[found]
+        return np.where(found, at, -1)
+
+
+_VOCABULARY = Vocabulary()  # like _word's cache: what a pure function said, kept per process
+
+
 def forget_words() -> None:
     """Drop what is cached of words (features.forget): once relating is done for good."""
+    global _VOCABULARY
+    _VOCABULARY = Vocabulary()
     _word.cache_clear()
     forget()
 
@@ -90,16 +129,15 @@ def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -
 def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
     texts: list[str] = []  # each article's title, then its lead
     for doc in docs:
-        texts += [doc.title, " ".join(doc.body.split(None, s.lead_words * 2)[: s.lead_words * 2])]
-    tokens = tokenize(texts)
-    looked = [_word(w) for w in tokens.words]
-    kept = np.fromiter((k for _, _, k in looked), bool, len(looked))[tokens.word]
-    text, word = tokens.text[kept], tokens.word[kept]
+        texts += [doc.title, doc.body]
+    tokens = tokenize(texts, [UNLIMITED, s.lead_words * 2] * len(docs))
+    stem_of, info_of, counted = _VOCABULARY.look_up(tokens)
+    kept = counted[tokens.spelling]
+    text, spelling = tokens.text[kept], tokens.spelling[kept]
     rank = np.arange(len(text)) - np.searchsorted(text, text)  # place among its text's words
     in_lead = (text % 2 == 0) | (rank < s.lead_words)
-    text, word = text[in_lead], word[in_lead]
-    stems = np.fromiter((h for h, _, _ in looked), np.int64, len(looked))[word]
-    info = np.fromiter((i for _, i, _ in looked), np.float64, len(looked))[word]
+    text, spelling = text[in_lead], spelling[in_lead]
+    stems, info = stem_of[spelling], info_of[spelling]
     doc_of_a = text // 2
     times_a = np.where(text % 2 == 0, s.title_weight, 1.0)
     tag_doc: list[int] = []
@@ -141,43 +179,12 @@ def _finish(
     infos: np.ndarray,
     max_features: int,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    if not len(keys):
-        return [(np.zeros(0, np.int64), np.zeros(0, np.float64))] * n
-    # Sum counts per (doc, feature), sorting one number per entry (the doc above the key bits):
-    # far cheaper than a lexsort. Equal entries may come in any order: the sum is rounded and
-    # the weight is their maximum, so neither depends on what else is in the batch.
+    """Each of N docs' (keys, weights) from their entries: see kernels.features."""
+    # Sorted by one number per entry (the doc above the key bits): far cheaper than a lexsort.
     order = np.argsort((docs << KEY_BITS) | keys)
     docs, keys, counts, infos = docs[order], keys[order], counts[order], infos[order]
-    start = np.flatnonzero(
-        np.concatenate(([True], (docs[1:] != docs[:-1]) | (keys[1:] != keys[:-1])))
-    )
-    totals = np.round(np.add.reduceat(counts, start), 9)
-    # Words of one stem ("rate", "rates") may weigh differently: the heaviest counts.
-    infos = np.maximum.reduceat(infos, start)
-    docs, keys = docs[start], keys[start]
-    keep = totals >= 0.5
-    docs, keys, infos, totals = docs[keep], keys[keep], infos[keep], totals[keep]
-    score = (1.0 + np.log(totals)) * infos
-    bounds = np.searchsorted(docs, np.arange(n + 1))
-    keep = np.ones(len(docs), bool)
-    for d in np.flatnonzero(np.diff(bounds) > max_features).tolist():
-        keep[bounds[d] : bounds[d + 1]] = _heaviest(score[bounds[d] : bounds[d + 1]], max_features)
-    docs, keys, score = docs[keep], keys[keep], score[keep]
-    # Norms summed in key order: the same in every run.
-    bounds = np.searchsorted(docs, np.arange(n + 1))
-    present = np.flatnonzero(np.diff(bounds))
-    norms = np.ones(n)
-    if len(docs):
-        norms[present] = np.sqrt(np.add.reduceat(score * score, bounds[present]))
-    score = score / norms[docs]
-    return [(keys[bounds[d] : bounds[d + 1]], score[bounds[d] : bounds[d + 1]]) for d in range(n)]
-
-
-def _heaviest(score: np.ndarray, k: int) -> np.ndarray:
-    """Which K of SCORE (one article's features, in key order) are kept: the heaviest, and of
-    those tied with the K-th, the first in key order."""
-    cut = np.partition(score, len(score) - k)[len(score) - k]
-    keep = score > cut
-    tied = np.flatnonzero(score == cut)
-    keep[tied[: k - int(keep.sum())]] = True
-    return keep
+    bounds, keys, weights = kernels.features(
+        n, docs.astype(np.int64), keys.astype(np.int64), counts.astype(np.float64),
+        infos.astype(np.float64), max_features,
+    )  # fmt: skip
+    return [(keys[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]

@@ -23,7 +23,6 @@ from briefings.relate import (
     vectorize,
 )
 from briefings.relate.features import entities
-from briefings.relate.index import _by_row_then_value
 from briefings.relate.tokens import distinct
 from tests.conftest import counting_pool
 
@@ -464,18 +463,6 @@ def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None
     assert result == expected
     assert result["stories"] == [["a1", "a2"], ["x"]]
     assert every_time == [["a1", "a2"], ["x"]] and remembered == []
-
-
-def test_neighbours_are_ordered_as_by_row_then_highest_value_then_tie_key() -> None:
-    rng = np.random.default_rng(5)
-    pairs = np.unique(rng.integers(0, 200 * 500, 20_000))  # (row, column), each once
-    row, col = pairs // 500, pairs % 500
-    value = np.round(rng.random(len(pairs)), 9)
-    value[::3] = np.round(value[::3], 1)  # many equal values: their order is by tie key
-    value[:50] = 1.0
-    ties = rng.integers(0, 1 << 56, 500)
-    expected = np.lexsort((ties[col], -value, row))
-    assert (_by_row_then_value(row, col, value, ties) == expected).all()
 
 
 @pytest.mark.parametrize("size", [0, 1, 5000])

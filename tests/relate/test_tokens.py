@@ -3,11 +3,12 @@ batch an article is in."""
 
 import random
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.config import Related
-from briefings.relate import vectorize
+from briefings.relate import RelateDoc, vectorize
 from briefings.relate.features import WORD, _estimated_zipf, zipf
 from briefings.relate.tokens import tokenize
 from tests.relate.test_relate import load_fixture
@@ -26,11 +27,12 @@ def words_by_regex(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-def words_by_arrays(texts: list[str]) -> list[list[str]]:
-    found = tokenize(texts)
+def words_by_arrays(texts: list[str], limits: list[int] | None = None) -> list[list[str]]:
+    found = tokenize(texts, limits)
     out: list[list[str]] = [[] for _ in texts]
-    for text, word in zip(found.text.tolist(), found.word.tolist(), strict=True):
-        out[text].append(found.words[word])
+    spelled = found.spelled(found.spelling)
+    for text, word in zip(found.text.tolist(), spelled, strict=True):
+        out[text].append(word.lower())
     return out
 
 
@@ -50,10 +52,37 @@ def test_any_texts_split_as_the_regex_splits_them(texts: list[str]) -> None:
     assert words_by_arrays(texts) == [words_by_regex(t) for t in texts]
 
 
-def test_spellings_that_differ_in_case_are_one_word() -> None:
-    found = tokenize(["The cat", "the CAT"])
-    assert found.words == ["the", "cat"]
-    assert found.word.tolist() == [0, 1, 0, 1]
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=4),
+    st.integers(0, 12),
+)
+def test_a_text_is_read_up_to_its_limit_as_split_and_join_would_cut_it(
+    texts: list[str], limit: int
+) -> None:
+    texts = [t for t in texts if len(t.lower()) == len(t)]
+    cut = [" ".join(t.split(None, limit)[:limit]) for t in texts]
+    assert words_by_arrays(texts, [limit] * len(texts)) == [words_by_regex(t) for t in cut]
+
+
+def test_each_spelling_has_one_hash_the_same_in_any_batch() -> None:
+    found = tokenize(["The cat", "the CAT", "x the"])
+    spellings = found.spelled(np.arange(len(found.hashes)))
+    assert sorted(spellings) == ["CAT", "The", "cat", "the", "x"]
+    assert len(set(found.hashes.tolist())) == 5
+    assert found.spelled(found.spelling) == ["The", "cat", "the", "CAT", "x", "the"]
+    assert found.text.tolist() == [0, 0, 1, 1, 2, 2]
+    alone = tokenize(["CAT"])
+    assert alone.hashes[0] == found.hashes[spellings.index("CAT")]
+
+
+def test_spellings_that_differ_in_case_are_one_feature() -> None:
+    lower, upper = vectorize.featurize(
+        [RelateDoc("a", "The Cat", "a cat sat", 0.0), RelateDoc("b", "THE CAT", "A CAT SAT", 0.0)],
+        Related(entity_topics=False),
+    )
+    assert lower.keys.tobytes() == upper.keys.tobytes() and len(lower.keys)
+    assert lower.weights.tobytes() == upper.weights.tobytes()
 
 
 def test_an_articles_vector_does_not_depend_on_its_batch() -> None:
