@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,6 +11,8 @@ import numpy as np
 from briefings.relate import kernels
 from briefings.relate.kernels import SECONDS_PER_DAY
 from briefings.relate.space import Operands, SimilaritySpace
+
+THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
 
@@ -80,13 +84,27 @@ def all_neighbours(
     """What neighbours_of finds, for every position of SPACE at once (a build): each pair's
     product is summed once, not once from either side."""
     base, entries = space.everything()
-    best_cols, best_values, best_count, dup_cols, _, dup_count = kernels.all_neighbours(
-        np.arange(len(times), dtype=np.int64),
-        base.keys, base.indptr, base.positions, base.weights,
-        entries.indptr, entries.key_rows, entries.weights, entries.common,
-        np.asarray(times, np.float64), np.asarray(ties, np.int64),
-        k, float(min_weight), float(duplicate_cosine), time_weight.shape,
-    )  # fmt: skip
+    n = len(times)
+
+    def pairs_from(firsts: np.ndarray) -> tuple[np.ndarray, ...]:
+        return kernels.all_neighbours(
+            firsts, base.keys, base.indptr, base.positions, base.weights,
+            entries.indptr, entries.key_rows, entries.weights, entries.common,
+            np.asarray(times, np.float64), np.asarray(ties, np.int64),
+            k, float(min_weight), float(duplicate_cosine), time_weight.shape,
+        )  # fmt: skip
+
+    # The kernel runs without the GIL: on every core at once, as threads sharing the base
+    # (first articles taken in turn: a first article's pairs are those after it, fewer and
+    # fewer). Each thread keeps lists of its own, merged here.
+    threads = max(1, min(os.cpu_count() or 1, n // THREAD_FROM))
+    shares = [np.arange(t, n, threads, dtype=np.int64) for t in range(threads)]
+    with ThreadPoolExecutor(threads) as pool:
+        found = list(pool.map(pairs_from, shares))
+    best_cols, best_values, best_count, dup_cols, dup_values, dup_count = found[0]
+    for other in found[1:]:
+        kernels.merge(best_cols, best_values, best_count, *other[:3], ties)
+        kernels.merge(dup_cols, dup_values, dup_count, *other[3:], ties)
     return _lists(best_cols, best_values, best_count, dup_cols, dup_count)
 
 

@@ -206,6 +206,18 @@ def all_neighbours(
     return best_cols, best_values, best_count, dup_cols, dup_values, dup_count
 
 
+@njit(cache=True, nogil=True)
+def merge(cols, values, counts, other_cols, other_values, other_counts, ties):
+    """Offer each row's entries of OTHER_* (K-best lists of other pairs) to its list in COLS,
+    VALUES, COUNTS: the K best of both."""
+    k = cols.shape[1]
+    for r in range(len(counts)):
+        for j in range(other_counts[r]):
+            counts[r] = _offer(
+                cols[r], values[r], counts[r], k, other_cols[r, j], other_values[r, j], ties
+            )
+
+
 ASCII_KIND = np.zeros(128, np.uint8)  # 0 other, 1 letter, 2 digit, 3 white space
 for _code in range(128):
     ASCII_KIND[_code] = 2 if chr(_code).isdecimal() else 1 if chr(_code).isalnum() else 0
@@ -315,6 +327,8 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
+    lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
+    merge(*lists, *lists, empty_i)
     words(np.zeros(0, np.uint32), empty_i, empty_i, empty_i, ASCII_KIND, np.zeros(0, np.uint32),
           np.zeros(0, np.uint8))  # fmt: skip
 

@@ -6,7 +6,7 @@ asked about at once, in blocks, or after edits that live in the overlay."""
 import numpy as np
 import pytest
 
-from briefings.relate import kernels
+from briefings.relate import index, kernels
 from briefings.relate.index import TimeWeight, all_neighbours, neighbours_of
 from briefings.relate.space import SimilaritySpace
 
@@ -76,8 +76,12 @@ def ties_for(n: int) -> np.ndarray:
     return ties
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_all_articles_at_once_find_what_each_pair_compared_finds(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "threads"), [(1, 1), (2, 1), (3, 3), (6, 2)])
+def test_all_articles_at_once_find_what_each_pair_compared_finds(
+    seed: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index.os, "cpu_count", lambda: threads)
+    monkeypatch.setattr(index, "THREAD_FROM", 10)
     space = random_space(seed)
     ties = ties_for(len(space.rows))
     times = np.array(space.times)
