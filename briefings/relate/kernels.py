@@ -218,6 +218,24 @@ def merge(cols, values, counts, other_cols, other_values, other_counts, ties):
             )
 
 
+@njit(cache=True, nogil=True)
+def by_column_then_bucket(columns, buckets):
+    """The order of entries by (column, bucket), equal ones in the order given: two stable
+    counting sorts, bucket first (columns and buckets are small numbers from 0)."""
+    order = np.arange(len(columns))
+    for values in (buckets, columns):
+        counts = np.zeros(values.max() + 2 if len(values) else 1, np.int64)
+        for v in values:
+            counts[v + 1] += 1
+        slot = np.cumsum(counts)
+        ordered = np.empty(len(order), np.int64)
+        for i in order:
+            ordered[slot[values[i]]] = i
+            slot[values[i]] += 1
+        order = ordered
+    return order
+
+
 ASCII_KIND = np.zeros(128, np.uint8)  # 0 other, 1 letter, 2 digit, 3 white space
 for _code in range(128):
     ASCII_KIND[_code] = 2 if chr(_code).isdecimal() else 1 if chr(_code).isalnum() else 0
@@ -327,6 +345,7 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
+    by_column_then_bucket(empty_i, empty_i)
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
     words(np.zeros(0, np.uint32), empty_i, empty_i, empty_i, ASCII_KIND, np.zeros(0, np.uint32),

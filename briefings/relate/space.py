@@ -88,7 +88,7 @@ class SimilaritySpace:
         self.times: list[float] = []
         self.df = np.zeros(1024, np.int64)  # column -> how many articles have the feature
         self.flipped: set[int] = set()  # columns that became common or rare since the base
-        self._base = _keyed(*[np.zeros(0, t) for t in (np.int64, np.int64, np.float64)])[0]
+        self._base = _keyed(*[np.zeros(0, t) for t in (np.int64,) * 3 + (np.float64,)])[0]
         self._overlay: set[int] = set()  # positions whose base entries are out of date
         self._overlay_keyed: Keyed | None = None  # the overlay's vectors, while they hold
         self._dirty = True
@@ -190,7 +190,7 @@ class SimilaritySpace:
         position, each with its key row in the base."""
         n = len(self.rows)
         owner, cols, weights, common, bucket = self._entries(np.arange(n, dtype=np.int64))
-        self._base, key_rows = _keyed((cols << BUCKET_BITS) | bucket, owner, weights)
+        self._base, key_rows = _keyed(cols, bucket, owner, weights)
         self._overlay.clear()
         self._overlay_keyed = None
         self.flipped.clear()
@@ -209,10 +209,10 @@ class SimilaritySpace:
         bucket = np.where(common, self._bucket(times[owner]), 0)
         return owner, cols, weights, common, bucket
 
-    def _keys(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every entry of POSITIONS' vectors: its key, position and weight."""
+    def _keys(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Every entry of POSITIONS' vectors: its column, bucket, position and weight."""
         owner, cols, weights, _, bucket = self._entries(positions)
-        return (cols << BUCKET_BITS) | bucket, positions[owner], weights
+        return cols, bucket, positions[owner], weights
 
     def _bucket(self, times: np.ndarray) -> np.ndarray:
         b = np.floor(times / self.bucket_seconds).astype(np.int64) + (1 << (BUCKET_BITS - 1))
@@ -236,13 +236,15 @@ class SimilaritySpace:
 
 
 def _keyed(
-    keys: np.ndarray, positions: np.ndarray, weights: np.ndarray
+    cols: np.ndarray, bucket: np.ndarray, positions: np.ndarray, weights: np.ndarray
 ) -> tuple[Keyed, np.ndarray]:
-    """Entries (KEYS, POSITIONS ascending, WEIGHTS) grouped by key, each key's positions in
-    ascending order; and each entry's key row. (Built straight from the entries sorted by key:
-    on a large site each copy of them is hundreds of MB.)"""
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
+    """Entries (COLS, BUCKET, POSITIONS ascending, WEIGHTS) grouped by key, each key's positions
+    in ascending order; and each entry's key row. (Counting sorts: a large site has millions
+    of entries, and few columns and buckets by comparison.)"""
+    common = bucket > 0
+    low = int(bucket[common].min()) if common.any() else 0
+    order = kernels.by_column_then_bucket(cols, np.where(common, bucket - low + 1, 0))
+    keys = (cols[order] << BUCKET_BITS) | bucket[order]
     new = np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]
     first = np.flatnonzero(new)
     indptr = np.append(first, len(order)).astype(np.int64)
