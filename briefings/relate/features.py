@@ -12,9 +12,13 @@ import math
 import re
 from functools import lru_cache
 
+import numpy as np
 import Stemmer
 import wordfreq
 from wordfreq import numbers
+
+from briefings.relate import kernels
+from briefings.relate.tokens import Characters, characters, distinct
 
 WORD = re.compile(r"[^\W\d_][^\W_]*|\d+", re.UNICODE)  # apostrophes split: "Iran's" -> iran, s
 STOP_WORDS = frozenset(
@@ -92,12 +96,6 @@ def information(word: str) -> float:
     return max(0.3, MAX_WEIGHT - zipf(word))
 
 
-# A capital not preceded by a word character (a \b written after it: a pattern that starts
-# with a character class is scanned for far faster than one that starts with an assertion).
-ENTITY = re.compile(
-    r"[A-Z](?<!\w[A-Z])[\w'’-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|der|la|du)[ \t]+)?[A-Z][\w'’-]*)*"
-)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)$")
 CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
     "july august september october november december today yesterday tomorrow".split()
@@ -111,30 +109,51 @@ def entities(
     at least once mid-sentence, that are not common words or dates. The LIMIT most frequent.
     (Headlines are left out: in Title Case every word looks like a name; only the first
     MAX_CHARS are read, where a news story names who and where.)"""
-    text = body[:max_chars]
-    # Where each candidate starts; whether it is a name, and is ever seen mid-sentence, is asked
-    # only of those seen often enough: most are seen once.
-    seen: dict[str, list[int]] = {}
-    for match in ENTITY.finditer(text):
-        name = _candidate(match.group(0))[0]
-        if name:
-            seen.setdefault(name, []).append(match.start())
+    return names_in(characters([body]), np.zeros(1, np.int64), limit, min_count, max_chars)[0]
+
+
+def names_in(
+    chars: Characters,
+    texts: np.ndarray,
+    limit: int = 8,
+    min_count: int = 2,
+    max_chars: int = 1500,
+) -> list[tuple[str, ...]]:
+    """entities() of each of TEXTS (indexes into the batch CHARS), their phrases found at once
+    (kernels.capitalised), each distinct phrase read once, and counted per text at once."""
+    begins = chars.begins[texts]
+    ends = np.minimum(chars.ends[texts], begins + max_chars)
+    which, starts, stops, first, hashes = kernels.capitalised(
+        chars.codes, chars.kinds, begins, ends
+    )
+    phrase, one = distinct(hashes)
+    spans = zip(starts[one].tolist(), stops[one].tolist(), strict=True)
+    number: dict[str, int] = {"": 0}  # "": nothing left of the phrase (_candidate)
+    named = [number.setdefault(_candidate(chars.joined[s:e])[0], len(number)) for s, e in spans]
+    name = np.array(named, np.int64)[phrase]
+    # How often each text names each, and how often mid-sentence (where a capital says more).
+    pair, seen = np.unique(which * len(number) + name, return_inverse=True)
+    counts = np.bincount(seen, minlength=len(pair))
+    mid_sentence = np.bincount(seen, weights=~first, minlength=len(pair))
+    kept = (counts >= min_count) & (mid_sentence > 0) & (pair % len(number) > 0)
+    names = list(number)
+    candidates: list[list[tuple[str, int]]] = [[] for _ in range(len(texts))]
+    for key, count in zip(pair[kept].tolist(), counts[kept].tolist(), strict=True):
+        candidates[key // len(number)].append((names[key % len(number)], count))
+    return [
+        _ranked(found, chars.joined[b:e], limit) if found else ()
+        for found, b, e in zip(candidates, begins.tolist(), ends.tolist(), strict=True)
+    ]
+
+
+def _ranked(candidates: list[tuple[str, int]], text: str, limit: int) -> tuple[str, ...]:
+    """The LIMIT most frequent CANDIDATES (name, count) found in TEXT that are names."""
     written_lower: dict[str, bool] = {}
     ranked = sorted(
-        (
-            (name, len(starts))
-            for name, starts in seen.items()
-            if len(starts) >= min_count
-            and (" " in name or _is_name(name, text, written_lower))
-            and any(_mid_sentence(text, start) for start in starts)
-        ),
+        (nc for nc in candidates if " " in nc[0] or _is_name(nc[0], text, written_lower)),
         key=lambda nc: (-nc[1], nc[0]),
     )
     return tuple(name for name, _ in ranked[:limit])
-
-
-def _mid_sentence(text: str, start: int) -> bool:
-    return _SENTENCE_START.search(text[max(0, start - 3) : start]) is None
 
 
 @lru_cache(maxsize=100_000)

@@ -23,6 +23,29 @@ UNLIMITED = 1 << 62
 
 
 @dataclass(frozen=True)
+class Characters:
+    """A batch of texts as one array of code points, each text at CODES[BEGINS[t]:ENDS[t]],
+    with the kind of every character (kernels.LETTER, ...)."""
+
+    joined: str  # the texts, SEPARATOR between them
+    codes: np.ndarray  # uint32
+    kinds: np.ndarray  # uint8
+    begins: np.ndarray  # int64
+    ends: np.ndarray  # int64
+
+
+def characters(texts: list[str]) -> Characters:
+    joined = SEPARATOR.join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    ends = np.cumsum(lengths + 1) - 1
+    others = np.unique(codes[codes >= 128])
+    kinds = np.fromiter((_kind(c) for c in others.tolist()), np.uint8, len(others))
+    found = kernels.kinds(codes, kernels.ASCII_KIND, others, kinds)
+    return Characters(joined, codes, found, ends - lengths, ends)
+
+
+@dataclass(frozen=True)
 class Tokens:
     """The words of a batch of texts in reading order: which text each is from, and which of
     the batch's distinct spellings it is (case counts: "The" and "the" are two)."""
@@ -38,22 +61,17 @@ class Tokens:
         return [self._joined[s:e] for s, e in self._spans[spellings].tolist()]
 
 
-def tokenize(texts: list[str], limits: list[int] | None = None) -> Tokens:
-    """The words of TEXTS, each read up to the end of its LIMITS[i]-th run of non-space
-    characters (what " ".join(text.split(None, n)[:n]) keeps), or whole."""
-    joined = SEPARATOR.join(texts)
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
-    ends = np.cumsum(np.fromiter((len(t) + 1 for t in texts), np.int64, len(texts))) - 1
-    begins = ends - np.fromiter((len(t) for t in texts), np.int64, len(texts))
-    others = np.unique(codes[codes >= 128])
-    kinds = np.fromiter((_kind(c) for c in others.tolist()), np.uint8, len(others))
-    reach = np.full(len(texts), UNLIMITED, np.int64) if limits is None else np.array(limits)
+def tokenize(chars: Characters, limits: list[int] | None = None) -> Tokens:
+    """The words of a batch of texts, each read up to the end of its LIMITS[i]-th run of
+    non-space characters (what " ".join(text.split(None, n)[:n]) keeps), or whole."""
+    count = len(chars.begins)
+    reach = np.full(count, UNLIMITED, np.int64) if limits is None else np.array(limits, np.int64)
     text, start, end, hashes = kernels.words(
-        codes, begins, ends, reach.astype(np.int64), kernels.ASCII_KIND, others, kinds
+        chars.codes, chars.kinds, chars.begins, chars.ends, reach
     )
     spelling, first = distinct(hashes)
     spans = np.stack([start[first], end[first]], axis=1)
-    return Tokens(text, spelling, hashes[first], joined, spans)
+    return Tokens(text, spelling, hashes[first], chars.joined, spans)
 
 
 def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +89,4 @@ def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.nda
 
 @lru_cache(maxsize=20_000)
 def _kind(code: int) -> int:
-    """What Python's re calls \\d (a decimal digit) is 2, any other \\w but "_" is a letter (1),
-    white space as str.split sees it is 3."""
-    c = chr(code)
-    return 2 if c.isdecimal() else 1 if c.isalnum() else 3 if c.isspace() else 0
+    return kernels.kind_of(chr(code))

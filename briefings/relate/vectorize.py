@@ -22,13 +22,13 @@ from briefings.relate import kernels
 from briefings.relate.features import (
     MAX_WEIGHT,
     STOP_WORDS,
-    entities,
     forget,
     information,
+    names_in,
     stem,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
-from briefings.relate.tokens import UNLIMITED, Tokens, tokenize
+from briefings.relate.tokens import UNLIMITED, Tokens, characters, tokenize
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
 MASK = (1 << KEY_BITS) - 1
@@ -130,7 +130,8 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
     texts: list[str] = []  # each article's title, then its lead
     for doc in docs:
         texts += [doc.title, doc.body]
-    tokens = tokenize(texts, [UNLIMITED, s.lead_words * 2] * len(docs))
+    chars = characters(texts)
+    tokens = tokenize(chars, [UNLIMITED, s.lead_words * 2] * len(docs))
     stem_of, info_of, counted = _VOCABULARY.look_up(tokens)
     kept = counted[tokens.spelling]
     text, spelling = tokens.text[kept], tokens.spelling[kept]
@@ -146,7 +147,8 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
         for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
             tag_doc.append(d)
             tag_keys.append(text_hash("#" + tag))
-    names = [entities(doc.body) if s.entity_topics else () for doc in docs]
+    bodies = np.arange(1, len(texts), 2)
+    names = names_in(chars, bodies) if s.entity_topics else [()] * len(docs)
     # Word pairs: each word with the next one of the same text.
     follows = text[1:] == text[:-1]
     pair_keys = ((stems[:-1] * PAIR_MIX + stems[1:]) & MASK)[follows]

@@ -2,15 +2,16 @@
 batch an article is in."""
 
 import random
+import re
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.config import Related
-from briefings.relate import RelateDoc, vectorize
+from briefings.relate import RelateDoc, kernels, vectorize
 from briefings.relate.features import WORD, _estimated_zipf, zipf
-from briefings.relate.tokens import tokenize
+from briefings.relate.tokens import characters, tokenize
 from tests.relate.test_relate import load_fixture
 
 SAMPLES = [
@@ -28,7 +29,7 @@ def words_by_regex(text: str) -> list[str]:
 
 
 def words_by_arrays(texts: list[str], limits: list[int] | None = None) -> list[list[str]]:
-    found = tokenize(texts, limits)
+    found = tokenize(characters(texts), limits)
     out: list[list[str]] = [[] for _ in texts]
     spelled = found.spelled(found.spelling)
     for text, word in zip(found.text.tolist(), spelled, strict=True):
@@ -66,13 +67,13 @@ def test_a_text_is_read_up_to_its_limit_as_split_and_join_would_cut_it(
 
 
 def test_each_spelling_has_one_hash_the_same_in_any_batch() -> None:
-    found = tokenize(["The cat", "the CAT", "x the"])
+    found = tokenize(characters(["The cat", "the CAT", "x the"]))
     spellings = found.spelled(np.arange(len(found.hashes)))
     assert sorted(spellings) == ["CAT", "The", "cat", "the", "x"]
     assert len(set(found.hashes.tolist())) == 5
     assert found.spelled(found.spelling) == ["The", "cat", "the", "CAT", "x", "the"]
     assert found.text.tolist() == [0, 0, 1, 1, 2, 2]
-    alone = tokenize(["CAT"])
+    alone = tokenize(characters(["CAT"]))
     assert alone.hashes[0] == found.hashes[spellings.index("CAT")]
 
 
@@ -106,3 +107,62 @@ def test_numbers_weigh_what_wordfreq_estimates_for_them() -> None:
     numbers += ["007", "00", "2024", "1999"]
     for number in numbers:
         assert zipf(number) == _estimated_zipf(number), number
+
+
+# Capitalised phrases as a regex finds them (the definition kernels.capitalised implements),
+# and whether one starts a sentence.
+ENTITY = re.compile(
+    r"[A-Z](?<!\w[A-Z])[\w'’-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|der|la|du)[ \t]+)?[A-Z][\w'’-]*)*"
+)
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)$")
+PIECES = [
+    "Bank", "of", "England", "de", "der", "Gaulle", "van", "la", "Du", "du", "al", "bin", "X",
+    "iPhone", "U.S.", "Iran's", "O’Neil", "Jean-Luc", "3M", "_A", "éA", "ÉCOLE", "a", "the",
+    " ", "  ", "\t", "\n", ". ", ".  ", ".   ", ": ", '" ', "” ", "? \n", ",", "\u00a0", "\x1c",
+]  # fmt: skip
+
+
+def phrases_by_regex(text: str) -> list[tuple[int, int, bool]]:
+    return [
+        (
+            m.start(),
+            m.end(),
+            SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) is not None,
+        )
+        for m in ENTITY.finditer(text)
+    ]
+
+
+def phrases_by_kernel(texts: list[str]) -> list[list[tuple[int, int, bool]]]:
+    chars = characters(texts)
+    which, starts, ends, first, _ = kernels.capitalised(
+        chars.codes, chars.kinds, chars.begins, chars.ends
+    )
+    found: list[list[tuple[int, int, bool]]] = [[] for _ in texts]
+    for t, s, e, f in zip(
+        which.tolist(), starts.tolist(), ends.tolist(), first.tolist(), strict=True
+    ):
+        begin = int(chars.begins[t])
+        found[t].append((s - begin, e - begin, f))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=14).map("".join), max_size=4))
+def test_capitalised_phrases_are_what_the_regex_finds(texts: list[str]) -> None:
+    assert phrases_by_kernel(texts) == [phrases_by_regex(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=4))
+def test_capitalised_phrases_in_any_text_are_what_the_regex_finds(texts: list[str]) -> None:
+    assert phrases_by_kernel(texts) == [phrases_by_regex(t) for t in texts]
+
+
+def test_a_phrase_runs_through_connectors_and_stops_at_a_sentence() -> None:
+    text = "Talks at the Bank of England began. Bank of the year: de Gaulle met Carl von Ossietzky"
+    found = [(text[s:e], first) for s, e, first in phrases_by_kernel([text])[0]]
+    assert found == [
+        ("Talks", True), ("Bank of England", False), ("Bank", True), ("Gaulle", False),
+        ("Carl von Ossietzky", False),
+    ]  # fmt: skip
