@@ -369,6 +369,8 @@ class RelateIndex(StoryClustering):
         earliest; each with its weight to SLUG (0 when not among its neighbours)."""
         p = self.position[slug]
         members = self.stories[self.story_of[p]]
+        if len(members) == 1:
+            return ()
         limit = self.settings.same_story_count
         story = set(members)
         chosen = [(q, w) for q, w in self._links(p) if q in story][:limit]
@@ -388,12 +390,16 @@ class RelateIndex(StoryClustering):
     def related(self, slug: str) -> tuple[Scored, ...]:
         """The best neighbours of SLUG outside its story, best first."""
         p = self.position[slug]
-        story = set(self.stories[self.story_of[p]])
-        outside = ((q, w) for q, w in self._links(p) if q not in story)
-        return tuple(
-            Scored(self.nodes[q].slug, round(w, 4))
-            for q, w in itertools.islice(outside, self.settings.related_count)
-        )
+        members = self.stories[self.story_of[p]]
+        limit = self.settings.related_count
+        cols, weights = self.best[p]
+        if len(members) == 1:  # alone in its story: its first neighbours (most articles are)
+            outside = zip(cols[:limit].tolist(), weights[:limit].tolist(), strict=True)
+        else:
+            story = set(members)
+            outside = itertools.islice(((q, w) for q, w in self._links(p) if q not in story), limit)
+        nodes = self.nodes
+        return tuple(Scored(nodes[q].slug, round(w, 4)) for q, w in outside)
 
     def duplicate_of(self, slug: str) -> str | None:
         leader = self.leader.get(self.position[slug])

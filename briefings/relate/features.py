@@ -58,8 +58,8 @@ def forget() -> None:
     wordfreq.get_frequency_list.cache_clear()
 
 
-def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+def stem_all(words: list[str]) -> list[str]:
+    return _stemmer().stemWords(words)
 
 
 def zipf(word: str) -> float:

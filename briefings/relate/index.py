@@ -109,9 +109,7 @@ def all_neighbours(
 
 
 def _lists(best_cols, best_values, best_count, dup_cols, dup_count) -> Neighbours:
-    best = [
-        (best_cols[i, :c].copy(), best_values[i, :c].copy())
-        for i, c in enumerate(best_count.tolist())
-    ]
+    # Views of the blocks: they are held only as long as the lists are.
+    best = [(best_cols[i, :c], best_values[i, :c]) for i, c in enumerate(best_count.tolist())]
     duplicates = [np.sort(dup_cols[i, :c]) for i, c in enumerate(dup_count.tolist())]
     return Neighbours(best, duplicates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from briefings.config import Related as RelatedSettings
 
@@ -19,7 +20,6 @@ class RelateDoc:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(NamedTuple):  # a named tuple: a large site makes hundreds of thousands
     slug: str
     score: float
