@@ -219,9 +219,13 @@ def merge(cols, values, counts, other_cols, other_values, other_counts, ties):
 
 
 @njit(cache=True, nogil=True)
-def by_column_then_bucket(columns, buckets):
-    """The order of entries by (column, bucket), equal ones in the order given: two stable
-    counting sorts, bucket first (columns and buckets are small numbers from 0)."""
+def keyed(columns, buckets, positions, weights, bucket_bits, bucket_base):
+    """Entries (COLUMNS, BUCKETS, POSITIONS, WEIGHTS) grouped by key, (column, bucket): the keys
+    (column << BUCKET_BITS | bucket + BUCKET_BASE for a bucket above 0, else column <<
+    BUCKET_BITS), each key's first entry in INDPTR, the entries' positions (in the order given
+    within a key) and weights, and the key row of each entry as given. By two stable counting
+    sorts, bucket first: columns and buckets are small numbers from 0, and a large site has
+    millions of entries."""
     order = np.arange(len(columns))
     for values in (buckets, columns):
         counts = np.zeros(values.max() + 2 if len(values) else 1, np.int64)
@@ -233,7 +237,23 @@ def by_column_then_bucket(columns, buckets):
             ordered[slot[values[i]]] = i
             slot[values[i]] += 1
         order = ordered
-    return order
+    n = len(order)
+    keys = np.empty(n, np.int64)
+    indptr = np.empty(n + 1, np.int64)
+    out_positions, out_weights = np.empty(n, np.int32), np.empty(n)
+    key_rows = np.empty(n, np.int32)
+    rows = 0
+    for j in range(n):
+        i = order[j]
+        if j == 0 or columns[i] != columns[order[j - 1]] or buckets[i] != buckets[order[j - 1]]:
+            bucket = buckets[i] + bucket_base if buckets[i] > 0 else 0
+            keys[rows] = (columns[i] << bucket_bits) | bucket
+            indptr[rows] = j
+            rows += 1
+        out_positions[j], out_weights[j] = positions[i], weights[i]
+        key_rows[i] = rows - 1
+    indptr[rows] = n
+    return keys[:rows].copy(), indptr[: rows + 1].copy(), out_positions, out_weights, key_rows
 
 
 OTHER, LETTER, DIGIT, SPACE = 0, 1, 2, 3  # kinds of character
@@ -462,7 +482,7 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
-    by_column_then_bucket(empty_i, empty_i)
+    keyed(empty_i, empty_i, empty_i, empty_f, 22, 0)
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
     codes, kinds_ = np.zeros(0, np.uint32), np.zeros(0, np.uint8)

@@ -206,7 +206,7 @@ class SimilaritySpace:
         owner = np.repeat(np.arange(len(rows)), lengths)
         times = np.array([self.times[p] for p in positions.tolist()], np.float64)
         common = self.df[cols] > self.common
-        bucket = np.where(common, self._bucket(times[owner]), 0)
+        bucket = np.where(common, self._bucket(times)[owner], 0)
         return owner, cols, weights, common, bucket
 
     def _keys(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -239,19 +239,14 @@ def _keyed(
     cols: np.ndarray, bucket: np.ndarray, positions: np.ndarray, weights: np.ndarray
 ) -> tuple[Keyed, np.ndarray]:
     """Entries (COLS, BUCKET, POSITIONS ascending, WEIGHTS) grouped by key, each key's positions
-    in ascending order; and each entry's key row. (Counting sorts: a large site has millions
-    of entries, and few columns and buckets by comparison.)"""
+    in ascending order; and each entry's key row."""
     common = bucket > 0
     low = int(bucket[common].min()) if common.any() else 0
-    order = kernels.by_column_then_bucket(cols, np.where(common, bucket - low + 1, 0))
-    keys = (cols[order] << BUCKET_BITS) | bucket[order]
-    new = np.concatenate(([True], keys[1:] != keys[:-1]))[: len(keys)]
-    first = np.flatnonzero(new)
-    indptr = np.append(first, len(order)).astype(np.int64)
-    key_rows = np.empty(len(order), np.int32)
-    key_rows[order] = np.cumsum(new) - 1
-    keyed = Keyed(keys[first], indptr, positions[order].astype(np.int32), weights[order])
-    return keyed, key_rows
+    local = np.where(common, bucket - low + 1, 0)
+    first_keys, indptr, ordered, weights, key_rows = kernels.keyed(
+        cols, local, positions, weights, BUCKET_BITS, low - 1
+    )
+    return Keyed(first_keys, indptr, ordered, weights), key_rows
 
 
 def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:
