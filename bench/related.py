@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from briefings.config import Related  # noqa: E402
 from briefings.content import make_slug  # noqa: E402
+from briefings.memory import release_free_memory  # noqa: E402
 from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
 from briefings.relating import lead  # noqa: E402
 
@@ -92,6 +93,7 @@ def speed(n: int) -> dict[str, float]:
         for a in corpus.generate(n)
     ]
     gc.collect()
+    release_free_memory()  # the generator's garbage: not relating's, nor its workers'
     titles = {d.slug: d.title for d in docs}
     base = _reset_peak()
     started = time.perf_counter()
