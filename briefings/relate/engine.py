@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefings.memory import release_free_memory
 from briefings.parallel import forked_map
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
@@ -25,11 +26,12 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
-from briefings.relate.tokens import distinct
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
-NO_COLUMNS = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
+LARGE = 1000  # articles related at once that leave enough memory free to give back
+CHUNK = 1 << 20  # feature keys looked up at once
 BLOCK = 1024  # rows per sparse product at most...
 BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 
@@ -125,6 +127,8 @@ class RelateIndex(StoryClustering):
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
         names = [f.names for f in found]
         del found, columns  # the keys: rows hold columns now
+        if len(docs) > LARGE:  # numbering them left hundreds of MB free: give it back first
+            release_free_memory()
         slugs = {doc.slug for doc in docs}
         if docs and len(slugs) == len(docs) and slugs.isdisjoint(self.position):
             changed = self._append(docs, rows, names)  # a build: at once
@@ -189,13 +193,17 @@ class RelateIndex(StoryClustering):
         return position
 
     def _columns(self, keys: list[np.ndarray]) -> list[np.ndarray]:
-        """Matrix columns of each article's feature KEYS; new keys get the next columns (in key
-        order, so a first build numbers every key in key order)."""
+        """Matrix columns (int32) of each article's feature KEYS; new keys get the next columns
+        (in key order, so a first build numbers every key in key order)."""
         if not keys:
             return []
-        every = np.concatenate(keys)  # ascending runs: each article's keys
-        inverse, first = distinct(every, runs=True)
-        unique = every[first]
+        every = np.concatenate(keys)
+        unique = np.unique(every)
+        place = np.empty(len(every), np.int32)  # of each key in UNIQUE...
+        for start in range(0, len(every), CHUNK):  # ...found a part at a time: a large site
+            part = every[start : start + CHUNK]  # has tens of millions, 8 bytes each
+            place[start : start + CHUNK] = np.searchsorted(unique, part)
+        del every
         known, columns = self._known_keys, self._known_columns
         at = np.searchsorted(known, unique)
         seen = at < len(known)
@@ -207,7 +215,7 @@ class RelateIndex(StoryClustering):
         if len(fresh):
             self._known_keys = np.insert(known, at[fresh], unique[fresh])
             self._known_columns = np.insert(columns, at[fresh], numbers[fresh])
-        mapped = numbers[inverse]
+        mapped = numbers.astype(np.int32)[place]
         return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -255,6 +263,8 @@ class RelateIndex(StoryClustering):
                 self.space, times, self.time_weight,
                 s.neighbours, s.min_weight, s.duplicate_cosine, ties,
             )  # fmt: skip
+            if len(rows) > LARGE:  # the new base's making left hundreds of MB free
+                release_free_memory()
             self._set_rows([(r, every.best[r], every.duplicates[r]) for r in rows])
             return
         size = max(16, min(BLOCK, BLOCK_PAIRS // max(len(self.nodes), 1)))

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefings.memory import release_free_memory
 from briefings.relate import kernels
 from briefings.relate.kernels import SECONDS_PER_DAY
 from briefings.relate.space import Operands, SimilaritySpace
 
+LARGE = 1_000  # articles at once that leave enough memory free to give back
 THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
@@ -84,6 +86,8 @@ def all_neighbours(
     """What neighbours_of finds, for every position of SPACE at once (a build): each pair's
     product is summed once, not once from either side."""
     base, entries = space.everything()
+    if len(times) > LARGE:  # what making them left free, before the threads' lists are made
+        release_free_memory()
     n = len(times)
 
     def pairs_from(firsts: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -219,6 +219,21 @@ def merge(cols, values, counts, other_cols, other_values, other_counts, ties):
 
 
 @njit(cache=True, nogil=True)
+def _stable_by(order, values):
+    """ORDER (of entries) stably sorted by the entries' VALUES, small numbers from 0: by
+    counting."""
+    counts = np.zeros(values.max() + 2 if len(values) else 1, np.int64)
+    for v in values:
+        counts[v + 1] += 1
+    slot = np.cumsum(counts)
+    ordered = np.empty(len(order), np.int32)
+    for i in order:
+        ordered[slot[values[i]]] = i
+        slot[values[i]] += 1
+    return ordered
+
+
+@njit(cache=True, nogil=True)
 def keyed(columns, buckets, positions, weights, bucket_bits, bucket_base):
     """Entries (COLUMNS, BUCKETS, POSITIONS, WEIGHTS) grouped by key, (column, bucket): the keys
     (column << BUCKET_BITS | bucket + BUCKET_BASE for a bucket above 0, else column <<
@@ -226,17 +241,7 @@ def keyed(columns, buckets, positions, weights, bucket_bits, bucket_base):
     within a key) and weights, and the key row of each entry as given. By two stable counting
     sorts, bucket first: columns and buckets are small numbers from 0, and a large site has
     millions of entries."""
-    order = np.arange(len(columns))
-    for values in (buckets, columns):
-        counts = np.zeros(values.max() + 2 if len(values) else 1, np.int64)
-        for v in values:
-            counts[v + 1] += 1
-        slot = np.cumsum(counts)
-        ordered = np.empty(len(order), np.int64)
-        for i in order:
-            ordered[slot[values[i]]] = i
-            slot[values[i]] += 1
-        order = ordered
+    order = _stable_by(_stable_by(np.arange(len(columns), dtype=np.int32), buckets), columns)
     n = len(order)
     keys = np.empty(n, np.int64)
     indptr = np.empty(n + 1, np.int64)
@@ -247,7 +252,7 @@ def keyed(columns, buckets, positions, weights, bucket_bits, bucket_base):
         i = order[j]
         if j == 0 or columns[i] != columns[order[j - 1]] or buckets[i] != buckets[order[j - 1]]:
             bucket = buckets[i] + bucket_base if buckets[i] > 0 else 0
-            keys[rows] = (columns[i] << bucket_bits) | bucket
+            keys[rows] = (np.int64(columns[i]) << bucket_bits) | bucket
             indptr[rows] = j
             rows += 1
         out_positions[j], out_weights[j] = positions[i], weights[i]
@@ -287,7 +292,7 @@ def words(codes, kinds, begins, ends, limits):
     KINDS, each read up to the end of its LIMITS[t]-th run of non-space characters (str.split's
     chunks). A word is a letter followed by letters and digits, or a run of digits. Returns
     each word's text, start, end and a 64-bit hash of its characters."""
-    cap = len(codes) // 2 + 1
+    cap = len(codes) + 1  # a word is one character at least ("0a" is two)
     text_of, word_start = np.empty(cap, np.int64), np.empty(cap, np.int64)
     word_end, hashes = np.empty(cap, np.int64), np.empty(cap, np.uint64)
     count = 0
@@ -388,7 +393,7 @@ def capitalised(codes, kinds, begins, ends):
     """What features.ENTITY finds in texts CODES[BEGINS[t]:ENDS[t]]: capitalised words, joined
     by spaces or tabs, perhaps through a connector ("Bank of England"). Returns each phrase's
     text, start, end, whether it starts a sentence, and a 64-bit hash of its characters."""
-    cap = len(codes) // 2 + 1
+    cap = len(codes) + 1  # a phrase is one character at least
     text_of, start_of = np.empty(cap, np.int64), np.empty(cap, np.int64)
     end_of, at_start = np.empty(cap, np.int64), np.empty(cap, np.bool_)
     hashes = np.empty(cap, np.uint64)
@@ -482,7 +487,7 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
-    keyed(empty_i, empty_i, empty_i, empty_f, 22, 0)
+    keyed(np.zeros(0, np.int32), empty_i, empty_i, empty_f, 22, 0)
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
     codes, kinds_ = np.zeros(0, np.uint32), np.zeros(0, np.uint8)

@@ -23,8 +23,8 @@ from briefings.relate import kernels
 BUCKET_BITS = 22
 OVERLAY_LIMIT = 256  # edited or added articles kept beside the base before it is rebuilt
 
-Row = tuple[np.ndarray, np.ndarray]  # feature columns (int64), weights
-_EMPTY: Row = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+Row = tuple[np.ndarray, np.ndarray]  # feature columns (int32), weights
+_EMPTY: Row = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class SimilaritySpace:
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         rows = [self.rows[p] for p in positions.tolist()]
         lengths = np.fromiter((len(c) for c, _ in rows), np.int64, len(rows))
-        cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int64)
+        cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
         weights = np.concatenate([w for _, w in rows]) if rows else np.zeros(0)
         owner = np.repeat(np.arange(len(rows)), lengths)
         times = np.array([self.times[p] for p in positions.tolist()], np.float64)
@@ -232,7 +232,7 @@ class SimilaritySpace:
         start = np.repeat(np.cumsum(spread) - spread, spread)
         offset = np.arange(len(owner)) - start  # 0, 1, 2 within a common feature
         bucket = np.where(bucket > 0, bucket + offset - 1, 0)
-        return owner, (cols << BUCKET_BITS) | bucket, weights
+        return owner, (cols.astype(np.int64) << BUCKET_BITS) | bucket, weights
 
 
 def _keyed(

@@ -28,7 +28,7 @@ def random_space(seed: int, n: int = 160, common: int = 12) -> SimilaritySpace:
             weights = rng.random(len(cols)) + 0.05
         if len(weights):
             weights = weights / np.sqrt((weights**2).sum())
-        rows.append((cols.astype(np.int64), weights))
+        rows.append((cols.astype(np.int32), weights))
     times = (rng.random(n) * 40 * DAY).tolist()
     times[7] = times[8]  # equal times, equal weights: ordered by tie key
     rows[8] = rows[7]
@@ -97,7 +97,7 @@ def test_blocks_and_edits_in_the_overlay_find_the_same(seed: int) -> None:
     space.prepare()  # a base of every article...
     rng = np.random.default_rng(seed)
     for p in rng.choice(len(space.rows), 12, replace=False).tolist():  # ...then edits
-        cols = np.unique(rng.integers(0, 90, 8)).astype(np.int64)
+        cols = np.unique(rng.integers(0, 90, 8)).astype(np.int32)
         space.put(p, (cols, np.full(len(cols), 1 / np.sqrt(len(cols)))), space.times[p])
     space.remove(3)
     times = np.array(space.times)

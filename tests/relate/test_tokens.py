@@ -44,6 +44,11 @@ def test_words_are_what_the_regex_finds() -> None:
     ]  # fmt: skip
 
 
+def test_a_batch_may_hold_nearly_a_word_per_character() -> None:
+    # More words than half the characters: a batch's arrays once had room for no more.
+    assert words_by_arrays(["0A"] * 4 + ["1b2c"]) == [["0", "a"]] * 4 + [["1", "b2c"]]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=6))
 def test_any_texts_split_as_the_regex_splits_them(texts: list[str]) -> None:
