@@ -109,6 +109,15 @@ def similarities(n, *operands):
     return np.array(rows, np.int64), np.array(cols, np.int64), np.array(values, np.float64)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _lists(m, k):
+    """Room for M rows' K best (positions, values, count) and K near-duplicates (the same)."""
+    return (
+        np.zeros((m, k), np.int32), np.zeros((m, k)), np.zeros(m, np.int64),
+        np.zeros((m, k), np.int32), np.zeros((m, k)), np.zeros(m, np.int64),
+    )  # fmt: skip
+
+
 @njit(cache=True, nogil=True)
 def neighbours(query_rows, times, ties, k, min_weight, duplicate_cosine, time_shape, *operands):
     """For each query row (positions QUERY_ROWS), its K best neighbours by time-weighted cosine
@@ -117,9 +126,7 @@ def neighbours(query_rows, times, ties, k, min_weight, duplicate_cosine, time_sh
     per row, and each row's count. TIME_SHAPE: (grace days, half-life days, floor)."""
     n, m = len(times), len(query_rows)
     grace_days, half_life_days, floor = time_shape
-    best_cols, best_values = np.zeros((m, k), np.int32), np.zeros((m, k))
-    dup_cols, dup_values = np.zeros((m, k), np.int32), np.zeros((m, k))
-    best_count, dup_count = np.zeros(m, np.int64), np.zeros(m, np.int64)
+    best_cols, best_values, best_count, dup_cols, dup_values, dup_count = _lists(m, k)
     acc, seen, touched = np.zeros(n), np.zeros(n, np.bool_), np.zeros(n, np.int64)
     # Time weights never exceed 1: a pair under both thresholds in cosine is out whatever its
     # dates (most pairs sharing a feature are).
@@ -158,9 +165,7 @@ def all_neighbours(
     under each key: a first article's pairs are the end of each list.)"""
     n = len(times)
     grace_days, half_life_days, floor = time_shape
-    best_cols, best_values = np.zeros((n, k), np.int32), np.zeros((n, k))
-    dup_cols, dup_values = np.zeros((n, k), np.int32), np.zeros((n, k))
-    best_count, dup_count = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    best_cols, best_values, best_count, dup_cols, dup_values, dup_count = _lists(n, k)
     acc, seen, touched = np.zeros(n), np.zeros(n, np.bool_), np.zeros(n, np.int64)
     low = min(min_weight, duplicate_cosine) - 1e-9
     for a in firsts:
@@ -178,6 +183,8 @@ def all_neighbours(
                     b = b_positions[j]
                     if b <= a:
                         break
+                    # Written out, as in _sum_products: a helper, even inlined, made this
+                    # loop three times slower.
                     if not seen[b]:
                         seen[b] = True
                         touched[count] = b
