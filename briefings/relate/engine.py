@@ -26,12 +26,12 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
+from briefings.relate.tokens import distinct
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
-LARGE = 1000  # articles related at once that leave enough memory free to give back
-CHUNK = 1 << 20  # feature keys looked up at once
+LARGE = 20_000  # articles related at once whose freed memory is worth giving back
 BLOCK = 1024  # rows per sparse product at most...
 BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 
@@ -197,13 +197,10 @@ class RelateIndex(StoryClustering):
         (in key order, so a first build numbers every key in key order)."""
         if not keys:
             return []
-        every = np.concatenate(keys)
-        unique = np.unique(every)
-        place = np.empty(len(every), np.int32)  # of each key in UNIQUE...
-        for start in range(0, len(every), CHUNK):  # ...found a part at a time: a large site
-            part = every[start : start + CHUNK]  # has tens of millions, 8 bytes each
-            place[start : start + CHUNK] = np.searchsorted(unique, part)
-        del every
+        every = np.concatenate(keys)  # ascending runs: each article's keys
+        place, first = distinct(every, runs=True)
+        unique = every[first]
+        del every, first
         known, columns = self._known_keys, self._known_columns
         at = np.searchsorted(known, unique)
         seen = at < len(known)
@@ -245,9 +242,9 @@ class RelateIndex(StoryClustering):
         for p in affected:
             rows.update(self.strong[p], self.listed_by[p])
         if changed:
-            query, cols, cosines = self.space.similarities(np.array(changed))
-            weight = cosines * self.time_weight(times[cols] - times[np.array(changed)[query]])
-            for col, cos, w in zip(cols.tolist(), cosines.tolist(), weight.tolist(), strict=True):
+            query, near, cosines = self.space.similarities(np.array(changed))
+            weight = cosines * self.time_weight(times[near] - times[np.array(changed)[query]])
+            for col, cos, w in zip(near.tolist(), cosines.tolist(), weight.tolist(), strict=True):
                 if col in rows or self.nodes[col] is None:
                     continue
                 cols, weights = self.best[col]

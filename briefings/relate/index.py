@@ -13,7 +13,7 @@ from briefings.relate import kernels
 from briefings.relate.kernels import SECONDS_PER_DAY
 from briefings.relate.space import Operands, SimilaritySpace
 
-LARGE = 1_000  # articles at once that leave enough memory free to give back
+LARGE = 20_000  # articles at once whose freed memory is worth giving back
 THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
@@ -115,5 +115,8 @@ def all_neighbours(
 def _lists(best_cols, best_values, best_count, dup_cols, dup_count) -> Neighbours:
     # Views of the blocks: they are held only as long as the lists are.
     best = [(best_cols[i, :c], best_values[i, :c]) for i, c in enumerate(best_count.tolist())]
-    duplicates = [np.sort(dup_cols[i, :c]) for i, c in enumerate(dup_count.tolist())]
+    duplicates = [
+        np.sort(dup_cols[i, :c]) if c > 1 else dup_cols[i, :c]  # most have none
+        for i, c in enumerate(dup_count.tolist())
+    ]
     return Neighbours(best, duplicates)

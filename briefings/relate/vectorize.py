@@ -4,8 +4,9 @@ A vector is a pure function of its article: features are keyed by a hash of thei
 id that depends on arrival order) and weighted by general English word frequencies (not by the
 corpus). So vectors can be computed in any order, in any process, and cached.
 
-Per article, Python only splits words and looks them up; counting, word pairs, weighting,
-pruning to the heaviest features and normalising are done for a whole batch with numpy.
+Python reads only what it has not seen before (a new spelling, a new capitalised phrase);
+splitting words, finding names, counting, word pairs, weighting, pruning to the heaviest
+features and normalising are done for a whole batch, by numpy and compiled loops (kernels.py).
 """
 
 from __future__ import annotations
