@@ -497,8 +497,9 @@ def _warm() -> None:
     keyed(np.zeros(0, np.int32), empty_i, empty_i, empty_f, 22, 0)
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
-    codes, kinds_ = np.zeros(0, np.uint32), np.zeros(0, np.uint8)
-    kinds(codes, ASCII_KIND, codes, kinds_)
+    # As tokens.characters makes them: code points read from a buffer, so read-only.
+    codes, kinds_ = np.frombuffer(b"", np.uint32), np.zeros(0, np.uint8)
+    kinds(codes, ASCII_KIND, np.zeros(0, np.uint32), kinds_)
     words(codes, kinds_, empty_i, empty_i, empty_i)
     capitalised(codes, kinds_, empty_i, empty_i)
 

@@ -88,7 +88,8 @@ class SimilaritySpace:
         self.times: list[float] = []
         self.df = np.zeros(1024, np.int64)  # column -> how many articles have the feature
         self.flipped: set[int] = set()  # columns that became common or rare since the base
-        self._base = _keyed(*[np.zeros(0, t) for t in (np.int64,) * 3 + (np.float64,)])[0]
+        empty = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self._base = _keyed(*empty, np.zeros(0))[0]
         self._overlay: set[int] = set()  # positions whose base entries are out of date
         self._overlay_keyed: Keyed | None = None  # the overlay's vectors, while they hold
         self._dirty = True
