@@ -206,6 +206,8 @@ class StoryClustering:
     def _inputs(self, group: frozenset[int], members: Iterable[int] = ()) -> dict[int, tuple]:
         """All that _cluster reads of GROUP, by member (of MEMBERS, or all): its time and slug, and
         its links and copies within the group."""
+        if len(group) == 1:  # none of its links and copies are within it
+            return {p: (self.nodes[p].timestamp, self.nodes[p].slug, (), ()) for p in group}
         return {
             p: (
                 self.nodes[p].timestamp,
@@ -217,6 +219,11 @@ class StoryClustering:
         }
 
     def _cluster(self, component: set[int]) -> None:
+        if len(component) == 1:  # alone: its own story (a first build has thousands)
+            (p,) = component
+            self.stories[p], self.story_of[p] = [p], p
+            self.leader.pop(p, None)
+            return
         # Slug-ordered local ids: the result never depends on the order articles arrived in.
         ordered = sorted(component, key=lambda q: self.nodes[q].slug)
         local = {p: i for i, p in enumerate(ordered)}
