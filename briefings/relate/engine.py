@@ -31,7 +31,7 @@ from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
-LARGE = 20_000  # articles related at once whose freed memory is worth giving back
+LARGE = 5_000  # articles related at once whose freed memory is worth giving back
 BLOCK = 1024  # rows per sparse product at most...
 BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 

@@ -13,7 +13,7 @@ from briefings.relate import kernels
 from briefings.relate.kernels import SECONDS_PER_DAY
 from briefings.relate.space import Operands, SimilaritySpace
 
-LARGE = 20_000  # articles at once whose freed memory is worth giving back
+LARGE = 5_000  # articles at once whose freed memory is worth giving back
 THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
