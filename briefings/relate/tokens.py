@@ -1,7 +1,7 @@
 """Words of many texts at once, found by a compiled loop over all their characters.
 
 Splitting text into words is the hot loop of relating a large site. A regex and a Python loop
-cost about a microsecond per word; here kernels.words reads every character of a batch of texts
+cost about a microsecond per word; here scan.words reads every character of a batch of texts
 in one pass, and each word comes with a hash of its spelling, so Python need look at each
 distinct spelling only once (vectorize.Vocabulary: once per process).
 
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from briefings.relate import kernels
+from briefings.relate import scan
 
 SEPARATOR = "\x00"  # between texts, so that one string holds the batch
 UNLIMITED = 1 << 62
@@ -25,7 +25,7 @@ UNLIMITED = 1 << 62
 @dataclass(frozen=True)
 class Characters:
     """A batch of texts as one array of code points, each text at CODES[BEGINS[t]:ENDS[t]],
-    with the kind of every character (kernels.LETTER, ...)."""
+    with the kind of every character (scan.LETTER, ...)."""
 
     joined: str  # the texts, SEPARATOR between them
     codes: np.ndarray  # uint32
@@ -41,7 +41,7 @@ def characters(texts: list[str]) -> Characters:
     ends = np.cumsum(lengths + 1) - 1
     others = np.unique(codes[codes >= 128])
     kinds = np.fromiter((_kind(c) for c in others.tolist()), np.uint8, len(others))
-    found = kernels.kinds(codes, kernels.ASCII_KIND, others, kinds)
+    found = scan.kinds(codes, scan.ASCII_KIND, others, kinds)
     return Characters(joined, codes, found, ends - lengths, ends)
 
 
@@ -66,9 +66,7 @@ def tokenize(chars: Characters, limits: list[int] | None = None) -> Tokens:
     non-space characters (what " ".join(text.split(None, n)[:n]) keeps), or whole."""
     count = len(chars.begins)
     reach = np.full(count, UNLIMITED, np.int64) if limits is None else np.array(limits, np.int64)
-    text, start, end, hashes = kernels.words(
-        chars.codes, chars.kinds, chars.begins, chars.ends, reach
-    )
+    text, start, end, hashes = scan.words(chars.codes, chars.kinds, chars.begins, chars.ends, reach)
     spelling, first = distinct(hashes)
     spans = np.stack([start[first], end[first]], axis=1)
     return Tokens(text, spelling, hashes[first], chars.joined, spans)
@@ -89,4 +87,4 @@ def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.nda
 
 @lru_cache(maxsize=20_000)
 def _kind(code: int) -> int:
-    return kernels.kind_of(chr(code))
+    return scan.kind_of(chr(code))

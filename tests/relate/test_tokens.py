@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.config import Related
-from briefings.relate import RelateDoc, kernels, vectorize
+from briefings.relate import RelateDoc, scan, vectorize
 from briefings.relate.features import WORD, _estimated_zipf, zipf
 from briefings.relate.tokens import characters, tokenize
 from tests.relate.test_relate import load_fixture
@@ -114,7 +114,7 @@ def test_numbers_weigh_what_wordfreq_estimates_for_them() -> None:
         assert zipf(number) == _estimated_zipf(number), number
 
 
-# Capitalised phrases as a regex finds them (the definition kernels.capitalised implements),
+# Capitalised phrases as a regex finds them (the definition scan.capitalised implements),
 # and whether one starts a sentence.
 ENTITY = re.compile(
     r"[A-Z](?<!\w[A-Z])[\w'’-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|der|la|du)[ \t]+)?[A-Z][\w'’-]*)*"
@@ -140,7 +140,7 @@ def phrases_by_regex(text: str) -> list[tuple[int, int, bool]]:
 
 def phrases_by_kernel(texts: list[str]) -> list[list[tuple[int, int, bool]]]:
     chars = characters(texts)
-    which, starts, ends, first, _ = kernels.capitalised(
+    which, starts, ends, first, _ = scan.capitalised(
         chars.codes, chars.kinds, chars.begins, chars.ends
     )
     found: list[list[tuple[int, int, bool]]] = [[] for _ in texts]
