@@ -7,6 +7,8 @@ import ctypes.util
 import sys
 from functools import lru_cache
 
+LARGE = 5_000  # articles related at once: enough freed memory to be worth giving back
+
 
 def release_free_memory() -> None:
     """Return the C heap's free pages to the system (glibc's malloc_trim; elsewhere nothing).

@@ -8,11 +8,9 @@ from briefings.config import Config
 from briefings.content import make_slug
 from briefings.hashes import digest
 from briefings.markup import RenderedText, leading_words, render_text
-from briefings.memory import release_free_memory
+from briefings.memory import LARGE, release_free_memory
 from briefings.model import Article, Content, replaced
 from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
-
-BIG_UPDATE = 1000  # articles related at once that leave enough memory free to give back
 
 
 def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
@@ -102,7 +100,7 @@ class Relating:
         gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
         removed = [slug for slug in indexed if slug not in docs] if gone else []
         moved = self.index.update(changed, removed)
-        if len(changed) > BIG_UPDATE:  # relating many articles left much memory free...
+        if len(changed) > LARGE:  # relating many articles left much memory free...
             del changed  # ...with their leads (a large site's are tens of MB)
             release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.memory import release_free_memory
+from briefings.memory import LARGE, release_free_memory
 from briefings.parallel import forked_map
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
@@ -26,12 +26,11 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace
-from briefings.relate.tokens import distinct
+from briefings.relate.tokens import distinct, find
 from briefings.relate.vectorize import featurize
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
-LARGE = 5_000  # articles related at once whose freed memory is worth giving back
 BLOCK = 1024  # rows per sparse product at most...
 BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 
@@ -202,9 +201,7 @@ class RelateIndex(StoryClustering):
         unique = every[first]
         del every, first
         known, columns = self._known_keys, self._known_columns
-        at = np.searchsorted(known, unique)
-        seen = at < len(known)
-        seen[seen] = known[at[seen]] == unique[seen]
+        at, seen = find(known, unique)
         numbers = np.empty(len(unique), np.int64)
         numbers[seen] = columns[at[seen]]
         fresh = np.flatnonzero(~seen)
@@ -256,12 +253,14 @@ class RelateIndex(StoryClustering):
     def _recompute(self, rows: list[int], times, ties) -> None:
         s = self.settings
         if len(rows) == len(self.position):  # every article: a build
+            base, entries = self.space.everything()
+            if len(rows) > LARGE:  # making them left hundreds of MB free: before the lists
+                release_free_memory()
             every = all_neighbours(
-                self.space, times, self.time_weight,
+                base, entries, times, self.time_weight,
                 s.neighbours, s.min_weight, s.duplicate_cosine, ties,
             )  # fmt: skip
-            if len(rows) > LARGE:  # the new base's making left hundreds of MB free
-                release_free_memory()
+            del base, entries
             self._set_rows([(r, every.best[r], every.duplicates[r]) for r in rows])
             return
         size = max(16, min(BLOCK, BLOCK_PAIRS // max(len(self.nodes), 1)))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.memory import release_free_memory
+from briefings.parallel import threaded_map
 from briefings.relate import kernels
 from briefings.relate.kernels import SECONDS_PER_DAY
-from briefings.relate.space import Operands, SimilaritySpace
+from briefings.relate.space import Entries, Keyed, Operands
 
-LARGE = 5_000  # articles at once whose freed memory is worth giving back
 THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
@@ -75,7 +72,8 @@ def neighbours_of(
 
 
 def all_neighbours(
-    space: SimilaritySpace,
+    base: Keyed,
+    entries: Entries,
     times: np.ndarray,
     time_weight: TimeWeight,
     k: int,
@@ -83,28 +81,22 @@ def all_neighbours(
     duplicate_cosine: float,
     ties: np.ndarray,
 ) -> Neighbours:
-    """What neighbours_of finds, for every position of SPACE at once (a build): each pair's
-    product is summed once, not once from either side."""
-    base, entries = space.everything()
-    if len(times) > LARGE:  # what making them left free, before the threads' lists are made
-        release_free_memory()
-    n = len(times)
+    """What neighbours_of finds, for every position at once (a build), from BASE and every
+    position's ENTRIES in it (SimilaritySpace.everything()): each pair's product is summed
+    once, not once from either side."""
 
-    def pairs_from(firsts: np.ndarray) -> tuple[np.ndarray, ...]:
+    def pairs_from(firsts: range) -> tuple[np.ndarray, ...]:
         return kernels.all_neighbours(
-            firsts, base.keys, base.indptr, base.positions, base.weights,
+            np.arange(firsts.start, firsts.stop, firsts.step, dtype=np.int64),
+            base.keys, base.indptr, base.positions, base.weights,
             entries.indptr, entries.key_rows, entries.weights, entries.common,
             np.asarray(times, np.float64), np.asarray(ties, np.int64),
             k, float(min_weight), float(duplicate_cosine), time_weight.shape,
         )  # fmt: skip
 
-    # The kernel runs without the GIL: on every core at once, as threads sharing the base
-    # (first articles taken in turn: a first article's pairs are those after it, fewer and
-    # fewer). Each thread keeps lists of its own, merged here.
-    threads = max(1, min(os.cpu_count() or 1, n // THREAD_FROM))
-    shares = [np.arange(t, n, threads, dtype=np.int64) for t in range(threads)]
-    with ThreadPoolExecutor(threads) as pool:
-        found = list(pool.map(pairs_from, shares))
+    # A first article's pairs are those after it, fewer and fewer: first articles are taken
+    # in turn. Each thread keeps lists of its own, merged here.
+    found = threaded_map(pairs_from, len(times), THREAD_FROM)
     best_cols, best_values, best_count, dup_cols, dup_values, dup_count = found[0]
     for other in found[1:]:
         kernels.merge(best_cols, best_values, best_count, *other[:3], ties)

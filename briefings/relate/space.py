@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.relate import kernels
+from briefings.relate.tokens import find
 
 BUCKET_BITS = 22
 OVERLAY_LIMIT = 256  # edited or added articles kept beside the base before it is rebuilt
@@ -252,8 +253,6 @@ def _keyed(
 
 def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:
     """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds, by key row."""
-    at = np.searchsorted(keyed.keys, wanted)
-    found = at < len(keyed.keys)
-    found[found] = keyed.keys[at[found]] == wanted[found]
+    at, found = find(keyed.keys, wanted)
     indptr = np.searchsorted(owner[found], np.arange(count + 1)).astype(np.int64)
     return Query(indptr, at[found].astype(np.int64), weights[found])

@@ -85,6 +85,15 @@ def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.nda
     return number, order[new]
 
 
+def find(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of VALUES stands, or would be inserted, in the ascending array ORDERED; and
+    whether it is there."""
+    at = np.searchsorted(ordered, values)
+    found = at < len(ordered)
+    found[found] = ordered[at[found]] == values[found]
+    return at, found
+
+
 @lru_cache(maxsize=20_000)
 def _kind(code: int) -> int:
     return scan.kind_of(chr(code))

@@ -28,7 +28,7 @@ from briefings.relate.features import (
     stem_all,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
-from briefings.relate.tokens import UNLIMITED, Tokens, characters, tokenize
+from briefings.relate.tokens import UNLIMITED, Tokens, characters, find, tokenize
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
 MASK = (1 << KEY_BITS) - 1
@@ -76,24 +76,17 @@ class Vocabulary:
 
     def look_up(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Stem key, weight and whether it counts, of each of TOKENS' distinct spellings."""
-        at = self._find(tokens.hashes)
-        new = np.flatnonzero(at < 0)
+        at, known = find(self.hashes, tokens.hashes)
+        new = np.flatnonzero(~known)
         if len(new):
             stems, weights, counted = _words([w.lower() for w in tokens.spelled(new)])
-            hashes = tokens.hashes[new]
-            where = np.searchsorted(self.hashes, hashes)
-            self.hashes = np.insert(self.hashes, where, hashes)
+            where = at[new]
+            self.hashes = np.insert(self.hashes, where, tokens.hashes[new])
             self.stems = np.insert(self.stems, where, stems)
             self.weights = np.insert(self.weights, where, weights)
             self.counted = np.insert(self.counted, where, counted)
-            at = self._find(tokens.hashes)
+            at = find(self.hashes, tokens.hashes)[0]
         return self.stems[at], self.weights[at], self.counted[at]
-
-    def _find(self, hashes: np.ndarray) -> np.ndarray:
-        at = np.searchsorted(self.hashes, hashes)
-        found = at < len(self.hashes)
-        found[found] = self.hashes[at[found]] == hashes[found]
-        return np.where(found, at, -1)
 
 
 _VOCABULARY = Vocabulary()  # a cache of what a pure function said, kept per process

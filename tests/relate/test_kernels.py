@@ -6,6 +6,7 @@ asked about at once, in blocks, or after edits that live in the overlay."""
 import numpy as np
 import pytest
 
+from briefings import parallel
 from briefings.relate import index, kernels
 from briefings.relate.index import TimeWeight, all_neighbours, neighbours_of
 from briefings.relate.space import SimilaritySpace
@@ -80,12 +81,12 @@ def ties_for(n: int) -> np.ndarray:
 def test_all_articles_at_once_find_what_each_pair_compared_finds(
     seed: int, threads: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(index.os, "cpu_count", lambda: threads)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: threads)
     monkeypatch.setattr(index, "THREAD_FROM", 10)
     space = random_space(seed)
     ties = ties_for(len(space.rows))
     times = np.array(space.times)
-    found = all_neighbours(space, times, SHAPE, K, MIN_WEIGHT, DUPLICATE, ties)
+    found = all_neighbours(*space.everything(), times, SHAPE, K, MIN_WEIGHT, DUPLICATE, ties)
     assert as_lists(found) == expected(space, ties)
     assert any(len(d) for d in found.duplicates) and any(len(b) == K for b, _ in found.best)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from briefings.config import Related
 from briefings.relate import RelateDoc, scan, vectorize
 from briefings.relate.features import WORD, _estimated_zipf, zipf
-from briefings.relate.tokens import characters, tokenize
+from briefings.relate.tokens import characters, find, tokenize
 from tests.relate.test_relate import load_fixture
 
 SAMPLES = [
@@ -171,3 +171,9 @@ def test_a_phrase_runs_through_connectors_and_stops_at_a_sentence() -> None:
         ("Talks", True), ("Bank of England", False), ("Bank", True), ("Gaulle", False),
         ("Carl von Ossietzky", False),
     ]  # fmt: skip
+
+
+def test_find_says_where_each_value_is_or_would_go() -> None:
+    ordered = np.array([2, 5, 5, 9])
+    at, found = find(ordered, np.array([5, 1, 9, 10, 6]))
+    assert at.tolist() == [1, 0, 3, 4, 3] and found.tolist() == [True, False, True, False, False]
