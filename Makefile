@@ -28,14 +28,22 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
+# Relate's loops built ahead of time (briefings/relate/aot.py): a build then needs ~145 MB less
+# than with numba compiling them at first use, which is what happens where this fails (no C
+# compiler). Built again whenever their sources change.
+LOOPS := $(wildcard briefings/relate/kernels.py briefings/relate/scan.py briefings/relate/charclass.py briefings/relate/model.py)
+$(VENV)/.compiled: $(LOOPS) pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m briefings.relate || true
+	@touch $@
+
 # BASE_URL overrides briefings.toml's base_url (the Pages workflow sets it).
-site: $(VENV)/.installed
+site: $(VENV)/.installed $(VENV)/.compiled
 	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed $(VENV)/.compiled
 	$(BIN)/briefings serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENV)/.compiled
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -47,4 +55,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV)
+	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV) briefings/relate/_loops_*

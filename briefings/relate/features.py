@@ -17,7 +17,7 @@ import Stemmer
 import wordfreq
 from wordfreq import numbers
 
-from briefings.relate import scan
+from briefings.relate import compiled
 from briefings.relate.tokens import Characters, characters, distinct
 
 WORD = re.compile(r"[^\W\d_][^\W_]*|\d+", re.UNICODE)  # apostrophes split: "Iran's" -> iran, s
@@ -123,7 +123,9 @@ def names_in(
     (scan.capitalised), each distinct phrase read once, and counted per text at once."""
     begins = chars.begins[texts]
     ends = np.minimum(chars.ends[texts], begins + max_chars)
-    which, starts, stops, first, hashes = scan.capitalised(chars.codes, chars.kinds, begins, ends)
+    which, starts, stops, first, hashes = compiled.capitalised(
+        chars.codes, chars.kinds, begins, ends
+    )
     phrase, one = distinct(hashes)
     spans = zip(starts[one].tolist(), stops[one].tolist(), strict=True)
     number: dict[str, int] = {"": 0}  # "": nothing left of the phrase (_candidate)

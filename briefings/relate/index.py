@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.parallel import threaded_map
-from briefings.relate import kernels
-from briefings.relate.kernels import SECONDS_PER_DAY
+from briefings.relate import compiled
+from briefings.relate.model import SECONDS_PER_DAY
 from briefings.relate.space import Entries, Keyed, Operands
 
 THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
@@ -32,7 +32,7 @@ class TimeWeight:
     def __call__(self, gap_seconds: np.ndarray) -> np.ndarray:
         # The kernels' own function: the same bits as in neighbours_of.
         gaps = np.asarray(gap_seconds, np.float64)
-        return kernels.time_weights(gaps, *self.shape)
+        return compiled.time_weights(gaps, *self.shape)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def neighbours_of(
     from OPERANDS; equal weights are ordered by TIES (a per-article key that does not depend on
     positions). At most K duplicates each: enough to connect a crowd of copies, without n²
     pairs."""
-    best_cols, best_values, best_count, dup_cols, dup_count = kernels.neighbours(
+    best_cols, best_values, best_count, dup_cols, dup_count = compiled.neighbours(
         np.asarray(query_rows, np.int64),
         np.asarray(times, np.float64),
         np.asarray(ties, np.int64),
@@ -66,7 +66,7 @@ def neighbours_of(
         float(min_weight),
         float(duplicate_cosine),
         time_weight.shape,
-        *operands.args(),
+        operands.args(),
     )
     return _lists(best_cols, best_values, best_count, dup_cols, dup_count)
 
@@ -86,7 +86,7 @@ def all_neighbours(
     once, not once from either side."""
 
     def pairs_from(firsts: range) -> tuple[np.ndarray, ...]:
-        return kernels.all_neighbours(
+        return compiled.all_neighbours(
             np.arange(firsts.start, firsts.stop, firsts.step, dtype=np.int64),
             base.keys, base.indptr, base.positions, base.weights,
             entries.indptr, entries.key_rows, entries.weights, entries.common,
@@ -99,8 +99,8 @@ def all_neighbours(
     found = threaded_map(pairs_from, len(times), THREAD_FROM)
     best_cols, best_values, best_count, dup_cols, dup_values, dup_count = found[0]
     for other in found[1:]:
-        kernels.merge(best_cols, best_values, best_count, *other[:3], ties)
-        kernels.merge(dup_cols, dup_values, dup_count, *other[3:], ties)
+        compiled.merge(best_cols, best_values, best_count, *other[:3], ties)
+        compiled.merge(dup_cols, dup_values, dup_count, *other[3:], ties)
     return _lists(best_cols, best_values, best_count, dup_cols, dup_count)
 
 

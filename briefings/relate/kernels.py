@@ -1,8 +1,8 @@
 """Compiled loops (numba) for the hot paths of relating vectors, where array operations would
 make large temporaries or sort far more than they keep. (scan.py has those over characters.)
 
-Each function here is plain loops over numpy arrays: compiled on first use and cached on disk
-(numba's cache), so only the first run on a machine pays for compiling.
+Each function here is plain loops over numpy arrays, called through compiled.py: built ahead of
+time where `make` could (aot.py), else compiled by numba on first use and cached on disk.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-SECONDS_PER_DAY = 86_400.0
+from briefings.relate.model import SECONDS_PER_DAY
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -91,7 +91,7 @@ def _sum_products(
 
 
 @njit(cache=True, nogil=True)
-def similarities(n, *operands):
+def similarities(n, operands):
     """Every (query row, position, summed product) of the queries in OPERANDS (space.Operands)
     over N positions."""
     m = len(operands[0]) - 1
@@ -119,7 +119,7 @@ def _lists(m, k):
 
 
 @njit(cache=True, nogil=True)
-def neighbours(query_rows, times, ties, k, min_weight, duplicate_cosine, time_shape, *operands):
+def neighbours(query_rows, times, ties, k, min_weight, duplicate_cosine, time_shape, operands):
     """For each query row (positions QUERY_ROWS), its K best neighbours by time-weighted cosine
     (weight at least MIN_WEIGHT; equal weights by TIES) and up to K near-duplicates (cosine at
     least DUPLICATE_COSINE, the closest chosen). As (positions, values) arrays of K columns
@@ -314,14 +314,15 @@ def features(n, docs, keys, counts, weights, max_features):
 
 def _warm() -> None:
     """Load every kernel now, once per process: the first call of any costs a quarter of a
-    second (numba starting), and forked workers would each pay it again."""
+    second (numba starting), and forked workers would each pay it again. The types here are
+    those the kernels are called with: aot.py builds each for these alone."""
     empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
     indptr = np.zeros(1, np.int64)
     operands = (indptr, empty_i, empty_f) * 2 + (indptr, np.zeros(0, np.int32), empty_f) * 2
     operands += (np.zeros(0, np.bool_),)
     time_weights(empty_f, 3.0, 60.0, 0.5)
-    similarities(0, *operands)
-    neighbours(empty_i, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5), *operands)
+    similarities(0, operands)
+    neighbours(empty_i, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5), operands)
     base = (empty_i, indptr, np.zeros(0, np.int32), empty_f)
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))

@@ -7,7 +7,9 @@ from typing import NamedTuple
 
 from briefings.config import Related as RelatedSettings
 
-__all__ = ["RelateDoc", "RelatedSettings", "Scored"]
+__all__ = ["SECONDS_PER_DAY", "RelateDoc", "RelatedSettings", "Scored"]
+
+SECONDS_PER_DAY = 86_400.0
 
 
 @dataclass(frozen=True)

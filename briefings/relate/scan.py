@@ -2,7 +2,7 @@
 the words, and the capitalised phrases that may be names. Python's re would take a step per
 match in Python; these take one pass over the code points (tokens.Characters).
 
-Compiled on first use and cached on disk, like kernels.py.
+Compiled like kernels.py (see compiled.py); the kinds of character are in charclass.py.
 """
 
 from __future__ import annotations
@@ -10,17 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-OTHER, LETTER, DIGIT, SPACE = 0, 1, 2, 3  # kinds of character
+from briefings.relate.charclass import ASCII_KIND, CONNECTORS, DIGIT, LETTER, SPACE
 
-
-def kind_of(c: str) -> int:
-    """What Python's re calls \\d (a decimal digit) is a DIGIT, any other \\w but "_" a LETTER,
-    white space as str.split and re's \\s see it a SPACE."""
-    return DIGIT if c.isdecimal() else LETTER if c.isalnum() else SPACE if c.isspace() else OTHER
-
-
-ASCII_KIND = np.array([kind_of(chr(c)) for c in range(128)], np.uint8)
-CONNECTORS = ("of", "de", "al", "bin", "van", "von", "der", "la", "du")  # inside names
 _HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
 
 

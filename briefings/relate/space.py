@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.relate import kernels
+from briefings.relate import compiled
 from briefings.relate.tokens import find
 
 BUCKET_BITS = 22
@@ -179,7 +179,7 @@ class SimilaritySpace:
 
     def similarities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (query index, position, cosine) with a cosine above 0 (themselves included)."""
-        return kernels.similarities(len(self.rows), *self.operands(queries).args())
+        return compiled.similarities(len(self.rows), self.operands(queries).args())
 
     def everything(self) -> tuple[Keyed, Entries]:
         """A new base, and every position's own entries in it: what the products of every
@@ -245,7 +245,7 @@ def _keyed(
     common = bucket > 0
     low = int(bucket[common].min()) if common.any() else 0
     local = np.where(common, bucket - low + 1, 0)
-    first_keys, indptr, ordered, weights, key_rows = kernels.keyed(
+    first_keys, indptr, ordered, weights, key_rows = compiled.keyed(
         cols, local, positions, weights, BUCKET_BITS, low - 1
     )
     return Keyed(first_keys, indptr, ordered, weights), key_rows

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from briefings.relate import scan
+from briefings.relate import charclass, compiled
 
 SEPARATOR = "\x00"  # between texts, so that one string holds the batch
 UNLIMITED = 1 << 62
@@ -25,7 +25,7 @@ UNLIMITED = 1 << 62
 @dataclass(frozen=True)
 class Characters:
     """A batch of texts as one array of code points, each text at CODES[BEGINS[t]:ENDS[t]],
-    with the kind of every character (scan.LETTER, ...)."""
+    with the kind of every character (charclass.LETTER, ...)."""
 
     joined: str  # the texts, SEPARATOR between them
     codes: np.ndarray  # uint32
@@ -41,7 +41,7 @@ def characters(texts: list[str]) -> Characters:
     ends = np.cumsum(lengths + 1) - 1
     others = np.unique(codes[codes >= 128])
     kinds = np.fromiter((_kind(c) for c in others.tolist()), np.uint8, len(others))
-    found = scan.kinds(codes, scan.ASCII_KIND, others, kinds)
+    found = compiled.kinds(codes, charclass.ASCII_KIND, others, kinds)
     return Characters(joined, codes, found, ends - lengths, ends)
 
 
@@ -66,7 +66,9 @@ def tokenize(chars: Characters, limits: list[int] | None = None) -> Tokens:
     non-space characters (what " ".join(text.split(None, n)[:n]) keeps), or whole."""
     count = len(chars.begins)
     reach = np.full(count, UNLIMITED, np.int64) if limits is None else np.array(limits, np.int64)
-    text, start, end, hashes = scan.words(chars.codes, chars.kinds, chars.begins, chars.ends, reach)
+    text, start, end, hashes = compiled.words(
+        chars.codes, chars.kinds, chars.begins, chars.ends, reach
+    )
     spelling, first = distinct(hashes)
     spans = np.stack([start[first], end[first]], axis=1)
     return Tokens(text, spelling, hashes[first], chars.joined, spans)
@@ -96,4 +98,4 @@ def find(ordered: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 @lru_cache(maxsize=20_000)
 def _kind(code: int) -> int:
-    return scan.kind_of(chr(code))
+    return charclass.kind_of(chr(code))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.parallel import forked_map
-from briefings.relate import kernels
+from briefings.relate import compiled
 from briefings.relate.features import (
     MAX_WEIGHT,
     STOP_WORDS,
@@ -181,7 +181,7 @@ def _finish(
     # Sorted by one number per entry (the doc above the key bits): far cheaper than a lexsort.
     order = np.argsort((docs << KEY_BITS) | keys)
     docs, keys, counts, infos = docs[order], keys[order], counts[order], infos[order]
-    bounds, keys, weights = kernels.features(
+    bounds, keys, weights = compiled.features(
         n, docs.astype(np.int64), keys.astype(np.int64), counts.astype(np.float64),
         infos.astype(np.float64), max_features,
     )  # fmt: skip

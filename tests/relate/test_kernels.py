@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from briefings import parallel
-from briefings.relate import index, kernels
+from briefings.relate import compiled, index
 from briefings.relate.index import TimeWeight, all_neighbours, neighbours_of
 from briefings.relate.space import SimilaritySpace
 
@@ -117,4 +117,4 @@ def test_the_time_weight_is_numpys_formula() -> None:
     gaps = np.linspace(-400 * DAY, 400 * DAY, 1001)
     days = np.maximum(np.abs(gaps) / DAY - 3.0, 0.0)
     formula = 0.5 + 0.5 * np.power(0.5, days / 60.0)
-    assert np.allclose(kernels.time_weights(gaps, 3.0, 60.0, 0.5), formula, rtol=1e-15)
+    assert np.allclose(compiled.time_weights(gaps, 3.0, 60.0, 0.5), formula, rtol=1e-15)

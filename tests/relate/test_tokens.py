@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from briefings.config import Related
-from briefings.relate import RelateDoc, scan, vectorize
+from briefings.relate import RelateDoc, compiled, vectorize
 from briefings.relate.features import WORD, _estimated_zipf, zipf
 from briefings.relate.tokens import characters, find, tokenize
 from tests.relate.test_relate import load_fixture
@@ -140,7 +140,7 @@ def phrases_by_regex(text: str) -> list[tuple[int, int, bool]]:
 
 def phrases_by_kernel(texts: list[str]) -> list[list[tuple[int, int, bool]]]:
     chars = characters(texts)
-    which, starts, ends, first, _ = scan.capitalised(
+    which, starts, ends, first, _ = compiled.capitalised(
         chars.codes, chars.kinds, chars.begins, chars.ends
     )
     found: list[list[tuple[int, int, bool]]] = [[] for _ in texts]
