@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import sys
 from functools import lru_cache
 
@@ -25,7 +24,9 @@ def release_free_memory() -> None:
 def _malloc_trim():  # type: ignore[no-untyped-def]
     if not sys.platform.startswith("linux"):
         return None
+    # The symbols this process has loaded, libc's among them. (ctypes.util.find_library would
+    # run ldconfig in a forked child: a copy, for a moment, of a process hundreds of MB large.)
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None

@@ -1,6 +1,7 @@
 """A large build holds only what later stages read, and what it frees goes back to the system."""
 
 import pickle
+import subprocess
 import sys
 from pathlib import Path
 
@@ -32,6 +33,17 @@ def test_memory_freed_below_the_heap_top_is_returned() -> None:
     release_free_memory()
     assert rss_mb() < before - 40
     assert len(kept) == 2_000
+
+
+def test_giving_memory_back_starts_no_process() -> None:
+    # A child forked from a large build is, for a moment, as large: looking libc up with
+    # ctypes.util.find_library ran ldconfig so, after relating a large site.
+    probe = (
+        "import resource; from briefings.memory import release_free_memory; "
+        "release_free_memory(); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "0"
 
 
 def test_a_builder_lets_go_of_each_body_once_rendered_and_reads_it_again_when_asked(
