@@ -8,6 +8,7 @@ group and split read, so that an edit re-clusters only what it changed.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ class StoryClustering:
     nodes: list
     best: list[tuple[np.ndarray, np.ndarray]]
     duplicates: list[np.ndarray]
-    strong: list[list[int]]
+    strong: list[array[int]]
     stamp: list[int]
     clock: int
     # Written here: stories (key -> members in time order), each article's story key and

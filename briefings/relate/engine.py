@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,12 +43,11 @@ def tie_key(slug: str) -> int:
 
 @dataclass
 class _Node:
-    """An indexed article: what is read of it after its text became ROW (not the text itself:
-    a large site's would take tens of MB)."""
+    """An indexed article: what is read of it once its text is a vector in the space (not the
+    text itself: a large site's would take tens of MB)."""
 
     slug: str
     timestamp: float
-    row: tuple[np.ndarray, np.ndarray]
     entities: tuple[str, ...]
     tie: int
 
@@ -59,24 +59,23 @@ def _pairs(rows: np.ndarray, lists: list[np.ndarray]) -> tuple[np.ndarray, np.nd
     return np.repeat(rows, lengths), items
 
 
-def _group_into(lists: list[list[int]], keys: np.ndarray, values: np.ndarray) -> None:
-    """Set LISTS[k] to the VALUES paired with each key K (one list made at a time: not a
-    Python int for every pair of a large site at once)."""
+def _group_into(lists: list[array[int]], keys: np.ndarray, values: np.ndarray) -> None:
+    """Set LISTS[k] to the VALUES paired with each key K."""
     if not len(keys):
         return
     order = np.argsort(keys, kind="stable")
     keys, values = keys[order], values[order]
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))).tolist()
     for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
-        lists[int(keys[start])] = values[start:end].tolist()
+        lists[int(keys[start])] = array("i", values[start:end].astype(np.int32).tobytes())
 
 
-def _add(items: list[int], item: int) -> None:
+def _add(items: array[int], item: int) -> None:
     if item not in items:
         items.append(item)
 
 
-def _discard(items: list[int], item: int) -> None:
+def _discard(items: array[int], item: int) -> None:
     if item in items:
         items.remove(item)
 
@@ -100,9 +99,10 @@ class RelateIndex(StoryClustering):
         self.position: dict[str, int] = {}
         self.best: list[tuple[np.ndarray, np.ndarray]] = []
         self.duplicates: list[np.ndarray] = []
-        # Lists, not sets: a large site has two per article, and a set takes ten times the memory.
-        self.strong: list[list[int]] = []  # pairs that may share a story, both directions
-        self.listed_by: list[list[int]] = []  # q -> rows whose best lists hold q
+        # Arrays of C ints, not sets or lists: a large site has two per article, and a list of
+        # Python ints takes eight times the memory (a set, more).
+        self.strong: list[array[int]] = []  # pairs that may share a story, both directions
+        self.listed_by: list[array[int]] = []  # q -> rows whose best lists hold q
         self.story_of: list[int] = []  # position -> story key (the position of a member)
         self.stories: dict[int, list[int]] = {}
         self.leader: dict[int, int] = {}  # near-duplicate -> the article it copies
@@ -148,6 +148,8 @@ class RelateIndex(StoryClustering):
         self._recompute(sorted(rows), times, ties)
         touched = set(changed) | set(gone) | {r for r in rows if self._lists(r) != before[r]}
         reclustered = self._recluster(touched)
+        if len(rows) > LARGE:  # the lists and stories of many left much memory free
+            release_free_memory()
         return {self.nodes[p].slug for p in touched | reclustered if self.nodes[p] is not None}
 
     def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
@@ -160,7 +162,7 @@ class RelateIndex(StoryClustering):
         position = self.position[doc.slug]
         if self.nodes[position].timestamp != doc.timestamp:
             self._members = None  # stories are ordered by their first article's time
-        self.nodes[position] = _Node(doc.slug, doc.timestamp, row, names, tie_key(doc.slug))
+        self.nodes[position] = _Node(doc.slug, doc.timestamp, names, tie_key(doc.slug))
         self._restamp.add(position)
         self.space.put(position, row, doc.timestamp)
         return position
@@ -170,15 +172,15 @@ class RelateIndex(StoryClustering):
         start = len(self.nodes)
         positions = list(range(start, start + len(docs)))
         self.space.extend(rows, [doc.timestamp for doc in docs])
-        for p, doc, row, found in zip(positions, docs, rows, names, strict=True):
+        for p, doc, found in zip(positions, docs, names, strict=True):
             self.position[doc.slug] = p
-            self.nodes.append(_Node(doc.slug, doc.timestamp, row, found, tie_key(doc.slug)))
+            self.nodes.append(_Node(doc.slug, doc.timestamp, found, tie_key(doc.slug)))
             self.stories[p] = [p]
         self._members = None
         self.best += [EMPTY] * len(docs)
         self.duplicates += [np.zeros(0, np.int32)] * len(docs)
-        self.strong += [[] for _ in docs]
-        self.listed_by += [[] for _ in docs]
+        self.strong += [array("i") for _ in docs]
+        self.listed_by += [array("i") for _ in docs]
         self.story_of += positions
         self.stamp += [self.clock] * len(docs)
         return positions
@@ -262,6 +264,8 @@ class RelateIndex(StoryClustering):
             )  # fmt: skip
             del base, entries
             self._set_rows([(r, every.best[r], every.duplicates[r]) for r in rows])
+            if len(rows) > LARGE:  # and so did setting their lists, before the stories
+                release_free_memory()
             return
         size = max(16, min(BLOCK, BLOCK_PAIRS // max(len(self.nodes), 1)))
         blocks = [np.array(rows[start : start + size]) for start in range(0, len(rows), size)]

@@ -226,46 +226,101 @@ def merge(cols, values, counts, other_cols, other_values, other_counts, ties):
 
 
 @njit(cache=True, nogil=True)
-def _stable_by(order, values):
-    """ORDER (of entries) stably sorted by the entries' VALUES, small numbers from 0: by
-    counting."""
-    counts = np.zeros(values.max() + 2 if len(values) else 1, np.int64)
-    for v in values:
-        counts[v + 1] += 1
-    slot = np.cumsum(counts)
-    ordered = np.empty(len(order), np.int32)
-    for i in order:
-        ordered[slot[values[i]]] = i
-        slot[values[i]] += 1
-    return ordered
+def _by_column(indptr, cols, weights, columns):
+    """The entries of rows (row R's are INDPTR[R]:INDPTR[R + 1] of COLS, WEIGHTS) ordered by
+    column, by counting, so that each column's are in order of rows: each entry's row (int32)
+    and weight in that order, and where each of COLUMNS's entries begin (with the end)."""
+    n = len(cols)
+    at = np.zeros(columns + 1, np.int64)
+    for e in range(n):
+        at[cols[e] + 1] += 1
+    for c in range(columns):
+        at[c + 1] += at[c]
+    rows, out_weights = np.empty(n, np.int32), np.empty(n)
+    for r in range(len(indptr) - 1):
+        for e in range(indptr[r], indptr[r + 1]):
+            j = at[cols[e]]
+            rows[j], out_weights[j] = r, weights[e]
+            at[cols[e]] += 1
+    for c in range(columns, 0, -1):  # each column's end, moved back to its start
+        at[c] = at[c - 1]
+    at[0] = 0
+    return rows, out_weights, at
 
 
 @njit(cache=True, nogil=True)
-def keyed(columns, buckets, positions, weights, bucket_bits, bucket_base):
-    """Entries (COLUMNS, BUCKETS, POSITIONS, WEIGHTS) grouped by key, (column, bucket): the keys
-    (column << BUCKET_BITS | bucket + BUCKET_BASE for a bucket above 0, else column <<
-    BUCKET_BITS), each key's first entry in INDPTR, the entries' positions (in the order given
-    within a key) and weights, and the key row of each entry as given. By two stable counting
-    sorts, bucket first: columns and buckets are small numbers from 0, and a large site has
-    millions of entries."""
-    order = _stable_by(_stable_by(np.arange(len(columns), dtype=np.int32), buckets), columns)
-    n = len(order)
-    keys = np.empty(n, np.int64)
-    indptr = np.empty(n + 1, np.int64)
-    out_positions, out_weights = np.empty(n, np.int32), np.empty(n)
-    key_rows = np.empty(n, np.int32)
-    rows = 0
-    for j in range(n):
-        i = order[j]
-        if j == 0 or columns[i] != columns[order[j - 1]] or buckets[i] != buckets[order[j - 1]]:
-            bucket = buckets[i] + bucket_base if buckets[i] > 0 else 0
-            keys[rows] = (np.int64(columns[i]) << bucket_bits) | bucket
-            indptr[rows] = j
-            rows += 1
-        out_positions[j], out_weights[j] = positions[i], weights[i]
-        key_rows[i] = rows - 1
-    indptr[rows] = n
-    return keys[:rows].copy(), indptr[: rows + 1].copy(), out_positions, out_weights, key_rows
+def _sort_by_bucket(rows, weights, lo, hi, buckets, spare_rows, spare_weights) -> int:
+    """Entries LO:HI of ROWS and WEIGHTS stably ordered by their rows' BUCKETS, by counting
+    (a column's articles span a short range of buckets); returns how many buckets they hold."""
+    low, high = buckets[rows[lo]], buckets[rows[lo]]
+    for j in range(lo, hi):
+        low, high = min(low, buckets[rows[j]]), max(high, buckets[rows[j]])
+    counts = np.zeros(high - low + 2, np.int64)
+    for j in range(lo, hi):
+        counts[buckets[rows[j]] - low + 1] += 1
+    held = 0
+    for b in range(len(counts) - 1):
+        if counts[b + 1] > 0:
+            held += 1
+        counts[b + 1] += counts[b]
+    for j in range(lo, hi):
+        k = counts[buckets[rows[j]] - low]
+        spare_rows[k], spare_weights[k] = rows[j], weights[j]
+        counts[buckets[rows[j]] - low] += 1
+    rows[lo:hi] = spare_rows[: hi - lo]
+    weights[lo:hi] = spare_weights[: hi - lo]
+    return held
+
+
+@njit(cache=True, nogil=True)
+def keyed(indptr, positions, buckets, cols, weights, is_common, bucket_bits):
+    """Rows of entries (row R's are INDPTR[R]:INDPTR[R + 1] of COLS and WEIGHTS; it stands at
+    POSITIONS[R], ascending, in time bucket BUCKETS[R]) grouped by key: column << BUCKET_BITS,
+    with the bucket in the low bits for a column IS_COMMON. Returns the keys (ascending), each
+    key's first entry in INDPTR, the entries' positions (ascending within a key) and weights
+    in that order, and the key row of each entry as given. By counting: columns are small
+    numbers, and a common column's buckets a short range. (A large site has millions of
+    entries: this makes no array of them but what it returns.)"""
+    columns = len(is_common)
+    rows, out_weights, at = _by_column(indptr, cols, weights, columns)
+    widest = 0
+    for c in range(columns):
+        widest = max(widest, at[c + 1] - at[c])
+    spare_rows, spare_weights = np.empty(widest, np.int32), np.empty(widest)
+    count = 0
+    for c in range(columns):
+        if at[c + 1] > at[c]:
+            if is_common[c]:
+                count += _sort_by_bucket(
+                    rows, out_weights, at[c], at[c + 1], buckets, spare_rows, spare_weights
+                )
+            else:
+                count += 1
+    keys, key_indptr = np.empty(count, np.int64), np.empty(count + 1, np.int64)
+    k = 0
+    for c in range(columns):
+        lo, hi = at[c], at[c + 1]
+        at[c] = k  # from here on: the column's first key row
+        for j in range(lo, hi):
+            bucket = buckets[rows[j]] if is_common[c] else 0
+            key = (np.int64(c) << bucket_bits) | bucket
+            if j == lo or key != keys[k - 1]:
+                keys[k], key_indptr[k] = key, j
+                k += 1
+    at[columns] = k
+    key_indptr[count] = len(cols)
+    key_rows = np.empty(len(cols), np.int32)
+    for r in range(len(indptr) - 1):
+        for e in range(indptr[r], indptr[r + 1]):
+            c = cols[e]
+            row = at[c]
+            if is_common[c]:
+                key = (np.int64(c) << bucket_bits) | buckets[r]
+                row += np.searchsorted(keys[at[c] : at[c + 1]], key)
+            key_rows[e] = row
+    for j in range(len(rows)):
+        rows[j] = positions[rows[j]]
+    return keys, key_indptr, rows, out_weights, key_rows
 
 
 @njit(cache=True, nogil=True)
@@ -327,7 +382,7 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
-    keyed(np.zeros(0, np.int32), empty_i, empty_i, empty_f, 22, 0)
+    keyed(indptr, empty_i, empty_i, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_), 22)
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
 

@@ -14,6 +14,7 @@ compiled loops (kernels.py) from operands() without ever being held whole.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,8 +90,7 @@ class SimilaritySpace:
         self.times: list[float] = []
         self.df = np.zeros(1024, np.int64)  # column -> how many articles have the feature
         self.flipped: set[int] = set()  # columns that became common or rare since the base
-        empty = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64))
-        self._base = _keyed(*empty, np.zeros(0))[0]
+        self._base = self._keyed(np.zeros(0, np.int64))[0]
         self._overlay: set[int] = set()  # positions whose base entries are out of date
         self._overlay_keyed: Keyed | None = None  # the overlay's vectors, while they hold
         self._dirty = True
@@ -165,7 +165,7 @@ class SimilaritySpace:
         self.prepare()
         if self._overlay_keyed is None:
             fresh = np.array(sorted(self._overlay), np.int64)
-            self._overlay_keyed = _keyed(*self._keys(fresh))[0]
+            self._overlay_keyed = self._keyed(fresh)[0]
         stale = np.zeros(len(self.rows), bool)
         stale[sorted(self._overlay)] = True
         owner, wanted, weights = self._query(queries)
@@ -190,31 +190,46 @@ class SimilaritySpace:
     def _rebuild(self) -> Entries:
         """The base: every position's entries under their keys. Returns those entries by
         position, each with its key row in the base."""
-        n = len(self.rows)
-        owner, cols, weights, common, bucket = self._entries(np.arange(n, dtype=np.int64))
-        self._base, key_rows = _keyed(cols, bucket, owner, weights)
+        positions = np.arange(len(self.rows), dtype=np.int64)
+        cols, weights, indptr = self._block(positions)
+        # Rows become views of the block, not an array each: a large site's vectors take half
+        # the memory, and the entries returned are the block itself, not a copy.
+        bounds = indptr.tolist()
+        self.rows = [(cols[a:b], weights[a:b]) for a, b in itertools.pairwise(bounds)]
+        self._base, key_rows = self._keyed(positions, (cols, weights, indptr))
         self._overlay.clear()
         self._overlay_keyed = None
         self.flipped.clear()
         self._dirty = False
-        indptr = np.searchsorted(owner, np.arange(n + 1)).astype(np.int64)
-        return Entries(indptr, key_rows, weights, common)
+        return Entries(indptr, key_rows, weights, (self.df > self.common)[cols])
+
+    def _block(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The vectors at POSITIONS in one block: columns, weights, and each one's bounds."""
+        rows = [self.rows[p] for p in positions.tolist()]
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        np.cumsum(np.fromiter((len(c) for c, _ in rows), np.int64, len(rows)), out=indptr[1:])
+        if not rows:
+            return *_EMPTY, indptr
+        return np.concatenate([c for c, _ in rows]), np.concatenate([w for _, w in rows]), indptr
+
+    def _keyed(self, positions: np.ndarray, block: tuple | None = None) -> tuple[Keyed, np.ndarray]:
+        """The vectors at POSITIONS (ascending; in BLOCK if given) by key, and the key row of
+        each of their entries."""
+        cols, weights, indptr = block if block is not None else self._block(positions)
+        times = np.array(self.times, np.float64)[positions]
+        keys, key_indptr, ordered, ordered_weights, key_rows = compiled.keyed(
+            indptr, positions, self._bucket(times), cols, weights,
+            self.df > self.common, BUCKET_BITS,
+        )  # fmt: skip
+        return Keyed(keys, key_indptr, ordered, ordered_weights), key_rows
 
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
-        rows = [self.rows[p] for p in positions.tolist()]
-        lengths = np.fromiter((len(c) for c, _ in rows), np.int64, len(rows))
-        cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
-        weights = np.concatenate([w for _, w in rows]) if rows else np.zeros(0)
-        owner = np.repeat(np.arange(len(rows)), lengths)
+        cols, weights, indptr = self._block(positions)
+        owner = np.repeat(np.arange(len(positions)), np.diff(indptr))
         times = np.array([self.times[p] for p in positions.tolist()], np.float64)
         common = self.df[cols] > self.common
         bucket = np.where(common, self._bucket(times)[owner], 0)
         return owner, cols, weights, common, bucket
-
-    def _keys(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Every entry of POSITIONS' vectors: its column, bucket, position and weight."""
-        owner, cols, weights, _, bucket = self._entries(positions)
-        return cols, bucket, positions[owner], weights
 
     def _bucket(self, times: np.ndarray) -> np.ndarray:
         b = np.floor(times / self.bucket_seconds).astype(np.int64) + (1 << (BUCKET_BITS - 1))
@@ -235,20 +250,6 @@ class SimilaritySpace:
         offset = np.arange(len(owner)) - start  # 0, 1, 2 within a common feature
         bucket = np.where(bucket > 0, bucket + offset - 1, 0)
         return owner, (cols.astype(np.int64) << BUCKET_BITS) | bucket, weights
-
-
-def _keyed(
-    cols: np.ndarray, bucket: np.ndarray, positions: np.ndarray, weights: np.ndarray
-) -> tuple[Keyed, np.ndarray]:
-    """Entries (COLS, BUCKET, POSITIONS ascending, WEIGHTS) grouped by key, each key's positions
-    in ascending order; and each entry's key row."""
-    common = bucket > 0
-    low = int(bucket[common].min()) if common.any() else 0
-    local = np.where(common, bucket - low + 1, 0)
-    first_keys, indptr, ordered, weights, key_rows = compiled.keyed(
-        cols, local, positions, weights, BUCKET_BITS, low - 1
-    )
-    return Keyed(first_keys, indptr, ordered, weights), key_rows
 
 
 def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:

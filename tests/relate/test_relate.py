@@ -330,7 +330,7 @@ def test_an_article_with_a_thousand_tags() -> None:
         doc("other", "Budget talks resume", "Negotiators met again to agree on the budget.", day=1),
     ]
     index, relations = relate(docs)
-    assert len(index.nodes[index.position["tagged"]].row[0]) <= 150
+    assert len(index.space.rows[index.position["tagged"]][0]) <= 150
     assert "other" in {s.slug for s in relations.same_story["tagged"]} | {
         s.slug for s in relations.related["tagged"]
     }
