@@ -273,10 +273,11 @@ def _sort_by_bucket(rows, weights, lo, hi, buckets, spare_rows, spare_weights) -
 
 
 @njit(cache=True, nogil=True)
-def keyed(indptr, positions, buckets, cols, weights, is_common, bucket_bits):
+def keyed(indptr, positions, buckets, cols, weights, is_common, names, bucket_bits):
     """Rows of entries (row R's are INDPTR[R]:INDPTR[R + 1] of COLS and WEIGHTS; it stands at
     POSITIONS[R], ascending, in time bucket BUCKETS[R]) grouped by key: column << BUCKET_BITS,
-    with the bucket in the low bits for a column IS_COMMON. Returns the keys (ascending), each
+    with the bucket in the low bits for a column IS_COMMON. COLS may be numbers of the columns
+    in NAMES (ascending), not columns themselves (NAMES empty). Returns the keys (ascending), each
     key's first entry in INDPTR, the entries' positions (ascending within a key) and weights
     in that order, and the key row of each entry as given. By counting: columns are small
     numbers, and a common column's buckets a short range. (A large site has millions of
@@ -301,9 +302,10 @@ def keyed(indptr, positions, buckets, cols, weights, is_common, bucket_bits):
     for c in range(columns):
         lo, hi = at[c], at[c + 1]
         at[c] = k  # from here on: the column's first key row
+        name = names[c] if len(names) else c
         for j in range(lo, hi):
             bucket = buckets[rows[j]] if is_common[c] else 0
-            key = (np.int64(c) << bucket_bits) | bucket
+            key = (np.int64(name) << bucket_bits) | bucket
             if j == lo or key != keys[k - 1]:
                 keys[k], key_indptr[k] = key, j
                 k += 1
@@ -315,7 +317,7 @@ def keyed(indptr, positions, buckets, cols, weights, is_common, bucket_bits):
             c = cols[e]
             row = at[c]
             if is_common[c]:
-                key = (np.int64(c) << bucket_bits) | buckets[r]
+                key = (np.int64(names[c] if len(names) else c) << bucket_bits) | buckets[r]
                 row += np.searchsorted(keys[at[c] : at[c + 1]], key)
             key_rows[e] = row
     for j in range(len(rows)):
@@ -382,7 +384,9 @@ def _warm() -> None:
     entries = (indptr, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_))
     all_neighbours(empty_i, *base, *entries, empty_f, empty_i, 1, 0.5, 0.9, (3.0, 60.0, 0.5))
     features(0, empty_i, empty_i, empty_f, empty_f, 1)
-    keyed(indptr, empty_i, empty_i, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_), 22)
+    keyed(
+        indptr, empty_i, empty_i, np.zeros(0, np.int32), empty_f, np.zeros(0, np.bool_), empty_i, 22
+    )
     lists = (np.zeros((0, 1), np.int32), np.zeros((0, 1)), empty_i)
     merge(*lists, *lists, empty_i)
 

@@ -217,9 +217,14 @@ class SimilaritySpace:
         each of their entries."""
         cols, weights, indptr = block if block is not None else self._block(positions)
         times = np.array(self.times, np.float64)[positions]
+        names = np.zeros(0, np.int64)  # the columns are their own names...
+        if len(cols) * 8 < len(self.df):  # ...unless few (edits): numbered among themselves
+            names, numbers = np.unique(cols, return_inverse=True)
+            cols = numbers.astype(np.int32)
+        is_common = self.df[names] > self.common if len(names) else self.df > self.common
         keys, key_indptr, ordered, ordered_weights, key_rows = compiled.keyed(
-            indptr, positions, self._bucket(times), cols, weights,
-            self.df > self.common, BUCKET_BITS,
+            indptr, positions, self._bucket(times), cols, weights, is_common,
+            names.astype(np.int64), BUCKET_BITS,
         )  # fmt: skip
         return Keyed(keys, key_indptr, ordered, ordered_weights), key_rows
 
