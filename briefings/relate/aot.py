@@ -90,7 +90,10 @@ def build() -> Path:
             for loop in EXPORTS[module.__name__.rsplit(".", 1)[1]]:
                 dispatcher = getattr(module, loop)
                 # One signature each: the types _warm() gives it, those it is called with.
-                (signature,) = dispatcher.nopython_signatures
+                found = dispatcher.nopython_signatures
+                if len(found) != 1:
+                    raise RuntimeError(f"{loop} is compiled for {len(found)} signatures, not 1")
+                signature = found[0]
                 cc.export(loop, signature)(dispatcher.py_func)
                 signatures[loop] = [_spec(t) for t in signature.args]
         with _releasing_the_gil(compiler):
@@ -99,7 +102,10 @@ def build() -> Path:
             old.unlink()
         binary = _binary(directory, name)
         shutil.move(str(_binary(Path(scratch), name)), binary)
-    (directory / f"{name}.json").write_text(json.dumps(signatures), encoding="utf-8")
+    # Last, and whole at once: a build without its JSON is never loaded.
+    unfinished = directory / f"{name}.json.part"
+    unfinished.write_text(json.dumps(signatures), encoding="utf-8")
+    unfinished.replace(directory / f"{name}.json")
     return binary
 
 
