@@ -319,8 +319,7 @@ class SiteBuilder:
             for p, data in outputs.items()
             if data is not last.get(p) and not output.same(last.get(p), data)
         )
-        for path in written:
-            output.replace_file(site / path, outputs[path])
+        output.replace_files(site, {path: outputs[path] for path in written})
         removed = tuple(p for p in self.outputs if p not in outputs)
         output.remove_files(site, removed)
         output.copy_static(config, site)

@@ -21,17 +21,22 @@ def write_file(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Make PATH hold DATA at once: written beside it, then renamed over it, so that a reader
-    (the preview server, during a rebuild) gets the old file or the new, never part of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.new")
+def replace_files(site: Path, files: dict[str, bytes]) -> None:
+    """Make each of FILES (path in SITE -> bytes) hold its bytes at once: written first in a
+    folder of this process's beside SITE, then renamed over the file, so that a reader (the
+    preview server, during a rebuild) gets the old file or the new, never part of one. (Not
+    beside the file: one left there by a process killed meanwhile would be published.)"""
+    if not files:
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=_prefix(site, "new"), dir=site.parent))
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        for number, (path, data) in enumerate(files.items()):
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            temporary = scratch / str(number)
+            temporary.write_bytes(data)
+            os.replace(temporary, site / path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -129,10 +134,10 @@ def _prefix(output: Path, kind: str) -> str:
 
 
 def remove_leftovers(output: Path) -> list[Path]:
-    """Delete the staging and retired folders beside OUTPUT whose build process is gone (it was
-    killed before it could): they would stay, as large as the site, for good."""
+    """Delete the staging, retired and scratch folders beside OUTPUT whose build process is gone
+    (it was killed before it could): they would stay, as large as the site, for good."""
     removed = []
-    for kind in ("building", "old"):
+    for kind in ("building", "old", "new"):
         for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
             pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
             if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():

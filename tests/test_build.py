@@ -1,6 +1,8 @@
 import json
 import os
+import signal
 import subprocess
+import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -8,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings import search
+from briefings import output, search
 from briefings.build import build_site
 from briefings.config import load_config
 from briefings.errors import ConfigError, ContentError, TemplateError
@@ -329,8 +331,25 @@ def test_while_serving_changed_pages_are_replaced_whole(example: Path) -> None:
         now = (site / path).stat().st_ino
         assert (now != inode) == (path in result.written), path
     assert (site / result.written[0]).read_bytes() == builder.outputs[result.written[0]]
-    assert not [p for p in site.rglob(".*.new")]
+    assert not list(site.rglob(".*")) and not list(example.glob(".site.new-*"))
     join_search_runs()  # the edit re-indexes search beside serving
+
+
+def test_a_process_killed_while_replacing_pages_leaves_nothing_in_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write(site / "a" / "index.html", "old")
+    killed_at_rename = (
+        "import os, signal; from pathlib import Path; from briefings import output; "
+        "os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL); "
+        f"output.replace_files(Path({str(site)!r}), {{'a/index.html': b'new'}})"
+    )
+    run = subprocess.run([sys.executable, "-c", killed_at_rename], check=False)
+    assert run.returncode == -signal.SIGKILL
+    assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == ["a", "a/index.html"]
+    assert (site / "a" / "index.html").read_text() == "old"
+    assert len(list(tmp_path.glob(".site.new-*"))) == 1  # beside site/: never published
+    output.remove_leftovers(site)  # as the next build does
+    assert not list(tmp_path.glob(".site.new-*"))
 
 
 def test_saves_during_a_search_index_run_are_indexed_together_after_it(
@@ -380,7 +399,7 @@ def test_folders_left_beside_site_by_a_killed_build_are_removed_by_the_next(
 ) -> None:
     dead = subprocess.Popen(["true"])  # a process that has ended: no build of its is running
     dead.wait()
-    left = [example / f".site.building-{dead.pid}-a1b2", example / f".site.old-{dead.pid}-c3d4"]
+    left = [example / f".site.{kind}-{dead.pid}-a1b2" for kind in ("building", "old", "new")]
     running = example / f".site.building-{os.getpid()}-e5f6"  # a build of a live process
     for folder in [*left, running]:
         write(folder / "index.html", "half a site")
