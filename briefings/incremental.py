@@ -140,9 +140,10 @@ class SiteBuilder:
             candidates: Iterable[int] = sorted(only)
         else:
             outputs, fingerprints, candidates = {}, {}, range(len(pages))
+        site = config.output_dir  # resolved once: a large site has tens of thousands of pages
         for i in candidates:
             page = pages[i]
-            if only is not None and i not in only and self._reusable(config, page.output):
+            if only is not None and i not in only and self._reusable(site, page.output):
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
                 continue
@@ -158,7 +159,7 @@ class SiteBuilder:
             )
             learned = tuple(islice(reversed(memo.items()), len(memo) - known))
             last = self._fingerprints.get(page.output)
-            return (key, learned), last == key and self._reusable(config, page.output)
+            return (key, learned), last == key and self._reusable(site, page.output)
 
         # A one-shot build writes each page into the new site/ as it is rendered, on every core:
         # the pages' bytes never cross between processes nor stay in memory.
@@ -398,12 +399,12 @@ class SiteBuilder:
             and (not config.settings.search or (site / "pagefind").is_dir())
         )
 
-    def _reusable(self, config: Config, path: str) -> bool:
+    def _reusable(self, site: Path, path: str) -> bool:
         """The last output at PATH can stand for this build's: held in memory, or (after a
-        restore) still on disk as we wrote it."""
+        restore) still on disk in SITE as we wrote it."""
         data = self.outputs.get(path)
         if isinstance(data, output.Stored):
-            return output.unchanged_on_disk(config.output_dir / path, self._stamps.get(path))
+            return output.unchanged_on_disk(site / path, self._stamps.get(path))
         return data is not None
 
     def state(self) -> dict:
