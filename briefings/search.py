@@ -18,10 +18,11 @@ ARTICLES = "articles"  # the folder of article pages (urls.article): all that is
 def index_site(site: Path) -> None:
     """Write SITE/pagefind/: the index of every page marked data-pagefind-body (the articles)."""
     # Only article pages hold what is indexed (indexed_among): reading no other saves a sixth
-    # of the run on a large site.
+    # of the run on a large site. A site with none still gets its (empty) index: the search
+    # page loads it.
+    pages = f"{ARTICLES}/**/*.html" if any((site / ARTICLES).rglob("*.html")) else "**/*.html"
     command = [
-        sys.executable, "-m", "pagefind", "--site", str(site),
-        "--glob", f"{ARTICLES}/**/*.html", "--silent",
+        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pages, "--silent"
     ]  # fmt: skip
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=600)
