@@ -26,7 +26,7 @@ from briefings.relate.index import (
     neighbours_of,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
-from briefings.relate.space import SimilaritySpace
+from briefings.relate.space import SimilaritySpace, pack, unpack
 from briefings.relate.tokens import distinct, find
 from briefings.relate.vectorize import featurize
 
@@ -151,6 +151,18 @@ class RelateIndex(StoryClustering):
         if len(rows) > LARGE:  # the lists and stories of many left much memory free
             release_free_memory()
         return {self.nodes[p].slug for p in touched | reclustered if self.nodes[p] is not None}
+
+    def __getstate__(self) -> dict:
+        # Each article's lists as blocks (the build cache): see SimilaritySpace.__getstate__.
+        cols, bounds = pack([c for c, _ in self.best], np.int32)
+        weights = pack([w for _, w in self.best], np.float64)[0]
+        duplicates = pack(self.duplicates, np.int32)
+        return self.__dict__ | {"best": (cols, weights, bounds), "duplicates": duplicates}
+
+    def __setstate__(self, state: dict) -> None:
+        cols, weights, bounds = state["best"]
+        best = list(zip(unpack(cols, bounds), unpack(weights, bounds), strict=True))
+        self.__dict__.update(state | {"best": best, "duplicates": unpack(*state["duplicates"])})
 
     def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
         cols, weights = self.best[r]

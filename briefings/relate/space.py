@@ -194,8 +194,7 @@ class SimilaritySpace:
         cols, weights, indptr = self._block(positions)
         # Rows become views of the block, not an array each: a large site's vectors take half
         # the memory, and the entries returned are the block itself, not a copy.
-        bounds = indptr.tolist()
-        self.rows = [(cols[a:b], weights[a:b]) for a, b in itertools.pairwise(bounds)]
+        self.rows = list(zip(unpack(cols, indptr), unpack(weights, indptr), strict=True))
         self._base, key_rows = self._keyed(positions, (cols, weights, indptr))
         self._overlay.clear()
         self._overlay_keyed = None
@@ -206,11 +205,19 @@ class SimilaritySpace:
     def _block(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The vectors at POSITIONS in one block: columns, weights, and each one's bounds."""
         rows = [self.rows[p] for p in positions.tolist()]
-        indptr = np.zeros(len(rows) + 1, np.int64)
-        np.cumsum(np.fromiter((len(c) for c, _ in rows), np.int64, len(rows)), out=indptr[1:])
-        if not rows:
-            return *_EMPTY, indptr
-        return np.concatenate([c for c, _ in rows]), np.concatenate([w for _, w in rows]), indptr
+        cols, indptr = pack([c for c, _ in rows], np.int32)
+        return cols, pack([w for _, w in rows], np.float64)[0], indptr
+
+    def __getstate__(self) -> dict:
+        # Rows as one block (the build cache): tens of thousands of small arrays are slow to
+        # pickle and slower to read back, one by one.
+        cols, weights, indptr = self._block(np.arange(len(self.rows), dtype=np.int64))
+        return self.__dict__ | {"rows": (cols, weights, indptr)}
+
+    def __setstate__(self, state: dict) -> None:
+        cols, weights, indptr = state["rows"]
+        rows = list(zip(unpack(cols, indptr), unpack(weights, indptr), strict=True))
+        self.__dict__.update(state | {"rows": rows})
 
     def _keyed(self, positions: np.ndarray, block: tuple | None = None) -> tuple[Keyed, np.ndarray]:
         """The vectors at POSITIONS (ascending; in BLOCK if given) by key, and the key row of
@@ -255,6 +262,19 @@ class SimilaritySpace:
         offset = np.arange(len(owner)) - start  # 0, 1, 2 within a common feature
         bucket = np.where(bucket > 0, bucket + offset - 1, 0)
         return owner, (cols.astype(np.int64) << BUCKET_BITS) | bucket, weights
+
+
+def pack(arrays: list[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+    """ARRAYS as one block of DTYPE, and the bounds of each in it."""
+    bounds = np.zeros(len(arrays) + 1, np.int64)
+    np.cumsum(np.fromiter((len(a) for a in arrays), np.int64, len(arrays)), out=bounds[1:])
+    block = np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+    return block, bounds
+
+
+def unpack(block: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
+    """The arrays pack() made BLOCK of: views of it."""
+    return [block[a:b] for a, b in itertools.pairwise(bounds.tolist())]
 
 
 def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:

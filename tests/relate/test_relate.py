@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import pickle
 import random
 import time
 from datetime import datetime
@@ -158,6 +159,26 @@ def test_words_forgotten_after_a_build_are_learned_again_alike() -> None:
     forget_words()
     assert features._frequencies.cache_info().currsize == 0
     assert state(relate(docs)[0]) == before
+
+
+def test_an_index_read_back_from_the_cache_updates_as_the_one_in_memory() -> None:
+    docs, _ = load_fixture()
+    kept, _ = relate(docs[:-2])
+    kept.update(removed=[docs[0].slug])  # an empty row and lists among the rest
+    read_back = pickle.loads(pickle.dumps(kept))
+    assert state(read_back) == state(kept)
+    rows = [cols for cols, _ in read_back.space.rows if len(cols)]
+    assert all(cols.base is rows[0].base for cols in rows)  # views of one block, as packed
+    for index in (kept, read_back):
+        index.update(docs[-2:])
+        index.update([dataclasses.replace(docs[5], body=docs[6].body)])
+    assert state(read_back) == state(kept)
+    def lists(index: RelateIndex) -> list:
+        return [(c.dtype, c.tolist(), w.dtype, w.tolist()) for c, w in index.best] + [
+            (d.dtype, d.tolist()) for d in index.duplicates
+        ]
+
+    assert lists(read_back) == lists(kept)
 
 
 def test_incremental_updates_equal_a_fresh_build() -> None:
