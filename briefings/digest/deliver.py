@@ -119,14 +119,22 @@ class Connection:
             return self.client
         s = self.smtp
         context = ssl.create_default_context()  # verifies certificates and host names
-        if s.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                s.host, s.port, timeout=s.timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
-            if s.security == "starttls":
-                client.starttls(context=context)
+        try:
+            if s.security == "tls":
+                client: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=context
+                )
+            else:
+                client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+                if s.security == "starttls":
+                    client.starttls(context=context)
+        except ssl.SSLCertVerificationError as exc:  # not worth a retry: it will not change
+            raise BriefingsError(
+                f"the SMTP server {s.host}:{s.port} shows a certificate this machine does not "
+                f"trust: {exc.verify_message}",
+                hint="set smtp.host to the name on the server's certificate; for one signed by "
+                "a private authority, point SSL_CERT_FILE at that authority's certificate",
+            ) from exc
         if s.username:
             if s.security == "none" and not _is_loopback(s.host):
                 client.close()

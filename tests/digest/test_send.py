@@ -1,8 +1,10 @@
 """Digests delivered to a real SMTP server on 127.0.0.1 and parsed back."""
 
+import itertools
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -11,21 +13,24 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+import trustme
 from click.testing import CliRunner
 
 from briefings.cli import cli
 from briefings.digest import unsubscribe_token
 from tests.conftest import write
 from tests.digest.conftest import digest_project
-from tests.digest.smtp import Recorder, free_port, smtp_server
+from tests.digest.smtp import Recorder, free_port, login, smtp_server
 
 RECIPIENTS = ["ann@example.org", "bo@example.net", "cy@example.com"]
 
 
-def send(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def send(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefings", "digest", "-C", str(project), *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ},
+        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
 
@@ -218,3 +223,61 @@ def test_password_comes_only_from_the_environment(
         cli, ["digest", "-C", str(project), "--send", "--to", "ann@example.org"]
     )
     assert result.exit_code == 1 and "unknown key 'smtp.password'" in result.output
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    """A certificate authority of the tests' own, which the sender is told to trust."""
+    return trustme.CA()
+
+
+def server_tls(authority: trustme.CA, host: str = "127.0.0.1") -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(host).configure_cert(context)
+    return context
+
+
+def trusting(authority: trustme.CA, folder: Path) -> dict[str, str]:
+    """The environment in which the sender's default TLS context trusts AUTHORITY (only)."""
+    authority.cert_pem.write_to_path(str(folder / "ca.pem"))
+    return {"SSL_CERT_FILE": str(folder / "ca.pem"), "SSL_CERT_DIR": str(folder)}
+
+
+def test_starttls_delivers_and_logs_in_only_once_encrypted(
+    example: Path, authority: trustme.CA, tmp_path: Path
+) -> None:
+    recorder = Recorder()
+    tls = server_tls(authority)
+    with smtp_server(recorder, starttls=tls, authenticator=login("desk", "pa55")) as port:
+        project = digest_project(example, port, security='"starttls"', username='"desk"')
+        env = trusting(authority, tmp_path) | {"BRIEFINGS_SMTP_PASSWORD": "pa55"}
+        result = send(project, "--send", *to_args(RECIPIENTS[:2]), env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert recorder.to() == RECIPIENTS[:2]
+    assert recorder.sessions == [(True, b"desk")] * 2  # over TLS, logged in
+
+
+def test_a_certificate_for_another_host_is_refused(
+    example: Path, authority: trustme.CA, tmp_path: Path
+) -> None:
+    recorder = Recorder()
+    with smtp_server(recorder, starttls=server_tls(authority, "mail.example.org")) as port:
+        project = digest_project(example, port, security='"starttls"', retries="1")
+        result = send(
+            project, "--send", "--to", "ann@example.org", env=trusting(authority, tmp_path)
+        )
+    assert result.returncode == 1 and recorder.accepted == []
+    output = result.stdout + result.stderr
+    assert "certificate this machine does not trust" in output and "127.0.0.1" in output
+    assert "retry" not in output  # a certificate does not change between tries
+
+
+def test_sending_keeps_to_the_rate_limit(example: Path) -> None:
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        project = digest_project(example, port, rate_per_minute="300")  # one each 0.2 s
+        result = send(project, "--send", *to_args(RECIPIENTS))
+    assert result.returncode == 0, result.stdout + result.stderr
+    # Paced from the start of each send: the first one's connecting shortens the first gap.
+    gaps = [later - earlier for earlier, later in itertools.pairwise(recorder.times)]
+    assert len(gaps) == 2 and min(gaps) >= 0.1 and sum(gaps) >= 0.35  # unpaced: a few ms

@@ -173,6 +173,7 @@ def test_an_index_read_back_from_the_cache_updates_as_the_one_in_memory() -> Non
         index.update(docs[-2:])
         index.update([dataclasses.replace(docs[5], body=docs[6].body)])
     assert state(read_back) == state(kept)
+
     def lists(index: RelateIndex) -> list:
         return [(c.dtype, c.tolist(), w.dtype, w.tolist()) for c, w in index.best] + [
             (d.dtype, d.tolist()) for d in index.duplicates
