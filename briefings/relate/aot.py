@@ -18,6 +18,7 @@ import json
 import operator
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.machinery import EXTENSION_SUFFIXES
@@ -64,11 +65,20 @@ def load(directory: Path = HERE) -> SimpleNamespace | None:
     if binary is None:
         return None
     name = module_name(directory)
-    spec = importlib.util.spec_from_file_location(name, binary)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    loops = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+    try:
+        spec = importlib.util.spec_from_file_location(name, binary)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        loops = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
+    except (ImportError, OSError, ValueError) as error:  # damaged: numba's loops still work
+        warnings.warn(
+            f"relate's loops built ahead of time could not be loaded ({error}): compiling them "
+            "with numba instead; `python -m briefings.relate` builds them again",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        return None
     return SimpleNamespace(
         **{loop: checked(loop, getattr(module, loop), args) for loop, args in loops.items()}
     )

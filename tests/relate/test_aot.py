@@ -54,6 +54,16 @@ def test_a_build_is_used_only_for_the_sources_it_was_built_from(tmp_path: Path) 
     assert aot.current(tmp_path) is None and aot.load(tmp_path) is None
 
 
+def test_a_damaged_build_is_passed_over_with_a_warning(tmp_path: Path) -> None:
+    for name in aot.SOURCES:
+        shutil.copy(aot.HERE / name, tmp_path / name)
+    name = aot.module_name(tmp_path)
+    (tmp_path / f"{name}{aot.EXTENSION_SUFFIXES[0]}").write_bytes(b"not a shared object")
+    (tmp_path / f"{name}.json").write_text("{}")
+    with pytest.warns(RuntimeWarning, match="could not be loaded"):
+        assert aot.load(tmp_path) is None
+
+
 def test_arguments_of_another_type_are_refused_before_the_loop_reads_them() -> None:
     seen = []
     loop = aot.checked(
