@@ -210,8 +210,8 @@ class RelateIndex(StoryClustering):
         (in key order, so a first build numbers every key in key order)."""
         if not keys:
             return []
-        every = np.concatenate(keys)  # ascending runs: each article's keys
-        place, first = distinct(every, runs=True)
+        every = np.concatenate(keys)
+        place, first = distinct(every)
         unique = every[first]
         del every, first
         known, columns = self._known_keys, self._known_columns

@@ -74,12 +74,12 @@ def tokenize(chars: Characters, limits: list[int] | None = None) -> Tokens:
     return Tokens(text, spelling, hashes[first], chars.joined, spans)
 
 
-def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each value, the number of its distinct value (numbered in sorted order); and one
     place where each distinct value is found. (np.unique's return_index asks for a stable sort,
-    and any place will do.) RUNS: VALUES come in ascending runs, which a stable sort merges
-    rather than sorts (far faster on millions of them than np.unique's sort from scratch)."""
-    order = np.argsort(values, kind="stable" if runs else None)
+    and any place will do: numpy's default sort is twice as fast, even on the ascending runs of
+    each article's feature keys, which a stable sort would merge.)"""
+    order = np.argsort(values)
     ordered = values[order]
     # In place where it can be: a large site numbers 15 million feature keys at once.
     new = np.empty(len(values), np.bool_)

@@ -493,5 +493,5 @@ def test_distinct_feature_keys_are_those_numpy_finds(size: int) -> None:
     runs = [np.unique(rng.integers(0, 300, rng.integers(0, 40))) for _ in range(size // 40 + 1)]
     keys = np.concatenate(runs)[:size]  # ascending runs, keys shared between them
     unique, inverse = np.unique(keys, return_inverse=True)
-    places, first = distinct(keys, runs=True)
+    places, first = distinct(keys)
     assert (keys[first] == unique).all() and (places == inverse.ravel()).all()
