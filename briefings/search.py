@@ -11,8 +11,7 @@ from pathlib import Path
 
 from briefings import output
 from briefings.errors import BriefingsError
-
-ARTICLES = "articles"  # the folder of article pages (urls.article): all that is indexed
+from briefings.urls import ARTICLES  # article pages: all that is indexed
 
 
 def index_site(site: Path) -> None:

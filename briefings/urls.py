@@ -23,8 +23,11 @@ ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 
 
+ARTICLES = "articles"  # the folder of article pages
+
+
 def article(slug: str) -> str:
-    return f"articles/{slug}/"
+    return f"{ARTICLES}/{slug}/"
 
 
 def edition(slug: str) -> str:

@@ -64,7 +64,7 @@ def load(directory: Path = HERE) -> SimpleNamespace | None:
     binary = current(directory)
     if binary is None:
         return None
-    name = module_name(directory)
+    name = binary.name.split(".")[0]  # the module's, as current() found it
     try:
         spec = importlib.util.spec_from_file_location(name, binary)
         assert spec is not None and spec.loader is not None

@@ -26,7 +26,7 @@ from briefings.relate.index import (
     neighbours_of,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
-from briefings.relate.space import SimilaritySpace, pack, unpack
+from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
 from briefings.relate.tokens import distinct, find
 from briefings.relate.vectorize import featurize
 
@@ -154,15 +154,12 @@ class RelateIndex(StoryClustering):
 
     def __getstate__(self) -> dict:
         # Each article's lists as blocks (the build cache): see SimilaritySpace.__getstate__.
-        cols, bounds = pack([c for c, _ in self.best], np.int32)
-        weights = pack([w for _, w in self.best], np.float64)[0]
         duplicates = pack(self.duplicates, np.int32)
-        return self.__dict__ | {"best": (cols, weights, bounds), "duplicates": duplicates}
+        return self.__dict__ | {"best": pack_rows(self.best), "duplicates": duplicates}
 
     def __setstate__(self, state: dict) -> None:
-        cols, weights, bounds = state["best"]
-        best = list(zip(unpack(cols, bounds), unpack(weights, bounds), strict=True))
-        self.__dict__.update(state | {"best": best, "duplicates": unpack(*state["duplicates"])})
+        best, duplicates = unpack_rows(*state["best"]), unpack(*state["duplicates"])
+        self.__dict__.update(state | {"best": best, "duplicates": duplicates})
 
     def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
         cols, weights = self.best[r]

@@ -194,30 +194,25 @@ class SimilaritySpace:
         cols, weights, indptr = self._block(positions)
         # Rows become views of the block, not an array each: a large site's vectors take half
         # the memory, and the entries returned are the block itself, not a copy.
-        self.rows = list(zip(unpack(cols, indptr), unpack(weights, indptr), strict=True))
+        self.rows = unpack_rows(cols, weights, indptr)
         self._base, key_rows = self._keyed(positions, (cols, weights, indptr))
         self._overlay.clear()
         self._overlay_keyed = None
         self.flipped.clear()
         self._dirty = False
-        return Entries(indptr, key_rows, weights, (self.df > self.common)[cols])
+        return Entries(indptr, key_rows, weights, self._common()[cols])
 
     def _block(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The vectors at POSITIONS in one block: columns, weights, and each one's bounds."""
-        rows = [self.rows[p] for p in positions.tolist()]
-        cols, indptr = pack([c for c, _ in rows], np.int32)
-        return cols, pack([w for _, w in rows], np.float64)[0], indptr
+        return pack_rows([self.rows[p] for p in positions.tolist()])
 
     def __getstate__(self) -> dict:
         # Rows as one block (the build cache): tens of thousands of small arrays are slow to
         # pickle and slower to read back, one by one.
-        cols, weights, indptr = self._block(np.arange(len(self.rows), dtype=np.int64))
-        return self.__dict__ | {"rows": (cols, weights, indptr)}
+        return self.__dict__ | {"rows": pack_rows(self.rows)}
 
     def __setstate__(self, state: dict) -> None:
-        cols, weights, indptr = state["rows"]
-        rows = list(zip(unpack(cols, indptr), unpack(weights, indptr), strict=True))
-        self.__dict__.update(state | {"rows": rows})
+        self.__dict__.update(state | {"rows": unpack_rows(*state["rows"])})
 
     def _keyed(self, positions: np.ndarray, block: tuple | None = None) -> tuple[Keyed, np.ndarray]:
         """The vectors at POSITIONS (ascending; in BLOCK if given) by key, and the key row of
@@ -228,7 +223,7 @@ class SimilaritySpace:
         if len(cols) * 8 < len(self.df):  # ...unless few (edits): numbered among themselves
             names, numbers = np.unique(cols, return_inverse=True)
             cols = numbers.astype(np.int32)
-        is_common = self.df[names] > self.common if len(names) else self.df > self.common
+        is_common = self._common()[names] if len(names) else self._common()
         keys, key_indptr, ordered, ordered_weights, key_rows = compiled.keyed(
             indptr, positions, self._bucket(times), cols, weights, is_common,
             names.astype(np.int64), BUCKET_BITS,
@@ -239,9 +234,13 @@ class SimilaritySpace:
         cols, weights, indptr = self._block(positions)
         owner = np.repeat(np.arange(len(positions)), np.diff(indptr))
         times = np.array([self.times[p] for p in positions.tolist()], np.float64)
-        common = self.df[cols] > self.common
+        common = self._common()[cols]
         bucket = np.where(common, self._bucket(times)[owner], 0)
         return owner, cols, weights, common, bucket
+
+    def _common(self) -> np.ndarray:
+        """Whether each column is a common feature: held by more than COMMON articles."""
+        return self.df > self.common
 
     def _bucket(self, times: np.ndarray) -> np.ndarray:
         b = np.floor(times / self.bucket_seconds).astype(np.int64) + (1 << (BUCKET_BITS - 1))
@@ -275,6 +274,17 @@ def pack(arrays: list[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]
 def unpack(block: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
     """The arrays pack() made BLOCK of: views of it."""
     return [block[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+
+
+def pack_rows(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ROWS (columns, weights) as two blocks, columns and weights, and the bounds of each row."""
+    cols, bounds = pack([c for c, _ in rows], np.int32)
+    return cols, pack([w for _, w in rows], np.float64)[0], bounds
+
+
+def unpack_rows(cols: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> list[Row]:
+    """The rows pack_rows() made the blocks of: views of them."""
+    return list(zip(unpack(cols, bounds), unpack(weights, bounds), strict=True))
 
 
 def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:

@@ -39,29 +39,33 @@ def test_a_process_uses_the_built_loops_and_never_loads_numba(built) -> None:  #
     assert run.stdout.split() == ["True", "False"]
 
 
-def test_a_build_is_used_only_for_the_sources_it_was_built_from(tmp_path: Path) -> None:
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    """A folder holding a copy of the loops' sources, and no build of them."""
     for name in aot.SOURCES:
         shutil.copy(aot.HERE / name, tmp_path / name)
-    name = aot.module_name(tmp_path)
-    binary = tmp_path / f"{name}{aot.EXTENSION_SUFFIXES[0]}"
+    return tmp_path
+
+
+def test_a_build_is_used_only_for_the_sources_it_was_built_from(sources: Path) -> None:
+    name = aot.module_name(sources)
+    binary = sources / f"{name}{aot.EXTENSION_SUFFIXES[0]}"
     binary.write_bytes(b"")
-    assert aot.current(tmp_path) is None  # unfinished: its loops' arguments are not written
-    (tmp_path / f"{name}.json").write_text("{}")
-    assert aot.current(tmp_path) == binary
-    with (tmp_path / "kernels.py").open("a") as source:
+    assert aot.current(sources) is None  # unfinished: its loops' arguments are not written
+    (sources / f"{name}.json").write_text("{}")
+    assert aot.current(sources) == binary
+    with (sources / "kernels.py").open("a") as source:
         source.write("\n# an edit\n")
-    assert aot.module_name(tmp_path) != name
-    assert aot.current(tmp_path) is None and aot.load(tmp_path) is None
+    assert aot.module_name(sources) != name
+    assert aot.current(sources) is None and aot.load(sources) is None
 
 
-def test_a_damaged_build_is_passed_over_with_a_warning(tmp_path: Path) -> None:
-    for name in aot.SOURCES:
-        shutil.copy(aot.HERE / name, tmp_path / name)
-    name = aot.module_name(tmp_path)
-    (tmp_path / f"{name}{aot.EXTENSION_SUFFIXES[0]}").write_bytes(b"not a shared object")
-    (tmp_path / f"{name}.json").write_text("{}")
+def test_a_damaged_build_is_passed_over_with_a_warning(sources: Path) -> None:
+    name = aot.module_name(sources)
+    (sources / f"{name}{aot.EXTENSION_SUFFIXES[0]}").write_bytes(b"not a shared object")
+    (sources / f"{name}.json").write_text("{}")
     with pytest.warns(RuntimeWarning, match="could not be loaded"):
-        assert aot.load(tmp_path) is None
+        assert aot.load(sources) is None
 
 
 def test_arguments_of_another_type_are_refused_before_the_loop_reads_them() -> None:
