@@ -208,7 +208,7 @@ class RelateIndex(StoryClustering):
         if not keys:
             return []
         every = np.concatenate(keys)
-        place, first = distinct(every)
+        place, first = distinct(every, runs=True)
         unique = every[first]
         del every, first
         known, columns = self._known_keys, self._known_columns

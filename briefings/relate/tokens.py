@@ -20,6 +20,9 @@ from briefings.relate import charclass, compiled
 
 SEPARATOR = "\x00"  # between texts, so that one string holds the batch
 UNLIMITED = 1 << 62
+# Measured on feature keys: 1.5M (10,000 articles) 0.04 s by default, 0.09 s stable; 9M about
+# even; 15M 1.9 s by default, 1.4 s stable.
+MERGE_FROM = 9_000_000
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,12 @@ def tokenize(chars: Characters, limits: list[int] | None = None) -> Tokens:
     return Tokens(text, spelling, hashes[first], chars.joined, spans)
 
 
-def distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each value, the number of its distinct value (numbered in sorted order); and one
     place where each distinct value is found. (np.unique's return_index asks for a stable sort,
-    and any place will do: numpy's default sort is twice as fast, even on the ascending runs of
-    each article's feature keys, which a stable sort would merge.)"""
-    order = np.argsort(values)
+    and any place will do.) RUNS: VALUES come in ascending runs (each article's feature keys),
+    which a stable sort merges: past MERGE_FROM values, that beats numpy's default sort."""
+    order = np.argsort(values, kind="stable" if runs and len(values) >= MERGE_FROM else None)
     ordered = values[order]
     # In place where it can be: a large site numbers 15 million feature keys at once.
     new = np.empty(len(values), np.bool_)

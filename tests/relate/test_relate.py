@@ -21,6 +21,7 @@ from briefings.relate import (
     features,
     forget_words,
     snapshot,
+    tokens,
     vectorize,
 )
 from briefings.relate.features import entities
@@ -487,11 +488,14 @@ def test_an_edit_reclusters_only_groups_whose_links_changed(monkeypatch) -> None
     assert every_time == [["a1", "a2"], ["x"]] and remembered == []
 
 
-@pytest.mark.parametrize("size", [0, 1, 5000])
-def test_distinct_feature_keys_are_those_numpy_finds(size: int) -> None:
+@pytest.mark.parametrize(("size", "merge_from"), [(0, 1), (1, 1), (5000, 1), (5000, 10_000)])
+def test_distinct_feature_keys_are_those_numpy_finds(
+    size: int, merge_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tokens, "MERGE_FROM", merge_from)  # merged, or sorted anew
     rng = np.random.default_rng(size)
     runs = [np.unique(rng.integers(0, 300, rng.integers(0, 40))) for _ in range(size // 40 + 1)]
     keys = np.concatenate(runs)[:size]  # ascending runs, keys shared between them
     unique, inverse = np.unique(keys, return_inverse=True)
-    places, first = distinct(keys)
+    places, first = distinct(keys, runs=True)
     assert (keys[first] == unique).all() and (places == inverse.ravel()).all()
