@@ -147,7 +147,7 @@ def ours(project: Path, edits: int) -> dict[str, float]:
 
 def _watch_edits(project: Path, edits: int) -> list[float]:
     """One-edit rebuilds inside a running builder, as `briefings serve` does on each save."""
-    from briefings.incremental import SiteBuilder
+    from briefings.build.builder import SiteBuilder
 
     builder = SiteBuilder(project)  # as briefings serve makes it
     builder.rebuild()

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from briefings.ingest.extract import extract  # noqa: E402
 from briefings.ingest.read import read_raw  # noqa: E402
-from briefings.markup import markdown_to_html, plain_text  # noqa: E402
+from briefings.markup.markdown import markdown_to_html, plain_text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "extraction" / "aeb-dev"
 SCORER = ROOT.parent / "shared" / "tools" / "extraction_score.py"

@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from briefings.build.relate_stage import lead  # noqa: E402
 from briefings.config import Related  # noqa: E402
-from briefings.content import make_slug  # noqa: E402
-from briefings.memory import release_free_memory  # noqa: E402
 from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
-from briefings.relating import lead  # noqa: E402
+from briefings.runtime.memory import release_free_memory  # noqa: E402
+from briefings.urls import make_slug  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 DEV = SHARED / "data" / "clusters" / "news-cluster-dev.jsonl"
@@ -87,7 +87,7 @@ def speed(n: int) -> dict[str, float]:
     import corpus
 
     settings = Related()
-    # What a build gives the relate stage: each article's lead (briefings.relating.relate_doc).
+    # What a build gives the relate stage: each article's lead (briefings.build.relate_stage.relate_doc).
     docs = [
         RelateDoc(a.slug, a.title, lead(a.body, settings), a.date.timestamp(), a.tags, a.source)
         for a in corpus.generate(n)

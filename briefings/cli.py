@@ -84,7 +84,7 @@ def cli(debug: bool) -> None:
 @friendly_errors
 def init(directory: Path) -> None:
     """Create a new briefing project in DIRECTORY."""
-    from briefings.scaffold import init_project
+    from briefings.commands.init import init_project
 
     written = init_project(directory, log=click.echo)
     click.echo(f"{len(written)} files created. Next: cd {directory} && briefings build")
@@ -105,7 +105,7 @@ base_url_option = click.option(
 @friendly_errors
 def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> None:
     """Build the site into the output folder (site/ by default)."""
-    from briefings import manifest
+    from briefings.build import manifest
 
     config = _config(project, base_url)
     started = time.perf_counter()
@@ -117,7 +117,7 @@ def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> N
             f"Nothing changed: the {checked.pages} pages in {_shown(config)}/ are up to date ({seconds:.2f} s)"
         )
         return
-    from briefings.build import build_site
+    from briefings.commands.build import build_site
 
     result = build_site(config, log=click.echo, fresh=no_cache, checked=checked)
     click.echo(result.summary(config.root))
@@ -139,7 +139,7 @@ def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> N
 @friendly_errors
 def serve(project: Path, host: str, port: int, open_browser: bool, no_watch: bool) -> None:
     """Build, serve on http://HOST:PORT/ with live reload, and rebuild on every change."""
-    from briefings.preview import run_preview
+    from briefings.commands.serve import run_preview
 
     run_preview(
         _config(project),
@@ -156,7 +156,7 @@ def serve(project: Path, host: str, port: int, open_browser: bool, no_watch: boo
 @friendly_errors
 def watch(project: Path) -> None:
     """Build, then rebuild on every change to content, templates, static files or settings."""
-    from briefings.preview import run_preview
+    from briefings.commands.serve import run_preview
 
     run_preview(_config(project), serve=False, echo=click.echo)
 
@@ -182,7 +182,7 @@ def publish(
     dry_run: bool,
 ) -> None:
     """Build the site and push it to a GitHub Pages branch."""
-    from briefings.build import build_site
+    from briefings.commands.build import build_site
     from briefings.publish import check_remote, publish_site, repository_root
 
     config = _config(project, base_url)
@@ -219,8 +219,8 @@ content_option = click.option(
 
 
 def _relations(project: Path, content_dir: Path | None):
-    from briefings.content import load_content
-    from briefings.relating import render_and_relate
+    from briefings.build.relate_stage import render_and_relate
+    from briefings.content.load import load_content
 
     config = _config(project)
     folder = content_dir.resolve() if content_dir else config.content_dir
@@ -385,7 +385,7 @@ def ingest(
     out: Path | None, dry_run: bool, force: bool,
 ) -> None:  # fmt: skip
     """Clean raw pages (.txt dumps, .html, .gz of either, folders, - for stdin) into articles."""
-    from briefings.content import parse_when
+    from briefings.content.load import parse_when
     from briefings.ingest.run import describe, expand, ingest_one
     from briefings.ingest.write import Options
 

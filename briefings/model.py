@@ -6,10 +6,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from briefings.sourcefile import Markdown
+
+class Markdown(Protocol):
+    """An article's Markdown body as UTF-8 bytes, and their digest. The content loader's may
+    let go of its bytes and read them again from the file when asked (content.source)."""
+
+    digest: bytes
+
+    @property
+    def data(self) -> bytes: ...
+
+    def release(self) -> None: ...
 
 
 @dataclass(frozen=True)

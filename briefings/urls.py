@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import posixpath
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from briefings.content import make_slug
+from slugify import slugify
 
 # Site-relative paths of pages. A path ending in '/' is a folder with an index.html.
 HOME = ""
@@ -109,3 +109,16 @@ def absolute(target: str, base_url: str) -> str:
 def rooted(target: str, base_path: str) -> str:
     """A root-relative link, for pages served at unknown paths (the 404 page)."""
     return base_path + quote(target, safe=_SAFE)
+
+
+@lru_cache(maxsize=100_000)  # slugify is slow, and a site slugs the same names on every build
+def make_slug(text: str) -> str:
+    """A URL-safe slug for TEXT ('White House' -> 'white-house')."""
+    slug = slugify(text)
+    # Cut long slugs at a word end ourselves: slugify's word_boundary drops words from the middle.
+    return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0]
+
+
+def is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

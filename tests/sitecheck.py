@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from briefings.linkcheck import links_in
+from briefings.site.links import links_in
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.build import build_site
+from briefings.commands.build import build_site
 from briefings.config import load_config
 from tests.conftest import set_config
 from tests.sitecheck import serve_under

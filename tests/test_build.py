@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from briefings import output, search
-from briefings.build import build_site
+from briefings.build import output, search
+from briefings.build.builder import SiteBuilder
+from briefings.commands.build import build_site
 from briefings.config import load_config
 from briefings.errors import ConfigError, ContentError, TemplateError
-from briefings.incremental import SiteBuilder
-from briefings.linkcheck import find_broken_links
+from briefings.site.links import find_broken_links
 from tests.conftest import set_config, write
 from tests.sitecheck import crawl, serve_under, snapshot
 
@@ -181,7 +181,7 @@ def test_interrupted_build_leaves_site_and_no_debris(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    monkeypatch.setattr("briefings.output.write_file", interrupt_after_three)
+    monkeypatch.setattr("briefings.build.output.write_file", interrupt_after_three)
     with pytest.raises(KeyboardInterrupt):
         build_site(load_config(example), use_cache=False)  # a clean build writes every file
     assert snapshot(example / "site") == before

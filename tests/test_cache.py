@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefings.build import build_site
-from briefings.cache import CACHE_FILE, load_builder
+from briefings.build.state import CACHE_FILE, load_builder
 from briefings.cli import cli
+from briefings.commands.build import build_site
 from briefings.config import load_config, with_base_url
 from tests.conftest import set_config, write
 from tests.sitecheck import snapshot
@@ -131,7 +131,9 @@ def test_a_build_with_nothing_changed_does_not_even_load_the_cache(
     example: Path, monkeypatch
 ) -> None:
     first = build_site(load_config(example))
-    monkeypatch.setattr("briefings.build.load_builder", lambda *a: pytest.fail("cache loaded"))
+    monkeypatch.setattr(
+        "briefings.commands.build.load_builder", lambda *a: pytest.fail("cache loaded")
+    )
     result = build_site(load_config(example))
     assert (result.pages, result.rendered) == (first.pages, 0)
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefings.content import load_content
+from briefings.content.load import load_content
 from briefings.errors import ContentError
 from tests.conftest import article_text, write
 

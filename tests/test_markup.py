@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefings import markup, parallel
-from briefings.markup import (
+from briefings.markup import markdown as markup
+from briefings.markup.markdown import (
     EXTENSION_CONFIGS,
     EXTENSIONS,
     _converter,
@@ -19,6 +19,7 @@ from briefings.markup import (
     render_text,
     render_texts,
 )
+from briefings.runtime import parallel
 from tests.conftest import counting_pool
 
 ROOT = Path(__file__).parents[1]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from briefings.build.builder import SiteBuilder
 from briefings.errors import BriefingsError
-from briefings.incremental import SiteBuilder
-from briefings.memory import _malloc_trim, release_free_memory
+from briefings.runtime.memory import _malloc_trim, release_free_memory
 
 
 def rss_mb() -> float:
@@ -39,7 +39,7 @@ def test_giving_memory_back_starts_no_process() -> None:
     # A child forked from a large build is, for a moment, as large: looking libc up with
     # ctypes.util.find_library ran ldconfig so, after relating a large site.
     probe = (
-        "import resource; from briefings.memory import release_free_memory; "
+        "import resource; from briefings.runtime.memory import release_free_memory; "
         "release_free_memory(); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefings import planning
+from briefings.build import planning
+from briefings.build.builder import SiteBuilder
+from briefings.build.relate_stage import render_and_relate
 from briefings.config import load_config
-from briefings.content import load_content
-from briefings.incremental import SiteBuilder
+from briefings.content.load import load_content
 from briefings.relate import Scored
-from briefings.relating import render_and_relate
 from tests.conftest import FIXTURES, write
 
 TAGS = ["Politics", "Space", "Sport", "Courts", "Tech"]
@@ -193,7 +193,7 @@ def test_a_template_that_shows_more_is_rendered_again_for_more(tmp_path: Path) -
 
 
 def test_a_rebuild_told_what_changed_reads_only_that(tmp_path: Path, monkeypatch) -> None:
-    from briefings import contentfiles as content
+    from briefings.content import files as content
 
     root = tmp_path / "proj"
     paths = lay_out(root)
@@ -233,7 +233,8 @@ def test_after_a_failed_rebuild_everything_is_looked_at(tmp_path: Path) -> None:
 def test_pages_rendered_in_worker_processes_are_those_rendered_here(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from briefings import parallel, render
+    from briefings.render import renderer as render
+    from briefings.runtime import parallel
     from tests.conftest import counting_pool
 
     root = tmp_path / "proj"
@@ -264,7 +265,9 @@ def test_pages_rendered_in_worker_processes_are_those_rendered_here(
 def test_a_one_shot_build_writes_pages_from_the_workers_that_render_them(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from briefings import output, parallel, render
+    from briefings.build import output
+    from briefings.render import renderer as render
+    from briefings.runtime import parallel
     from tests.conftest import counting_pool
     from tests.sitecheck import snapshot
 
@@ -312,7 +315,7 @@ def test_new_related_settings_relate_everything_anew(tmp_path: Path) -> None:
 
 
 def test_a_one_shot_build_notes_nothing_of_what_its_pages_read(tmp_path: Path, monkeypatch) -> None:
-    from briefings import render
+    from briefings.render import renderer as render
 
     root = tmp_path / "project"
     lay_out(root)

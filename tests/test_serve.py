@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings.serve import PreviewServer, resolve_request
+from briefings.preview.server import PreviewServer, resolve_request
 from tests.conftest import write
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.config import load_config
-from briefings.incremental import RebuildResult, SiteBuilder
-from briefings.watch import ignored, watch
+from briefings.preview.watch import ignored, watch
 from tests.conftest import write
 
 ARTICLE = (

@@ -15,10 +15,10 @@ from markupsafe import Markup
 from briefings import urls
 from briefings.config import Config
 from briefings.errors import BriefingsError
-from briefings.linkcheck import links_in, site_file_for
-from briefings.markup import plain_text
-from briefings.render import make_environment
-from briefings.views import EditionView
+from briefings.markup.markdown import plain_text
+from briefings.render.renderer import make_environment
+from briefings.site.links import links_in, site_file_for
+from briefings.site.views import EditionView
 
 HREF = re.compile(r'(href|src)="([^"]*)"')
 IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from briefings.build.relate_stage import render_and_relate
 from briefings.config import Config
-from briefings.content import load_content
+from briefings.content.load import load_content
 from briefings.digest.compose import DigestParts, check_links, fit_to_size, render_parts
 from briefings.digest.deliver import Recipient, Report, SentLog, deliver
 from briefings.digest.message import build_message, default_list_id, unsubscribe_links
 from briefings.errors import BriefingsError
-from briefings.relating import render_and_relate
-from briefings.views import EditionView, edition_view, make_entries
+from briefings.site.views import EditionView, edition_view, make_entries
 
 SECRET_VARIABLE = "BRIEFINGS_UNSUBSCRIBE_SECRET"
 STATE_FOLDER = ".briefings"

@@ -15,10 +15,10 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from briefings.content import make_slug
 from briefings.errors import BriefingsError
 from briefings.ingest.clean import normalise
 from briefings.ingest.model import Extracted
+from briefings.urls import make_slug
 
 NEAR_DUPLICATE = 0.9  # share of word 5-grams two bodies must share to be copies
 

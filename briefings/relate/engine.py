@@ -15,11 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.memory import LARGE, release_free_memory
-from briefings.parallel import forked_map
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
     SECONDS_PER_DAY,
+    ListRules,
     Neighbours,
     TimeWeight,
     all_neighbours,
@@ -29,6 +28,8 @@ from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
 from briefings.relate.tokens import distinct, find
 from briefings.relate.vectorize import featurize
+from briefings.runtime.memory import LARGE, release_free_memory
+from briefings.runtime.parallel import forked_map
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
@@ -261,18 +262,18 @@ class RelateIndex(StoryClustering):
                     rows.add(col)
         return {r for r in rows if self.nodes[r] is not None}
 
-    def _recompute(self, rows: list[int], times, ties) -> None:
+    def _recompute(self, rows: list[int], times: np.ndarray, ties: np.ndarray) -> None:
         s = self.settings
+        rules = ListRules(
+            times, ties, self.time_weight, s.neighbours, s.min_weight, s.duplicate_cosine
+        )
         if len(rows) == len(self.position):  # every article: a build
-            base, entries = self.space.everything()
+            entries = self.space.everything()
             if len(rows) > LARGE:  # making them left hundreds of MB free: before the lists
                 release_free_memory()
-            every = all_neighbours(
-                base, entries, times, self.time_weight,
-                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
-            )  # fmt: skip
-            del base, entries
-            self._set_rows([(r, every.best[r], every.duplicates[r]) for r in rows])
+            every = all_neighbours(self.space, entries, rules)
+            del entries
+            self._set_rows([(r, *every.row(r)) for r in rows])
             if len(rows) > LARGE:  # and so did setting their lists, before the stories
                 release_free_memory()
             return
@@ -280,21 +281,18 @@ class RelateIndex(StoryClustering):
         blocks = [np.array(rows[start : start + size]) for start in range(0, len(rows), size)]
         self.space.prepare()  # once, before workers fork: they read it as it is
 
-        def block_neighbours(block: np.ndarray) -> Neighbours:
-            return neighbours_of(
-                self.space.operands(block), block, times, self.time_weight,
-                s.neighbours, s.min_weight, s.duplicate_cosine, ties,
-            )  # fmt: skip
-
         def neighbours(indexes: range) -> list[Neighbours]:
-            return [block_neighbours(blocks[i]) for i in indexes]
+            return [
+                neighbours_of(self.space.operands(blocks[i]).products(), blocks[i], rules)
+                for i in indexes
+            ]
 
         # Pure work on every core for a large build; the lists are stored here, in order.
         results = forked_map(neighbours, len(blocks), 1, 4)
         found = [
-            (r, best, dups)
+            (r, *result.row(i))
             for block, result in zip(blocks, results, strict=True)
-            for r, best, dups in zip(block.tolist(), result.best, result.duplicates, strict=True)
+            for i, r in enumerate(block.tolist())
         ]
         del results
         self._set_rows(found)

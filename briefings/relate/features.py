@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 
-import numpy as np
 import Stemmer
 import wordfreq
 from wordfreq import numbers
-
-from briefings.relate import compiled
-from briefings.relate.tokens import Characters, characters, distinct
 
 WORD = re.compile(r"[^\W\d_][^\W_]*|\d+", re.UNICODE)  # apostrophes split: "Iran's" -> iran, s
 STOP_WORDS = frozenset(
@@ -102,6 +99,17 @@ CALENDAR = frozenset(
 )
 
 
+# A capitalised phrase that may be a name: capitalised words joined by spaces or tabs, perhaps
+# through a connector ("Bank of England", "Carl von Ossietzky").
+ENTITY = re.compile(
+    r"[A-Z](?<!\w[A-Z])[\w'’-]*(?:[ \t]+(?:(?:of|de|al|bin|van|von|der|la|du)[ \t]+)?[A-Z][\w'’-]*)*"
+)
+# The same at the start of a sentence: at the start, after a new line, or after a full stop,
+# colon or quote and one or two spaces. (Such a phrase is always one ENTITY finds too: none of
+# these characters is ever inside one.)
+_STARTING = re.compile(r"(?:\A|(?<=\n)|(?<=[.!?:;\"“”]\s)|(?<=[.!?:;\"“”]\s\s))" + ENTITY.pattern)
+
+
 def entities(
     body: str, limit: int = 8, min_count: int = 2, max_chars: int = 1500
 ) -> tuple[str, ...]:
@@ -109,41 +117,20 @@ def entities(
     at least once mid-sentence, that are not common words or dates. The LIMIT most frequent.
     (Headlines are left out: in Title Case every word looks like a name; only the first
     MAX_CHARS are read, where a news story names who and where.)"""
-    return names_in(characters([body]), np.zeros(1, np.int64), limit, min_count, max_chars)[0]
+    text = body[:max_chars]
+    seen: Counter[str] = Counter()
+    for phrase, count in Counter(ENTITY.findall(text)).items():
+        seen[_name(phrase)] += count
+    candidates = [(name, count) for name, count in seen.items() if count >= min_count and name]
+    if not candidates:
+        return ()
+    starting = Counter(map(_name, _STARTING.findall(text)))
+    mid_sentence = [(name, count) for name, count in candidates if count > starting[name]]
+    return _ranked(mid_sentence, text, limit) if mid_sentence else ()
 
 
-def names_in(
-    chars: Characters,
-    texts: np.ndarray,
-    limit: int = 8,
-    min_count: int = 2,
-    max_chars: int = 1500,
-) -> list[tuple[str, ...]]:
-    """entities() of each of TEXTS (indexes into the batch CHARS), their phrases found at once
-    (scan.capitalised), each distinct phrase read once, and counted per text at once."""
-    begins = chars.begins[texts]
-    ends = np.minimum(chars.ends[texts], begins + max_chars)
-    which, starts, stops, first, hashes = compiled.capitalised(
-        chars.codes, chars.kinds, begins, ends
-    )
-    phrase, one = distinct(hashes)
-    spans = zip(starts[one].tolist(), stops[one].tolist(), strict=True)
-    number: dict[str, int] = {"": 0}  # "": nothing left of the phrase (_candidate)
-    named = [number.setdefault(_candidate(chars.joined[s:e])[0], len(number)) for s, e in spans]
-    name = np.array(named, np.int64)[phrase]
-    # How often each text names each, and how often mid-sentence (where a capital says more).
-    pair, seen = np.unique(which * len(number) + name, return_inverse=True)
-    counts = np.bincount(seen, minlength=len(pair))
-    mid_sentence = np.bincount(seen, weights=~first, minlength=len(pair))
-    kept = (counts >= min_count) & (mid_sentence > 0) & (pair % len(number) > 0)
-    names = list(number)
-    candidates: list[list[tuple[str, int]]] = [[] for _ in range(len(texts))]
-    for key, count in zip(pair[kept].tolist(), counts[kept].tolist(), strict=True):
-        candidates[key // len(number)].append((names[key % len(number)], count))
-    return [
-        _ranked(found, chars.joined[b:e], limit) if found else ()
-        for found, b, e in zip(candidates, begins.tolist(), ends.tolist(), strict=True)
-    ]
+def _name(phrase: str) -> str:
+    return _candidate(phrase)[0]
 
 
 def _ranked(candidates: list[tuple[str, int]], text: str, limit: int) -> tuple[str, ...]:

@@ -1,19 +1,29 @@
-"""Nearest neighbours of every article by time-weighted cosine similarity."""
+"""Nearest neighbours of every article by time-weighted cosine similarity.
+
+Similarities come from SimilaritySpace as sparse products (queries x positions); here they are
+weighed by time and cut to each article's K best, with array operations over a block of
+queries at a time.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from briefings.parallel import threaded_map
-from briefings.relate import compiled
 from briefings.relate.model import SECONDS_PER_DAY
-from briefings.relate.space import Entries, Keyed, Operands
+from briefings.relate.space import Entries, SimilaritySpace
+from briefings.runtime.parallel import forked_map
 
-THREAD_FROM = 2_000  # articles per thread at least: fewer are done sooner on one
+BLOCK_ENTRIES = 150_000  # query entries per block: bounds the product's memory (~30 MB)
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
+
+
+def round9(x: np.ndarray) -> np.ndarray:
+    """X rounded to 9 decimals: sums' last bits depend on the order of their terms."""
+    return np.rint(x * 1e9) / 1e9
 
 
 @dataclass(frozen=True)
@@ -25,90 +35,146 @@ class TimeWeight:
     half_life_days: float = 60.0
     floor: float = 0.5
 
-    @property
-    def shape(self) -> tuple[float, float, float]:
-        return (float(self.grace_days), float(self.half_life_days), float(self.floor))
-
     def __call__(self, gap_seconds: np.ndarray) -> np.ndarray:
-        # The kernels' own function: the same bits as in neighbours_of.
-        gaps = np.asarray(gap_seconds, np.float64)
-        return compiled.time_weights(gaps, *self.shape)
+        gaps = np.abs(np.asarray(gap_seconds, np.float64))
+        days = np.maximum(gaps / SECONDS_PER_DAY - self.grace_days, 0.0)
+        return self.floor + (1.0 - self.floor) * 0.5 ** (days / self.half_life_days)
+
+
+@dataclass(frozen=True)
+class Lists:
+    """A list of (positions, values) per row, best first, as blocks: row R's are COLS and
+    VALUES[BOUNDS[R]:BOUNDS[R + 1]]. (Blocks, not an array per row: they cross between
+    processes and into the build cache whole.)"""
+
+    cols: np.ndarray  # int32
+    values: np.ndarray  # float64
+    bounds: np.ndarray  # int64
+
+    def row(self, r: int) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = self.bounds[r], self.bounds[r + 1]
+        return self.cols[lo:hi], self.values[lo:hi]
+
+    @staticmethod
+    def joined(parts: list[Lists]) -> Lists:
+        offsets = np.cumsum([0] + [len(p.cols) for p in parts[:-1]])
+        return Lists(
+            np.concatenate([p.cols for p in parts]),
+            np.concatenate([p.values for p in parts]),
+            np.concatenate([[0]] + [p.bounds[1:] + o for p, o in zip(parts, offsets, strict=True)]),
+        )
 
 
 @dataclass(frozen=True)
 class Neighbours:
-    """For each article (by position): the K best others as (positions, weights), best first,
-    and the near-duplicates (cosine at or above the duplicate threshold)."""
+    """For each article asked about, in order: its K best others by weight, and its
+    near-duplicates (cosine at or above the duplicate threshold; positions ascending)."""
 
-    best: list[tuple[np.ndarray, np.ndarray]]
-    duplicates: list[np.ndarray]
+    best: Lists
+    duplicates: Lists
+
+    def __len__(self) -> int:
+        return len(self.best.bounds) - 1
+
+    def row(self, i: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        return self.best.row(i), self.duplicates.row(i)[0]
 
 
-def neighbours_of(
-    operands: Operands,
-    query_rows: np.ndarray,
-    times: np.ndarray,
-    time_weight: TimeWeight,
-    k: int,
-    min_weight: float,
-    duplicate_cosine: float,
-    ties: np.ndarray,
-) -> Neighbours:
-    """Neighbours of the articles at QUERY_ROWS, whose similarities to every article are summed
-    from OPERANDS; equal weights are ordered by TIES (a per-article key that does not depend on
-    positions). At most K duplicates each: enough to connect a crowd of copies, without n²
+@dataclass(frozen=True)
+class ListRules:
+    """What makes a neighbour: at most K of them, weighed by TIME_WEIGHT, kept from MIN_WEIGHT;
+    near-duplicates from DUPLICATE_COSINE; equal weights ordered by TIES (a per-position key
+    that does not depend on positions)."""
+
+    times: np.ndarray
+    ties: np.ndarray
+    time_weight: TimeWeight
+    k: int
+    min_weight: float
+    duplicate_cosine: float
+
+
+def neighbours_of(products: sp.csr_matrix, query_rows: np.ndarray, rules: ListRules) -> Neighbours:
+    """Neighbours of the articles at QUERY_ROWS, given PRODUCTS (their similarity to every
+    position). At most K duplicates each: enough to connect a crowd of copies, without n²
     pairs."""
-    best_cols, best_values, best_count, dup_cols, dup_count = compiled.neighbours(
-        np.asarray(query_rows, np.int64),
-        np.asarray(times, np.float64),
-        np.asarray(ties, np.int64),
-        k,
-        float(min_weight),
-        float(duplicate_cosine),
-        time_weight.shape,
-        operands.args(),
+    found = products.tocoo()
+    rows, cols, sums = found.row.astype(np.int64), found.col.astype(np.int64), found.data
+    me = np.asarray(query_rows, np.int64)[rows]
+    # Time weights never exceed 1: a pair under both thresholds in cosine is out whatever its
+    # dates (most pairs sharing a feature are).
+    low = min(rules.min_weight, rules.duplicate_cosine) - 1e-9
+    keep = (cols != me) & (sums >= low)
+    rows, cols, me, cosines = rows[keep], cols[keep], me[keep], round9(sums[keep])
+    count = len(query_rows)
+    copy = cosines >= rules.duplicate_cosine
+    duplicates = _k_best(count, rows[copy], cols[copy], cosines[copy], rules, ascending=True)
+    weights = round9(cosines * rules.time_weight(rules.times[cols] - rules.times[me]))
+    near = weights >= rules.min_weight
+    return Neighbours(_k_best(count, rows[near], cols[near], weights[near], rules), duplicates)
+
+
+def _k_best(
+    count: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    values: np.ndarray,
+    rules: ListRules,
+    ascending: bool = False,
+) -> Lists:
+    """Each of COUNT rows' K best (COLS, VALUES) pairs, best first (equal values by tie key);
+    or, ASCENDING, those K by position."""
+    if len(rows) > count * rules.k:  # many candidates: first keep those at or above each row's Kth
+        rows, cols, values = _at_least_kth(count, rows, cols, values, rules.k)
+    order = np.lexsort((rules.ties[cols], -values, rows))
+    rows = rows[order]
+    starts = np.searchsorted(rows, np.arange(count + 1))
+    rank = np.arange(len(rows)) - starts[rows]
+    kept = order[rank < rules.k]
+    bounds = np.concatenate([[0], np.minimum(np.diff(starts), rules.k).cumsum()])
+    if ascending and len(kept):
+        kept = kept[np.lexsort((cols[kept], rows[rank < rules.k]))]
+    return Lists(cols[kept].astype(np.int32), values[kept], bounds)
+
+
+def _at_least_kth(
+    count: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (ROWS, COLS, VALUES) whose value is at least the Kth largest of its row: one sort
+    of one number per pair (values are at most about 1, rows whole numbers), before the
+    sort by row, value and tie key."""
+    order = np.argsort(rows * 4.0 - values)
+    ranked = rows[order]
+    starts = np.searchsorted(ranked, np.arange(count + 1))
+    sizes = np.diff(starts)
+    kth = np.full(count, -np.inf)
+    full = sizes >= k
+    kth[full] = values[order[starts[:-1][full] + k - 1]]
+    keep = values >= kth[rows]
+    return rows[keep], cols[keep], values[keep]
+
+
+def all_neighbours(space: SimilaritySpace, entries: Entries, rules: ListRules) -> Neighbours:
+    """What neighbours_of finds, for every position at once (a build), from the base and every
+    position's ENTRIES in it (SimilaritySpace.everything()), a block of positions at a time,
+    on every core."""
+    bounds = entries.indptr
+    blocks, start = [], 0
+    while start < len(bounds) - 1:  # blocks of about BLOCK_ENTRIES entries, one row at least
+        end = int(np.searchsorted(bounds, bounds[start] + BLOCK_ENTRIES, "right")) - 1
+        blocks.append((start, max(end, start + 1)))
+        start = blocks[-1][1]
+
+    def block_lists(indexes: range) -> list[Neighbours]:
+        found = []
+        for lo, hi in (blocks[i] for i in indexes):
+            products = space.queries(entries, lo, hi) @ space.base.matrix
+            found.append(neighbours_of(products, np.arange(lo, hi), rules))
+        return found
+
+    parts = forked_map(block_lists, len(blocks), 1, 4)
+    if not parts:
+        return neighbours_of(sp.csr_matrix((0, 0)), np.zeros(0, np.int64), rules)
+    return Neighbours(
+        Lists.joined([p.best for p in parts]), Lists.joined([p.duplicates for p in parts])
     )
-    return _lists(best_cols, best_values, best_count, dup_cols, dup_count)
-
-
-def all_neighbours(
-    base: Keyed,
-    entries: Entries,
-    times: np.ndarray,
-    time_weight: TimeWeight,
-    k: int,
-    min_weight: float,
-    duplicate_cosine: float,
-    ties: np.ndarray,
-) -> Neighbours:
-    """What neighbours_of finds, for every position at once (a build), from BASE and every
-    position's ENTRIES in it (SimilaritySpace.everything()): each pair's product is summed
-    once, not once from either side."""
-
-    def pairs_from(firsts: range) -> tuple[np.ndarray, ...]:
-        return compiled.all_neighbours(
-            np.arange(firsts.start, firsts.stop, firsts.step, dtype=np.int64),
-            base.keys, base.indptr, base.positions, base.weights,
-            entries.indptr, entries.key_rows, entries.weights, entries.common,
-            np.asarray(times, np.float64), np.asarray(ties, np.int64),
-            k, float(min_weight), float(duplicate_cosine), time_weight.shape,
-        )  # fmt: skip
-
-    # A first article's pairs are those after it, fewer and fewer: first articles are taken
-    # in turn. Each thread keeps lists of its own, merged here.
-    found = threaded_map(pairs_from, len(times), THREAD_FROM)
-    best_cols, best_values, best_count, dup_cols, dup_values, dup_count = found[0]
-    for other in found[1:]:
-        compiled.merge(best_cols, best_values, best_count, *other[:3], ties)
-        compiled.merge(dup_cols, dup_values, dup_count, *other[3:], ties)
-    return _lists(best_cols, best_values, best_count, dup_cols, dup_count)
-
-
-def _lists(best_cols, best_values, best_count, dup_cols, dup_count) -> Neighbours:
-    # Views of the blocks: they are held only as long as the lists are.
-    best = [(best_cols[i, :c], best_values[i, :c]) for i, c in enumerate(best_count.tolist())]
-    duplicates = [
-        np.sort(dup_cols[i, :c]) if c > 1 else dup_cols[i, :c]  # most have none
-        for i, c in enumerate(dup_count.tolist())
-    ]
-    return Neighbours(best, duplicates)

@@ -8,8 +8,8 @@ sparse: a site of 100,000 articles never compares every article with every other
 
 Vectors are held by position. A base of all of them, keyed by feature and bucket, is built
 once; later edits go into a small overlay, merged into a new base when it grows. When a feature
-becomes common or rare, the articles holding it move to the overlay. Products are summed by
-compiled loops (kernels.py) from operands() without ever being held whole.
+becomes common or rare, the articles holding it move to the overlay. Products are sparse
+matrix products (scipy.sparse), taken a block of queries at a time.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
-from briefings.relate import compiled
 from briefings.relate.tokens import find
 
 BUCKET_BITS = 22
@@ -31,23 +31,15 @@ _EMPTY: Row = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 
 @dataclass(frozen=True)
 class Keyed:
-    """Vectors of some positions by key (feature and bucket): key KEYS[r] is held by positions
-    POSITIONS[INDPTR[r]:INDPTR[r + 1]], with those WEIGHTS."""
+    """Vectors of some positions by key (feature and bucket): MATRIX is keys x positions, its
+    row R the positions holding key KEYS[R] (ascending) with their weights."""
 
     keys: np.ndarray  # int64, ascending
-    indptr: np.ndarray  # int64
-    positions: np.ndarray  # int32
-    weights: np.ndarray  # float64
+    matrix: sp.csr_matrix
 
-
-@dataclass(frozen=True)
-class Query:
-    """Vectors of the articles asked about, over the rows of a Keyed: row I's entries are
-    KEY_ROWS[INDPTR[I]:INDPTR[I + 1]] with WEIGHTS."""
-
-    indptr: np.ndarray
-    key_rows: np.ndarray
-    weights: np.ndarray
+    def positions(self, lo: int, hi: int) -> np.ndarray:
+        """The positions holding any of key rows LO:HI."""
+        return self.matrix.indices[self.matrix.indptr[lo] : self.matrix.indptr[hi]]
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,7 @@ class Entries:
     neighbouring buckets' rows)."""
 
     indptr: np.ndarray  # int64
-    key_rows: np.ndarray  # int32
+    key_rows: np.ndarray  # int64
     weights: np.ndarray
     common: np.ndarray  # bool
 
@@ -65,21 +57,33 @@ class Entries:
 @dataclass(frozen=True)
 class Operands:
     """What the products of some articles with every position are summed from: their vectors
-    over the base and over the overlay, and which positions' base entries are out of date."""
+    over the base and over the overlay (queries x keys), and which positions' base entries
+    are out of date."""
 
     base: Keyed
     overlay: Keyed
-    on_base: Query
-    on_overlay: Query
+    on_base: sp.csr_matrix
+    on_overlay: sp.csr_matrix
     stale: np.ndarray  # bool per position
 
-    def args(self) -> tuple[np.ndarray, ...]:
-        """In the order the kernels take them."""
-        b, o, qb, qo = self.base, self.overlay, self.on_base, self.on_overlay
-        return (
-            qb.indptr, qb.key_rows, qb.weights, qo.indptr, qo.key_rows, qo.weights,
-            b.indptr, b.positions, b.weights, o.indptr, o.positions, o.weights, self.stale,
-        )  # fmt: skip
+    def products(self) -> sp.csr_matrix:
+        """Queries x positions: each query's similarity to every position it shares a key
+        with. A position's terms come from the base or, when stale there, from the overlay:
+        never both, so each sum adds the same terms in the same order as one pass would."""
+        on_base = (self.on_base @ self.base.matrix).tocoo()
+        fresh = ~self.stale[on_base.col]
+        on_overlay = (self.on_overlay @ self.overlay.matrix).tocoo()
+        shape = (self.on_base.shape[0], len(self.stale))
+        return sp.csr_matrix(
+            (
+                np.concatenate([on_base.data[fresh], on_overlay.data]),
+                (
+                    np.concatenate([on_base.row[fresh], on_overlay.row]),
+                    np.concatenate([on_base.col[fresh], on_overlay.col]),
+                ),
+            ),
+            shape=shape,
+        )
 
 
 class SimilaritySpace:
@@ -142,7 +146,7 @@ class SimilaritySpace:
         base = self._base
         for c in columns:
             lo, hi = np.searchsorted(base.keys, [c << BUCKET_BITS, (c + 1) << BUCKET_BITS])
-            found.update(base.positions[base.indptr[lo] : base.indptr[hi]].tolist())
+            found.update(base.positions(lo, hi).tolist())
         wanted = np.array(sorted(columns), np.int64)
         found.update(p for p in self._overlay if np.isin(self.rows[p][0], wanted).any())
         return found
@@ -179,13 +183,38 @@ class SimilaritySpace:
 
     def similarities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (query index, position, cosine) with a cosine above 0 (themselves included)."""
-        return compiled.similarities(len(self.rows), self.operands(queries).args())
+        found = self.operands(queries).products().tocoo()
+        return found.row.astype(np.int64), found.col.astype(np.int64), found.data
 
-    def everything(self) -> tuple[Keyed, Entries]:
+    @property
+    def base(self) -> Keyed:
+        return self._base
+
+    def everything(self) -> Entries:
         """A new base, and every position's own entries in it: what the products of every
-        article with every other are summed from."""
-        entries = self._rebuild()
-        return self._base, entries
+        article with every other are summed from (see queries())."""
+        return self._rebuild()
+
+    def queries(self, entries: Entries, lo: int, hi: int) -> sp.csr_matrix:
+        """Positions LO:HI's vectors as queries over the base (positions x key rows), from
+        their ENTRIES in it: a common feature also asks for its neighbouring buckets' rows,
+        where the base has them (in the order -1, 0, +1, as operands() asks)."""
+        keys = self._base.keys
+        first, last = int(entries.indptr[lo]), int(entries.indptr[hi])
+        rows = entries.key_rows[first:last]
+        common = entries.common[first:last]
+        below = common & (rows > 0)
+        below[below] = keys[rows[below] - 1] == keys[rows[below]] - 1
+        above = common & (rows + 1 < len(keys))
+        above[above] = keys[rows[above] + 1] == keys[rows[above]] + 1
+        spread = 1 + below.astype(np.int64) + above
+        offset = np.arange(int(spread.sum())) - np.repeat(np.cumsum(spread) - spread, spread)
+        columns = np.repeat(rows - below, spread) + offset
+        bounds = np.concatenate([[0], np.cumsum(spread)])[entries.indptr[lo : hi + 1] - first]
+        return sp.csr_matrix(
+            (np.repeat(entries.weights[first:last], spread), columns, bounds),
+            shape=(hi - lo, len(keys)),
+        )
 
     def _rebuild(self) -> Entries:
         """The base: every position's entries under their keys. Returns those entries by
@@ -218,17 +247,34 @@ class SimilaritySpace:
         """The vectors at POSITIONS (ascending; in BLOCK if given) by key, and the key row of
         each of their entries."""
         cols, weights, indptr = block if block is not None else self._block(positions)
-        times = np.array(self.times, np.float64)[positions]
-        names = np.zeros(0, np.int64)  # the columns are their own names...
-        if len(cols) * 8 < len(self.df):  # ...unless few (edits): numbered among themselves
-            names, numbers = np.unique(cols, return_inverse=True)
-            cols = numbers.astype(np.int32)
-        is_common = self._common()[names] if len(names) else self._common()
-        keys, key_indptr, ordered, ordered_weights, key_rows = compiled.keyed(
-            indptr, positions, self._bucket(times), cols, weights, is_common,
-            names.astype(np.int64), BUCKET_BITS,
-        )  # fmt: skip
-        return Keyed(keys, key_indptr, ordered, ordered_weights), key_rows
+        owner = np.repeat(np.arange(len(positions)), np.diff(indptr))
+        buckets = self._bucket(np.array(self.times, np.float64)[positions])
+        common = self._common()[cols]
+        key = cols.astype(np.int64) << BUCKET_BITS
+        key[common] |= buckets[owner[common]]
+        del common
+        # Stable: each key's positions stay ascending, as the entries came.
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        del key
+        new = np.empty(len(ordered), bool)
+        new[:1] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        keys = ordered[starts]
+        del ordered
+        key_rows = np.empty(len(order), np.int64)
+        key_rows[order] = np.cumsum(new) - 1
+        del new
+        matrix = sp.csr_matrix(
+            (
+                weights[order],
+                np.asarray(positions, np.int32)[owner[order]],
+                np.append(starts, len(order)),
+            ),
+            shape=(len(keys), len(self.rows)),
+        )
+        return Keyed(keys, matrix), key_rows
 
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         cols, weights, indptr = self._block(positions)
@@ -287,8 +333,11 @@ def unpack_rows(cols: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> li
     return list(zip(unpack(cols, bounds), unpack(weights, bounds), strict=True))
 
 
-def _on(keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights) -> Query:
-    """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds, by key row."""
+def _on(
+    keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights: np.ndarray
+) -> sp.csr_matrix:
+    """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds: a matrix of
+    queries x KEYED's key rows, each row's entries in the order given."""
     at, found = find(keyed.keys, wanted)
-    indptr = np.searchsorted(owner[found], np.arange(count + 1)).astype(np.int64)
-    return Query(indptr, at[found].astype(np.int64), weights[found])
+    indptr = np.searchsorted(owner[found], np.arange(count + 1))
+    return sp.csr_matrix((weights[found], at[found], indptr), shape=(count, len(keyed.keys)))

@@ -4,9 +4,9 @@ A vector is a pure function of its article: features are keyed by a hash of thei
 id that depends on arrival order) and weighted by general English word frequencies (not by the
 corpus). So vectors can be computed in any order, in any process, and cached.
 
-Python reads only what it has not seen before (a new spelling, a new capitalised phrase);
-splitting words, finding names, counting, word pairs, weighting, pruning to the heaviest
-features and normalising are done for a whole batch, by numpy and compiled loops (kernels.py).
+Words are split by a regex; Python reads only spellings it has not seen before (their stems and
+weights); counting, word pairs, weighting, pruning to the heaviest features and normalising
+are done for a whole batch with numpy.
 """
 
 from __future__ import annotations
@@ -17,18 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from briefings.parallel import forked_map
-from briefings.relate import compiled
 from briefings.relate.features import (
     MAX_WEIGHT,
     STOP_WORDS,
+    WORD,
+    entities,
     forget,
     information,
-    names_in,
     stem_all,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
-from briefings.relate.tokens import UNLIMITED, Tokens, characters, find, tokenize
+from briefings.runtime.parallel import forked_map
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
 MASK = (1 << KEY_BITS) - 1
@@ -64,29 +63,27 @@ def _words(words: list[str]) -> tuple[list[int], list[float], list[bool]]:
 
 
 class Vocabulary:
-    """What _words says of every spelling seen so far, by spelling hash (tokens.Tokens), in
-    arrays: a batch's words are looked up all at once, and Python reads only spellings it has
-    not seen before."""
+    """What _words says of every spelling seen so far, in arrays by spelling number: a batch's
+    words are numbered by one dict lookup each, and Python reads only spellings it has not
+    seen before."""
 
     def __init__(self) -> None:
-        self.hashes = np.zeros(0, np.uint64)  # ascending
+        self.number: dict[str, int] = {}
         self.stems = np.zeros(0, np.int64)
         self.weights = np.zeros(0, np.float64)
         self.counted = np.zeros(0, bool)
 
-    def look_up(self, tokens: Tokens) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Stem key, weight and whether it counts, of each of TOKENS' distinct spellings."""
-        at, known = find(self.hashes, tokens.hashes)
-        new = np.flatnonzero(~known)
-        if len(new):
-            stems, weights, counted = _words([w.lower() for w in tokens.spelled(new)])
-            where = at[new]
-            self.hashes = np.insert(self.hashes, where, tokens.hashes[new])
-            self.stems = np.insert(self.stems, where, stems)
-            self.weights = np.insert(self.weights, where, weights)
-            self.counted = np.insert(self.counted, where, counted)
-            at = find(self.hashes, tokens.hashes)[0]
-        return self.stems[at], self.weights[at], self.counted[at]
+    def look_up(self, words: list[str]) -> np.ndarray:
+        """The number of each of WORDS (spellings: case counts), new ones learned first."""
+        new = list(set(words).difference(self.number))
+        if new:
+            stems, weights, counted = _words([w.lower() for w in new])
+            first = len(self.number)
+            self.number.update((w, first + i) for i, w in enumerate(new))
+            self.stems = np.concatenate([self.stems, np.array(stems, np.int64)])
+            self.weights = np.concatenate([self.weights, np.array(weights, np.float64)])
+            self.counted = np.concatenate([self.counted, np.array(counted, bool)])
+        return np.fromiter(map(self.number.__getitem__, words), np.int64, len(words))
 
 
 _VOCABULARY = Vocabulary()  # a cache of what a pure function said, kept per process
@@ -122,19 +119,28 @@ def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -
     ]
 
 
+def _lead(text: str, chunks: int) -> str:
+    """TEXT up to the end of its CHUNKS-th run of non-space characters."""
+    return " ".join(text.split(None, chunks)[:chunks])
+
+
 def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
-    texts: list[str] = []  # each article's title, then its lead
-    for doc in docs:
-        texts += [doc.title, doc.body]
-    chars = characters(texts)
-    tokens = tokenize(chars, [UNLIMITED, s.lead_words * 2] * len(docs))
-    stem_of, info_of, counted = _VOCABULARY.look_up(tokens)
-    kept = counted[tokens.spelling]
-    text, spelling = tokens.text[kept], tokens.spelling[kept]
+    words: list[str] = []
+    lengths: list[int] = []
+    for doc in docs:  # each article's title, then its lead
+        title, lead = WORD.findall(doc.title), WORD.findall(_lead(doc.body, s.lead_words * 2))
+        words += title
+        words += lead
+        lengths += (len(title), len(lead))
+    spelling = _VOCABULARY.look_up(words)
+    del words
+    text = np.repeat(np.arange(len(lengths)), lengths)
+    kept = _VOCABULARY.counted[spelling]
+    text, spelling = text[kept], spelling[kept]
     rank = np.arange(len(text)) - np.searchsorted(text, text)  # place among its text's words
     in_lead = (text % 2 == 0) | (rank < s.lead_words)
     text, spelling = text[in_lead], spelling[in_lead]
-    stems, info = stem_of[spelling], info_of[spelling]
+    stems, info = _VOCABULARY.stems[spelling], _VOCABULARY.weights[spelling]
     doc_of_a = text // 2
     times_a = np.where(text % 2 == 0, s.title_weight, 1.0)
     tag_doc: list[int] = []
@@ -143,8 +149,7 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
         for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
             tag_doc.append(d)
             tag_keys.append(text_hash("#" + tag))
-    bodies = np.arange(1, len(texts), 2)
-    names = names_in(chars, bodies) if s.entity_topics else [()] * len(docs)
+    names = [entities(doc.body) for doc in docs] if s.entity_topics else [()] * len(docs)
     # Word pairs: each word with the next one of the same text.
     follows = text[1:] == text[:-1]
     pair_keys = ((stems[:-1] * PAIR_MIX + stems[1:]) & MASK)[follows]
@@ -177,12 +182,32 @@ def _finish(
     infos: np.ndarray,
     max_features: int,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each of N docs' (keys, weights) from their entries: see kernels.features."""
+    """Each of N docs' feature vector from its entries (DOCS, KEYS, COUNTS, INFOS): counts
+    summed per key (rounded: entries of one key may come in any order), the weight the
+    largest; scored by (1 + log count) * weight; the MAX_FEATURES heaviest kept (ties: the
+    first keys); scaled to length 1. As (keys ascending, weights) per doc."""
     # Sorted by one number per entry (the doc above the key bits): far cheaper than a lexsort.
-    order = np.argsort((docs << KEY_BITS) | keys)
-    docs, keys, counts, infos = docs[order], keys[order], counts[order], infos[order]
-    bounds, keys, weights = compiled.features(
-        n, docs.astype(np.int64), keys.astype(np.int64), counts.astype(np.float64),
-        infos.astype(np.float64), max_features,
-    )  # fmt: skip
-    return [(keys[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]
+    if not len(keys):
+        return [(np.zeros(0, np.int64), np.zeros(0)) for _ in range(n)]
+    entry = (docs.astype(np.int64) << KEY_BITS) | keys
+    order = np.argsort(entry)
+    entry = entry[order]
+    starts = np.flatnonzero(np.concatenate([[True], entry[1:] != entry[:-1]]))
+    total = np.rint(np.add.reduceat(counts[order], starts) * 1e9) / 1e9
+    weight = np.maximum.reduceat(infos[order], starts)
+    entry = entry[starts]
+    present = total >= 0.5
+    entry, total, weight = entry[present], total[present], weight[present]
+    doc, key = entry >> KEY_BITS, entry & MASK
+    score = (1.0 + np.log(total)) * weight
+    # Heaviest first within each doc, equal scores in key order: stable sorts by score, then
+    # by doc (a small number: numpy sorts it by radix).
+    heaviest = np.argsort(-score, kind="stable")
+    heaviest = heaviest[np.argsort(doc[heaviest].astype(np.int16), kind="stable")]
+    first = np.searchsorted(doc[heaviest], np.arange(n + 1))
+    rank = np.arange(len(heaviest)) - first[doc[heaviest]]
+    kept = np.sort(heaviest[rank < max_features])  # back in order of doc and key
+    doc, key, score = doc[kept], key[kept], score[kept]
+    bounds = np.searchsorted(doc, np.arange(n + 1))
+    weights = score / np.sqrt(np.bincount(doc, score * score, minlength=n))[doc]
+    return [(key[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]

@@ -11,9 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from briefings import parallel
 from briefings.config import Related
-from briefings.content import make_slug
 from briefings.relate import (
     RelateDoc,
     RelateIndex,
@@ -26,6 +24,8 @@ from briefings.relate import (
 )
 from briefings.relate.features import entities
 from briefings.relate.tokens import distinct
+from briefings.runtime import parallel
+from briefings.urls import make_slug
 from tests.conftest import counting_pool
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"

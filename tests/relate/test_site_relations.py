@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from briefings.build import build_site
+from briefings.commands.build import build_site
 from briefings.config import load_config
 from tests.conftest import write
 

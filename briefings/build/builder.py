@@ -1,0 +1,447 @@
+"""Builds kept in memory between rebuilds: only what changed is parsed, related, rendered, written.
+
+`SiteBuilder.rebuild(changed_paths)` is the entry point for watch and serve. A page is rendered
+again only when its fingerprint changes (briefings.build.fingerprint: the site's settings and templates,
+plus a signature of everything its context holds), and after an edit only when it read something
+of the edited article that changed (briefings.build.planning, briefings.render.renderer). Files in site/ are
+rewritten only when their bytes change. A failed rebuild changes nothing: the last good site
+stays, in memory and on disk.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from briefings import __version__
+from briefings.build import fingerprint
+from briefings.build import output
+from briefings.build import planning
+from briefings.build import search
+from briefings.config import Config, load_config
+from briefings.content.load import load_content
+from briefings.content.files import content_files
+from briefings.errors import BriefingsError, TemplateError
+from briefings.markup.markdown import RenderedText, render_texts
+from briefings.model import Article, Content, replaced
+from briefings.site.pages import PageSpec
+from briefings.relate import Relations
+from briefings.build.relate_stage import Relating
+from briefings.render.renderer import Reads, Renderer, render_all
+from briefings.render.themes import template_dirs
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    generation: int  # counts good builds; unchanged after a failure
+    written: tuple[str, ...]  # site-relative files rewritten
+    removed: tuple[str, ...]
+    rendered: int  # pages rendered (the others were unchanged)
+    seconds: float
+    error: BriefingsError | None = None
+    phases: tuple[tuple[str, float], ...] = ()  # (phase, seconds): load, relate, render, write
+
+    def summary(self) -> str:
+        if self.error:
+            return f"Rebuild failed in {self.seconds * 1000:.0f} ms; still serving the last good site:\n{self.error}"
+        changed = len(self.written) + len(self.removed)
+        return f"Rebuilt: {self.rendered} pages rendered, {changed} files changed, in {self.seconds * 1000:.0f} ms"
+
+
+class SiteBuilder:
+    def __init__(
+        self, root: Path, log: Callable[[str], None] = lambda _: None, config: Config | None = None
+    ) -> None:
+        self.root = root
+        self.fixed_config = config  # else briefings.toml is read again at every rebuild
+        self.log = log
+        self.generation = 0
+        self.outputs: dict[str, bytes] = {}  # what the site holds now, by site-relative path
+        self.last_error: BriefingsError | None = None
+        self._lock = threading.Lock()
+        self._settings: Any = None
+        self._texts: dict[tuple[bytes, str, str], RenderedText] = {}  # by _text_key
+        self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
+        self._relating: Relating | None = None
+        self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
+        self._signatures: dict[int, str] = {}  # id -> its signature
+        self._plan: planning.Plan | None = None  # the last good build's, see briefings.build.planning
+        self._site_key = ""
+        self._fingerprints: dict[str, str] = {}
+        self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
+        self._search = search.BackgroundIndexer(log)  # while serving
+        self._renderer: Renderer | None = None
+        self._templates: tuple = ()
+        self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
+        self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
+
+    def snapshot(self) -> Mapping[str, bytes]:
+        return self.outputs
+
+    def rebuild(self, changed: Iterable[Path] = ()) -> RebuildResult:
+        """Bring site/ up to date. CHANGED: the paths a watcher saw change; when they are all
+        content files, only those are read again (else the whole project is checked)."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                result = self._rebuild(started, changed)
+            except BriefingsError as exc:
+                self.last_error = exc
+                return RebuildResult(self.generation, (), (), 0, time.perf_counter() - started, exc)
+            self.last_error = None
+            return result
+
+    def _rebuild(self, started: float, changed: Iterable[Path]) -> RebuildResult:
+        clock = _Phases()
+        config = self.fixed_config or load_config(self.root)
+        if config.settings != self._settings:
+            self._reset(config)
+        content = load_content(
+            config.content_dir,
+            config.tz,
+            config.root,
+            self._sources,
+            # After a failed rebuild, some change may not have been read: look at everything.
+            content_files(config.content_dir, changed)
+            if self.outputs and not self.last_error
+            else None,
+        )
+        texts = self._render_texts(content)
+        clock.lap("load")
+        relations, moved = self._relate(config, content, texts)
+        clock.lap("relate")
+        plan = planning.plan(config, content, texts, relations, self._plan, moved)
+        pages = plan.pages
+        templates = fingerprint.tree_stamp(template_dirs(config))
+        site_key = fingerprint.digest((__version__, repr(config.settings), templates))
+        # After an edit that leaves the site's structure alone, only the pages showing what
+        # changed are signed again (see briefings.build.planning).
+        only = plan.changed if site_key == self._site_key else None
+        if only is not None:
+            only = {i for i in only if self._may_differ(i, pages[i], plan)}
+        if self._renderer is None or templates != self._templates:
+            # Kept between rebuilds for its compiled templates; made anew when any template file
+            # appears, goes or changes (an override may shadow a theme file the cache holds).
+            # A one-shot build records no reads: no rebuild of this builder follows.
+            self._renderer = Renderer(config, record_reads=self.fixed_config is None)
+            self._templates = templates
+        renderer = self._renderer
+        problems: list = []
+        reads: dict[str, Reads] = {}
+        todo: list[PageSpec] = []
+        # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
+        # same object, see load_content) keeps its signature from the last rebuild.
+        memo: dict[int, Any] = dict(self._signatures)
+        if only is not None and self._all_in_memory(len(pages)):
+            # The same pages as last time, all held here: start from the last outputs and look
+            # only at the pages that may differ (a large site has tens of thousands).
+            outputs, fingerprints = dict(self.outputs), dict(self._fingerprints)
+            candidates: Iterable[int] = sorted(only)
+        else:
+            outputs, fingerprints, candidates = {}, {}, range(len(pages))
+        site = config.output_dir  # resolved once: a large site has tens of thousands of pages
+        for i in candidates:
+            page = pages[i]
+            if only is not None and i not in only and self._reusable(site, page.output):
+                fingerprints[page.output] = self._fingerprints[page.output]
+                outputs[page.output] = self.outputs[page.output]
+                continue
+            outputs[page.output] = b""  # signed, maybe rendered, below: the site keeps the order
+            todo.append(page)
+
+        def sign(page: PageSpec) -> tuple[tuple[str, tuple], bool]:
+            """The page's fingerprint with the signatures learned making it (a worker's memo is
+            its own: they are sent back), and whether its last rendering stands for it."""
+            known = len(memo)
+            key = fingerprint.digest(
+                (site_key, page.template, page.path, fingerprint.signature(page.context, memo))
+            )
+            learned = tuple(islice(reversed(memo.items()), len(memo) - known))
+            last = self._fingerprints.get(page.output)
+            return (key, learned), last == key and self._reusable(site, page.output)
+
+        # A one-shot build writes each page into the new site/ as it is rendered, on every core:
+        # the pages' bytes never cross between processes nor stay in memory.
+        staging = output.Staging(config.output_dir) if self.fixed_config is not None else None
+
+        def store(page: PageSpec, data: bytes) -> bytes | output.Stored:
+            if staging is None:
+                return data
+            staging.write(page.output, data)
+            return output.Stored(output.digest_of(data))
+
+        rendered, streamed = 0, set[str]()
+        try:
+            for page, ((key, learned), data, read, failed) in zip(
+                todo, render_all(renderer, todo, sign, store), strict=True
+            ):
+                fingerprints[page.output] = key
+                memo.update(learned)
+                problems += failed
+                if data is None:  # its last rendering stands, or it failed
+                    outputs[page.output] = self.outputs.get(page.output, b"")
+                    continue
+                outputs[page.output] = data
+                rendered += 1
+                if staging is not None:  # one-shot: no later rebuild here reads what pages read
+                    streamed.add(page.output)
+                    continue
+                reads[page.output] = tuple(
+                    (renderer.intern(w), renderer.intern(s)) for w, s in read
+                )
+            if problems:
+                raise TemplateError(problems, summary="templates failed to render")
+            clock.lap("render")
+            # A staged write (a first build, or any one-shot build) indexes search in its staging
+            # folder; only in-place writes (serve, watch) index afterwards, beside serving.
+            staged = not self.outputs or staging is not None
+            written, removed = self._write(config, outputs, staging, streamed)
+        except BaseException:
+            if staging is not None:
+                staging.discard()
+            raise
+        clock.lap("write")
+        self.outputs, self._fingerprints = outputs, fingerprints
+        if removed:
+            self._reads = {p: r for p, r in self._reads.items() if p in outputs}
+        self._reads.update(reads)
+        self._plan, self._site_key = plan, site_key
+        self._keep_signatures(content, plan, memo)
+        self.generation += 1
+        if not staged and config.settings.search and search.indexed_among((*written, *removed)):
+            self._search.request(config.output_dir)
+        return RebuildResult(
+            self.generation,
+            written,
+            removed,
+            rendered,
+            time.perf_counter() - started,
+            phases=tuple(clock.laps),
+        )
+
+    def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
+        """Keep the signatures of today's articles and entries for the next rebuild (with the
+        objects themselves, so that no other object can take their id)."""
+        if plan.changed is not None and len(self._signed) < 3 * len(plan.entries) + 100:
+            # The fast path: only the swapped entries (and their articles) are new.
+            for slug, old in plan.replaced.items():
+                new = plan.entries[slug]
+                for gone, fresh in ((old, new), (old.article, new.article)):
+                    self._signed.pop(id(gone), None)
+                    self._signatures.pop(id(gone), None)
+                    if id(fresh) in memo:
+                        self._signed[id(fresh)] = fresh
+                        self._signatures[id(fresh)] = memo[id(fresh)]
+            return
+        kept = (*content.articles, *plan.entries.values())
+        self._signed = {id(x): x for x in kept if id(x) in memo}
+        self._signatures = {key: memo[key] for key in self._signed}
+
+    def _all_in_memory(self, pages: int) -> bool:
+        """Whether the last build's outputs are all bytes held here, one per page of PAGES."""
+        return len(self.outputs) == pages and not any(
+            type(data) is output.Stored for data in self.outputs.values()
+        )
+
+    def _may_differ(self, i: int, page: PageSpec, plan: planning.Plan) -> bool:
+        """Whether page I can differ from its last rendering: it was planned anew, or it read
+        something of an article whose fresh entry was swapped into it."""
+        swapped = plan.swapped.get(i)
+        reads = self._reads.get(page.output)
+        if swapped is None or reads is None:
+            return True
+        return any(
+            fingerprint.reads_differ(plan.replaced[s], plan.entries[s], what)
+            for s in swapped
+            for what, slugs in reads
+            if s in slugs or "" in slugs
+        )
+
+    def _reset(self, config: Config) -> None:
+        """New settings: forget everything derived from the old ones."""
+        self._settings = config.settings
+        self._relating, self._fingerprints, self._renderer = None, {}, None
+        self._reads = {}
+        self._plan = None
+
+    def _render_texts(self, content: Content) -> dict[str, RenderedText]:
+        """Each article's Markdown as HTML: rendered once, on every core for a first build. After
+        an edit, only the replaced articles are looked at (see model.replaced). Each Markdown
+        is let go once rendered: its HTML is what later stages read."""
+        last_articles, last_texts = self._last_texts
+        pairs = replaced(last_articles, content.articles)
+        if pairs is None:
+            texts, todo = {}, list(content.articles)
+        else:
+            texts, todo = dict(last_texts), [new for _, new in pairs]
+        keys = [_text_key(a) for a in todo]
+        missing = {k: a for a, k in zip(todo, keys, strict=True) if k not in self._texts}
+        fields = [(a.markdown.data, a.note, a.summary) for a in missing.values()]
+        rendered = dict(zip(missing, render_texts(fields), strict=True))
+        del fields
+        for a, key in zip(todo, keys, strict=True):
+            text = texts[a.slug] = self._texts.get(key) or rendered[key]
+            self._texts[key] = text
+            a.markdown.release()
+        if len(self._texts) > 2 * len(texts) + 100:
+            self._texts = {_text_key(a): texts[a.slug] for a in content.articles}
+        self._last_texts = (content.articles, texts)
+        return texts
+
+    def _relate(
+        self, config: Config, content: Content, texts: dict[str, RenderedText]
+    ) -> tuple[Relations, set[str] | None]:
+        """The relations of CONTENT, and the slugs whose relations changed since the last plan's
+        (None: any may have)."""
+        if not config.settings.related.enabled:
+            return Relations(), None
+        if self._relating is None:  # new settings, or the first build: every doc made anew
+            self._relating = Relating(config.settings.related)
+        base = self._relating.relations
+        relations, moved = self._relating.update(content, texts)
+        # What changed is known since the last snapshot; planning needs it since the last plan's.
+        since_plan = base is not None and self._plan is not None and self._plan.relations is base
+        return relations, moved if since_plan else None
+
+    def _write(
+        self,
+        config: Config,
+        outputs: dict[str, bytes],
+        staging: output.Staging | None,
+        streamed: set[str],
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        site = config.output_dir
+        if not self.outputs or staging is not None:
+            return self._write_staged(config, outputs, staging or output.Staging(site), streamed)
+        last = self.outputs
+        written = tuple(
+            p
+            for p, data in outputs.items()
+            if data is not last.get(p) and not output.same(last.get(p), data)
+        )
+        output.replace_files(site, {path: outputs[path] for path in written})
+        removed = tuple(p for p in self.outputs if p not in outputs)
+        output.remove_files(site, removed)
+        output.copy_static(config, site)
+        return written, removed
+
+    def _write_staged(
+        self, config: Config, outputs: dict[str, bytes], staging: output.Staging, streamed: set[str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Write a whole new site/ beside the old one and swap it in: never a half-written site.
+        Files whose bytes did not change are hard-linked from the old site, keeping their mtime.
+        STREAMED: the files already written into STAGING."""
+        site, previous = config.output_dir, self.outputs
+        written = tuple(p for p, data in outputs.items() if not output.same(previous.get(p), data))
+        removed = tuple(p for p in previous if p not in outputs)
+        if self._patchable(config, outputs, written, removed):
+            for path in written:
+                if path not in streamed:
+                    staging.write(path, outputs[path])
+            output.patch(site, staging, written, removed)
+            kept = {p: self._stamps.get(p) for p in outputs}
+            self._stamps = kept | {p: output.stamp(site / p) for p in written}
+            return written, removed
+        try:
+            for path, data in outputs.items():
+                old = site / path
+                if path in streamed:
+                    continue
+                if path not in written and output.unchanged_on_disk(old, self._stamps.get(path)):
+                    output.link_or_copy(old, staging.path / path)
+                else:
+                    output.write_file(staging.path / path, data)
+            output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
+            if config.settings.search:
+                reuse = self._search_stands(outputs, (*written, *removed))
+                search.stage_index(site, staging.path, reuse)
+        except BaseException:
+            staging.discard()
+            raise
+        staging.commit()
+        self._stamps = {p: output.stamp(site / p) for p in outputs}
+        return written, removed
+
+    def _patchable(
+        self,
+        config: Config,
+        outputs: dict[str, bytes],
+        written: tuple[str, ...],
+        removed: tuple[str, ...],
+    ) -> bool:
+        """Whether moving a few files into site/ makes it this build's (see output.patch): site/
+        holds what we last wrote, at most half its files change, and the search index
+        stands (no article page changed, none came or went)."""
+        changed = (*written, *removed)
+        return (
+            bool(self.outputs)
+            and len(changed) * 2 <= len(outputs)
+            and (not config.settings.search or self._search_stands(outputs, changed))
+            and self._intact(config, outputs)
+        )
+
+    def _search_stands(self, outputs: dict[str, bytes], changed: tuple[str, ...]) -> bool:
+        """Whether the last search index holds for OUTPUTS: no article page changed, came or went
+        (CHANGED: the files written or removed)."""
+        return (
+            bool(self.outputs)
+            and len(outputs) == len(self.outputs)
+            and not search.indexed_among(changed)
+        )
+
+    def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:
+        """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
+        site = config.output_dir
+        return (
+            all(output.unchanged_on_disk(site / p, self._stamps.get(p)) for p in outputs)
+            and output.static_unchanged(config, site)
+            and (not config.settings.search or (site / "pagefind").is_dir())
+        )
+
+    def _reusable(self, site: Path, path: str) -> bool:
+        """The last output at PATH can stand for this build's: held in memory, or (after a
+        restore) still on disk in SITE as we wrote it."""
+        data = self.outputs.get(path)
+        if isinstance(data, output.Stored):
+            return output.unchanged_on_disk(site / path, self._stamps.get(path))
+        return data is not None
+
+    def state(self) -> dict:
+        """What a later build may start from (see briefings.build.state). Outputs are kept as digests:
+        their bytes are in site/, and a large site's pages would make the cache slow to load."""
+        state = {name: getattr(self, name) for name in PERSISTED}
+        state["outputs"] = {
+            p: output.Stored(output.digest_of(data)) for p, data in self.outputs.items()
+        }
+        return state
+
+    def restore(self, state: dict) -> None:
+        for name in PERSISTED:
+            setattr(self, name, state[name])
+        self._last_texts = ((), {})  # not of the restored state
+
+
+PERSISTED = tuple(
+    "outputs _settings _texts _relating _fingerprints _sources _stamps _plan _site_key".split()
+)
+
+
+def _text_key(article: Article) -> tuple[bytes, str, str]:
+    """What an article's RenderedText is made from: its Markdown (by digest), note and summary."""
+    return (article.markdown.digest, article.note, article.summary)
+
+
+class _Phases:
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now

@@ -1,0 +1,137 @@
+"""Has anything changed since the last build? Answered without loading the build cache.
+
+Each build records, beside the cache, the size and mtime of every input (content, templates,
+static files, briefings.toml) as they were before it read them, with the settings and the code
+that built them; and, after it, the size and mtime of every file it left in site/. When all of
+these are as recorded, a build would change nothing: `briefings build` says so at once instead
+of loading the cache and checking every page. Any difference, or no manifest, and the build runs
+as usual. (The same test as make's: a file changed in place with its size and mtime restored
+goes unseen; `briefings build --no-cache` rebuilds everything.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from briefings.config import CONFIG_NAME, Config
+from briefings.render.themes import static_trees, template_dirs
+
+MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
+# Libraries whose version can change what a page looks like.
+SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "scipy")
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """Changes whenever briefings' code, or a library that shapes its output, does."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]  # the whole briefings package
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in SHAPING:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} missing".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Check:
+    unchanged: bool
+    inputs: str  # what to record after this build, taken before it reads anything
+    pages: int = 0  # as recorded, when unchanged
+
+
+def check(config: Config) -> Check:
+    """Whether the project and site/ are exactly as the last build recorded them."""
+    inputs = inputs_key(config)
+    try:
+        recorded = json.loads((config.root / MANIFEST_FILE).read_text())
+        same = recorded["inputs"] == inputs and recorded["site"] == site_key(config.output_dir)
+        return Check(same, inputs, int(recorded["pages"]) if same else 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return Check(False, inputs)
+
+
+def record(config: Config, inputs: str, pages: int) -> None:
+    """After a good build: INPUTS (from check, before the build) and site/ as it now is."""
+    path = config.root / MANIFEST_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"inputs": inputs, "site": site_key(config.output_dir), "pages": pages}
+    fd, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            json.dump(data, handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def forget(config: Config) -> None:
+    (config.root / MANIFEST_FILE).unlink(missing_ok=True)
+
+
+def inputs_key(config: Config) -> str:
+    digest = hashlib.sha256()
+    digest.update(code_key().encode())
+    digest.update(repr(config.settings).encode())
+    digest.update(str(config.output_dir).encode())
+    folders = [
+        config.content_dir,
+        *template_dirs(config),
+        *(tree for tree, _ in static_trees(config)),
+    ]
+    for folder in folders:
+        _stamp_tree(digest, folder)
+    _stamp_file(digest, config.root / CONFIG_NAME)
+    return digest.hexdigest()
+
+
+def site_key(site: Path) -> str:
+    digest = hashlib.sha256()
+    _stamp_tree(digest, site)
+    return digest.hexdigest()
+
+
+def _stamp_tree(digest: hashlib._Hash, folder: Path) -> None:
+    digest.update(f"[{folder}]\n".encode())
+    lines: list[str] = []
+    _scan(str(folder), lines)
+    digest.update("".join(sorted(lines)).encode())
+
+
+def _scan(folder: str, lines: list[str]) -> None:
+    # os.scandir and plain strings: a large site has tens of thousands of files and folders.
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, lines)
+        else:
+            try:
+                stat = entry.stat()
+            except OSError:
+                lines.append(f"{entry.path} -\n")
+                continue
+            lines.append(f"{entry.path} {stat.st_size} {stat.st_mtime_ns}\n")
+
+
+def _stamp_file(digest: hashlib._Hash, path: Path) -> None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        digest.update(f"{path} -\n".encode())
+        return
+    digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}\n".encode())

@@ -1,0 +1,230 @@
+"""Writing site/: a staging folder swapped in whole, files copied only when their bytes changed."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefings.config import Config
+from briefings.hashes import digest
+from briefings.render.themes import static_trees
+
+
+def write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def replace_files(site: Path, files: dict[str, bytes]) -> None:
+    """Make each of FILES (path in SITE -> bytes) hold its bytes at once: written first in a
+    folder of this process's beside SITE, then renamed over the file, so that a reader (the
+    preview server, during a rebuild) gets the old file or the new, never part of one. (Not
+    beside the file: one left there by a process killed meanwhile would be published.)"""
+    if not files:
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=_prefix(site, "new"), dir=site.parent))
+    try:
+        for number, (path, data) in enumerate(files.items()):
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            temporary = scratch / str(number)
+            temporary.write_bytes(data)
+            os.replace(temporary, site / path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """TARGET as the same file as SOURCE (a hard link keeps its bytes and mtime), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def copy_static(config: Config, staging: Path, previous: Path | None = None) -> int:
+    """Copy theme static files (project's templates/static overriding the theme's), then static/."""
+    count = 0
+    for source, below in static_trees(config):
+        count += _copy_tree(source, staging / below, previous and previous / below)
+    return count
+
+
+def static_unchanged(config: Config, site: Path) -> bool:
+    """Whether SITE already holds every static file as copy_static would write it."""
+    final: dict[Path, Path] = {}  # later trees override earlier ones, as when copying
+    for source, below in static_trees(config):
+        if source.is_dir():
+            for path in source.rglob("*"):
+                if _copied(path):
+                    final[site / below / path.relative_to(source)] = path
+    return all(
+        target.is_file() and target.read_bytes() == path.read_bytes()
+        for target, path in final.items()
+    )
+
+
+def _copied(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(".") and not path.name.endswith("~")
+
+
+def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
+    if not source.is_dir():
+        return 0
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if _copied(path):
+            destination = target / path.relative_to(source)
+            count += 1
+            if destination.is_file() and destination.read_bytes() == path.read_bytes():
+                continue  # unchanged: keep its mtime, so browsers and rsync see no change
+            old = previous / path.relative_to(source) if previous else None
+            if (
+                old is not None
+                and not destination.exists()
+                and old.is_file()
+                and old.read_bytes() == path.read_bytes()
+            ):
+                link_or_copy(old, destination)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+    return count
+
+
+class Staging:
+    """A whole new site written beside OUTPUT, then swapped in at once (commit) or dropped: never
+    a half-written site. Pages may be written into it from worker processes as they render."""
+
+    def __init__(self, output: Path) -> None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        self.output = output
+        remove_leftovers(output)
+        self.path = Path(tempfile.mkdtemp(prefix=_prefix(output, "building"), dir=output.parent))
+
+    def write(self, relative: str, data: bytes) -> None:
+        write_file(self.path / relative, data)
+
+    def commit(self) -> None:
+        os.chmod(self.path, 0o755)
+        retired = None
+        if self.output.exists():
+            retired = Path(
+                tempfile.mkdtemp(prefix=_prefix(self.output, "old"), dir=self.output.parent)
+            )
+            os.rename(self.output, retired / self.output.name)
+        os.rename(self.path, self.output)
+        if retired is not None:
+            shutil.rmtree(retired, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _prefix(output: Path, kind: str) -> str:
+    """How a folder beside OUTPUT that this process makes starts: with its PID, so that a later
+    build can tell one left by a build that was killed (remove_leftovers)."""
+    return f".{output.name}.{kind}-{os.getpid()}-"
+
+
+def remove_leftovers(output: Path) -> list[Path]:
+    """Delete the staging, retired and scratch folders beside OUTPUT whose build process is gone
+    (it was killed before it could): they would stay, as large as the site, for good."""
+    removed = []
+    for kind in ("building", "old", "new"):
+        for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
+            pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
+            if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def patch(site: Path, staging: Staging, written: Iterable[str], removed: Iterable[str]) -> None:
+    """Move WRITTEN from STAGING into SITE, delete REMOVED there, and drop STAGING: after an
+    edit, a large site is not staged anew with tens of thousands of hard links (seconds). Each
+    file is replaced whole, and only once every page has rendered: a failed build changes
+    nothing, and a build cut off here leaves files the next one sees are not as it recorded."""
+    try:
+        for path in written:
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging.path / path, site / path)
+        remove_files(site, removed)
+    finally:
+        staging.discard()
+
+
+def remove_files(site: Path, paths: Iterable[str]) -> None:
+    """Delete PATHS from SITE, and the folders they leave empty."""
+    for path in paths:
+        (site / path).unlink(missing_ok=True)
+        prune_empty(site, (site / path).parent)
+
+
+@contextmanager
+def staged_output(output: Path) -> Iterator[Path]:
+    """Yield an empty folder beside OUTPUT; replace OUTPUT with it only if the block succeeds."""
+    staging = Staging(output)
+    try:
+        yield staging.path
+    except BaseException:
+        staging.discard()
+        raise
+    staging.commit()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An output known here by its digest, its bytes being in site/: restored from the cache,
+    or written straight from a render worker."""
+
+    digest: bytes
+
+
+def digest_of(data: bytes | Stored) -> bytes:
+    if isinstance(data, Stored):
+        return data.digest
+    return digest(data)
+
+
+def same(old: bytes | Stored | None, new: bytes | Stored) -> bool:
+    if old is None:
+        return False
+    if isinstance(old, bytes) and isinstance(new, bytes):
+        return old == new
+    return digest_of(old) == digest_of(new)
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def unchanged_on_disk(path: Path, recorded: tuple[int, int] | None) -> bool:
+    """The file is still the one we wrote (nobody edited or removed it since)."""
+    return recorded is not None and stamp(path) == recorded
+
+
+def prune_empty(site: Path, folder: Path) -> None:
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

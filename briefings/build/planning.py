@@ -1,0 +1,239 @@
+"""Plans the site between rebuilds: after a typical edit, only the pages showing it are planned.
+
+Planning the whole site (briefings.site.pages.plan_site) takes time in proportion to the site. Most
+saves while editing change an article's text and leave the site's structure alone: the same
+articles in the same order, with the same titles, dates, tags, sources, stories and topics.
+Then the same pages exist, and only those whose context holds a changed article differ: they are
+the previous pages with the changed entries swapped in (and article pages whose related lists
+changed, planned again). Anything else is planned from scratch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from array import array
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
+from typing import Any
+
+from briefings.config import Config
+from briefings.markup.markdown import RenderedText
+from briefings.model import Article, Content, replaced
+from briefings.site.pages import PageSpec, article_page, plan_site
+from briefings.relate import Relations
+from briefings.site.views import Entry, make_entries
+
+# What decides which pages exist and where an article is listed. Everything else an article
+# holds (body, note, summary, links, image, ...) only changes its own Entry.
+STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "draft")
+
+
+@dataclass
+class Plan:
+    """Pages planned for one build, and what the next build needs to plan only what changed."""
+
+    pages: list[PageSpec]
+    changed: set[int] | None  # indexes of pages that may differ from the last plan; None: all
+    settings: Any = None
+    content: Content | None = None
+    relations: Relations | None = None
+    entries: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    # slug -> indexes of the pages showing it, ascending. Arrays, not sets: an article shows on
+    # a hundred pages of a large site, and sets of ints take ten times the memory (and the cache).
+    showing: dict[str, array] = dataclasses.field(default_factory=dict)
+    # On the fast path: the pages that only had fresh entries swapped in, with the slugs swapped
+    # (a page that reads nothing that changed in them need not be rendered again), and the
+    # entries they replaced.
+    swapped: dict[int, set[str]] = dataclasses.field(default_factory=dict)
+    replaced: dict[str, Entry] = dataclasses.field(default_factory=dict)
+    _where: dict[str, int] | None = dataclasses.field(default=None, repr=False)
+
+    def where(self) -> dict[str, int]:
+        """Each page's index by its path."""
+        if self._where is None:
+            self._where = {page.path: i for i, page in enumerate(self.pages)}
+        return self._where
+
+
+def plan(
+    config: Config,
+    content: Content,
+    texts: Mapping[str, RenderedText],
+    relations: Relations,
+    last: Plan | None,
+    moved: Set[str] | None = None,
+) -> Plan:
+    """The pages of the site, planned from LAST (the previous build's plan) where that is safe.
+    MOVED: the slugs whose relations may differ from LAST's (None: any)."""
+    pairs = _same_structure(last, config, content, relations) if last is not None else None
+    if pairs is None:
+        entries = make_entries(
+            content.articles, texts, relations, dict(last.entries) if last else {}
+        )
+        pages = plan_site(config, content, texts, relations, entries)
+        return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+    before = last.relations
+    if relations.story_of is before.story_of and relations.duplicate_of is before.duplicate_of:
+        # No article's story or original changed: only the replaced articles' entries can.
+        fresh = make_entries([new for _, new in pairs], texts, relations)
+        entries, stale = {**last.entries, **fresh}, {s: last.entries[s] for s in fresh}
+    else:
+        entries = make_entries(content.articles, texts, relations, dict(last.entries))
+        stale = {s: e for s, e in last.entries.items() if entries.get(s) is not e}
+    swapped = _swap_pages(
+        last, content, relations, entries, stale, entries if moved is None else moved
+    )
+    if swapped is not None:
+        return swapped
+    pages = plan_site(config, content, texts, relations, entries)
+    return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+
+
+def _same_structure(
+    last: Plan, config: Config, content: Content, relations: Relations
+) -> list[tuple[Article, Article]] | None:
+    """The articles replaced since LAST when the site's structure is the same; else None."""
+    old = last.content
+    if old is None or last.relations is None or config.settings != last.settings:
+        return None
+    if old.editions != content.editions:
+        return None
+    pairs = replaced(old.articles, content.articles)
+    if pairs is None or any(getattr(a, f) != getattr(b, f) for a, b in pairs for f in STRUCTURAL):
+        return None
+    before = last.relations
+    if before.stories != relations.stories or before.entities != relations.entities:
+        return None
+    return pairs
+
+
+def _swap_pages(
+    last: Plan,
+    content: Content,
+    relations: Relations,
+    entries: dict[str, Entry],
+    stale: dict[str, Entry],
+    suspects: Iterable[str],
+) -> Plan | None:
+    """LAST's pages with the STALE entries' fresh ones swapped in, and the article pages whose
+    related lists changed planned again (of SUSPECTS, the slugs whose relations may differ)."""
+    same, related = relations.same_story, relations.related
+    was_same, was_related = last.relations.same_story, last.relations.related
+    listed = [  # identity first: this may run for every article
+        s
+        for s in suspects
+        if s in entries
+        and (
+            ((a := same.get(s)) is not (b := was_same.get(s)) and _other_articles(a, b))
+            or ((c := related.get(s)) is not (d := was_related.get(s)) and _other_articles(c, d))
+        )
+    ]
+    swapped: dict[int, set[str]] = {}
+    for s in stale:
+        for i in last.showing.get(s, ()):
+            swapped.setdefault(i, set()).add(s)
+    changed = set(swapped)
+    fresh = {id(old): entries[s] for s, old in stale.items()}
+    memo: dict[int, Any] = {}
+    pages = list(last.pages)
+    for i in changed:
+        page = pages[i]
+        pages[i] = dataclasses.replace(page, context=_swap(page.context, fresh, memo))
+    index = last.where()
+    for slug in listed:
+        i = index.get(entries[slug].path)
+        if i is None:
+            return None
+        context = pages[i].context
+        pages[i] = article_page(
+            entries[slug],
+            context["editions"],
+            context["story"],
+            relations,
+            entries,
+            context["names"],
+        )
+        changed.add(i)
+        swapped.pop(i, None)
+    showing = dict(last.showing)
+    for slug in listed:  # an article page's lists changed: which entries it shows did too
+        i = index[entries[slug].path]
+        for s in _slugs(last.pages[i].context, {}):
+            showing[s] = _pages(set(showing[s]) - {i})
+        for s in _slugs(pages[i].context, {}):
+            showing[s] = _pages({*showing.get(s, ()), i})
+    settings = last.settings
+    return Plan(  # the same paths at the same places: WHERE stands
+        pages, changed, settings, content, relations, entries, showing, swapped, stale, index
+    )
+
+
+def _other_articles(new: tuple | None, old: tuple | None) -> bool:
+    """Whether a related list names other articles, or the same in another order (its scores
+    may change with any edit; pages show only the articles)."""
+    if new is old:
+        return False
+    return new is None or old is None or [s.slug for s in new] != [s.slug for s in old]
+
+
+def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
+    """VALUE with every stale Entry replaced by its fresh one, views around them made anew."""
+    kind = type(value)
+    if kind is Entry:
+        return fresh.get(id(value), value)
+    if kind is PageSpec:
+        return value  # the sitemap's: their paths and dates, which a swap never changes
+    if kind is tuple or kind is list:
+        known = memo.get(id(value))  # pages share tuples (an article's editions, a story's list)
+        if known is None:
+            swapped = [_swap(v, fresh, memo) for v in value]
+            changed = any(a is not b for a, b in zip(swapped, value, strict=True))
+            known = memo[id(value)] = kind(swapped) if changed else value
+        return known
+    if isinstance(value, Mapping):
+        return {k: _swap(v, fresh, memo) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
+        known = memo.get(id(value))
+        if known is None:
+            changes = {
+                f.name: new
+                for f in dataclasses.fields(value)
+                if (new := _swap(old := getattr(value, f.name), fresh, memo)) is not old
+            }
+            known = memo[id(value)] = dataclasses.replace(value, **changes) if changes else value
+        return known
+    return value
+
+
+def _showing(pages: list[PageSpec]) -> dict[str, array]:
+    """For each article, the pages whose context holds its entry."""
+    found: dict[str, list[int]] = {}
+    memo: dict[int, frozenset[str]] = {}
+    for i, page in enumerate(pages):
+        for slug in _slugs(page.context, memo):
+            found.setdefault(slug, []).append(i)
+    return {slug: array("I", indexes) for slug, indexes in found.items()}
+
+
+def _pages(indexes: Iterable[int]) -> array:
+    return array("I", sorted(indexes))
+
+
+def _slugs(value: Any, memo: dict[int, frozenset[str]]) -> Iterable[str]:
+    kind = type(value)
+    if kind is Entry:
+        return (value.article.slug,)
+    if kind is PageSpec:
+        return ()
+    if kind is tuple or kind is list:
+        return {s for v in value for s in _slugs(v, memo)}
+    if isinstance(value, Mapping):
+        return {s for v in value.values() for s in _slugs(v, memo)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = frozenset(
+                s for f in dataclasses.fields(value) for s in _slugs(getattr(value, f.name), memo)
+            )
+        return known
+    return ()

@@ -1,0 +1,108 @@
+"""Feeds the content model to the relate stage, which knows nothing of files or Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefings.config import Config
+from briefings.urls import make_slug
+from briefings.hashes import digest
+from briefings.markup.markdown import RenderedText, leading_words, render_text
+from briefings.runtime.memory import LARGE, release_free_memory
+from briefings.model import Article, Content, replaced
+from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
+
+
+def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
+    """What the relate stage reads of an article: its words (as the reader sees them), time, tags.
+    Only the lead is read, so only the lead is kept: an edit further down changes nothing here,
+    and a large site's index stays small."""
+    return RelateDoc(
+        article.slug,
+        article.title,
+        leading_words(text.body, lead_words(settings)),
+        article.date.timestamp(),
+        article.tags,
+        article.source,
+    )
+
+
+def version(doc: RelateDoc) -> tuple:
+    """What tells DOC from another version of it, with a digest for its text: what is kept
+    between rebuilds (a large site's leads would take tens of MB, and more in the cache)."""
+    return (doc.title, digest(doc.body.encode()), doc.timestamp, doc.tags, doc.source)
+
+
+def lead(text: str, settings: RelatedSettings) -> str:
+    """The start of TEXT: what features and entities read, and more."""
+    words = lead_words(settings)
+    return " ".join(text.split(None, words)[:words])
+
+
+def lead_words(settings: RelatedSettings) -> int:
+    return max(settings.lead_words * 2, 400)
+
+
+def relate_articles(config: Config, content: Content, texts: dict[str, RenderedText]) -> Relations:
+    """Stories and related lists of every published article (empty when [related] is off)."""
+    if not config.settings.related.enabled:
+        return Relations()
+    index = RelateIndex(config.settings.related)
+    settings = config.settings.related
+    index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
+    return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
+
+
+def render_and_relate(
+    config: Config, content: Content
+) -> tuple[dict[str, RenderedText], Relations]:
+    """Every article's rendered text, and the relations read from it: what views need."""
+    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
+    return texts, relate_articles(config, content, texts)
+
+
+class Relating:
+    """The relate stage between rebuilds: one index, updated with the articles that changed."""
+
+    def __init__(self, settings: RelatedSettings) -> None:
+        self.settings = settings
+        self.index = RelateIndex(settings)
+        self.relations: Relations | None = None  # the last snapshot, updated in place of anew
+        # By slug: the article and text each doc was made from, and the doc's version.
+        self._docs: dict[str, tuple[Article, RenderedText, tuple]] = {}
+        self._indexed: dict[str, tuple] = {}  # slug -> the version of its doc in the index
+        self._last: tuple[Sequence[Article], dict[str, str]] = ((), {})  # related last; titles
+
+    def __getstate__(self) -> dict:
+        return self.__dict__ | {"_last": ((), {})}  # kept between builds in memory only
+
+    def update(
+        self, content: Content, texts: dict[str, RenderedText]
+    ) -> tuple[Relations, set[str]]:
+        """Relations of CONTENT, and the slugs whose relations changed since the last ones."""
+        prior, indexed = self._docs, self._indexed
+        pairs = replaced(self._last[0], content.articles) if prior else None
+        if pairs is None:  # look at every article
+            todo, made, docs, titles = content.articles, {}, {}, {}
+        else:  # only at those replaced since: the others are the same objects
+            todo = [new for _, new in pairs]
+            made, docs, titles = dict(prior), dict(indexed), dict(self._last[1])
+        changed, added = [], 0
+        for a in todo:  # one pass: on a new structure, this runs for every article
+            text, known = texts[a.slug], prior.get(a.slug)
+            if known is None or known[0] is not a or known[1] is not text:
+                doc = relate_doc(a, text, self.settings)
+                known = (a, text, version(doc))
+                if (was := indexed.get(a.slug)) != known[2]:
+                    changed.append(doc)
+                    added += was is None
+            made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
+        gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
+        removed = [slug for slug in indexed if slug not in docs] if gone else []
+        moved = self.index.update(changed, removed)
+        if len(changed) > LARGE:  # relating many articles left much memory free...
+            del changed  # ...with their leads (a large site's are tens of MB)
+            release_free_memory()
+        self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
+        self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)
+        return self.relations, moved

@@ -1,0 +1,134 @@
+"""The persistent build cache in .briefings/cache/: a later `briefings build` starts from the last.
+
+It holds what the in-memory builder knows (parsed files, rendered Markdown, the related index,
+page fingerprints and bytes), keyed by a hash of briefings' own code. Anything unreadable, cut
+short, from another version or not what we wrote is ignored: the build then starts from scratch.
+The cache is a pickle: like .git, trust only your own (never copy a .briefings/ folder from elsewhere).
+
+It is written part by part, each with a pickler of its own: one pickler remembers every object
+it wrote until it is done (a large site's state is over a million objects, and that memory came
+on top of the build's). The objects several parts hold (articles, their texts, the relations)
+are written first, in groups, and the related index on its own; the parts refer to them by
+number, so they are one object again when read.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from briefings.config import Config
+from briefings.build.builder import SiteBuilder
+from briefings.build.manifest import code_key
+from briefings.markup.markdown import RenderedText
+from briefings.runtime.memory import release_free_memory
+from briefings.model import Article
+from briefings.relate import RelateIndex, Relations, Story
+
+CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
+PROTOCOL = pickle.HIGHEST_PROTOCOL
+SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex)
+
+
+def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
+    builder = SiteBuilder(config.root, log=log, config=config)
+    path = config.root / CACHE_FILE
+    if not path.exists():
+        return builder
+    try:
+        with path.open("rb") as handle:
+            header = pickle.load(handle)
+            if (
+                not isinstance(header, dict)
+                or header.get("key") != code_key()
+                or header.get("output") != str(config.output_dir)
+            ):
+                raise ValueError("it is from another version of briefings or another output folder")
+            shared: list = []
+            for _ in range(header["groups"]):
+                shared += _PartUnpickler(handle, shared).load()
+            state = {name: _PartUnpickler(handle, shared).load() for name in header["parts"]}
+        builder.restore(state)
+    except Exception as exc:  # a corrupt cache must never break or falsify a build
+        log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
+        return SiteBuilder(config.root, log=log, config=config)
+    return builder
+
+
+def save_builder(builder: SiteBuilder, config: Config) -> None:
+    """Write the cache atomically: a crash leaves the old one or none, never half of one."""
+    path = config.root / CACHE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = builder.state()
+    groups = _shared_groups(state)
+    header = {
+        "key": code_key(),
+        "output": str(config.output_dir),
+        "groups": len(groups),
+        "parts": list(state),
+    }
+    fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(header, handle, protocol=PROTOCOL)
+            _dump_parts(handle, [*groups, *state.values()], len(groups))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _dump_parts(handle: IO[bytes], parts: list, shared_groups: int) -> None:
+    """Each of PARTS with a pickler of its own; the first SHARED_GROUPS are lists of objects
+    that later parts refer to by number (in the order written)."""
+    number: dict[int, int] = {}
+
+    def reduce(obj: object) -> tuple:
+        i = number.get(id(obj))
+        return (_shared, (i,)) if i is not None else obj.__reduce_ex__(PROTOCOL)
+
+    table = copyreg.dispatch_table | dict.fromkeys(SHARED_TYPES, reduce)
+    for i, part in enumerate(parts):
+        pickler = pickle.Pickler(handle, protocol=PROTOCOL)
+        pickler.dispatch_table = table
+        pickler.dump(part)
+        del pickler  # and all it remembered: before the next part, not after all of them
+        release_free_memory()
+        if i < shared_groups:  # numbered as the reader lists them: one after the other
+            for obj in part:  # (each object is in one group, once)
+                number[id(obj)] = len(number)
+
+
+def _shared_groups(state: dict[str, Any]) -> list[list]:
+    """The objects of SHARED_TYPES that several parts of STATE hold, in groups written apart
+    (any other is written with the part holding it: still right, but read back as a copy)."""
+    relating, plan = state["_relating"], state["_plan"]
+    relations = [r.relations for r in (relating, plan) if r is not None and r.relations]
+    articles = plan.content.articles if plan is not None and plan.content else ()
+    groups = [
+        [*articles, *state["_texts"].values()],
+        [*relations, *(story for r in relations for story in r.stories)],
+        [relating.index] if relating is not None else [],
+    ]
+    return [list({id(obj): obj for obj in group}.values()) for group in groups]
+
+
+def _shared(number: int) -> object:
+    """Stands in the pickle for shared object NUMBER: _PartUnpickler gives that object."""
+    raise pickle.UnpicklingError("a shared object outside of a build cache")
+
+
+class _PartUnpickler(pickle.Unpickler):
+    def __init__(self, handle: IO[bytes], shared: list) -> None:
+        super().__init__(handle)
+        self.shared = shared
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == (__name__, "_shared"):
+            return self.shared.__getitem__
+        return super().find_class(module, name)

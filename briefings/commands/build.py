@@ -1,0 +1,80 @@
+"""`briefings build`: one full build with the same pipeline the watcher keeps in memory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefings.build import manifest
+from briefings.build.builder import SiteBuilder
+from briefings.build.state import load_builder, save_builder
+from briefings.config import Config
+from briefings.relate import forget_words
+from briefings.runtime.memory import release_free_memory
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output: Path
+    pages: int
+    seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    rendered: int = 0  # pages rendered; the others came unchanged from the cache
+
+    def summary(self, root: Path) -> str:
+        try:
+            where = self.output.relative_to(root)
+        except ValueError:
+            where = self.output
+        cached = f", {self.pages - self.rendered} unchanged" if self.rendered < self.pages else ""
+        return f"Built {self.pages} pages ({self.rendered} rendered{cached}) in {self.seconds:.2f} s into {where}/"
+
+    def stats(self) -> str:
+        return "\n".join(
+            f"  {name:8} {seconds * 1000:8.0f} ms" for name, seconds in self.phases.items()
+        )
+
+
+def build_site(
+    config: Config,
+    log: Callable[[str], None] = lambda _: None,
+    use_cache: bool = True,
+    fresh: bool = False,
+    checked: manifest.Check | None = None,
+) -> BuildResult:
+    """Build the site into config.output_dir, starting from the build cache when there is one
+    (FRESH: from scratch, then cache that); on any error the old site stays as it was.
+    CHECKED: the manifest check the caller already made (see briefings.build.manifest)."""
+    started = time.perf_counter()
+    if use_cache and not fresh:
+        checked = checked or manifest.check(config)
+        if checked.unchanged:
+            seconds = time.perf_counter() - started
+            return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
+    inputs = checked.inputs if checked else manifest.inputs_key(config)
+    builder = (
+        load_builder(config, log)
+        if use_cache and not fresh
+        else SiteBuilder(config.root, log=log, config=config)
+    )
+    cached = builder.generation > 0 or bool(builder.outputs)
+    result = builder.rebuild()
+    if result.error is not None:
+        raise result.error
+    # Nothing more is related in this process: what it knows of words (tens of MB) goes before
+    # the cache is saved, which is the peak of a large build's memory.
+    forget_words()
+    release_free_memory()
+    if use_cache and (result.written or result.removed or result.rendered or not cached):
+        save_builder(builder, config)
+    if use_cache:
+        manifest.record(config, inputs, len(builder.outputs))
+    return BuildResult(
+        config.output_dir,
+        len(builder.outputs),
+        result.seconds,
+        dict(result.phases),
+        result.rendered,
+    )

@@ -1,0 +1,128 @@
+"""`briefings init`: lays out a new project without ever overwriting a file that exists."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from briefings.render.themes import builtin_templates_dir
+
+CONFIG_TEMPLATE = """\
+# Settings for this briefing. Every key is optional; see the README for all of them.
+title = "{title}"
+description = "A daily briefing of the stories that matter."
+# Where the site will be published; links and feeds are made from it.
+# For GitHub Pages under a repository: "https://USER.github.io/REPO/"
+base_url = "http://127.0.0.1:8000/"
+language = "en"
+timezone = "UTC"
+author = ""
+
+[paths]
+content = "content"
+templates = "templates"
+static = "static"
+output = "site"
+"""
+
+PAGES_WORKFLOW = """\
+# Builds this briefing and deploys it with the official GitHub Pages actions on every push to main.
+# In the repository's settings, set Pages > Source to "GitHub Actions".
+name: Publish to GitHub Pages
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+      - id: pages
+        uses: actions/configure-pages@v5
+      - run: pip install briefings
+      # base_url comes from Pages itself, e.g. https://user.github.io/repo/
+      - run: briefings build --base-url "${{ steps.pages.outputs.base_url }}/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+"""
+
+GITIGNORE = "/site/\n/.briefings/\n"
+
+WELCOME = """\
+---
+title: Welcome to your briefing
+date: {today}
+source: Briefings
+tags: [Meta]
+note: Replace this article with your first story, or run `briefings ingest` on a saved page.
+---
+Articles live in `content/articles/` as Markdown with front matter: title, date, source,
+url, authors, tags, summary, dateline, image and a curator's note.
+
+Editions, the briefings themselves, live in `content/editions/`. Without any, every day
+with articles becomes an edition of its own.
+"""
+
+
+def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]:
+    """Create the project skeleton in TARGET; returns the files written (existing ones are kept)."""
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    files = {
+        "briefings.toml": CONFIG_TEMPLATE.format(
+            title=target.resolve().name.replace('"', "") or "Briefings"
+        ),
+        ".gitignore": GITIGNORE,
+        "content/articles/welcome.md": WELCOME.format(today=date.today().isoformat()),
+        ".github/workflows/pages.yml": PAGES_WORKFLOW,
+    }
+    for name, text in files.items():
+        _write_new(target / name, lambda p, t=text: p.write_text(t, encoding="utf-8"), written, log)
+    for folder in ("content/editions", "static"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    theme = builtin_templates_dir()
+    for source in sorted(theme.rglob("*")):
+        if source.is_file():
+            dest = target / "templates" / source.relative_to(theme)
+            _write_new(dest, lambda p, s=source: shutil.copyfile(s, p), written, log)
+    return written
+
+
+def _write_new(
+    path: Path, write: Callable[[Path], object], written: list[Path], log: Callable[[str], None]
+) -> None:
+    if path.exists():
+        log(f"  kept     {path} (exists)")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write(path)
+    written.append(path)
+    log(f"  created  {path}")

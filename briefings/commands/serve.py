@@ -1,0 +1,103 @@
+"""`briefings serve` and `briefings watch`: build, then rebuild on every change; serve with live reload."""
+
+from __future__ import annotations
+
+import threading
+import webbrowser
+from collections.abc import Callable
+from pathlib import Path
+
+from briefings.build.builder import RebuildResult, SiteBuilder
+from briefings.config import Config
+from briefings.preview.livereload import LiveState
+from briefings.preview.server import PreviewServer
+from briefings.preview.watch import watch as watch_project
+
+
+def run_preview(
+    config: Config,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    watch: bool = True,
+    serve: bool = True,
+    echo: Callable[[str], None] = print,
+) -> None:
+    builder = SiteBuilder(config.root, log=echo)
+    first = builder.rebuild()
+    if first.error and not (serve and config.output_dir.is_dir()):
+        raise first.error
+    echo(
+        first.summary()
+        if first.error
+        else f"Built {len(builder.outputs)} pages in {first.seconds:.2f} s"
+    )
+    live = LiveState(builder.generation, str(first.error) if first.error else None)
+    stop = threading.Event()
+
+    def rebuilt(batch: set[Path], result: RebuildResult) -> None:
+        names = sorted(_relative(p, config.root) for p in batch)
+        echo(f"Changed: {', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
+        echo(result.summary())
+        live.publish(result.generation, str(result.error) if result.error else None)
+
+    watcher = threading.Thread(
+        target=watch_project, args=(builder, config, rebuilt, stop), name="watcher", daemon=True
+    )
+    if not serve:
+        echo("Watching for changes (Ctrl-C to stop)")
+        watcher.start()
+        try:
+            while watcher.is_alive():
+                watcher.join(0.5)
+        except KeyboardInterrupt:
+            echo("\nStopped.")
+        finally:
+            stop.set()
+            watcher.join(5)
+        return
+    server = _server(config, host, port, live, builder, echo)
+    echo(
+        f"Serving {config.output_dir.name}/ on {server.url}"
+        + (" with live reload (Ctrl-C to stop)" if watch else "")
+    )
+    if watch:
+        watcher.start()
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        echo("\nStopped.")
+    finally:
+        stop.set()
+        server.closing.set()
+        live.publish(live.generation, live.error)  # let event streams end
+        server.server_close()
+        watcher.join(5) if watcher.is_alive() else None
+
+
+def _server(
+    config: Config,
+    host: str,
+    port: int,
+    live: LiveState,
+    builder: SiteBuilder,
+    echo: Callable[[str], None],
+) -> PreviewServer:
+    from briefings.errors import BriefingsError
+
+    try:
+        return PreviewServer(config.output_dir, host, port, live=live, snapshot=builder.snapshot)
+    except OSError as exc:
+        raise BriefingsError(
+            f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port"
+        ) from exc
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

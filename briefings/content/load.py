@@ -1,0 +1,379 @@
+"""Loads articles and editions from content/ into the model; every problem carries path and line."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime, time
+from functools import lru_cache
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from briefings.content.files import collect, listing
+from briefings.content.source import SourceFile
+from briefings.errors import ContentError, Problem
+from briefings.model import Article, Content, Edition, Image, Section
+from briefings.urls import is_web_url, make_slug
+
+ARTICLE_FIELDS = frozenset(
+    [
+        "title",
+        "date",
+        "source",
+        "url",
+        "authors",
+        "tags",
+        "summary",
+        "dateline",
+        "image",
+        "note",
+        "slug",
+        "draft",
+    ]
+)
+EDITION_FIELDS = frozenset(["title", "date", "sections", "slug"])
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
+
+
+def load_content(
+    content_dir: Path,
+    tz: ZoneInfo,
+    root: Path | None = None,
+    cache: dict | None = None,
+    changed: Collection[str] | None = None,
+) -> Content:
+    """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem.
+    CACHE (kept by the caller between builds) skips files whose size and mtime are unchanged.
+    CHANGED (with CACHE): the only files that may differ since the last load, as a file watcher
+    reported them; the others are neither listed nor looked at again."""
+    root = root or content_dir.parent
+    problems: list[Problem] = []
+    if cache is None:
+        changed = None
+    articles = collect(
+        _load_article,
+        listing(content_dir / "articles", cache, changed),
+        root,
+        tz,
+        problems,
+        cache,
+        changed,
+    )
+    published, moved = _published(articles, problems, cache)
+
+    edition_files = listing(content_dir / "editions", cache, changed)
+    editions = collect(_load_edition, edition_files, root, tz, problems, cache, changed)
+    problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
+    if editions:
+        by_slug = {a.slug: a for a in articles}
+        for edition in editions:
+            problems += _edition_item_problems(edition, by_slug, root)
+    if problems:
+        raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
+    if not edition_files:
+        # Derived from the articles' slugs and dates alone: the last ones stand if none moved.
+        last = cache.get("derived") if cache is not None and not moved else None
+        if last is not None and last[0] == tz:
+            editions = list(last[1])
+        else:
+            editions = derive_editions(published, tz)
+            if cache is not None:
+                cache["derived"] = (tz, tuple(editions))
+    editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
+    return Content(articles=tuple(published), editions=tuple(editions))
+
+
+def _published(
+    articles: list[Article], problems: list[Problem], cache: dict | None
+) -> tuple[list[Article], bool]:
+    """The articles that are not drafts, newest first, and whether any article moved, came or
+    went since the last call with CACHE. An edit that changes no article's slug, date or draft
+    (the usual one) keeps the last order, with the edited articles swapped in."""
+    last = cache.get("published") if cache is not None else None
+    if last is not None and len(last[0]) == len(articles):
+        swap: dict[int, Article] | None = {}
+        for old, new in zip(last[0], articles, strict=True):
+            if old is not new:
+                if old.slug != new.slug or old.date != new.date or old.draft != new.draft:
+                    swap = None
+                    break
+                swap[id(old)] = new  # type: ignore[index]
+        if swap is not None:
+            published = [swap.get(id(a), a) for a in last[1]] if swap else last[1]
+            cache["published"] = (articles, published)  # type: ignore[index]
+            return published, False
+    if cache is not None:
+        cache.pop("derived", None)  # derived from the order this replaces
+    found = _duplicate_problems(articles, "slug", lambda a: a.slug)
+    problems += found
+    published = [a for a in articles if not a.draft]
+    # Newest first, then by slug: two stable sorts on one field each, not one on built tuples.
+    published.sort(key=attrgetter("slug"), reverse=True)
+    published.sort(key=attrgetter("date"), reverse=True)
+    if cache is not None and not found:
+        cache["published"] = (articles, published)
+    return published, True
+
+
+class _Fields:
+    """Reads typed fields from one file's front matter, collecting a problem per bad field."""
+
+    def __init__(self, source: SourceFile, problems: list[Problem]) -> None:
+        self.source = source
+        self.meta = source.meta
+        self.problems = problems
+
+    def fail(self, key: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(self.source.error(key, message, hint).problem)
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, "required field is missing", f"add '{key}: ...' to the front matter")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, f"must be text, not {_kind(value)}")
+            return ""
+        return str(value).strip()
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            self.fail(key, f"must be a list of text, not {_kind(value)}", f"write {key}: [a, b]")
+            return ()
+        seen: dict[str, None] = {}
+        for item in value:
+            text = str(item).strip()
+            if text:
+                seen.setdefault(text, None)
+        return tuple(seen)
+
+    def flag(self, key: str) -> bool:
+        value = self.meta.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"must be true or false, not {value!r}")
+            return False
+        return value
+
+    def when(self, key: str, tz: ZoneInfo) -> tuple[datetime, bool] | None:
+        value = self.meta.get(key)
+        if value is None or value == "":
+            self.fail(key, "required field is missing", DATE_HINT)
+            return None
+        try:
+            return parse_when(str(value), tz)
+        except ValueError as exc:
+            self.fail(key, f"{str(value)!r} is not a valid date: {exc}", DATE_HINT)
+            return None
+
+    def link(self, key: str) -> str:
+        value = self.text(key)
+        if value and not is_web_url(value):
+            self.fail(key, f"{value!r} is not an http(s) URL", "use the full https://... address")
+            return ""
+        return value
+
+    def slug(self, default: str) -> str:
+        value = self.text("slug")
+        if not value:
+            return default
+        if not SLUG_RE.match(value):
+            self.fail(
+                "slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'"
+            )
+        return value
+
+
+def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """Parse an ISO 8601 date or datetime; naive values are in TZ. Returns (moment, has_time)."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return datetime.combine(date.fromisoformat(value), time(0), tz), False
+    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
+        raise ValueError("not in ISO 8601 form")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment, True
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
+    f = _Fields(source, problems)
+    title = f.text("title", required=True)
+    when = f.when("date", tz)
+    source_name = f.text("source", required=True)
+    slug = f.slug(make_slug(title) if title else "")
+    if title and not slug:
+        f.fail("title", "gives no usable slug", "add 'slug: some-words' to the front matter")
+    article = Article(
+        slug=slug,
+        title=title,
+        date=when[0] if when else datetime.min,
+        has_time=when[1] if when else False,
+        source=source_name,
+        markdown=source.markdown,
+        path=source.display,
+        url=f.link("url"),
+        authors=f.text_list("authors"),
+        tags=f.text_list("tags"),
+        summary=f.text("summary"),
+        dateline=f.text("dateline"),
+        image=_image(f),
+        note=f.text("note"),
+        draft=f.flag("draft"),
+        extra={k: v for k, v in source.meta.items() if k not in ARTICLE_FIELDS},
+    )
+    return article if title and when and source_name else None
+
+
+def _image(f: _Fields) -> Image | None:
+    value = f.meta.get("image")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = {"src": value}
+    if not isinstance(value, dict):
+        f.fail("image", f"must be a mapping (src, alt, caption, credit), not {_kind(value)}")
+        return None
+    unknown = set(value) - {"src", "alt", "caption", "credit"}
+    if unknown:
+        f.fail(
+            "image",
+            f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+            "use src, alt, caption, credit",
+        )
+        return None
+    fields = {k: str(v).strip() for k, v in value.items() if v is not None}
+    src = fields.get("src", "")
+    if src and urlsplit(src).scheme not in ("", "http", "https"):
+        f.fail("image.src", f"{src!r} is not an http(s) or relative URL")
+        return None
+    return Image(**fields)
+
+
+def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Edition | None:
+    f = _Fields(source, problems)
+    title = f.text("title", required=True)
+    when = f.when("date", tz)
+    for key in sorted(set(source.meta) - EDITION_FIELDS):
+        f.fail(key, "unknown field", f"editions take {', '.join(sorted(EDITION_FIELDS))}")
+    sections = _sections(f)
+    if not (title and when) or sections is None:
+        return None
+    slug = f.slug(when[0].date().isoformat())
+    return Edition(slug, title, when[0], source.body, tuple(sections), source.display)
+
+
+def _sections(f: _Fields) -> list[Section] | None:
+    value = f.meta.get("sections", [])
+    hint = "write sections: [{title: ..., items: [article-slug, ...]}]"
+    if not isinstance(value, list):
+        f.fail("sections", f"must be a list, not {_kind(value)}", hint)
+        return None
+    sections = []
+    for number, raw in enumerate(value, 1):
+        where = f"sections[{number}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("items", []), list):
+            f.fail(where, "must have a title and a list of items", hint)
+            return None
+        unknown = set(raw) - {"title", "note", "items"}
+        if unknown:
+            f.fail(
+                where,
+                f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+                "use title, note, items",
+            )
+            return None
+        items = tuple(str(i).strip() for i in raw.get("items", []) if str(i).strip())
+        sections.append(Section(str(raw.get("title") or ""), items, str(raw.get("note") or "")))
+    return sections
+
+
+def _duplicate_problems(items: list, what: str, key: Any) -> list[Problem]:
+    if len({key(item) for item in items}) == len(items):
+        return []  # the usual case, found without grouping
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    problems = []
+    for value, same in groups.items():
+        if len(same) > 1:
+            for item in same:
+                others = ", ".join(o.path for o in same if o is not item)
+                problems.append(
+                    Problem(
+                        f"duplicate {what} {value!r}, also used by {others}",
+                        path=item.path,
+                        field=what,
+                        hint=f"give one of them its own '{what}:'",
+                    )
+                )
+    return problems
+
+
+def _edition_item_problems(
+    edition: Edition, by_slug: dict[str, Article], root: Path
+) -> list[Problem]:
+    problems = []
+    lines = (root / edition.path).read_text(encoding="utf-8-sig").splitlines()
+    for slug in edition.slugs:
+        article = by_slug.get(slug)
+        if article is not None and not article.draft:
+            continue
+        reason = "is a draft" if article else "is not the slug of any article"
+        line = next(
+            (
+                n
+                for n, text in enumerate(lines, 1)
+                if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)
+            ),
+            None,
+        )
+        problems.append(
+            Problem(
+                f"item {slug!r} {reason}",
+                path=edition.path,
+                line=line,
+                field="sections",
+                hint="publish it or remove it from the edition"
+                if article
+                else "use an article's slug: its 'slug:' field, or its title in lower-case-with-dashes",
+            )
+        )
+    return problems
+
+
+def derive_editions(articles: list[Article], tz: ZoneInfo) -> list[Edition]:
+    """One edition per local day, for projects that have no edition files."""
+    return list(_derive_editions(tuple((a.slug, a.date) for a in articles), tz))
+
+
+@lru_cache(maxsize=2)  # a rebuild after a text edit asks again with the same slugs and dates
+def _derive_editions(dated: tuple[tuple[str, datetime], ...], tz: ZoneInfo) -> tuple[Edition, ...]:
+    by_day: dict[date, list[tuple[str, datetime]]] = defaultdict(list)
+    for slug, moment in dated:
+        by_day[moment.astimezone(tz).date()].append((slug, moment))
+    editions = []
+    for day, items in by_day.items():
+        items.sort(key=lambda item: (item[1], item[0]), reverse=True)
+        title = f"Briefing for {day.strftime('%A')}, {day.day} {day.strftime('%B %Y')}"
+        section = Section("", tuple(slug for slug, _ in items))
+        start = datetime.combine(day, time(0), tz)
+        editions.append(Edition(day.isoformat(), title, start, "", (section,), "", derived=True))
+    return tuple(editions)

@@ -1,0 +1,155 @@
+"""Markdown to sanitized HTML: scraped text is hostile until nh3 has cleaned it."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+from briefings.markup.shortcuts import MarkdownShortcuts
+from briefings.runtime.parallel import forked_map
+
+EXTENSIONS = ["extra", "smarty", "sane_lists", "toc"]
+EXTENSION_CONFIGS = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}
+
+ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) - {"center", "strike", "tt", "acronym", "map", "area"}
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "lang", "title", "dir"},
+    "a": {"href", "hreflang", "title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "sup": {"id"},
+    "li": {"id"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+}
+ALLOWED_CLASSES = {
+    "a": {"footnote-ref", "footnote-backref"},
+    "div": {"footnote"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+TEXTS_CHUNK = 250
+TEXTS_PARALLEL_FROM = 1000  # below this, starting workers costs more than it saves
+
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """An article's Markdown fields as safe HTML, rendered once per build.
+
+    The HTML is held as UTF-8 and decoded where a page reads it: a large site keeps every
+    article's, and one curly quote makes Python store a str in two or four bytes a character.
+    (Pickling such a str, for the build cache, also keeps a UTF-8 copy of it alive.)"""
+
+    body: bytes
+    note: bytes
+    excerpt: str
+
+    @classmethod
+    def of(cls, body_html: str, note_html: str, excerpt: str) -> RenderedText:
+        return cls(body_html.encode(), note_html.encode(), excerpt)
+
+    @property
+    def body_html(self) -> Markup:
+        return Markup(self.body.decode())
+
+    @property
+    def note_html(self) -> Markup:
+        return Markup(self.note.decode())
+
+
+def sanitize(fragment: str) -> Markup:
+    """Strip everything but harmless markup: no script, style, iframe, handlers or javascript: URLs."""
+    return Markup(_CLEANER.clean(fragment))
+
+
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template"},
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def markdown_to_html(text: str) -> Markup:
+    """Render Markdown with the site's extensions, then sanitize."""
+    if not text.strip():
+        return Markup("")
+    return sanitize(_converter().reset().convert(text))
+
+
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """One converter per thread, reset between texts: setting up the extensions costs more
+    than converting a short article."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(
+            extensions=[*EXTENSIONS, MarkdownShortcuts()],
+            extension_configs=EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    return converter
+
+
+def plain_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, whitespace folded."""
+    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def leading_words(fragment: bytes, count: int) -> str:
+    """The first COUNT words of plain_text(FRAGMENT), an HTML fragment in UTF-8, reading only as
+    much of a long one as it takes: ever longer starts of it, until one holds more words.
+    (Cut anywhere, a start differs from the whole only in its last word: a character cut short
+    is dropped, and so is a tag cut short.)"""
+    size = 8 * count  # about six characters a word, and some markup
+    while size < len(fragment):
+        start = fragment[:size].decode(errors="ignore")
+        if start.rfind("<") > start.rfind(">"):
+            start = start[: start.rfind("<")]
+        found = html.unescape(_TAG.sub(" ", start)).split(None, count + 1)
+        if len(found) > count:  # every word but the last is whole
+            return " ".join(found[:count])
+        size *= 2
+    return " ".join(plain_text(fragment.decode()).split(None, count)[:count])
+
+
+def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
+    """The summary if there is one, else the first paragraph shortened at a word boundary."""
+    if summary:
+        return summary
+    first = _PARAGRAPH.search(body_html)
+    text = plain_text(first.group(1) if first else body_html)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—")
+    return cut + "…"
+
+
+def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> list[RenderedText]:
+    """render_text of each (body as UTF-8, note, summary), on every core when there are many.
+    Forked workers inherit FIELDS: only index ranges and the HTML cross between processes."""
+
+    def work(indexes: range) -> list[RenderedText]:
+        chunk = fields[indexes.start : indexes.stop]
+        return [render_text(body.decode(), note, summary) for body, note, summary in chunk]
+
+    return forked_map(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
+
+
+def render_text(body: str, note: str, summary: str) -> RenderedText:
+    body_html = markdown_to_html(body)
+    return RenderedText.of(body_html, markdown_to_html(note), excerpt(body_html, summary))
