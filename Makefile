@@ -11,7 +11,7 @@ help:
 	@echo "make serve   build the example briefing and preview it on http://$(HOST):$(PORT)/"
 	@echo "make site    build the example briefing into site/"
 	@echo "make test    run every test"
-	@echo "make lint    ruff check and format check"
+	@echo "make lint    ruff, the layers (import-linter) and types (mypy)"
 	@echo "make clean   remove site/, caches and the virtualenv"
 
 $(BIN)/python:
@@ -28,31 +28,25 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
-# Relate's loops built ahead of time (briefings/relate/aot.py): a build then needs ~145 MB less
-# than with numba compiling them at first use, which is what happens where this fails (no C
-# compiler). Built again whenever their sources change.
-LOOPS := $(wildcard briefings/relate/kernels.py briefings/relate/scan.py briefings/relate/charclass.py briefings/relate/model.py)
-$(VENV)/.compiled: $(LOOPS) pyproject.toml | $(VENV)/.installed
-	$(BIN)/python -m briefings.relate || true
-	@touch $@
-
 # BASE_URL overrides briefings.toml's base_url (the Pages workflow sets it).
-site: $(VENV)/.installed $(VENV)/.compiled
+site: $(VENV)/.installed
 	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-serve: $(VENV)/.installed $(VENV)/.compiled
+serve: $(VENV)/.installed
 	$(BIN)/briefings serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test $(VENV)/.compiled
+test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy briefings
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV) briefings/relate/_loops_*
+	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV)

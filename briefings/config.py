@@ -211,7 +211,7 @@ def _build(cls: type, table: dict[str, Any], path: Path, text: str, prefix: str)
 
 
 def _coerce(kind: Any, value: Any, name: str, path: Path, text: str) -> Any:
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         if not isinstance(value, dict):
             raise _type_error(name, "a table", value, path, text)
         return _build(kind, value, path, text, prefix=name + ".")

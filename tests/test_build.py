@@ -339,7 +339,7 @@ def test_a_process_killed_while_replacing_pages_leaves_nothing_in_site(tmp_path:
     site = tmp_path / "site"
     write(site / "a" / "index.html", "old")
     killed_at_rename = (
-        "import os, signal; from pathlib import Path; from briefings import output; "
+        "import os, signal; from pathlib import Path; from briefings.build import output; "
         "os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL); "
         f"output.replace_files(Path({str(site)!r}), {{'a/index.html': b'new'}})"
     )

@@ -61,7 +61,8 @@ class SiteBuilder:
         self.fixed_config = config  # else briefings.toml is read again at every rebuild
         self.log = log
         self.generation = 0
-        self.outputs: dict[str, bytes] = {}  # what the site holds now, by site-relative path
+        # What the site holds now, by site-relative path (or only its digest: see Staging).
+        self.outputs: dict[str, output.Page] = {}
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
@@ -80,7 +81,7 @@ class SiteBuilder:
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
 
-    def snapshot(self) -> Mapping[str, bytes]:
+    def snapshot(self) -> Mapping[str, output.Page]:
         return self.outputs
 
     def rebuild(self, changed: Iterable[Path] = ()) -> RebuildResult:
@@ -311,7 +312,7 @@ class SiteBuilder:
     def _write(
         self,
         config: Config,
-        outputs: dict[str, bytes],
+        outputs: dict[str, output.Page],
         staging: output.Staging | None,
         streamed: set[str],
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -324,14 +325,14 @@ class SiteBuilder:
             for p, data in outputs.items()
             if data is not last.get(p) and not output.same(last.get(p), data)
         )
-        output.replace_files(site, {path: outputs[path] for path in written})
+        output.replace_files(site, {path: output.data_of(outputs[path]) for path in written})
         removed = tuple(p for p in self.outputs if p not in outputs)
         output.remove_files(site, removed)
         output.copy_static(config, site)
         return written, removed
 
     def _write_staged(
-        self, config: Config, outputs: dict[str, bytes], staging: output.Staging, streamed: set[str]
+        self, config: Config, outputs: dict[str, output.Page], staging: output.Staging, streamed: set[str]
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Write a whole new site/ beside the old one and swap it in: never a half-written site.
         Files whose bytes did not change are hard-linked from the old site, keeping their mtime.
@@ -342,7 +343,7 @@ class SiteBuilder:
         if self._patchable(config, outputs, written, removed):
             for path in written:
                 if path not in streamed:
-                    staging.write(path, outputs[path])
+                    staging.write(path, output.data_of(outputs[path]))
             output.patch(site, staging, written, removed)
             kept = {p: self._stamps.get(p) for p in outputs}
             self._stamps = kept | {p: output.stamp(site / p) for p in written}
@@ -355,7 +356,7 @@ class SiteBuilder:
                 if path not in written and output.unchanged_on_disk(old, self._stamps.get(path)):
                     output.link_or_copy(old, staging.path / path)
                 else:
-                    output.write_file(staging.path / path, data)
+                    output.write_file(staging.path / path, output.data_of(data))
             output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
             if config.settings.search:
                 reuse = self._search_stands(outputs, (*written, *removed))
@@ -370,7 +371,7 @@ class SiteBuilder:
     def _patchable(
         self,
         config: Config,
-        outputs: dict[str, bytes],
+        outputs: dict[str, output.Page],
         written: tuple[str, ...],
         removed: tuple[str, ...],
     ) -> bool:
@@ -385,7 +386,7 @@ class SiteBuilder:
             and self._intact(config, outputs)
         )
 
-    def _search_stands(self, outputs: dict[str, bytes], changed: tuple[str, ...]) -> bool:
+    def _search_stands(self, outputs: dict[str, output.Page], changed: tuple[str, ...]) -> bool:
         """Whether the last search index holds for OUTPUTS: no article page changed, came or went
         (CHANGED: the files written or removed)."""
         return (
@@ -394,7 +395,7 @@ class SiteBuilder:
             and not search.indexed_among(changed)
         )
 
-    def _intact(self, config: Config, outputs: dict[str, bytes]) -> bool:
+    def _intact(self, config: Config, outputs: dict[str, output.Page]) -> bool:
         """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
         site = config.output_dir
         return (

@@ -197,6 +197,15 @@ class Stored:
     digest: bytes
 
 
+Page = bytes | Stored  # what a page holds: its bytes, or only their digest once written
+
+
+def data_of(page: Page) -> bytes:
+    """The bytes of a page that is still to be written (only those written hold a digest)."""
+    assert isinstance(page, bytes), "a page to write holds its bytes"
+    return page
+
+
 def digest_of(data: bytes | Stored) -> bytes:
     if isinstance(data, Stored):
         return data.digest

@@ -66,7 +66,7 @@ def plan(
     """The pages of the site, planned from LAST (the previous build's plan) where that is safe.
     MOVED: the slugs whose relations may differ from LAST's (None: any)."""
     pairs = _same_structure(last, config, content, relations) if last is not None else None
-    if pairs is None:
+    if last is None or last.relations is None or pairs is None:
         entries = make_entries(
             content.articles, texts, relations, dict(last.entries) if last else {}
         )
@@ -117,6 +117,7 @@ def _swap_pages(
 ) -> Plan | None:
     """LAST's pages with the STALE entries' fresh ones swapped in, and the article pages whose
     related lists changed planned again (of SUSPECTS, the slugs whose relations may differ)."""
+    assert last.relations is not None, "a plan to start from was made with relations"
     same, related = relations.same_story, relations.related
     was_same, was_related = last.relations.same_story, last.relations.related
     listed = [  # identity first: this may run for every article
@@ -200,7 +201,7 @@ def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
                 for f in dataclasses.fields(value)
                 if (new := _swap(old := getattr(value, f.name), fresh, memo)) is not old
             }
-            known = memo[id(value)] = dataclasses.replace(value, **changes) if changes else value
+            known = memo[id(value)] = dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
         return known
     return value
 

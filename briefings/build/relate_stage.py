@@ -83,7 +83,7 @@ class Relating:
         prior, indexed = self._docs, self._indexed
         pairs = replaced(self._last[0], content.articles) if prior else None
         if pairs is None:  # look at every article
-            todo, made, docs, titles = content.articles, {}, {}, {}
+            todo, made, docs, titles = list(content.articles), {}, {}, {}
         else:  # only at those replaced since: the others are the same objects
             todo = [new for _, new in pairs]
             made, docs, titles = dict(prior), dict(indexed), dict(self._last[1])

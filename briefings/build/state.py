@@ -90,7 +90,11 @@ def _dump_parts(handle: IO[bytes], parts: list, shared_groups: int) -> None:
 
     def reduce(obj: object) -> tuple:
         i = number.get(id(obj))
-        return (_shared, (i,)) if i is not None else obj.__reduce_ex__(PROTOCOL)
+        if i is not None:
+            return (_shared, (i,))
+        reduced = obj.__reduce_ex__(PROTOCOL)
+        assert isinstance(reduced, tuple), f"{type(obj).__name__} is pickled by name"
+        return reduced
 
     table = copyreg.dispatch_table | dict.fromkeys(SHARED_TYPES, reduce)
     for i, part in enumerate(parts):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -105,15 +106,23 @@ def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
     }
     for name, text in files.items():
-        _write_new(target / name, lambda p, t=text: p.write_text(t, encoding="utf-8"), written, log)
+        _write_new(target / name, functools.partial(_write_text, text=text), written, log)
     for folder in ("content/editions", "static"):
         (target / folder).mkdir(parents=True, exist_ok=True)
     theme = builtin_templates_dir()
     for source in sorted(theme.rglob("*")):
         if source.is_file():
             dest = target / "templates" / source.relative_to(theme)
-            _write_new(dest, lambda p, s=source: shutil.copyfile(s, p), written, log)
+            _write_new(dest, functools.partial(_copy, source), written, log)
     return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _copy(source: Path, path: Path) -> None:
+    shutil.copyfile(source, path)
 
 
 def _write_new(

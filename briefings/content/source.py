@@ -47,7 +47,8 @@ class Markdown:
     __slots__ = ("_data", "digest", "display", "path")
 
     def __init__(self, data: bytes, path: str, display: str) -> None:
-        self.path, self.display, self._data = path, display, data
+        self.path, self.display = path, display
+        self._data: bytes | None = data
         self.digest = digest(data)
 
     @property

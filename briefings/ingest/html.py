@@ -30,7 +30,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
         with_metadata=True,
         as_dict=False,
     )
-    if document is None:
+    if document is None or isinstance(document, dict):
         return result
     text = xmltotxt(document.body, include_formatting=True)
     paragraphs = [_safe_links(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
@@ -49,7 +49,13 @@ def _tags(*fields: object) -> list[str]:
     """Categories first, then tags; each field a list or a comma-separated string."""
     found: dict[str, str] = {}
     for field in fields:
-        values = [field] if isinstance(field, str) else list(field or [])
+        values = (
+            [field]
+            if isinstance(field, str)
+            else list(field or [])
+            if isinstance(field, list | tuple)
+            else []
+        )
         for value in values:
             for tag in str(value).split(","):
                 tag = tag.strip()

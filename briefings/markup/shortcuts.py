@@ -10,6 +10,7 @@ with and without them and compares the HTML.
 from __future__ import annotations
 
 import re
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -66,7 +67,7 @@ _KNOWN_BLOCKS = frozenset(
 )
 
 _DELIMITERS = getattr(core, "DelimiterProcessor", ())  # Python-Markdown 3.11 on
-_HANDLE_INLINE = getattr(
+_HANDLE_INLINE: Any = getattr(
     markdown.treeprocessors.InlineProcessor, "_InlineProcessor__handleInline", None
 )
 

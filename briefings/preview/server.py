@@ -155,7 +155,7 @@ class PreviewServer(ThreadingHTTPServer):
         port: int = 8000,
         log: Callable[[str], None] = lambda _: None,
         live: LiveState | None = None,
-        snapshot: Callable[[], Mapping[str, bytes]] | None = None,
+        snapshot: Callable[[], Mapping[str, object]] | None = None,
     ) -> None:
         self.site = site
         self.log = log
@@ -181,7 +181,7 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     def start_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="preview-server", daemon=True)

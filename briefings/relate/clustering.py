@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -219,7 +219,7 @@ class StoryClustering:
             for p in members or group
         }
 
-    def _cluster(self, component: set[int]) -> None:
+    def _cluster(self, component: Set[int]) -> None:
         if len(component) == 1:  # alone: its own story (a first build has thousands)
             (p,) = component
             self.stories[p], self.story_of[p] = [p], p
@@ -229,7 +229,10 @@ class StoryClustering:
         ordered = sorted(component, key=lambda q: self.nodes[q].slug)
         local = {p: i for i, p in enumerate(ordered)}
         order_key = [(self.nodes[p].timestamp, self.nodes[p].slug) for p in ordered]
-        dups = [[local[q] for q in self.duplicates[p].tolist() if q in local] for p in ordered]
+        dups = [
+            np.array([local[q] for q in self.duplicates[p].tolist() if q in local], np.int64)
+            for p in ordered
+        ]
         leader = duplicate_groups(range(len(ordered)), dups, order_key)
         followers: dict[int, list[int]] = defaultdict(list)
         for i in range(len(ordered)):

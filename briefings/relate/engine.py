@@ -142,16 +142,16 @@ class RelateIndex(StoryClustering):
             return set()
         times, ties = self._arrays()
         if len(changed) + len(gone) > max(64, len(self.position) // 20):
-            rows = set(self.position.values())  # a build, not an edit: recompute everything
+            stale = set(self.position.values())  # a build, not an edit: recompute everything
         else:
-            rows = self._rows_to_recompute(changed, gone, times)
-        before = {r: self._lists(r) for r in rows}
-        self._recompute(sorted(rows), times, ties)
-        touched = set(changed) | set(gone) | {r for r in rows if self._lists(r) != before[r]}
+            stale = self._rows_to_recompute(changed, gone, times)
+        before = {r: self._lists(r) for r in stale}
+        self._recompute(sorted(stale), times, ties)
+        touched = set(changed) | set(gone) | {r for r in stale if self._lists(r) != before[r]}
         reclustered = self._recluster(touched)
-        if len(rows) > LARGE:  # the lists and stories of many left much memory free
+        if len(stale) > LARGE:  # the lists and stories of many left much memory free
             release_free_memory()
-        return {self.nodes[p].slug for p in touched | reclustered if self.nodes[p] is not None}
+        return {node.slug for p in touched | reclustered if (node := self.nodes[p]) is not None}
 
     def __getstate__(self) -> dict:
         # Each article's lists as blocks (the build cache): see SimilaritySpace.__getstate__.
@@ -170,7 +170,7 @@ class RelateIndex(StoryClustering):
         if doc.slug not in self.position:
             return self._append([doc], [row], [names])[0]
         position = self.position[doc.slug]
-        if self.nodes[position].timestamp != doc.timestamp:
+        if self._node(position).timestamp != doc.timestamp:
             self._members = None  # stories are ordered by their first article's time
         self.nodes[position] = _Node(doc.slug, doc.timestamp, names, tie_key(doc.slug))
         self._restamp.add(position)
@@ -396,7 +396,7 @@ class RelateIndex(StoryClustering):
             chosen += [(q, 0.0) for q in members if q != p and q not in listed][
                 : limit - len(chosen)
             ]
-        return tuple(Scored(self.nodes[q].slug, round(w, 4)) for q, w in chosen)
+        return tuple(Scored(self._node(q).slug, round(w, 4)) for q, w in chosen)
 
     def centrality(self, slug: str) -> float:
         """How close SLUG is to the rest of its story: its summed weight to members it neighbours."""
@@ -410,20 +410,26 @@ class RelateIndex(StoryClustering):
         members = self.stories[self.story_of[p]]
         limit = self.settings.related_count
         cols, weights = self.best[p]
+        outside: Iterable[tuple[int, float]]
         if len(members) == 1:  # alone in its story: its first neighbours (most articles are)
             outside = zip(cols[:limit].tolist(), weights[:limit].tolist(), strict=True)
         else:
             story = set(members)
             outside = itertools.islice(((q, w) for q, w in self._links(p) if q not in story), limit)
-        nodes = self.nodes
-        return tuple(Scored(nodes[q].slug, round(w, 4)) for q, w in outside)
+        return tuple(Scored(self._node(q).slug, round(w, 4)) for q, w in outside)
 
     def duplicate_of(self, slug: str) -> str | None:
         leader = self.leader.get(self.position[slug])
-        return self.nodes[leader].slug if leader is not None else None
+        return self._node(leader).slug if leader is not None else None
 
     def entities(self, slug: str) -> tuple[str, ...]:
-        return self.nodes[self.position[slug]].entities
+        return self._node(self.position[slug]).entities
+
+    def _node(self, position: int) -> _Node:
+        """The article at POSITION, which is not removed."""
+        node = self.nodes[position]
+        assert node is not None, f"position {position} was removed"
+        return node
 
     def story_members(self) -> list[tuple[str, ...]]:
         """Every story as slugs in time order; stories ordered by their first article. The same
@@ -437,8 +443,8 @@ class RelateIndex(StoryClustering):
         for key, members in self.stories.items():
             found = known.get(key)
             if found is None or found[0] is not members:
-                first = self.nodes[members[0]]
-                found = (members, tuple(self.nodes[q].slug for q in members), first.timestamp)
+                first = self._node(members[0])
+                found = (members, tuple(self._node(q).slug for q in members), first.timestamp)
             self._story_slugs[key] = found
         ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
         self._members = [slugs for _, slugs, _ in ordered]

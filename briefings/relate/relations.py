@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from briefings.relate.engine import RelateIndex
@@ -55,7 +55,7 @@ def snapshot(
     ):
         stories, story_of = previous.stories, previous.story_of
     else:
-        stories = _stories(index, members, title_of, make_slug, previous, changed)
+        stories = tuple(_stories(index, members, title_of, make_slug, previous, changed))
         story_of = {m: story for story in stories for m in story.articles}
     same_articles = previous is not None and (
         story_of is previous.story_of or previous.same_story.keys() == story_of.keys()
@@ -71,7 +71,7 @@ def snapshot(
         duplicate_of = previous.duplicate_of
         if any(duplicate_of.get(s) != d for s, d in copies.items()):
             merged = {**duplicate_of, **copies}
-            duplicate_of = {s: merged[s] for s in sorted(merged) if merged[s]}
+            duplicate_of = {s: d for s in sorted(merged) if (d := merged[s])}
     else:
         slugs = sorted(index.position)
 
@@ -113,27 +113,28 @@ def _stories(
     previous: Relations | None,
     changed: Set[str],
 ) -> list[Story]:
-    stories, taken = [], set()
+    stories: list[Story] = []
+    taken: set[str] = set()
     # A story none of whose articles changed keeps its central article and, when its slug is
     # the same, its Story: building them all again would take time in proportion to the site.
     kept = {} if previous is None else {s.articles: s for s in previous.stories}
     for articles in members:
         old = kept.get(articles)
         fresh = old is None or not changed.isdisjoint(articles)
-        central = _central(index, articles) if fresh else old.central
+        central = old.central if old is not None and not fresh else _central(index, articles)
         title = title_of[central]
         base = make_slug(title) or make_slug(articles[0]) or "story"
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
-        if fresh or (old.slug, old.title) != (slug, title):
+        if old is None or fresh or (old.slug, old.title) != (slug, title):
             old = Story(articles[0], slug, title, articles, central)
         stories.append(old)
     return stories
 
 
-def _central(index: RelateIndex, members: list[str]) -> str:
+def _central(index: RelateIndex, members: Sequence[str]) -> str:
     """The member most like the others: its title names the story best. Ties: the earliest."""
     if len(members) <= 2:
         return members[0]

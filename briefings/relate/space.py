@@ -15,6 +15,7 @@ matrix products (scipy.sparse), taken a block of queries at a time.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -309,11 +310,13 @@ class SimilaritySpace:
         return owner, (cols.astype(np.int64) << BUCKET_BITS) | bucket, weights
 
 
-def pack(arrays: list[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+def pack(arrays: Sequence[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:
     """ARRAYS as one block of DTYPE, and the bounds of each in it."""
     bounds = np.zeros(len(arrays) + 1, np.int64)
     np.cumsum(np.fromiter((len(a) for a in arrays), np.int64, len(arrays)), out=bounds[1:])
-    block = np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+    block: np.ndarray = (
+        np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype)
+    )
     return block, bounds
 
 

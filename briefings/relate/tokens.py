@@ -21,8 +21,7 @@ def distinct(values: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.nda
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     del ordered
-    rank = np.cumsum(new)
-    rank -= 1
+    rank = np.cumsum(new, dtype=np.int64) - 1
     number = np.empty(len(values), np.int64)
     number[order] = rank
     return number, order[new]

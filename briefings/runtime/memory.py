@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import sys
 from functools import lru_cache
+from typing import Any
 
 LARGE = 5_000  # articles related at once: enough freed memory to be worth giving back
 
@@ -21,7 +22,7 @@ def release_free_memory() -> None:
 
 
 @lru_cache(maxsize=1)
-def _malloc_trim():  # type: ignore[no-untyped-def]
+def _malloc_trim() -> Any:
     if not sys.platform.startswith("linux"):
         return None
     # The symbols this process has loaded, libc's among them. (ctypes.util.find_library would
