@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -182,32 +184,9 @@ def publish(
     dry_run: bool,
 ) -> None:
     """Build the site and push it to a GitHub Pages branch."""
-    from briefings.commands.build import build_site
-    from briefings.publish import check_remote, publish_site, repository_root
+    from briefings.commands.publish import publish_project
 
-    config = _config(project, base_url)
-    remote = remote or config.settings.publish.remote
-    branch = branch or config.settings.publish.branch
-    check_remote(repository_root(config.root), remote)  # fail before a long build
-    click.echo(build_site(config, log=click.echo).summary(config.root))
-    result = publish_site(
-        config,
-        config.output_dir,
-        remote=remote,
-        branch=branch,
-        message=message,
-        dry_run=dry_run,
-        log=click.echo,
-    )
-    if result.pushed:
-        url = (
-            f"https://{config.settings.cname}/"
-            if config.settings.cname
-            else config.settings.base_url
-        )
-        click.echo(
-            f"Published {result.files} files to {remote}/{branch} ({result.commit[:10]}): {url}"
-        )
+    publish_project(_config(project, base_url), remote, branch, message, dry_run, click.echo)
 
 
 content_option = click.option(
@@ -218,16 +197,6 @@ content_option = click.option(
 )
 
 
-def _relations(project: Path, content_dir: Path | None):
-    from briefings.build.relate_stage import render_and_relate
-    from briefings.content.load import load_content
-
-    config = _config(project)
-    folder = content_dir.resolve() if content_dir else config.content_dir
-    content = load_content(folder, config.tz, config.root)
-    return content, render_and_relate(config, content)[1]
-
-
 @cli.command()
 @project_option
 @content_option
@@ -235,27 +204,13 @@ def _relations(project: Path, content_dir: Path | None):
 @friendly_errors
 def stories(project: Path, content_dir: Path | None, as_json: bool) -> None:
     """Print every story: articles grouped by the event they report."""
-    import json
+    from briefings.commands.relations import project_relations, story_lines, story_rows
 
-    content, relations = _relations(project, content_dir)
+    content, relations = project_relations(_config(project), content_dir)
     if as_json:
-        rows = [
-            {"id": s.key, "slug": s.slug, "title": s.title, "articles": list(s.articles)}
-            for s in relations.stories
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for story in relations.stories:
-        if story.is_multi:
-            sources = ", ".join(dict.fromkeys(content.by_slug[a].source for a in story.articles))
-            click.echo(f"{story.title}  [{len(story.articles)} articles: {sources}]")
-            for slug in story.articles:
-                click.echo(f"    {slug}")
-    singles = sum(1 for s in relations.stories if not s.is_multi)
-    multi = len(relations.stories) - singles
-    click.echo(
-        f"{multi} {'story' if multi == 1 else 'stories'} with several articles, {singles} single articles"
-    )
+        click.echo(json.dumps(story_rows(relations), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(story_lines(content, relations)))
 
 
 @cli.command()
@@ -266,36 +221,14 @@ def stories(project: Path, content_dir: Path | None, as_json: bool) -> None:
 @friendly_errors
 def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_json: bool) -> None:
     """Print the same-story and related lists, with scores, of SLUGS (default: every article)."""
-    import json
+    from briefings.commands.relations import project_relations, related_lines, related_rows
 
-    content, relations = _relations(project, content_dir)
-    unknown = [s for s in slugs if s not in content.by_slug]
-    if unknown:
-        raise BriefingsError(
-            f"no article with slug {unknown[0]!r}", hint="`briefings stories` lists them"
-        )
-    chosen = list(slugs) or sorted(content.by_slug)
-    result = {
-        slug: {
-            "story": relations.story_of[slug].key if slug in relations.story_of else slug,
-            "duplicate_of": relations.duplicate_of.get(slug),
-            "same_story": [
-                {"slug": s.slug, "score": s.score} for s in relations.same_story.get(slug, ())
-            ],
-            "related": [
-                {"slug": s.slug, "score": s.score} for s in relations.related.get(slug, ())
-            ],
-        }
-        for slug in chosen
-    }
+    content, relations = project_relations(_config(project), content_dir)
+    rows = related_rows(content, relations, slugs)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    for slug, lists in result.items():
-        click.echo(slug)
-        for label in ("same_story", "related"):
-            for item in lists[label]:
-                click.echo(f"    {label.replace('_', ' '):10} {item['score']:.3f}  {item['slug']}")
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif rows:
+        click.echo("\n".join(related_lines(rows)))
 
 
 @cli.command()
@@ -327,42 +260,16 @@ def digest(
     to: tuple[str, ...], list_file: Path | None, dry_run: bool,
 ) -> None:  # fmt: skip
     """Turn an edition (default: the latest) into an email digest: write it or send it."""
-    from briefings.digest import Recipient, make_digest, read_list, send_digest, write_eml
+    from briefings.commands.digest import run_digest
+    from briefings.digest import Recipient, read_list
     from briefings.digest.message import check_address
 
-    if not (out or html_file or send or dry_run):
-        raise BriefingsError(
-            "say what to do with the digest",
-            hint="--out FILE.eml, --html FILE, or --send --to ADDRESS",
-        )
     recipients = [Recipient(check_address(a, "--to")) for a in to] + (
         read_list(list_file) if list_file else []
     )
-    if (send or dry_run) and not recipients:
-        raise BriefingsError("no recipients", hint="give --to ADDRESS or --list FILE.csv")
-    built = make_digest(_config(project), edition, log=click.echo)
-    mode = "full items" if built.parts.full else "summaries"
-    click.echo(f"Digest of {built.edition.edition.slug}: {built.parts.subject!r} ({mode})")
-    if out:
-        size = write_eml(built, out, recipients[0] if recipients else None)
-        click.echo(f"Wrote {out} ({size / 1024:.1f} KB)")
-    if html_file:
-        html_file.write_text(built.parts.html, encoding="utf-8")
-        click.echo(f"Wrote {html_file}")
-    if dry_run:
-        already = built.sent_log.sent()
-        pending = [r for r in recipients if r.address.lower() not in already]
-        click.echo(
-            f"Would send to {len(pending)} of {len(recipients)} recipients ({len(recipients) - len(pending)} already sent):"
-        )
-        for r in pending:
-            click.echo(f"  {r.address}")
-        return
-    if send:
-        report = send_digest(built, recipients, click.echo)
-        click.echo(report.summary())
-        if report.failed or report.paused:
-            sys.exit(1)
+    config = _config(project)
+    if not run_digest(config, edition, recipients, out, html_file, send, dry_run, click.echo):
+        sys.exit(1)
 
 
 @cli.command()
@@ -385,48 +292,28 @@ def ingest(
     out: Path | None, dry_run: bool, force: bool,
 ) -> None:  # fmt: skip
     """Clean raw pages (.txt dumps, .html, .gz of either, folders, - for stdin) into articles."""
-    from briefings.content.load import parse_when
-    from briefings.ingest.run import describe, expand, ingest_one
-    from briefings.ingest.write import Options
+    from briefings.commands.ingest import ingest_paths, options_for
 
     config = _config(project)
-    if date:
-        try:
-            parse_when(date, config.tz)
-        except ValueError as exc:
-            raise BriefingsError(
-                f"--date {date!r} is not a date: {exc}", hint="use YYYY-MM-DD"
-            ) from exc
-    options = Options(
-        source, url, date, tuple(t.strip() for t in tags.split(",") if t.strip()), force
+    options = options_for(config, source, url, date, tags, force)
+
+    def progress(items: list[str | Path]) -> Any:
+        if len(items) > 20:  # a bar for folders; a line per page says what became of it
+            return click.progressbar(items, label="Ingesting", file=sys.stderr)
+        return nullcontext(items)
+
+    counts = ingest_paths(
+        config,
+        list(paths),
+        options,
+        out,
+        dry_run,
+        lambda line, error: click.echo(line, err=error),
+        progress,
     )
-    folder = (out or config.content_dir / "articles").resolve()
-    items = list(expand(list(paths)))
-    counts: dict[str, int] = {}
-    with (
-        click.progressbar(items, label="Ingesting", file=sys.stderr)
-        if len(items) > 20
-        else _plain(items) as bar
-    ):
-        for item in bar:
-            outcome = ingest_one(item, folder, options, dry_run, click.echo)
-            key = outcome.status.split()[0]
-            counts[key] = counts.get(key, 0) + 1
-            click.echo(describe(item, outcome), err=key == "failed")
     click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
     if counts.get("failed"):
         sys.exit(1)
-
-
-class _plain:
-    def __init__(self, items: list) -> None:
-        self.items = items
-
-    def __enter__(self) -> list:
-        return self.items
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -36,19 +36,6 @@ def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum
             return [r for part in pool.map(_run, ranges) for r in part]
     finally:
         _TASK = None
-
-
-def threaded_map(work: Callable[[range], R], count: int, minimum: int) -> list[R]:
-    """WORK over range(COUNT) on threads, one per core (at least MINIMUM items each), each
-    taking items in turn (0, 2, 4, ... and 1, 3, 5, ...: work that grows or shrinks along the
-    range is shared evenly); results in thread order. Only WORK that releases the GIL, as
-    compiled loops do, runs faster for it."""
-    threads = max(1, min(os.cpu_count() or 1, count // max(minimum, 1)))
-    shares = [range(t, count, threads) for t in range(threads)]
-    if threads == 1:
-        return [work(shares[0])]
-    with ThreadPoolExecutor(threads) as pool:
-        return list(pool.map(work, shares))
 
 
 def _run(indexes: range) -> list:

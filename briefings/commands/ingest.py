@@ -1,0 +1,57 @@
+"""`briefings ingest`: raw pages (text dumps, HTML, folders of them) to article files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from pathlib import Path
+
+from briefings.config import Config
+from briefings.content.load import parse_when
+from briefings.errors import BriefingsError
+from briefings.ingest.run import describe, expand, ingest_one
+from briefings.ingest.write import Options
+
+Progress = Callable[[list[str | Path]], AbstractContextManager[Iterable[str | Path]]]
+
+
+def options_for(
+    config: Config, source: str, url: str, date: str, tags: str, force: bool
+) -> Options:
+    """What the command line says of every page, checked."""
+    if date:
+        try:
+            parse_when(date, config.tz)
+        except ValueError as exc:
+            raise BriefingsError(
+                f"--date {date!r} is not a date: {exc}", hint="use YYYY-MM-DD"
+            ) from exc
+    return Options(source, url, date, tuple(t.strip() for t in tags.split(",") if t.strip()), force)
+
+
+def ingest_paths(
+    config: Config,
+    paths: list[str],
+    options: Options,
+    out: Path | None,
+    dry_run: bool,
+    echo: Callable[[str, bool], None],
+    progress: Progress = nullcontext,
+) -> dict[str, int]:
+    """Ingest every page under PATHS into OUT (the project's content/articles/ by default),
+    saying what became of each (ECHO(line, is_error)) inside PROGRESS; returns the count of
+    each outcome ("written", "failed", ...)."""
+    folder = (out or config.content_dir / "articles").resolve()
+    items = list(expand(paths))
+    counts: dict[str, int] = {}
+    with progress(items) as shown:
+        for item in _each(shown):
+            outcome = ingest_one(item, folder, options, dry_run, lambda line: echo(line, False))
+            key = outcome.status.split()[0]
+            counts[key] = counts.get(key, 0) + 1
+            echo(describe(item, outcome), key == "failed")
+    return counts
+
+
+def _each(items: Iterable[str | Path]) -> Iterator[str | Path]:
+    yield from items
