@@ -19,21 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.build import fingerprint
-from briefings.build import output
-from briefings.build import planning
-from briefings.build import search
+from briefings.build import fingerprint, output, planning, search
+from briefings.build.relate_stage import Relating
 from briefings.config import Config, load_config
-from briefings.content.load import load_content
 from briefings.content.files import content_files
+from briefings.content.load import load_content
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup.markdown import RenderedText, render_texts
 from briefings.model import Article, Content, replaced
-from briefings.site.pages import PageSpec
 from briefings.relate import Relations
-from briefings.build.relate_stage import Relating
 from briefings.render.renderer import Reads, Renderer, render_all
 from briefings.render.themes import template_dirs
+from briefings.site.pages import PageSpec
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,9 @@ class SiteBuilder:
         self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
         self._signatures: dict[int, str] = {}  # id -> its signature
-        self._plan: planning.Plan | None = None  # the last good build's, see briefings.build.planning
+        self._plan: planning.Plan | None = (
+            None  # the last good build's, see briefings.build.planning
+        )
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
         self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
@@ -332,7 +331,11 @@ class SiteBuilder:
         return written, removed
 
     def _write_staged(
-        self, config: Config, outputs: dict[str, output.Page], staging: output.Staging, streamed: set[str]
+        self,
+        config: Config,
+        outputs: dict[str, output.Page],
+        staging: output.Staging,
+        streamed: set[str],
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Write a whole new site/ beside the old one and swap it in: never a half-written site.
         Files whose bytes did not change are hard-linked from the old site, keeping their mtime.

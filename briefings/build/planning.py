@@ -19,8 +19,8 @@ from typing import Any
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article, Content, replaced
-from briefings.site.pages import PageSpec, article_page, plan_site
 from briefings.relate import Relations
+from briefings.site.pages import PageSpec, article_page, plan_site
 from briefings.site.views import Entry, make_entries
 
 # What decides which pages exist and where an article is listed. Everything else an article

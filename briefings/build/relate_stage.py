@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from briefings.config import Config
-from briefings.urls import make_slug
 from briefings.hashes import digest
 from briefings.markup.markdown import RenderedText, leading_words, render_text
-from briefings.runtime.memory import LARGE, release_free_memory
 from briefings.model import Article, Content, replaced
 from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
+from briefings.runtime.memory import LARGE, release_free_memory
+from briefings.urls import make_slug
 
 
 def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:

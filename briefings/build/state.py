@@ -22,13 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from briefings.config import Config
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
+from briefings.config import Config
 from briefings.markup.markdown import RenderedText
-from briefings.runtime.memory import release_free_memory
 from briefings.model import Article
 from briefings.relate import RelateIndex, Relations, Story
+from briefings.runtime.memory import release_free_memory
 
 CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
 PROTOCOL = pickle.HIGHEST_PROTOCOL

@@ -246,25 +246,35 @@ class SimilaritySpace:
 
     def _keyed(self, positions: np.ndarray, block: tuple | None = None) -> tuple[Keyed, np.ndarray]:
         """The vectors at POSITIONS (ascending; in BLOCK if given) by key, and the key row of
-        each of their entries."""
+        each of their entries. (Arrays of entries are held as small as they go: a large site
+        has tens of millions.)"""
         cols, weights, indptr = block if block is not None else self._block(positions)
-        owner = np.repeat(np.arange(len(positions)), np.diff(indptr))
+        owner = np.repeat(np.arange(len(positions), dtype=np.int32), np.diff(indptr))
         buckets = self._bucket(np.array(self.times, np.float64)[positions])
+        low = int(buckets.min()) if len(buckets) else 0
         common = self._common()[cols]
-        bucket = np.zeros(len(cols), np.int64)
-        bucket[common] = buckets[owner[common]]
+        # Each entry's bucket, counted from the lowest and plus one; 0 for a rare feature.
+        bucket = np.zeros(
+            len(cols),
+            np.uint16 if len(buckets) == 0 or buckets.max() - low < (1 << 16) - 1 else np.int64,
+        )
+        bucket[common] = buckets[owner[common]] - low + 1
         del common
         order = _key_order(cols, bucket)
-        ordered = (cols[order].astype(np.int64) << BUCKET_BITS) | bucket[order]
+        ordered_cols, ordered_buckets = cols[order], bucket[order]
         del bucket
-        new = np.empty(len(ordered), bool)
+        new = np.empty(len(order), bool)
         new[:1] = True
-        np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+        np.not_equal(ordered_cols[1:], ordered_cols[:-1], out=new[1:])
+        new[1:] |= ordered_buckets[1:] != ordered_buckets[:-1]
         starts = np.flatnonzero(new)
-        keys = ordered[starts]
-        del ordered
-        key_rows = np.empty(len(order), np.int64)
-        key_rows[order] = np.cumsum(new) - 1
+        first_buckets = ordered_buckets[starts].astype(np.int64)
+        keys = (ordered_cols[starts].astype(np.int64) << BUCKET_BITS) | np.where(
+            first_buckets > 0, first_buckets - 1 + low, 0
+        )
+        del ordered_cols, ordered_buckets
+        key_rows = np.empty(len(order), np.int32)
+        key_rows[order] = np.cumsum(new, dtype=np.int32) - 1
         del new
         matrix = sp.csr_matrix(
             (
@@ -311,18 +321,15 @@ class SimilaritySpace:
 
 def _key_order(cols: np.ndarray, buckets: np.ndarray) -> np.ndarray:
     """The order of entries by column, then bucket, each key's entries kept in the order they
-    came (positions ascending): a sort by bucket, then one by column, both stable and by
-    counting (a comparison sort of millions of keys takes seconds)."""
-    if not len(cols):
-        return np.zeros(0, np.int64)
-    span = buckets - buckets.min()
-    narrow = span.max() < 1 << 16  # numpy sorts 16-bit numbers by radix
-    order = np.argsort(span.astype(np.uint16) if narrow else span, kind="stable")
-    # scipy's conversion to rows is a counting sort: each column's entries keep their order.
-    by_column = sp.csr_matrix(
-        (order, (cols[order], np.arange(len(order)))), shape=(int(cols.max()) + 1, len(order))
-    )
-    return by_column.data
+    came (positions ascending): a radix sort, by bucket then by each 16 bits of the column,
+    each pass stable and by counting (numpy sorts 16-bit numbers so; a comparison sort of tens
+    of millions of keys takes seconds)."""
+    order = np.argsort(buckets, kind="stable").astype(np.int32)
+    top = int(cols.max()) if len(cols) else 0
+    for shift in range(0, max(top.bit_length(), 1), 16):
+        digits = ((cols[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digits, kind="stable")]
+    return order
 
 
 def pack(arrays: Sequence[np.ndarray], dtype: type) -> tuple[np.ndarray, np.ndarray]:

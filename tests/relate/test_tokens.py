@@ -31,14 +31,16 @@ SAMPLES = [
 ]
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(), st.integers(0, 12))
-def test_a_lead_is_read_up_to_its_limit_as_split_and_join_would_cut_it(
-    text: str, limit: int
-) -> None:
-    lead = vectorize._lead(text, limit)
-    assert lead == " ".join(text.split()[:limit])
-    assert WORD.findall(lead) == WORD.findall(text)[: len(WORD.findall(lead))]
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(), max_size=5))
+def test_words_looked_up_by_chunk_are_the_words_a_regex_finds(texts: list[str]) -> None:
+    vocabulary = vectorize.Vocabulary()
+    for text in [*texts, *texts]:  # learned, then known
+        chunks = text.split()
+        numbers, counts = vocabulary.look_up(chunks)
+        spelled = {n: w for w, n in vocabulary.number.items()}
+        assert [spelled[n] for n in numbers.tolist()] == WORD.findall(text)
+        assert counts.tolist() == [len(WORD.findall(c)) for c in chunks]
 
 
 def test_words_split_at_apostrophes_and_between_digits_and_letters() -> None:
