@@ -16,7 +16,8 @@ from briefings.relate.model import SECONDS_PER_DAY
 from briefings.relate.space import Entries, SimilaritySpace
 from briefings.runtime.parallel import forked_map
 
-BLOCK_ENTRIES = 150_000  # query entries per block: bounds the product's memory (~30 MB)
+BLOCK_ENTRIES = 150_000  # query entries per block...
+BLOCK_PRODUCTS = 4_000_000  # ...and products at most: bounds a block's memory (~200 MB at most)
 
 __all__ = ["SECONDS_PER_DAY", "Neighbours", "TimeWeight", "all_neighbours", "neighbours_of"]
 
@@ -98,8 +99,8 @@ def neighbours_of(products: sp.csr_matrix, query_rows: np.ndarray, rules: ListRu
     """Neighbours of the articles at QUERY_ROWS, given PRODUCTS (their similarity to every
     position). At most K duplicates each: enough to connect a crowd of copies, without n²
     pairs."""
-    found = products.tocoo()
-    rows, cols, sums = found.row.astype(np.int64), found.col.astype(np.int64), found.data
+    found = products.tocoo()  # in order of rows
+    rows, cols, sums = found.row, found.col, found.data
     me = np.asarray(query_rows, np.int64)[rows]
     # Time weights never exceed 1: a pair under both thresholds in cosine is out whatever its
     # dates (most pairs sharing a feature are).
@@ -140,30 +141,58 @@ def _k_best(
 def _at_least_kth(
     count: int, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, k: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The (ROWS, COLS, VALUES) whose value is at least the Kth largest of its row: one sort
-    of one number per pair (values are at most about 1, rows whole numbers), before the
-    sort by row, value and tie key."""
-    order = np.argsort(rows * 4.0 - values)
-    ranked = rows[order]
-    starts = np.searchsorted(ranked, np.arange(count + 1))
+    """The (ROWS, COLS, VALUES) whose value is at least the Kth largest of its row (ROWS
+    ascending), found without sorting: each row's values laid in a grid and partitioned.
+    A crowd of copies gives every row thousands of candidates, of which K are kept."""
+    starts = np.searchsorted(rows, np.arange(count + 1))
     sizes = np.diff(starts)
-    kth = np.full(count, -np.inf)
-    full = sizes >= k
-    kth[full] = values[order[starts[:-1][full] + k - 1]]
+    width = int(sizes.max())
+    if count * width > 4 * len(values) + 4096:  # rows too uneven for a grid: sort
+        order = np.argsort(rows * 4.0 - values)  # rows whole numbers, values at most about 1
+        kth = np.full(count, -np.inf)
+        full = sizes >= k
+        kth[full] = values[order[starts[:-1][full] + k - 1]]
+    else:
+        grid = np.full((count, width), np.inf)
+        grid[rows, np.arange(len(rows)) - starts[rows]] = -values
+        kth = -np.partition(grid, k - 1, axis=1)[:, k - 1]
+        kth[sizes < k] = -np.inf
     keep = values >= kth[rows]
     return rows[keep], cols[keep], values[keep]
+
+
+def _blocks(space: SimilaritySpace, entries: Entries) -> list[tuple[int, int]]:
+    """Consecutive ranges of positions, each a block of queries whose products take bounded
+    memory: at most BLOCK_ENTRIES query entries, and at most BLOCK_PRODUCTS products by a
+    bound (each entry's key held by so many positions, three times over for a common
+    feature's buckets; never more than every position per query)."""
+    count = len(entries.indptr) - 1
+    held = np.diff(space.base.matrix.indptr)[entries.key_rows] * np.where(entries.common, 3, 1)
+    products = np.zeros(count + 1, np.int64)
+    per_row = np.add.reduceat(held, entries.indptr[:-1]) if len(held) else np.zeros(count)
+    per_row[np.diff(entries.indptr) == 0] = 0  # (reduceat gives the next entry for an empty row)
+    np.cumsum(np.minimum(per_row, count), out=products[1:])
+    blocks, start = [], 0
+    while start < count:  # one row at least
+        end = (
+            min(
+                int(
+                    np.searchsorted(entries.indptr, entries.indptr[start] + BLOCK_ENTRIES, "right")
+                ),
+                int(np.searchsorted(products, products[start] + BLOCK_PRODUCTS, "right")),
+            )
+            - 1
+        )
+        blocks.append((start, max(end, start + 1)))
+        start = blocks[-1][1]
+    return blocks
 
 
 def all_neighbours(space: SimilaritySpace, entries: Entries, rules: ListRules) -> Neighbours:
     """What neighbours_of finds, for every position at once (a build), from the base and every
     position's ENTRIES in it (SimilaritySpace.everything()), a block of positions at a time,
     on every core."""
-    bounds = entries.indptr
-    blocks, start = [], 0
-    while start < len(bounds) - 1:  # blocks of about BLOCK_ENTRIES entries, one row at least
-        end = int(np.searchsorted(bounds, bounds[start] + BLOCK_ENTRIES, "right")) - 1
-        blocks.append((start, max(end, start + 1)))
-        start = blocks[-1][1]
+    blocks = _blocks(space, entries)
 
     def block_lists(indexes: range) -> list[Neighbours]:
         found = []
