@@ -1,0 +1,113 @@
+"""Relating on numpy/scipy gives exactly the relations of the numba kernels it replaced.
+
+tests/fixtures/relations-eb60f92.json.gz holds what briefings at eb60f92 (the last with numba)
+made of the fixture and of 3,000 generated articles (tests/relate/generated.py), built at once
+and then after five edits and five additions: stories, same-story and related lists with their
+scores, copies and names. Regenerate it only for an intended change to relating, whose
+bench/related.py figures are no lower on any set, with `python tests/relate/test_differential.py`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefings.config import Related
+from briefings.relate import RelateDoc, RelateIndex, snapshot
+from briefings.urls import make_slug
+from tests.relate import generated
+
+GOLDEN = Path(__file__).parents[1] / "fixtures" / "relations-eb60f92.json.gz"
+
+
+def relations_of(index: RelateIndex, docs: list[RelateDoc]) -> dict[str, Any]:
+    r = snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+    return {
+        "stories": [list(s.articles) for s in r.stories],
+        "same_story": {k: [[s.slug, s.score] for s in v] for k, v in sorted(r.same_story.items())},
+        "related": {k: [[s.slug, s.score] for s in v] for k, v in sorted(r.related.items())},
+        "duplicate_of": dict(sorted(r.duplicate_of.items())),
+        "entities": {k: list(v) for k, v in sorted(r.entities.items()) if v},
+    }
+
+
+def edits(docs: list[RelateDoc]) -> list[RelateDoc]:
+    """Five edits at the top of a lead and five additions, in turn."""
+    out = []
+    for k in range(5):
+        v = docs[(k * 613) % len(docs)]
+        lead = f"Update {k}: officials confirmed the figures.\n\n" + v.body
+        out.append(RelateDoc(v.slug, v.title, lead, v.timestamp, v.tags, v.source))
+        out.append(
+            RelateDoc(f"new-{k}", v.title, v.body[::-1][:3000], v.timestamp + 3600, v.tags, "Wire")
+        )
+    return out
+
+
+def fixture_docs() -> list[RelateDoc]:
+    rows = [json.loads(line) for line in generated.FIXTURE.open(encoding="utf-8")]
+    return [
+        RelateDoc(
+            r["id"],
+            r["title"],
+            r["text"],
+            datetime.fromisoformat(r["date"][:19] + "+00:00").timestamp(),
+            (),
+            r["source"],
+        )
+        for r in rows
+    ]
+
+
+def all_relations() -> dict[str, dict[str, Any]]:
+    found = {}
+    fixture = fixture_docs()
+    index = RelateIndex(Related())
+    index.update(fixture)
+    found["fixture"] = relations_of(index, fixture)
+    docs = generated.generate(3000)
+    index = RelateIndex(Related())
+    index.update(docs)
+    found["built"] = relations_of(index, docs)
+    live = {d.slug: d for d in docs}
+    for doc in edits(docs):
+        index.update([doc])
+        live[doc.slug] = doc
+    found["edited"] = relations_of(index, list(live.values()))
+    return found
+
+
+@pytest.fixture(scope="module")
+def now() -> dict[str, dict[str, Any]]:
+    return all_relations()
+
+
+@pytest.fixture(scope="module")
+def before() -> dict[str, dict[str, Any]]:
+    with gzip.open(GOLDEN, "rt", encoding="utf-8") as golden:
+        return json.load(golden)
+
+
+@pytest.mark.parametrize("case", ["fixture", "built", "edited"])
+@pytest.mark.parametrize("part", ["stories", "same_story", "related", "duplicate_of", "entities"])
+def test_relations_equal_those_of_the_numba_kernels(
+    now: dict[str, Any], before: dict[str, Any], case: str, part: str
+) -> None:
+    got, expected = now[case][part], before[case][part]
+    if isinstance(expected, dict):
+        differing = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
+        assert not differing, [(k, expected.get(k), got.get(k)) for k in differing[:3]]
+    assert got == expected
+    assert expected or (case, part) == ("fixture", "duplicate_of")  # (the fixture has no copies)
+
+
+if __name__ == "__main__":  # regenerate (see the docstring)
+    with gzip.open(GOLDEN, "wt", encoding="utf-8") as out:
+        json.dump(all_relations(), out, sort_keys=True, separators=(",", ":"))
+    sys.exit(0)
