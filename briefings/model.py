@@ -70,7 +70,6 @@ class Edition:
     intro: str  # Markdown
     sections: tuple[Section, ...]
     path: str  # "" for an edition derived from article dates
-    derived: bool = False
 
     @property
     def slugs(self) -> tuple[str, ...]:

@@ -7,12 +7,12 @@ article that changed (see briefings.render.renderer.ReadingEnvironment)."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from briefings import hashes
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
 from briefings.site.pages import PageSpec
@@ -20,7 +20,7 @@ from briefings.site.views import Entry
 
 
 def digest(value: object) -> str:
-    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
+    return hashes.digest(repr(value).encode()).hex()
 
 
 def tree_stamp(folders: list[Path]) -> tuple:

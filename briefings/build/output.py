@@ -6,8 +6,7 @@ import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,18 +174,6 @@ def remove_files(site: Path, paths: Iterable[str]) -> None:
     for path in paths:
         (site / path).unlink(missing_ok=True)
         prune_empty(site, (site / path).parent)
-
-
-@contextmanager
-def staged_output(output: Path) -> Iterator[Path]:
-    """Yield an empty folder beside OUTPUT; replace OUTPUT with it only if the block succeeds."""
-    staging = Staging(output)
-    try:
-        yield staging.path
-    except BaseException:
-        staging.discard()
-        raise
-    staging.commit()
 
 
 @dataclass(frozen=True)

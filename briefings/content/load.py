@@ -375,5 +375,5 @@ def _derive_editions(dated: tuple[tuple[str, datetime], ...], tz: ZoneInfo) -> t
         title = f"Briefing for {day.strftime('%A')}, {day.day} {day.strftime('%B %Y')}"
         section = Section("", tuple(slug for slug, _ in items))
         start = datetime.combine(day, time(0), tz)
-        editions.append(Edition(day.isoformat(), title, start, "", (section,), "", derived=True))
+        editions.append(Edition(day.isoformat(), title, start, "", (section,), ""))
     return tuple(editions)

@@ -81,10 +81,6 @@ class Line:
             return True
         return self.stop_ratio < 0.05 and self.size >= 120 and (self.sentence or self.size >= 250)
 
-    @property
-    def short(self) -> bool:
-        return self.words < 6
-
 
 def measure(text: str) -> Line:
     words = WORD.findall(text)

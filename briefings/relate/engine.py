@@ -7,7 +7,6 @@ edit holds exactly what a fresh one built from the same articles would.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from array import array
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from briefings.hashes import number
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
     SECONDS_PER_DAY,
@@ -32,14 +32,13 @@ from briefings.runtime.memory import LARGE, release_free_memory
 from briefings.runtime.parallel import forked_map
 
 EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float64))
-NO_COLUMNS = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 BLOCK = 1024  # rows per sparse product at most...
 BLOCK_PAIRS = 1 << 24  # ...and rows x articles at most: bounds memory on large corpora
 
 
 def tie_key(slug: str) -> int:
     """A number that orders slugs the same way in every build, whatever the insertion order."""
-    return int.from_bytes(hashlib.blake2b(slug.encode(), digest_size=7).digest(), "big")
+    return number(slug.encode(), 7)
 
 
 @dataclass

@@ -11,13 +11,13 @@ are done for a whole batch with numpy.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
 
+from briefings.hashes import number
 from briefings.relate.features import (
     MAX_WEIGHT,
     STOP_WORDS,
@@ -49,7 +49,7 @@ class Features:
 
 def text_hash(text: str) -> int:
     """A key for TEXT that is the same in every run and every process."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") & MASK
+    return number(text.encode(), 8) & MASK
 
 
 def _words(words: list[str]) -> tuple[list[int], list[float], list[bool]]:
