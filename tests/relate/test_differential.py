@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from briefings.config import Related
 from briefings.relate import RelateDoc, RelateIndex, snapshot
 from briefings.urls import make_slug
 from tests.relate import generated
+from tests.relate.test_relate import load_fixture
 
 GOLDEN = Path(__file__).parents[1] / "fixtures" / "relations-eb60f92.json.gz"
 
@@ -50,24 +50,9 @@ def edits(docs: list[RelateDoc]) -> list[RelateDoc]:
     return out
 
 
-def fixture_docs() -> list[RelateDoc]:
-    rows = [json.loads(line) for line in generated.FIXTURE.open(encoding="utf-8")]
-    return [
-        RelateDoc(
-            r["id"],
-            r["title"],
-            r["text"],
-            datetime.fromisoformat(r["date"][:19] + "+00:00").timestamp(),
-            (),
-            r["source"],
-        )
-        for r in rows
-    ]
-
-
 def all_relations() -> dict[str, dict[str, Any]]:
     found = {}
-    fixture = fixture_docs()
+    fixture = load_fixture()[0]
     index = RelateIndex(Related())
     index.update(fixture)
     found["fixture"] = relations_of(index, fixture)
