@@ -16,6 +16,14 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def signing_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The build cache's signing key (build/keys.py) in a folder of the test run's own."""
+    import os
+
+    os.environ["BRIEFINGS_KEY_DIR"] = str(tmp_path_factory.mktemp("keys"))
+
+
 def write(path: Path, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):

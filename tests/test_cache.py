@@ -201,3 +201,73 @@ def test_a_large_change_or_one_to_search_stages_a_whole_new_site(
     build_site(load_config(example))
     assert (example / "site").stat().st_ino != folder
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+class _Payload:
+    """A pickle that, when read, writes a file: what a hostile cache would carry."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+
+    def __reduce__(self) -> tuple:
+        return (Path.write_text, (self.target, "code ran"))
+
+
+def test_a_cache_from_elsewhere_runs_no_code(example: Path, tmp_path: Path) -> None:
+    import pickle
+
+    build_site(load_config(example))
+    proof = tmp_path / "proof"
+    # As found in a checked-out repository or an unpacked archive: a pickle where the cache is.
+    (example / CACHE_FILE).write_bytes(pickle.dumps(_Payload(proof)))
+    edit_article(example)
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert not proof.exists()
+    assert any("Build cache ignored" in m and "signed" in m for m in messages)
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_a_cache_signed_with_another_key_is_not_read(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRIEFINGS_KEY_DIR", str(tmp_path / "someone-else"))
+    build_site(load_config(example))  # signed with someone else's key
+    monkeypatch.setenv("BRIEFINGS_KEY_DIR", str(tmp_path / "mine"))
+    edit_article(example)
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert any("signature does not hold" in m for m in messages)
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+@pytest.mark.parametrize("at", [0.3, 0.6, 0.9])
+def test_one_changed_byte_in_the_cache_is_caught(example: Path, tmp_path: Path, at: float) -> None:
+    build_site(load_config(example))
+    cache = example / CACHE_FILE
+    data = bytearray(cache.read_bytes())
+    data[int(len(data) * at)] ^= 0x01  # a single bit, same length: silent corruption before
+    cache.write_bytes(bytes(data))
+    edit_article(example)
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert any("Build cache ignored" in m for m in messages)
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_a_cache_that_cannot_be_saved_is_a_warning_not_a_failed_build(example: Path) -> None:
+    build_site(load_config(example))
+    cache_folder = (example / CACHE_FILE).parent
+    shutil.rmtree(cache_folder)
+    cache_folder.write_text("not a folder")  # saving the cache fails, even as root
+    edit_article(example)
+    result = CliRunner().invoke(cli, ["build", "-C", str(example)])
+    assert result.exit_code == 0, result.output
+    assert "cache not saved" in result.output
+    assert (
+        "hundreds of cached drones"
+        in (
+            example
+            / "site/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/index.html"
+        ).read_text()
+    )

@@ -11,6 +11,7 @@ goes unseen; `briefings build --no-cache` rebuilds everything.)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -78,7 +79,9 @@ def record(config: Config, inputs: str, pages: int) -> None:
 
 
 def forget(config: Config) -> None:
-    (config.root / MANIFEST_FILE).unlink(missing_ok=True)
+    """Drop the record, if there is one to drop (there is none where .briefings/ is no folder)."""
+    with contextlib.suppress(NotADirectoryError):
+        (config.root / MANIFEST_FILE).unlink(missing_ok=True)
 
 
 def inputs_key(config: Config) -> str:

@@ -3,7 +3,10 @@
 It holds what the in-memory builder knows (parsed files, rendered Markdown, the related index,
 page fingerprints and bytes), keyed by a hash of briefings' own code. Anything unreadable, cut
 short, from another version or not what we wrote is ignored: the build then starts from scratch.
-The cache is a pickle: like .git, trust only your own (never copy a .briefings/ folder from elsewhere).
+The cache is a pickle, and a pickle can run code when read: so the file is signed (HMAC-SHA256)
+with a key that never lives in the project (keys.py: the user's cache folder), and read only
+when the signature holds. A cache that came with a checked-out repository, an archive or a
+shared folder, or one damaged on disk, fails the check and is ignored with one line saying so.
 
 It is written part by part, each with a pickler of its own: one pickler remembers every object
 it wrote until it is done (a large site's state is over a million objects, and that memory came
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from briefings.build import keys
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
 from briefings.config import Config
@@ -42,6 +46,7 @@ def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
         return builder
     try:
         with path.open("rb") as handle:
+            keys.verify(handle, keys.cache_key())  # before a byte of it is unpickled
             header = pickle.load(handle)
             if (
                 not isinstance(header, dict)
@@ -72,18 +77,19 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
         "groups": len(groups),
         "parts": list(state),
     }
+    key = keys.cache_key()
     fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(header, handle, protocol=PROTOCOL)
-            _dump_parts(handle, [*groups, *state.values()], len(groups))
+        with os.fdopen(fd, "w+b") as handle, keys.Signing(handle, key) as signed:
+            pickle.dump(header, signed, protocol=PROTOCOL)
+            _dump_parts(signed, [*groups, *state.values()], len(groups))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _dump_parts(handle: IO[bytes], parts: list, shared_groups: int) -> None:
+def _dump_parts(handle: keys.Signing, parts: list, shared_groups: int) -> None:
     """Each of PARTS with a pickler of its own; the first SHARED_GROUPS are lists of objects
     that later parts refer to by number (in the order written)."""
     number: dict[int, int] = {}

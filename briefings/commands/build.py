@@ -37,6 +37,23 @@ class BuildResult:
         )
 
 
+def _keep(
+    builder: SiteBuilder, config: Config, inputs: str, saved: bool, log: Callable[[str], None]
+) -> None:
+    """Save the build cache (when SAVED) and the manifest. The site is built by now: a cache
+    that cannot be written costs the next build time, and is said, never an error."""
+    try:
+        if saved:
+            save_builder(builder, config)
+        manifest.record(config, inputs, len(builder.outputs))
+    except OSError as exc:
+        manifest.forget(config)  # a manifest must never vouch for a site it did not see
+        where = config.root / ".briefings"
+        log(
+            f"Warning: build cache not saved ({exc.strerror or exc}: {exc.filename or where}); the next build starts from scratch"
+        )
+
+
 def build_site(
     config: Config,
     log: Callable[[str], None] = lambda _: None,
@@ -67,10 +84,14 @@ def build_site(
     # the cache is saved, which is the peak of a large build's memory.
     forget_words()
     release_free_memory()
-    if use_cache and (result.written or result.removed or result.rendered or not cached):
-        save_builder(builder, config)
     if use_cache:
-        manifest.record(config, inputs, len(builder.outputs))
+        _keep(
+            builder,
+            config,
+            inputs,
+            saved=bool(result.written or result.removed or result.rendered or not cached),
+            log=log,
+        )
     return BuildResult(
         config.output_dir,
         len(builder.outputs),

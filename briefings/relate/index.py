@@ -168,9 +168,9 @@ def _blocks(space: SimilaritySpace, entries: Entries) -> list[tuple[int, int]]:
     feature's buckets; never more than every position per query)."""
     count = len(entries.indptr) - 1
     held = np.diff(space.base.matrix.indptr)[entries.key_rows] * np.where(entries.common, 3, 1)
+    summed = np.concatenate([[0], np.cumsum(held)])
+    per_row = summed[entries.indptr[1:]] - summed[entries.indptr[:-1]]
     products = np.zeros(count + 1, np.int64)
-    per_row = np.add.reduceat(held, entries.indptr[:-1]) if len(held) else np.zeros(count)
-    per_row[np.diff(entries.indptr) == 0] = 0  # (reduceat gives the next entry for an empty row)
     np.cumsum(np.minimum(per_row, count), out=products[1:])
     blocks, start = [], 0
     while start < count:  # one row at least

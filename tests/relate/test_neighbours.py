@@ -123,3 +123,13 @@ def test_the_time_weight_is_numpys_formula() -> None:
     days = np.maximum(np.abs(gaps) / DAY - 3.0, 0.0)
     formula = 0.5 + 0.5 * np.power(0.5, days / 60.0)
     assert np.allclose(SHAPE(gaps), formula, rtol=1e-15)
+
+
+def test_articles_without_features_at_the_end_have_no_neighbours() -> None:
+    space = random_space(8)
+    empty = (np.zeros(0, np.int32), np.zeros(0))
+    space.extend([empty, empty], [space.times[0], space.times[1]])  # e.g. bodies that say nothing
+    ties = ties_for(len(space.rows))
+    found = all_neighbours(space, space.everything(), rules_for(space, ties))
+    assert as_lists(found) == expected(space, ties)
+    assert as_lists(found)[0][-2:] == [[], []]
