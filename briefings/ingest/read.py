@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from charset_normalizer import from_bytes
 
@@ -23,23 +24,29 @@ class RawPage:
 
 
 def read_raw(path: Path) -> RawPage:
-    return decode(path.read_bytes(), path.name)
+    with path.open("rb") as handle:
+        return decode(read_bounded(handle), path.name)
+
+
+def read_bounded(handle: IO[bytes]) -> bytes:
+    """HANDLE's bytes, read no further than MAX_BYTES and one: anything larger is refused
+    without being held whole."""
+    return handle.read(MAX_BYTES + 1)
 
 
 def decode(data: bytes, name: str) -> RawPage:
-    """Check and decode one raw page; BriefingsError says what is wrong with it."""
+    """Check and decode one raw page (its first MAX_BYTES and one at most: see read_bounded);
+    BriefingsError says what is wrong with it."""
+    too_large = BriefingsError(
+        f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an article page", path=name
+    )
+    if len(data) > MAX_BYTES:
+        raise too_large
     if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise BriefingsError("not a valid gzip file", path=name) from exc
+        data = _gunzip(data, name, too_large)
         name_kind = name[:-3]
     else:
         name_kind = name
-    if len(data) > MAX_BYTES:
-        raise BriefingsError(
-            f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an article page", path=name
-        )
     if not data.strip():
         raise BriefingsError("empty file", path=name)
     if b"\x00" in data[:4096]:
@@ -53,6 +60,29 @@ def decode(data: bytes, name: str) -> RawPage:
         or "<body" in head
     )
     return RawPage(name, text, "html" if is_html else "text", encoding)
+
+
+def _gunzip(data: bytes, name: str, too_large: BriefingsError) -> bytes:
+    """DATA decompressed, a piece at a time, stopping past MAX_BYTES: a small file that
+    unpacks to gigabytes (a gzip bomb) costs no more than a large page."""
+    out = b""
+    try:
+        while data and len(out) <= MAX_BYTES:  # each member of the file in turn
+            unpacker = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip's header, trailer
+            out += unpacker.decompress(data, MAX_BYTES + 1 - len(out))
+            while unpacker.unconsumed_tail and len(out) <= MAX_BYTES:
+                out += unpacker.decompress(unpacker.unconsumed_tail, MAX_BYTES + 1 - len(out))
+            if len(out) <= MAX_BYTES and not unpacker.eof:
+                raise BriefingsError("not a valid gzip file (cut short)", path=name)
+            data = unpacker.unused_data
+    except zlib.error as exc:
+        raise BriefingsError("not a valid gzip file", path=name) from exc
+    if len(out) > MAX_BYTES:
+        raise BriefingsError(
+            f"unpacks to more than {MAX_BYTES // (1024 * 1024)} MB: not an article page",
+            path=name,
+        )
+    return out
 
 
 def _text(data: bytes, name: str) -> tuple[str, str]:
