@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import mimetypes
 import threading
 from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from briefings.preview.livereload import EVENTS_PATH, LiveState, inject
 
 KEEPALIVE_SECONDS = 15.0
+IDLE_SECONDS = 30.0  # a connection that sends no request for this long is closed
+LOCAL_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 
 EXTRA_TYPES = {
     ".xml": "application/xml",
@@ -65,6 +69,7 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     server: PreviewServer
     server_version = "briefings-preview"
+    timeout = IDLE_SECONDS  # each read of the connection: a silent client is let go
 
     def do_GET(self) -> None:
         self._respond(send_body=True)
@@ -81,6 +86,11 @@ class SiteHandler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
 
     def _respond(self, send_body: bool) -> None:
+        if not self.server.allows_host(self.headers.get("Host")):
+            # Another site's page that reaches this server through DNS rebinding names its
+            # own host: it may not read the preview.
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Host not allowed for the preview")
+            return
         live = self.server.live
         if live is not None and urlsplit(self.path).path == EVENTS_PATH:
             self._events(live)
@@ -145,8 +155,14 @@ class SiteHandler(BaseHTTPRequestHandler):
 
 
 class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, at most MAX_CONNECTIONS at once (a page and its event stream
+    are two): past that a connection is told 503 at once. Connections wait to be accepted
+    in a queue of REQUEST_QUEUE_SIZE (the standard library's is 5)."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
+    MAX_CONNECTIONS = 64
 
     def __init__(
         self,
@@ -162,7 +178,47 @@ class PreviewServer(ThreadingHTTPServer):
         self.live = live  # None: a plain server, no reload script
         self.snapshot = snapshot  # pages in memory: never a half-written file
         self.closing = threading.Event()
+        self.slots = threading.BoundedSemaphore(self.MAX_CONNECTIONS)
         super().__init__((host, port), SiteHandler)
+
+    def allows_host(self, host: str | None) -> bool:
+        """Whether a request naming HOST (its Host header) is for this server: a local name, or
+        the address it listens on. (No Host header: an HTTP/1.0 client, not a browser.)"""
+        if host is None:
+            return True
+        name = host.strip().lower()
+        if name.startswith("["):  # [::1]:8000
+            name = name[: name.find("]") + 1]
+        elif name.count(":") == 1:
+            name = name.split(":")[0]
+        bound = str(self.server_address[0]).lower()
+        if name in LOCAL_NAMES or name in (bound, f"[{bound}]"):
+            return True
+        try:  # an address, not a name: no DNS to rebind (a phone on the LAN asks by address)
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return True
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
+                    b"Retry-After: 1\r\nConnection: close\r\n\r\n"
+                )
+            self.shutdown_request(request)
+            return
+        thread = threading.Thread(
+            target=self._serve_then_free, args=(request, client_address), daemon=True
+        )
+        thread.start()
+
+    def _serve_then_free(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def read(self, path: Path) -> bytes:
         if self.snapshot is not None:
