@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -10,6 +13,7 @@ from multiprocessing import get_context
 from typing import TypeVar
 
 R = TypeVar("R")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def may_fork() -> bool:
@@ -32,10 +36,26 @@ def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum
     ranges = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
     _TASK = work
     try:
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=get_context("fork"), initializer=_die_with_parent
+        ) as pool:
             return [r for part in pool.map(_run, ranges) for r in part]
     finally:
         _TASK = None
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this worker when the process that forked it dies: a build killed with
+    SIGKILL would leave its workers waiting for work forever (~50 MB each). Elsewhere, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request took: go now
+        os._exit(1)
 
 
 def _run(indexes: range) -> list:
