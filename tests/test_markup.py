@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -247,3 +249,21 @@ def test_each_text_is_tried_only_against_patterns_that_could_match_it() -> None:
     assert len(smarty._patterns_for("'Both' -- \"all\"... --- ")) == len(everything)
     emphasis = inline._patterns_for("Some *emphasis* here")
     assert emphasis == [converter.inlinePatterns["em_strong"]]
+
+
+def test_a_paragraph_built_to_hang_the_renderer_renders_at_once_as_text() -> None:
+    # 50,000 "[" then "](" took Python-Markdown past two minutes: one scraped page stalled
+    # every build. In a process of its own, so that a regression fails instead of hanging.
+    script = (
+        "from briefings.markup.markdown import markdown_to_html\n"
+        "html = markdown_to_html('Intro [a link](https://example.org).\\n\\n'"
+        " + '[' * 50000 + '](' * 50000 + '\\n\\nThe end.')\n"
+        "print(html.count('['), html.count('href'), 'The end.' in html)"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert run.stdout.split() == ["50000", "1", "True"]  # as written; other paragraphs as ever
+
+
+def test_a_paragraph_with_a_few_dozen_links_is_markdown_as_ever() -> None:
+    text = " ".join(f"[link {i}](https://example.org/{i})" for i in range(40))
+    assert markdown_to_html(text).count("<a href=") == 40
