@@ -254,10 +254,15 @@ def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_
     help="CSV of recipients: email, name.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be sent to whom; send nothing.")
+@click.option(
+    "--retry-unknown",
+    is_flag=True,
+    help="Send again to readers whose message may have been delivered (the connection dropped after it was handed over).",
+)
 @friendly_errors
 def digest(
     project: Path, edition: str | None, out: Path | None, html_file: Path | None, send: bool,
-    to: tuple[str, ...], list_file: Path | None, dry_run: bool,
+    to: tuple[str, ...], list_file: Path | None, dry_run: bool, retry_unknown: bool,
 ) -> None:  # fmt: skip
     """Turn an edition (default: the latest) into an email digest: write it or send it."""
     from briefings.commands.digest import run_digest
@@ -268,7 +273,9 @@ def digest(
         read_list(list_file) if list_file else []
     )
     config = _config(project)
-    if not run_digest(config, edition, recipients, out, html_file, send, dry_run, click.echo):
+    if not run_digest(
+        config, edition, recipients, out, html_file, send, dry_run, click.echo, retry_unknown
+    ):
         sys.exit(1)
 
 

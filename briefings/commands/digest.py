@@ -19,6 +19,7 @@ def run_digest(
     send: bool,
     dry_run: bool,
     echo: Callable[[str], None],
+    retry_unknown: bool = False,
 ) -> bool:
     """Make EDITION's digest (the latest when None) and do with it what was asked; returns
     whether every send went through."""
@@ -40,7 +41,7 @@ def run_digest(
         echo(f"Wrote {html_file}")
     if dry_run:
         already = built.sent_log.sent()
-        pending = [r for r in recipients if r.address.lower() not in already]
+        pending = [r for r in recipients if r.address.lower() not in already]  # (and unknown)
         echo(
             f"Would send to {len(pending)} of {len(recipients)} recipients ({len(recipients) - len(pending)} already sent):"
         )
@@ -48,7 +49,7 @@ def run_digest(
             echo(f"  {r.address}")
         return True
     if send:
-        report = send_digest(built, recipients, echo)
+        report = send_digest(built, recipients, echo, retry_unknown)
         echo(report.summary())
-        return not (report.failed or report.paused)
+        return not (report.failed or report.paused or report.unknown)
     return True

@@ -104,9 +104,19 @@ def write_eml(digest: Digest, path: Path, to: Recipient | None = None) -> int:
     return len(data)
 
 
-def send_digest(digest: Digest, recipients: list[Recipient], echo: Callable[[str], None]) -> Report:
+def send_digest(
+    digest: Digest,
+    recipients: list[Recipient],
+    echo: Callable[[str], None],
+    retry_unknown: bool = False,
+) -> Report:
     settings = digest.config.settings
     messages = ((r, lambda r=r: digest.message(r)) for r in recipients)
     return deliver(
-        messages, settings.smtp, settings.digest.from_address, digest.sent_log, echo=echo
+        messages,
+        settings.smtp,
+        settings.digest.from_address,
+        digest.sent_log,
+        echo=echo,
+        retry_unknown=retry_unknown,
     )

@@ -21,6 +21,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+STORE_THEN_DROP = "store, then drop the connection"
+
+
 @dataclass
 class Recorder:
     """Accepts mail, unless REPLY (called with the recipient and the attempt number) answers first."""
@@ -34,6 +37,12 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls this
         self.attempts += 1
         answer = self.reply(envelope.rcpt_tos[0], self.attempts)
+        if answer == STORE_THEN_DROP:  # kept, then the connection lost before the reply
+            self.accepted.append(
+                message_from_bytes(envelope.original_content, policy=policy.default)
+            )
+            server.transport.abort()
+            return "250 OK"
         if answer:
             return answer
         self.accepted.append(message_from_bytes(envelope.original_content, policy=policy.default))
