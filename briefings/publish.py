@@ -90,21 +90,21 @@ def publish_site(
             f"you are on the {branch!r} branch", hint="publish from your source branch, e.g. main"
         )
     parent = _remote_head(repo, remote, branch, log)
+    if parent:  # a publish killed after its push left the local branch behind: catch it up
+        _git(repo, "update-ref", f"refs/heads/{branch}", parent)
     cname = config.settings.cname or (_file_on(repo, parent, "CNAME") if parent else "")
+    extra = {".nojekyll": ""} | ({"CNAME": cname.strip() + "\n"} if cname else {})
+    files = sum(1 for p in site.rglob("*") if p.is_file() and p.name not in extra) + len(extra)
+    if dry_run:
+        log(
+            f"Would publish {files} files to {remote}/{branch}"
+            + (f" (CNAME {cname.strip()})" if cname else "")
+        )
+        return PublishResult("", branch, remote, files, pushed=False)
+    # Only a throwaway index is written outside the repository: never a copy of the site,
+    # which a publish killed midway would leave behind.
     with tempfile.TemporaryDirectory(prefix="briefings-publish-") as scratch:
-        tree_dir = Path(scratch) / "tree"
-        shutil.copytree(site, tree_dir, symlinks=True)
-        (tree_dir / ".nojekyll").write_text("")
-        if cname:
-            (tree_dir / "CNAME").write_text(cname.strip() + "\n")
-        files = sum(1 for p in tree_dir.rglob("*") if p.is_file())
-        if dry_run:
-            log(
-                f"Would publish {files} files to {remote}/{branch}"
-                + (f" (CNAME {cname.strip()})" if cname else "")
-            )
-            return PublishResult("", branch, remote, files, pushed=False)
-        tree = _write_tree(repo, tree_dir, Path(scratch) / "index")
+        tree = _write_tree(repo, site, Path(scratch) / "index", extra)
     commit = _commit(repo, tree, parent, message or _default_message(repo))
     if parent and _git(repo, "rev-parse", f"{parent}^{{tree}}") == tree:
         log(f"Nothing changed since the last publish ({parent[:10]}); not pushing")
@@ -148,14 +148,30 @@ def _file_on(repo: Path, commit: str, name: str) -> str:
     return _git(repo, "show", f"{commit}:{name}", check=False)
 
 
-def _write_tree(repo: Path, tree_dir: Path, index: Path) -> str:
-    """Hash TREE_DIR into the repository's objects through a throwaway index; returns the tree id."""
+def _write_tree(repo: Path, tree_dir: Path, index: Path, extra: dict[str, str]) -> str:
+    """Hash TREE_DIR, with the EXTRA files (name: text) at its top, into the repository's
+    objects through a throwaway index; returns the tree id."""
     env = {
         "GIT_DIR": _git(repo, "rev-parse", "--absolute-git-dir"),
         "GIT_INDEX_FILE": str(index),
         "GIT_WORK_TREE": str(tree_dir),
     }
     _git(repo, "add", "--all", "--force", ".", env=env, cwd=tree_dir)
+    for name, text in extra.items():
+        blob = subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"],
+            cwd=repo, input=text, capture_output=True, text=True, check=True,
+            env={**os.environ, **env}, timeout=60,
+        ).stdout.strip()  # fmt: skip
+        _git(
+            repo,
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            f"100644,{blob},{name}",
+            env=env,
+            cwd=tree_dir,
+        )
     return _git(repo, "write-tree", env=env, cwd=tree_dir)
 
 

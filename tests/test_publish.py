@@ -160,3 +160,29 @@ def test_pages_workflow_is_valid_and_uses_the_official_actions(
     build_steps = " ".join(s.get("run", "") for s in data["jobs"]["build"]["steps"])
     assert "--base-url" in build_steps or "BASE_URL" in build_steps
     assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_publishing_copies_no_site_into_the_temporary_folder(
+    repo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A publish killed midway left its copy of the site (tens of MB) in /tmp for good: what
+    it writes there now is a throwaway index, whatever the moment it dies."""
+    project, bare = repo
+    scratch, bin_dir, seen = tmp_path / "scratch", tmp_path / "bin", tmp_path / "sizes"
+    scratch.mkdir()
+    real_git = subprocess.run(["which", "git"], capture_output=True, text=True).stdout.strip()
+    write(
+        bin_dir / "git",
+        f'#!/bin/sh\ndu -sb "{scratch}" | cut -f1 >> "{seen}"\nexec {real_git} "$@"\n',
+    )
+    (bin_dir / "git").chmod(0o755)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", "publish", "-C", str(project)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, **GIT_ENV, "TMPDIR": str(scratch), "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    site_bytes = sum(p.stat().st_size for p in (project / "site").rglob("*") if p.is_file())
+    largest = max(int(line) for line in seen.read_text().split())
+    assert largest < site_bytes / 4  # an index of the site, not the site
+    assert "index.html" in git(bare, "ls-tree", "--name-only", "gh-pages")
