@@ -407,3 +407,63 @@ def test_folders_left_beside_site_by_a_killed_build_are_removed_by_the_next(
     assert not any(folder.exists() for folder in left)
     assert (running / "index.html").read_text() == "half a site"
     assert sorted(p.name for p in example.glob(".site.*")) == [running.name]
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {path: data for path, (data, _mtime) in snapshot(site).items()}
+
+
+def clean_site(project: Path, tmp_path: Path) -> dict[str, bytes]:
+    """PROJECT built from scratch in a folder of its own."""
+    import shutil
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefings", ".site.*"))
+    build_site(load_config(fresh), use_cache=False)
+    return tree(fresh / "site")
+
+
+def test_a_build_killed_while_moving_pages_in_is_finished_by_the_next_command(
+    example: Path, tmp_path: Path
+) -> None:
+    """An edit build moves its few new pages into site/ one by one: killed after the first,
+    site/ held old and new pages side by side. The next command (here: the start of a build,
+    before anything is served or published) finishes the moves first."""
+    config_file = example / "briefings.toml"  # no search: an edit build patches site/ in place
+    config_file.write_text("search = false\n" + config_file.read_text())
+    build_site(load_config(example))
+    article = sorted((example / "content/articles").glob("*.md"))[0]
+    article.write_text(article.read_text() + "\nA line added before the killed build.\n")
+    killed_at_second_move = (
+        "import os, signal, sys; from briefings.build import output\n"
+        "real, moves = os.replace, []\n"
+        "def replace(a, b):\n"
+        "    if '.building-' in str(a):\n"
+        "        moves.append(a)\n"
+        "        if len(moves) == 2: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    real(a, b)\n"
+        "output.os.replace = replace\n"
+        "from briefings.cli import main; sys.argv = ['briefings', 'build', '-C', sys.argv[1]]; main()"
+    )
+    run = subprocess.run([sys.executable, "-c", killed_at_second_move, str(example)], check=False)
+    assert run.returncode == -signal.SIGKILL
+    expected = clean_site(example, tmp_path)
+    assert tree(example / "site") != expected  # old and new side by side
+    output.remove_leftovers(example / "site")  # what every build and serve do first
+    assert tree(example / "site") == expected
+    assert not list(example.glob(".site.building-*"))
+
+
+def test_a_journal_that_leads_out_of_the_site_is_not_followed(
+    example: Path, tmp_path: Path
+) -> None:
+    build_site(load_config(example))
+    dead = example / ".site.building-999999-x"  # as a killed build would leave it; no such pid
+    write(dead / "outside.txt", "moved?")
+    write(
+        dead / output.JOURNAL,
+        json.dumps({"written": ["../outside.txt"], "removed": ["../briefings.toml"]}),
+    )
+    output.remove_leftovers(example / "site")
+    assert (example / "briefings.toml").exists() and not (example / "outside.txt").exists()
+    assert not dead.exists()

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from briefings.config import Config
 from briefings.hashes import digest
 from briefings.render.themes import static_trees
 
 
-def write_file(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes, sync: bool = False) -> None:
+    """Write DATA to PATH; with SYNC, on disk before this returns."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    with path.open("wb") as handle:
+        handle.write(data)
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 def replace_files(site: Path, files: dict[str, bytes]) -> None:
@@ -134,12 +140,16 @@ def _prefix(output: Path, kind: str) -> str:
 
 def remove_leftovers(output: Path) -> list[Path]:
     """Delete the staging, retired and scratch folders beside OUTPUT whose build process is gone
-    (it was killed before it could): they would stay, as large as the site, for good."""
+    (it was killed before it could): they would stay, as large as the site, for good. A build
+    killed while it moved its files into OUTPUT (see patch) is finished first: OUTPUT is then
+    wholly that build's site, never old and new pages side by side."""
     removed = []
     for kind in ("building", "old", "new"):
         for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
             pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
             if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():
+                if kind == "building":
+                    _finish_patch(output, folder)
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
@@ -155,18 +165,47 @@ def _alive(pid: int) -> bool:
     return True
 
 
+JOURNAL = ".patch.json"  # in a staging folder: the moves that make site/ this build's
+
+
 def patch(site: Path, staging: Staging, written: Iterable[str], removed: Iterable[str]) -> None:
     """Move WRITTEN from STAGING into SITE, delete REMOVED there, and drop STAGING: after an
     edit, a large site is not staged anew with tens of thousands of hard links (seconds). Each
     file is replaced whole, and only once every page has rendered: a failed build changes
-    nothing, and a build cut off here leaves files the next one sees are not as it recorded."""
+    nothing. The moves are written down first (JOURNAL, on disk before the first move): a build
+    killed amid them is finished by the next run of any command (remove_leftovers)."""
+    written, removed = list(written), list(removed)
+    journal = {"written": written, "removed": removed}
+    write_file(staging.path / JOURNAL, json.dumps(journal).encode(), sync=True)
     try:
-        for path in written:
-            (site / path).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging.path / path, site / path)
-        remove_files(site, removed)
+        _move(site, staging.path, written, removed)
     finally:
         staging.discard()
+
+
+def _move(site: Path, folder: Path, written: list[str], removed: list[str]) -> None:
+    for path in written:
+        if (folder / path).exists():  # (moved already, by the run a kill cut short)
+            (site / path).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(folder / path, site / path)
+    remove_files(site, removed)
+
+
+def _finish_patch(site: Path, folder: Path) -> None:
+    """The moves a killed build's journal in FOLDER lists, done now. (The journal lies beside
+    the project like any file in it: a path that leads out of either folder is ignored.)"""
+    try:
+        journal = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
+        written, removed = list(journal["written"]), list(journal["removed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # no journal (killed before its moves), or not ours: nothing to finish
+    inside = [p for p in [*written, *removed] if isinstance(p, str) and _plain_path(p)]
+    _move(site, folder, [p for p in written if p in inside], [p for p in removed if p in inside])
+
+
+def _plain_path(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
 
 
 def remove_files(site: Path, paths: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefings.build import manifest
 from briefings.build.builder import SiteBuilder
+from briefings.build.output import remove_leftovers
 from briefings.build.state import load_builder, save_builder
 from briefings.config import Config
 from briefings.relate import forget_words
@@ -65,6 +66,7 @@ def build_site(
     (FRESH: from scratch, then cache that); on any error the old site stays as it was.
     CHECKED: the manifest check the caller already made (see briefings.build.manifest)."""
     started = time.perf_counter()
+    remove_leftovers(config.output_dir)  # a killed build's moves finished: site/ whole first
     if use_cache and not fresh:
         checked = checked or manifest.check(config)
         if checked.unchanged:

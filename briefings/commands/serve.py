@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefings.build.builder import RebuildResult, SiteBuilder
+from briefings.build.output import remove_leftovers
 from briefings.config import Config
 from briefings.preview.livereload import LiveState
 from briefings.preview.server import PreviewServer
@@ -24,6 +25,7 @@ def run_preview(
     serve: bool = True,
     echo: Callable[[str], None] = print,
 ) -> None:
+    remove_leftovers(config.output_dir)  # what is served is one build's site, whatever follows
     builder = SiteBuilder(config.root, log=echo)
     first = builder.rebuild()
     if first.error and not (serve and config.output_dir.is_dir()):
