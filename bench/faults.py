@@ -85,8 +85,11 @@ def make_project(folder: Path, articles: int, port: int) -> Path:
 
 def clean_build(project: Path, scratch: Path) -> str:
     shutil.rmtree(scratch, ignore_errors=True)
-    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("site", ".briefings", ".git"))
-    run(*BRIEFINGS, "build", "-C", str(scratch), "--no-cache")
+    ignore = shutil.ignore_patterns("site", ".site.*", ".briefings", ".git")
+    shutil.copytree(project, scratch, ignore=ignore)
+    done = run(*BRIEFINGS, "--debug", "build", "-C", str(scratch), "--no-cache", check=False)
+    if done.returncode:
+        raise SystemExit(f"a clean build failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     return tree_digest(scratch / "site")
 
 

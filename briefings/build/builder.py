@@ -288,7 +288,7 @@ class SiteBuilder:
             text = texts[a.slug] = self._texts.get(key) or rendered[key]
             self._texts[key] = text
             a.markdown.release()
-        if len(self._texts) > 2 * len(texts) + 100:
+        if len(self._texts) > len(texts) + 200:  # edits leave old versions: a watcher's runs on
             self._texts = {_text_key(a): texts[a.slug] for a in content.articles}
         self._last_texts = (content.articles, texts)
         return texts

@@ -106,6 +106,10 @@ def collect(
         ]
         index = {path: i for i, path in enumerate(paths)}
     if cache is not None:
+        previous = cache.get(key)
+        if previous is not None and previous[0] != paths:  # files gone: forget them
+            for gone in set(previous[0]).difference(paths):
+                cache.pop((loader, gone), None)
         cache[key] = (paths, tz, results, index)
     problems += [problem for _, found in results for problem in found]
     return [item for item, found in results if item is not None and not found]
