@@ -33,6 +33,7 @@ site: $(VENV)/.installed
 	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 serve: $(VENV)/.installed
+	@echo "briefings is installed in $(VENV): run '. $(VENV)/bin/activate' to use the briefings command yourself"
 	$(BIN)/briefings serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test

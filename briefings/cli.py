@@ -15,17 +15,16 @@ from typing import Any
 import click
 
 from briefings import __version__
-from briefings.config import Config, load_config, with_base_url
-from briefings.errors import BriefingsError
+from briefings.config import Config, find_project, load_config, with_base_url
+from briefings.errors import BriefingsError, ConfigError
 
 project_option = click.option(
     "-C",
     "--project",
     "project",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project folder (holding briefings.toml).",
+    default=None,
+    help="The project folder (holding briefings.toml) [default: the nearest from here upward].",
 )
 
 
@@ -69,8 +68,16 @@ def _shown(config: Config) -> Path:
         return config.output_dir
 
 
-def _config(project: Path, base_url: str | None = None) -> Config:
-    config = load_config(project)
+def _config(project: Path | None, base_url: str | None = None, anywhere: bool = False) -> Config:
+    """The project's settings. ANYWHERE: defaults where there is no project (a command reading
+    a folder of articles given with --content)."""
+    try:
+        root = find_project(project)
+    except ConfigError:
+        if not anywhere:
+            raise
+        root = project or Path.cwd()
+    config = load_config(root)
     return with_base_url(config, base_url) if base_url else config
 
 
@@ -105,7 +112,7 @@ base_url_option = click.option(
 )
 @click.option("--no-cache", is_flag=True, help="Build everything anew (then cache that build).")
 @friendly_errors
-def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> None:
+def build(project: Path | None, base_url: str | None, stats: bool, no_cache: bool) -> None:
     """Build the site into the output folder (site/ by default)."""
     from briefings.build import manifest
 
@@ -139,7 +146,7 @@ def build(project: Path, base_url: str | None, stats: bool, no_cache: bool) -> N
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("--no-watch", is_flag=True, help="Serve what is built; do not watch or rebuild.")
 @friendly_errors
-def serve(project: Path, host: str, port: int, open_browser: bool, no_watch: bool) -> None:
+def serve(project: Path | None, host: str, port: int, open_browser: bool, no_watch: bool) -> None:
     """Build, serve on http://HOST:PORT/ with live reload, and rebuild on every change."""
     from briefings.commands.serve import run_preview
 
@@ -156,7 +163,7 @@ def serve(project: Path, host: str, port: int, open_browser: bool, no_watch: boo
 @cli.command()
 @project_option
 @friendly_errors
-def watch(project: Path) -> None:
+def watch(project: Path | None) -> None:
     """Build, then rebuild on every change to content, templates, static files or settings."""
     from briefings.commands.serve import run_preview
 
@@ -176,7 +183,7 @@ def watch(project: Path) -> None:
 )
 @friendly_errors
 def publish(
-    project: Path,
+    project: Path | None,
     base_url: str | None,
     remote: str | None,
     branch: str | None,
@@ -202,11 +209,12 @@ content_option = click.option(
 @content_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @friendly_errors
-def stories(project: Path, content_dir: Path | None, as_json: bool) -> None:
+def stories(project: Path | None, content_dir: Path | None, as_json: bool) -> None:
     """Print every story: articles grouped by the event they report."""
     from briefings.commands.relations import project_relations, story_lines, story_rows
 
-    content, relations = project_relations(_config(project), content_dir)
+    config = _config(project, anywhere=content_dir is not None)
+    content, relations = project_relations(config, content_dir)
     if as_json:
         click.echo(json.dumps(story_rows(relations), ensure_ascii=False, indent=2))
     else:
@@ -219,11 +227,14 @@ def stories(project: Path, content_dir: Path | None, as_json: bool) -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @friendly_errors
-def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_json: bool) -> None:
+def related(
+    project: Path | None, content_dir: Path | None, slugs: tuple[str, ...], as_json: bool
+) -> None:
     """Print the same-story and related lists, with scores, of SLUGS (default: every article)."""
     from briefings.commands.relations import project_relations, related_lines, related_rows
 
-    content, relations = project_relations(_config(project), content_dir)
+    config = _config(project, anywhere=content_dir is not None)
+    content, relations = project_relations(config, content_dir)
     rows = related_rows(content, relations, slugs)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -261,7 +272,7 @@ def related(project: Path, content_dir: Path | None, slugs: tuple[str, ...], as_
 )
 @friendly_errors
 def digest(
-    project: Path, edition: str | None, out: Path | None, html_file: Path | None, send: bool,
+    project: Path | None, edition: str | None, out: Path | None, html_file: Path | None, send: bool,
     to: tuple[str, ...], list_file: Path | None, dry_run: bool, retry_unknown: bool,
 ) -> None:  # fmt: skip
     """Turn an edition (default: the latest) into an email digest: write it or send it."""
@@ -295,7 +306,7 @@ def digest(
 @click.option("--force", is_flag=True, help="Replace an article even if it was edited by hand.")
 @friendly_errors
 def ingest(
-    project: Path, paths: tuple[str, ...], source: str, url: str, date: str, tags: str,
+    project: Path | None, paths: tuple[str, ...], source: str, url: str, date: str, tags: str,
     out: Path | None, dry_run: bool, force: bool,
 ) -> None:  # fmt: skip
     """Clean raw pages (.txt dumps, .html, .gz of either, folders, - for stdin) into articles."""

@@ -153,6 +153,28 @@ class Config:
         return urlsplit(self.settings.base_url).path or "/"
 
 
+def find_project(given: Path | None) -> Path:
+    """The project folder: GIVEN (it must hold briefings.toml), or the nearest folder from here
+    upward that holds one, as git, Hugo and MkDocs find theirs."""
+    if given is not None:
+        if not given.is_dir():
+            raise ConfigError(f"project folder {given} does not exist")
+        if not (given / CONFIG_NAME).is_file():
+            raise ConfigError(
+                f"{given} is not a briefings project: it has no {CONFIG_NAME}",
+                hint="pass the project folder with -C, or make one with `briefings init FOLDER`",
+            )
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    raise ConfigError(
+        f"not in a briefings project: no {CONFIG_NAME} in {here} or any folder above it",
+        hint="cd into your project, pass it with -C, or make one with `briefings init FOLDER`",
+    )
+
+
 def load_config(root: Path) -> Config:
     """Read ROOT/briefings.toml (a missing or empty file means all defaults)."""
     root = root.resolve()

@@ -75,3 +75,26 @@ def test_build_stats_prints_each_phase(example: Path) -> None:
     assert result.returncode == 0, result.stderr
     for phase in ("load", "relate", "render", "write"):
         assert re.search(rf"^\s+{phase}\s+\d+ ms$", result.stdout, re.MULTILINE), phase
+
+
+def test_commands_find_the_project_from_any_folder_inside_it(example: Path) -> None:
+    inside = example / "content" / "articles"
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", "build"], cwd=inside, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert (example / "site" / "index.html").is_file()
+    assert not (inside / "site").exists()  # not an empty site where the command ran
+
+
+def test_outside_a_project_a_command_says_so_and_names_init(tmp_path: Path) -> None:
+    for command in (["build"], ["ingest", "page.txt"], ["stories"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "briefings", *command],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 1
+        assert "not in a briefings project" in result.stderr and "briefings init" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing made where it ran
