@@ -15,7 +15,13 @@ from typing import Any
 import click
 
 from briefings import __version__
-from briefings.config import Config, find_project, load_config, with_base_url
+from briefings.config import (
+    Config,
+    find_project,
+    load_config,
+    require_public_base,
+    with_base_url,
+)
 from briefings.errors import BriefingsError, ConfigError
 
 project_option = click.option(
@@ -193,7 +199,10 @@ def publish(
     """Build the site and push it to a GitHub Pages branch."""
     from briefings.commands.publish import publish_project
 
-    publish_project(_config(project, base_url), remote, branch, message, dry_run, click.echo)
+    config = _config(project, base_url)
+    if not dry_run:
+        require_public_base(config, given=base_url is not None)
+    publish_project(config, remote, branch, message, dry_run, click.echo)
 
 
 content_option = click.option(
@@ -265,6 +274,7 @@ def related(
     help="CSV of recipients: email, name.",
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be sent to whom; send nothing.")
+@base_url_option
 @click.option(
     "--retry-unknown",
     is_flag=True,
@@ -273,7 +283,8 @@ def related(
 @friendly_errors
 def digest(
     project: Path | None, edition: str | None, out: Path | None, html_file: Path | None, send: bool,
-    to: tuple[str, ...], list_file: Path | None, dry_run: bool, retry_unknown: bool,
+    to: tuple[str, ...], list_file: Path | None, dry_run: bool, base_url: str | None,
+    retry_unknown: bool,
 ) -> None:  # fmt: skip
     """Turn an edition (default: the latest) into an email digest: write it or send it."""
     from briefings.commands.digest import run_digest
@@ -283,7 +294,9 @@ def digest(
     recipients = [Recipient(check_address(a, "--to")) for a in to] + (
         read_list(list_file) if list_file else []
     )
-    config = _config(project)
+    config = _config(project, base_url)
+    if send:
+        require_public_base(config, given=base_url is not None)
     if not run_digest(
         config, edition, recipients, out, html_file, send, dry_run, click.echo, retry_unknown
     ):

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from briefings import urls
 from briefings.errors import ConfigError
 
 CONFIG_NAME = "briefings.toml"
@@ -151,6 +152,19 @@ class Config:
     def base_path(self) -> str:
         """The URL path the site is served under, e.g. '/repo/'."""
         return urlsplit(self.settings.base_url).path or "/"
+
+
+def require_public_base(config: Config, given: bool) -> None:
+    """Refuse to ship links to a placeholder base_url (see urls.placeholder_base): what
+    `publish` and `digest --send` check, unless the address was GIVEN with --base-url."""
+    reason = urls.placeholder_base(config.settings.base_url)
+    if reason and not given:
+        raise ConfigError(
+            f"base_url {config.settings.base_url!r} is {reason}: every link, feed and email "
+            "would point there",
+            path=config.config_file,
+            hint="set base_url to the site's public address, or pass --base-url URL",
+        )
 
 
 def find_project(given: Path | None) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import posixpath
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
@@ -122,3 +123,21 @@ def make_slug(text: str) -> str:
 def is_web_url(value: str) -> bool:
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def placeholder_base(base_url: str) -> str:
+    """Why BASE_URL is no place to publish at ("" when it is one): an address of this machine,
+    or a name reserved for examples (RFC 2606)."""
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    if host in ("localhost", "0.0.0.0", "::") or host.endswith(".localhost"):
+        return "an address of this machine"
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return "an address of this machine"
+    except ValueError:
+        pass
+    if host in ("example.com", "example.net", "example.org") or host.endswith(
+        (".example", ".example.com", ".example.net", ".example.org")
+    ):
+        return "a name reserved for examples"
+    return ""

@@ -40,7 +40,7 @@ def briefings(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(example: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The example project as a git repository with a bare 'origin' beside it."""
-    set_config(example, cname="news.example.org")
+    set_config(example, cname="news.example.org", base_url="https://brief.test/")
     write(example / ".gitignore", "/site/\n/.briefings/\n")  # as briefings init writes it
     write(example / "notes.txt", "uncommitted work\n")
     bare = tmp_path / "remote.git"
@@ -186,3 +186,26 @@ def test_publishing_copies_no_site_into_the_temporary_folder(
     largest = max(int(line) for line in seen.read_text().split())
     assert largest < site_bytes / 4  # an index of the site, not the site
     assert "index.html" in git(bare, "ls-tree", "--name-only", "gh-pages")
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://127.0.0.1:8000/", "http://localhost:8000/", "https://briefing.example.org/"],
+)
+def test_a_placeholder_base_url_is_not_published(repo: tuple[Path, Path], base_url: str) -> None:
+    project, bare = repo
+    set_config(project, base_url=base_url)
+    refused = briefings(project, "publish")
+    assert refused.returncode == 1
+    assert "base_url" in refused.stderr and "--base-url" in refused.stderr
+    assert not git(bare, "branch", "--list", "gh-pages")  # nothing went out
+    given = briefings(project, "publish", "--base-url", "https://news.briefing.test/")
+    assert given.returncode == 0, given.stderr  # as the Pages workflow does
+
+
+def test_init_writes_a_base_url_that_publish_refuses(tmp_path: Path) -> None:
+    assert briefings(tmp_path, "init", "fresh").returncode == 0
+    assert (
+        'base_url = "https://briefing.example.org/"'
+        in (tmp_path / "fresh/briefings.toml").read_text()
+    )

@@ -14,9 +14,10 @@ CONFIG_TEMPLATE = """\
 # Settings for this briefing. Every key is optional; see the README for all of them.
 title = "{title}"
 description = "A daily briefing of the stories that matter."
-# Where the site will be published; links and feeds are made from it.
+# Where the site will be published; links, feeds and emails are made from it. A placeholder
+# until you set it: `publish` and `digest --send` refuse it (the Pages workflow passes its own).
 # For GitHub Pages under a repository: "https://USER.github.io/REPO/"
-base_url = "http://127.0.0.1:8000/"
+base_url = "https://briefing.example.org/"
 language = "en"
 timezone = "UTC"
 author = ""

@@ -19,6 +19,8 @@ def digest_project(example: Path, port: int, **smtp: str) -> Path:
     smtp_table = "".join(f"{k} = {v}\n" for k, v in settings.items())
     text = (example / "briefings.toml").read_text()
     text = text.split("[digest]")[0]  # the bundled example has its own [digest]
+    # A public address: `digest --send` refuses to mail links to this machine.
+    text = text.replace('base_url = "http://127.0.0.1:8000/"', 'base_url = "https://brief.test/"')
     write(
         example / "briefings.toml",
         text

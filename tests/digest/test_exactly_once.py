@@ -96,3 +96,21 @@ def test_two_senders_at_once_mail_each_reader_once(example: Path) -> None:
         for run in runs:
             run.communicate(timeout=120)
     assert delivered(recorder) == sorted(["first@example.org", *READERS])
+
+
+def test_no_digest_is_sent_with_links_to_this_machine(example: Path) -> None:
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        project = digest_project(example, port)
+        config = project / "briefings.toml"
+        config.write_text(
+            config.read_text().replace("https://brief.test/", "http://127.0.0.1:8000/")
+        )
+        refused = send(project, "--send", "--to", "ann@example.org")
+        assert refused.returncode == 1 and "an address of this machine" in refused.stderr
+        assert recorder.accepted == []
+        given = send(
+            project, "--send", "--to", "ann@example.org", "--base-url", "https://brief.test/"
+        )
+    assert given.returncode == 0, given.stderr
+    assert delivered(recorder) == ["ann@example.org"]

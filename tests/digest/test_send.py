@@ -59,12 +59,14 @@ def test_one_message_per_recipient_with_every_header(example: Path, secret: str)
         assert str(message["From"]) == "The Desk <desk@example.org>"
         assert str(message["Reply-To"]) == "editor@example.org"
         assert str(message["Subject"]) == "A drone factory on the Volga"
-        assert message["Date"] and message["List-Id"] == "The Drone Desk <the-drone-desk.127.0.0.1>"
+        assert (
+            message["Date"] and message["List-Id"] == "The Drone Desk <the-drone-desk.brief.test>"
+        )
         ids.add(str(message["Message-ID"]))
         unsubscribe = str(message["List-Unsubscribe"])
-        token = unsubscribe_token(secret, "the-drone-desk.127.0.0.1", to)
+        token = unsubscribe_token(secret, "the-drone-desk.brief.test", to)
         assert (
-            f"https://example.org/unsubscribe?list=the-drone-desk.127.0.0.1&t={token}"
+            f"https://example.org/unsubscribe?list=the-drone-desk.brief.test&t={token}"
             in unsubscribe
         )
         assert (
@@ -75,8 +77,8 @@ def test_one_message_per_recipient_with_every_header(example: Path, secret: str)
         assert "<script" not in html.lower() and "<form" not in html.lower()
         for link in re.findall(r'href="([^"]+)"', html):
             assert link.startswith(("https://", "http://", "mailto:")), link
-        assert "http://127.0.0.1:8000/editions/2025-04-14/" in html  # view in browser
-        assert "Read more: http://127.0.0.1:8000/articles/" in text
+        assert "https://brief.test/editions/2025-04-14/" in html  # view in browser
+        assert "Read more: https://brief.test/articles/" in text
         assert len(message.as_bytes()) < 102 * 1024
     assert len(ids) == 3
 
