@@ -81,7 +81,7 @@ class Digest:
 
 @dataclass(frozen=True)
 class Smtp:
-    host: str = "localhost"
+    host: str = ""  # none by default: `digest --send` says so at once
     port: int = 587
     security: str = "starttls"  # "starttls", "tls" (implicit, usually port 465) or "none"
     username: str = ""  # the password comes from BRIEFINGS_SMTP_PASSWORD

@@ -282,6 +282,11 @@ def deliver(
     """Send each message once; skip recipients the log says were sent (or may have been:
     unknown, unless RETRY_UNKNOWN); pause after smtp.max_consecutive_errors failures in a
     row. One run at a time per log (SentLog.lock)."""
+    if not smtp.host:
+        raise BriefingsError(
+            "no SMTP server to send through: briefings.toml has no smtp.host",
+            hint='add [smtp] with host = "smtp.example.org" (and port, security, username)',
+        )
     password = os.environ.get(PASSWORD_VARIABLE, "")
     if smtp.username and not password:
         raise BriefingsError(

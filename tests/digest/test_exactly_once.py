@@ -4,6 +4,7 @@ and a message whose connection dropped after it was handed over never sent twice
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from briefings.digest.deliver import SentLog
@@ -114,3 +115,17 @@ def test_no_digest_is_sent_with_links_to_this_machine(example: Path) -> None:
         )
     assert given.returncode == 0, given.stderr
     assert delivered(recorder) == ["ann@example.org"]
+
+
+def test_sending_without_an_smtp_server_configured_fails_at_once(example: Path) -> None:
+    project = digest_project(example, 2525)
+    config = project / "briefings.toml"
+    config.write_text(config.read_text().split("[smtp]")[0])
+    started = time.monotonic()
+    refused = send(project, "--send", "--to", "ann@example.org")
+    assert (
+        refused.returncode == 1
+        and "no SMTP server" in refused.stderr
+        and "[smtp]" in refused.stderr
+    )
+    assert time.monotonic() - started < 25  # not 30 s of retries against localhost
