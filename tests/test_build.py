@@ -467,3 +467,21 @@ def test_a_journal_that_leads_out_of_the_site_is_not_followed(
     output.remove_leftovers(example / "site")
     assert (example / "briefings.toml").exists() and not (example / "outside.txt").exists()
     assert not dead.exists()
+
+
+def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
+    """Indexed again beside serving, the index is made anew and swapped in whole: the files of
+    a deleted article's index entry are not left behind, served, in site/pagefind/."""
+    builder = SiteBuilder(example)  # as briefings serve makes it
+    assert builder.rebuild().error is None
+    join_search_runs()
+    before = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
+    article = sorted((example / "content/articles").glob("*.md"))[0]
+    edition = example / "content/editions/2025-04-14.md"
+    edition.unlink()  # it lists the article
+    article.unlink()
+    assert builder.rebuild({article, edition}).error is None
+    join_search_runs()
+    after = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
+    assert len(after) == len(before) - 1 and after < before
+    assert not list(example.glob(".site.new-*"))  # nothing left beside the site

@@ -132,6 +132,12 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
+def scratch_prefix(output: Path) -> str:
+    """How a scratch folder of this process beside OUTPUT starts (removed by remove_leftovers
+    once this process is gone)."""
+    return _prefix(output, "new")
+
+
 def _prefix(output: Path, kind: str) -> str:
     """How a folder beside OUTPUT that this process makes starts: with its PID, so that a later
     build can tell one left by a build that was killed (remove_leftovers)."""

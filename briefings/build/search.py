@@ -3,8 +3,11 @@ a new site being written, or beside serving."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,26 +18,41 @@ from briefings.urls import ARTICLES  # article pages: all that is indexed
 
 
 def index_site(site: Path) -> None:
-    """Write SITE/pagefind/: the index of every page marked data-pagefind-body (the articles)."""
+    """Write SITE/pagefind/: the index of every page marked data-pagefind-body (the articles).
+    Made beside SITE, then swapped in whole: a reader never meets half an index, and the index
+    files of pages gone since the last run go with the old one."""
     # Only article pages hold what is indexed (indexed_among): reading no other saves a sixth
     # of the run on a large site. A site with none still gets its (empty) index: the search
     # page loads it.
     pages = f"{ARTICLES}/**/*.html" if any((site / ARTICLES).rglob("*.html")) else "**/*.html"
+    scratch = Path(tempfile.mkdtemp(prefix=output.scratch_prefix(site), dir=site.parent))
     command = [
-        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pages, "--silent"
+        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pages, "--silent",
+        "--output-path", str(scratch / "pagefind"),
     ]  # fmt: skip
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BriefingsError(
-            f"search indexing failed: {exc}", hint="set search = false in briefings.toml"
-        ) from exc
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BriefingsError(
+                f"search indexing failed: {exc}", hint="set search = false in briefings.toml"
+            ) from exc
+        if result.returncode == 0:
+            _swap_in(scratch / "pagefind", site / "pagefind", scratch / "old")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BriefingsError(
             f"search indexing failed: {detail[0]}",
             hint="reinstall with pip install 'pagefind[bin]', or set search = false in briefings.toml",
         )
+
+
+def _swap_in(new: Path, target: Path, retired: Path) -> None:
+    if target.exists():
+        os.rename(target, retired)
+    os.rename(new, target)
 
 
 def indexed_among(paths: Iterable[str]) -> bool:
