@@ -107,7 +107,14 @@ ENTITY = re.compile(
 # The same at the start of a sentence: at the start, after a new line, or after a full stop,
 # colon or quote and one or two spaces (none of which is ever inside a phrase), read with the
 # phrase (a lookbehind at every character would take four times as long).
-_STARTING = re.compile(r"(?:\A|\n|[.!?:;\"“”]\s{1,2})(" + ENTITY.pattern + ")")
+_STARTING = re.compile(r"(?:\n|[.!?:;\"“”]\s{1,2})(" + ENTITY.pattern + ")")
+
+
+def starting_phrases(text: str) -> list[str]:
+    """The phrases ENTITY finds at the start of a sentence of TEXT. (The regex begins with one
+    of a few characters, which Python's re looks for quickly; the text's own start apart.)"""
+    first = ENTITY.match(text)
+    return ([first.group(0)] if first else []) + _STARTING.findall(text)
 
 
 def entities(
@@ -124,7 +131,7 @@ def entities(
     candidates = [(name, count) for name, count in seen.items() if count >= min_count and name]
     if not candidates:
         return ()
-    starting = Counter(map(_name, _STARTING.findall(text)))
+    starting = Counter(map(_name, starting_phrases(text)))
     mid_sentence = [(name, count) for name, count in candidates if count > starting[name]]
     return _ranked(mid_sentence, text, limit) if mid_sentence else ()
 
