@@ -249,14 +249,29 @@ def _finish(
     entry, total, weight = entry[present], total[present], weight[present]
     doc, key = entry >> KEY_BITS, entry & MASK
     score = (1.0 + np.log(total)) * weight
-    # Heaviest first within each doc, equal scores in key order: stable sorts by score, then
-    # by doc (a small number: numpy sorts it by radix).
-    heaviest = np.argsort(-score, kind="stable")
-    heaviest = heaviest[np.argsort(doc[heaviest].astype(np.int16), kind="stable")]
-    first = np.searchsorted(doc[heaviest], np.arange(n + 1))
-    rank = np.arange(len(heaviest)) - first[doc[heaviest]]
-    kept = np.sort(heaviest[rank < max_features])  # back in order of doc and key
+    kept = _heaviest(n, doc, score, max_features)
     doc, key, score = doc[kept], key[kept], score[kept]
     bounds = np.searchsorted(doc, np.arange(n + 1))
     weights = score / np.sqrt(np.bincount(doc, score * score, minlength=n))[doc]
     return [(key[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]
+
+
+def _heaviest(n: int, doc: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:
+    """Where the LIMIT highest SCORES of each of N docs are (DOC ascending, each doc's entries
+    in key order), equal scores kept in key order: what a sort by (doc, -score, key) would
+    keep, found without one: each doc's LIMIT-th score from a grid, partitioned."""
+    starts = np.searchsorted(doc, np.arange(n + 1))
+    sizes = np.diff(starts)
+    place = np.arange(len(doc)) - starts[doc]
+    kth = np.full(n, -np.inf)
+    full = sizes > limit
+    if full.any():
+        grid = np.full((n, int(sizes.max())), np.inf)
+        grid[doc, place] = -score
+        kth[full] = -np.partition(grid[full], limit - 1, axis=1)[:, limit - 1]
+    above = score > kth[doc]
+    tied = score == kth[doc]
+    room = limit - np.bincount(doc[above], minlength=n)
+    counted = np.concatenate([[0], np.cumsum(tied)])  # ties before each entry in the batch
+    ties_before = counted[:-1] - counted[starts[:-1]][doc]  # ...and in its own doc
+    return np.flatnonzero(above | (tied & (ties_before < room[doc])))

@@ -135,3 +135,21 @@ def test_find_says_where_each_value_is_or_would_go() -> None:
     ordered = np.array([2, 5, 5, 9])
     at, found = find(ordered, np.array([5, 1, 9, 10, 6]))
     assert at.tolist() == [1, 0, 3, 4, 3] and found.tolist() == [True, False, True, False, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0]), max_size=12), max_size=6),
+    st.integers(1, 5),
+)
+def test_the_heaviest_features_are_those_a_sort_by_score_then_key_keeps(
+    docs: list[list[float]], limit: int
+) -> None:
+    doc = np.array([d for d, scores in enumerate(docs) for _ in scores], np.int64)
+    score = np.array([s for scores in docs for s in scores], np.float64)
+    expected = sorted(
+        i
+        for d in range(len(docs))
+        for i in sorted(np.flatnonzero(doc == d).tolist(), key=lambda i: (-score[i], i))[:limit]
+    )
+    assert vectorize._heaviest(len(docs), doc, score, limit).tolist() == expected
