@@ -213,6 +213,28 @@ content_option = click.option(
 )
 
 
+@cli.command(name="list")
+@project_option
+@click.option("--unassigned", is_flag=True, help="Only articles no edition lists yet.")
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only articles from this day on."
+)
+@click.option("--story", help="Only the articles of this story (its slug).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@friendly_errors
+def list_articles(
+    project: Path | None, unassigned: bool, since: Any, story: str | None, as_json: bool
+) -> None:
+    """List the articles: slug, date, outlet, story and title, newest first."""
+    from briefings.commands.listing import article_rows, table
+
+    rows = article_rows(_config(project), unassigned, since.date() if since else None, story)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(table(rows)))
+
+
 @cli.command()
 @project_option
 @content_option

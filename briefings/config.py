@@ -65,7 +65,7 @@ class Related:
 
 
 @dataclass(frozen=True)
-class Digest:
+class DigestSettings:
     """The emailed digest. Secrets never live here: see BRIEFINGS_* environment variables."""
 
     from_address: str = ""
@@ -109,7 +109,7 @@ class Settings:
     feeds: Feeds = field(default_factory=Feeds)
     publish: Publish = field(default_factory=Publish)
     related: Related = field(default_factory=Related)
-    digest: Digest = field(default_factory=Digest)
+    digest: DigestSettings = field(default_factory=DigestSettings)
     smtp: Smtp = field(default_factory=Smtp)
 
 

@@ -1,3 +1,4 @@
+import json
 import os
 import re
 import subprocess
@@ -98,3 +99,30 @@ def test_outside_a_project_a_command_says_so_and_names_init(tmp_path: Path) -> N
         assert result.returncode == 1
         assert "not in a briefings project" in result.stderr and "briefings init" in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing made where it ran
+
+
+def test_list_shows_each_article_with_its_story_and_what_no_edition_lists(example: Path) -> None:
+    write(
+        example / "content/articles/a-late-brief.md",
+        "---\ntitle: A late brief\ndate: 2025-04-20\nsource: Wire\n---\nNothing else said.\n",
+    )
+    table = subprocess.run(
+        [sys.executable, "-m", "briefings", "list"], cwd=example, capture_output=True, text=True
+    )
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:3] == ["SLUG", "DATE", "OUTLET"]
+    assert lines[1].startswith("a-late-brief") and "2025-04-20" in lines[1]  # newest first
+    assert "(2)" in lines[2]  # the seeds: one story, two outlets
+    assert lines[-1] == "3 articles, 1 in no edition"
+    unassigned = subprocess.run(
+        [sys.executable, "-m", "briefings", "list", "--unassigned", "--json"],
+        cwd=example, capture_output=True, text=True,
+    )  # fmt: skip
+    rows = json.loads(unassigned.stdout)
+    assert [r["slug"] for r in rows] == ["a-late-brief"] and rows[0]["editions"] == []
+    since = subprocess.run(
+        [sys.executable, "-m", "briefings", "list", "--since", "2025-04-15", "--json"],
+        cwd=example, capture_output=True, text=True,
+    )  # fmt: skip
+    assert [r["slug"] for r in json.loads(since.stdout)] == ["a-late-brief"]

@@ -17,7 +17,7 @@ from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from urllib.parse import quote, urlencode, urlsplit
 
-from briefings.config import Digest
+from briefings.config import DigestSettings
 from briefings.digest.compose import DigestParts
 from briefings.errors import BriefingsError
 
@@ -77,7 +77,7 @@ def message_id(edition_slug: str, list_id: str, address: str, domain: str) -> st
 
 def build_message(
     parts: DigestParts,
-    settings: Digest,
+    settings: DigestSettings,
     *,
     to: str,
     to_name: str = "",
@@ -109,7 +109,9 @@ def build_message(
     return msg
 
 
-def unsubscribe_links(settings: Digest, list_id: str, address: str, secret: str) -> list[str]:
+def unsubscribe_links(
+    settings: DigestSettings, list_id: str, address: str, secret: str
+) -> list[str]:
     links = []
     token = unsubscribe_token(secret, list_id, address) if secret else ""
     if settings.unsubscribe_mailto:

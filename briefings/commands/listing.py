@@ -1,0 +1,83 @@
+"""`briefings list`: the articles an editor has, as a table or JSON: which story each is in,
+which edition lists it, and which are in none yet."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from briefings.build.relate_stage import render_and_relate
+from briefings.config import Config
+from briefings.content.load import load_content
+from briefings.model import Content
+from briefings.relate import Relations
+
+SLUG_WIDTH = 40
+
+
+def article_rows(
+    config: Config,
+    unassigned: bool = False,
+    since: date | None = None,
+    story: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every published article, newest first, as a row: slug, date, outlet, title, story,
+    editions. UNASSIGNED: only those no edition file lists; SINCE: only those from that day
+    on; STORY: only those of the story with that slug (or id)."""
+    content = load_content(config.content_dir, config.tz, config.root)
+    relations = render_and_relate(config, content)[1]
+    listed = _listed_in(content)
+    rows = []
+    for article in content.articles:
+        found = relations.story_of.get(article.slug)
+        in_story = found is not None and found.is_multi
+        row = {
+            "slug": article.slug,
+            "date": article.date.date().isoformat(),
+            "source": article.source,
+            "title": article.title,
+            "story": found.slug if found is not None and in_story else "",
+            "outlets": _outlets(content, relations, article.slug) if in_story else 1,
+            "editions": listed.get(article.slug, []),
+        }
+        if unassigned and row["editions"]:
+            continue
+        if since is not None and article.date.date() < since:
+            continue
+        if story is not None and (found is None or story not in (found.slug, found.key)):
+            continue
+        rows.append(row)
+    return rows
+
+
+def _listed_in(content: Content) -> dict[str, list[str]]:
+    """The editions (written by the editor, not derived from dates) that list each slug."""
+    listed: dict[str, list[str]] = {}
+    for edition in content.editions:
+        if edition.path:
+            for slug in edition.slugs:
+                listed.setdefault(slug, []).append(edition.slug)
+    return listed
+
+
+def _outlets(content: Content, relations: Relations, slug: str) -> int:
+    story = relations.story_of[slug]
+    return len({content.by_slug[a].source for a in story.articles if a in content.by_slug})
+
+
+def table(rows: list[dict[str, Any]]) -> list[str]:
+    """ROWS as lines of a table a terminal shows, long slugs and titles cut."""
+    lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"]
+    for row in rows:
+        story = f"{row['story'][:18]} ({row['outlets']})" if row["story"] else "-"
+        lines.append(
+            f"{_cut(row['slug'], SLUG_WIDTH):{SLUG_WIDTH}}  {row['date']:10}  "
+            f"{_cut(row['source'], 14):14}  {story:24}  {_cut(row['title'], 60)}"
+        )
+    unassigned = sum(1 for row in rows if not row["editions"])
+    lines.append(f"{len(rows)} articles, {unassigned} in no edition")
+    return lines
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
