@@ -484,4 +484,4 @@ def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
     join_search_runs()
     after = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
     assert len(after) == len(before) - 1 and after < before
-    assert not list(example.glob(".site.new-*"))  # nothing left beside the site
+    assert not list(example.glob(".site.*"))  # nothing left beside the site

@@ -132,10 +132,10 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def scratch_prefix(output: Path) -> str:
-    """How a scratch folder of this process beside OUTPUT starts (removed by remove_leftovers
-    once this process is gone)."""
-    return _prefix(output, "new")
+def index_prefix(output: Path) -> str:
+    """How a folder of this process beside OUTPUT where a search index is made starts (removed
+    by remove_leftovers once this process is gone)."""
+    return _prefix(output, "index")
 
 
 def _prefix(output: Path, kind: str) -> str:
@@ -150,7 +150,7 @@ def remove_leftovers(output: Path) -> list[Path]:
     killed while it moved its files into OUTPUT (see patch) is finished first: OUTPUT is then
     wholly that build's site, never old and new pages side by side."""
     removed = []
-    for kind in ("building", "old", "new"):
+    for kind in ("building", "old", "new", "index"):
         for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
             pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
             if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():

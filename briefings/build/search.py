@@ -25,7 +25,7 @@ def index_site(site: Path) -> None:
     # of the run on a large site. A site with none still gets its (empty) index: the search
     # page loads it.
     pages = f"{ARTICLES}/**/*.html" if any((site / ARTICLES).rglob("*.html")) else "**/*.html"
-    scratch = Path(tempfile.mkdtemp(prefix=output.scratch_prefix(site), dir=site.parent))
+    scratch = Path(tempfile.mkdtemp(prefix=output.index_prefix(site), dir=site.parent))
     command = [
         sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pages, "--silent",
         "--output-path", str(scratch / "pagefind"),

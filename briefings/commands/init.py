@@ -76,7 +76,7 @@ jobs:
         uses: actions/deploy-pages@v4
 """
 
-GITIGNORE = "/site/\n/.briefings/\n# left beside site/ by a build that was killed (the next build removes them)\n/.site.building-*/\n/.site.old-*/\n/.site.new-*/\n"
+GITIGNORE = "/site/\n/.briefings/\n# left beside site/ by a build that was killed (the next build removes them)\n/.site.building-*/\n/.site.old-*/\n/.site.new-*/\n/.site.index-*/\n"
 
 WELCOME = """\
 ---
