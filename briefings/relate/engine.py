@@ -136,6 +136,9 @@ class RelateIndex(StoryClustering):
                 self._store(doc, row, named)
                 for doc, row, named in zip(docs, rows, names, strict=True)
             ]
+        # The space holds the rows now: this list must not keep each article's arrays alive once
+        # the space packs them into one block (relating 100,000 articles: ~250 MB).
+        del rows, names
         gone = [self._drop(slug) for slug in removed if slug in self.position]
         if not changed and not gone:
             return set()
