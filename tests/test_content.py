@@ -272,3 +272,40 @@ def test_loads_told_what_changed_equal_fresh_loads(
         named = {str(p) for p in touched}
         told = outcome(lambda: load_content(project / "content", UTC, project, cache, named))  # noqa: B023
         assert told == fresh, f"step {step}: {action} {path.name}"
+
+
+def test_an_edition_item_with_a_typo_gets_a_did_you_mean(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("a.md", title="Drone plant on the Volga")
+    write(
+        project / "content/editions/2025-04-14.md",
+        "---\ntitle: Monday\ndate: 2025-04-14\nsections:\n  - title: Top\n    items: [drone-plant-on-the-volgа]\n---\n",
+    )  # the last letter is Cyrillic
+    (problem,) = problems_of(project)
+    assert "did you mean 'drone-plant-on-the-volga'?" in problem
+
+
+def test_an_item_listed_twice_in_an_edition_is_a_problem(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("a.md", title="Known story")
+    write(
+        project / "content/editions/2025-04-14.md",
+        "---\ntitle: Monday\ndate: 2025-04-14\nsections:\n  - title: Top\n    items: [known-story]\n"
+        "  - title: Also\n    items: [known-story]\n---\n",
+    )
+    (problem,) = problems_of(project)
+    assert "item 'known-story' is listed twice" in problem
+
+
+def test_an_article_that_fails_to_load_is_not_also_an_unknown_edition_item(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("broken-story.md", title="Broken story", date="2025-02-31")
+    write(
+        project / "content/editions/2025-04-14.md",
+        "---\ntitle: Monday\ndate: 2025-04-14\nsections:\n  - title: Top\n    items: [broken-story]\n---\n",
+    )
+    (problem,) = problems_of(project)  # the bad date, not a second, misleading problem
+    assert "broken-story.md" in problem and "date" in problem

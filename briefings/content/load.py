@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Collection
@@ -332,31 +333,52 @@ def _edition_item_problems(
 ) -> list[Problem]:
     problems = []
     lines = (root / edition.path).read_text(encoding="utf-8-sig").splitlines()
+    seen: set[str] = set()
+    articles_folder = root / Path(edition.path).parent.parent / "articles"
     for slug in edition.slugs:
+        line = _line_naming(lines, slug)
+        if slug in seen:
+            problems.append(
+                Problem(
+                    f"item {slug!r} is listed twice",
+                    path=edition.path,
+                    line=line,
+                    field="sections",
+                    hint="keep it in one section",
+                )
+            )
+        seen.add(slug)
         article = by_slug.get(slug)
         if article is not None and not article.draft:
             continue
-        reason = "is a draft" if article else "is not the slug of any article"
-        line = next(
-            (
-                n
-                for n, text in enumerate(lines, 1)
-                if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)
-            ),
-            None,
-        )
+        if article is None and (articles_folder / f"{slug}.md").is_file():
+            continue  # its file did not load: its own problem says why, not a second one here
+        close = difflib.get_close_matches(slug, list(by_slug), n=1, cutoff=0.6)
+        guess = f"did you mean {close[0]!r}? " if close else ""
         problems.append(
             Problem(
-                f"item {slug!r} {reason}",
+                f"item {slug!r} {'is a draft' if article else 'is not the slug of any article'}",
                 path=edition.path,
                 line=line,
                 field="sections",
                 hint="publish it or remove it from the edition"
                 if article
-                else "use an article's slug: its 'slug:' field, or its title in lower-case-with-dashes",
+                else f"{guess}use an article's slug: its 'slug:' field, or its title in lower-case-with-dashes (`briefings list` shows them)",
             )
         )
     return problems
+
+
+def _line_naming(lines: list[str], slug: str) -> int | None:
+    """The first of LINES (numbered from 1) that names SLUG as an item."""
+    return next(
+        (
+            n
+            for n, text in enumerate(lines, 1)
+            if re.search(rf"(^|[\s\[,'\"-]){re.escape(slug)}($|[\s\],'\"])", text)
+        ),
+        None,
+    )
 
 
 def derive_editions(articles: list[Article], tz: ZoneInfo) -> list[Edition]:
