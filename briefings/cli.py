@@ -213,6 +213,20 @@ content_option = click.option(
 )
 
 
+@cli.command()
+@project_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@friendly_errors
+def check(project: Path | None, strict: bool) -> None:
+    """Check settings, content and editions without writing anything (exit 1 on errors)."""
+    from briefings.commands.check import check_project
+
+    report = check_project(_config(project))
+    click.echo("\n".join(report.lines()))
+    if report.errors or (strict and report.warnings):
+        sys.exit(1)
+
+
 @cli.command(name="list")
 @project_option
 @click.option("--unassigned", is_flag=True, help="Only articles no edition lists yet.")

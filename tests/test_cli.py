@@ -126,3 +126,35 @@ def test_list_shows_each_article_with_its_story_and_what_no_edition_lists(exampl
         cwd=example, capture_output=True, text=True,
     )  # fmt: skip
     assert [r["slug"] for r in json.loads(since.stdout)] == ["a-late-brief"]
+
+
+def check(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", "check", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_reports_every_content_problem_and_writes_nothing(example: Path) -> None:
+    write(
+        example / "content/articles/bad.md",
+        "---\ntitle: Bad\ndate: 2025-02-31\nsource: Wire\n---\nBody.\n",
+    )
+    result = check(example)
+    assert result.returncode == 1
+    assert "error: content/articles/bad.md:3" in result.stdout and "date" in result.stdout
+    assert not (example / "site").exists() and not (example / ".briefings").exists()
+
+
+def test_check_warns_of_what_would_ship_unnoticed_and_strict_fails_on_it(example: Path) -> None:
+    write(
+        example / "content/articles/tomorrow.md",
+        "---\ntitle: Not yet\ndate: 2999-01-01\nsource: Wire\n---\nBody.\n",
+    )
+    result = check(example)
+    assert result.returncode == 0, result.stdout
+    assert "in the future" in result.stdout and "base_url" in result.stdout  # the example's
+    assert result.stdout.splitlines()[-1] == "ok: 0 errors, 2 warnings"
+    assert check(example, "--strict").returncode == 1
