@@ -114,7 +114,9 @@ def test_what_several_parts_of_the_cache_hold_is_read_back_as_one_object(example
     for article in plan.content.articles:
         held, text, _ = relating._docs[article.slug]
         assert held is article
-        assert text is builder._texts[(article.markdown.digest, article.note, article.summary)]
+        assert (
+            text is builder._texts.by_key[(article.markdown.digest, article.note, article.summary)]
+        )
     story = plan.relations.stories[0]
     assert plan.relations.story_of[story.articles[0]] is story
 

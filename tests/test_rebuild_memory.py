@@ -24,7 +24,7 @@ def test_bursts_of_saves_and_renames_keep_the_builders_tables_bounded(example: P
             renamed.write_text(renamed.read_text() + f"\nBurst {burst}.\n")
             changed |= {path, renamed}
         assert builder.rebuild(changed).error is None
-        sizes.append((len(builder._sources), len(builder._texts)))
+        sizes.append((len(builder._sources), len(builder._texts.by_key)))
     files = len(list((example / "content").rglob("*.md")))
     assert all(sources <= files + 10 for sources, _ in sizes), sizes  # one entry a file, + listings
     assert max(texts for _, texts in sizes) <= files + 200 + 30

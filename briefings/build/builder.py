@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -21,12 +21,13 @@ from typing import Any
 from briefings import __version__
 from briefings.build import fingerprint, output, planning, search
 from briefings.build.relate_stage import Relating
+from briefings.build.texts import Texts
 from briefings.config import Config, load_config
 from briefings.content.files import content_files
 from briefings.content.load import load_content
 from briefings.errors import BriefingsError, TemplateError
-from briefings.markup.markdown import RenderedText, render_texts
-from briefings.model import Article, Content, replaced
+from briefings.markup.markdown import RenderedText
+from briefings.model import Content
 from briefings.relate import Relations
 from briefings.render.renderer import Reads, Renderer, render_all
 from briefings.render.themes import template_dirs
@@ -63,8 +64,7 @@ class SiteBuilder:
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
-        self._texts: dict[tuple[bytes, str, str], RenderedText] = {}  # by _text_key
-        self._last_texts: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
+        self._texts = Texts()
         self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
         self._signatures: dict[int, str] = {}  # id -> its signature
@@ -111,7 +111,7 @@ class SiteBuilder:
             if self.outputs and not self.last_error
             else None,
         )
-        texts = self._render_texts(content)
+        texts = self._texts.render(content)
         clock.lap("load")
         relations, moved = self._relate(config, content, texts)
         clock.lap("relate")
@@ -269,30 +269,6 @@ class SiteBuilder:
         self._reads = {}
         self._plan = None
 
-    def _render_texts(self, content: Content) -> dict[str, RenderedText]:
-        """Each article's Markdown as HTML: rendered once, on every core for a first build. After
-        an edit, only the replaced articles are looked at (see model.replaced). Each Markdown
-        is let go once rendered: its HTML is what later stages read."""
-        last_articles, last_texts = self._last_texts
-        pairs = replaced(last_articles, content.articles)
-        if pairs is None:
-            texts, todo = {}, list(content.articles)
-        else:
-            texts, todo = dict(last_texts), [new for _, new in pairs]
-        keys = [_text_key(a) for a in todo]
-        missing = {k: a for a, k in zip(todo, keys, strict=True) if k not in self._texts}
-        fields = [(a.markdown.data, a.note, a.summary) for a in missing.values()]
-        rendered = dict(zip(missing, render_texts(fields), strict=True))
-        del fields
-        for a, key in zip(todo, keys, strict=True):
-            text = texts[a.slug] = self._texts.get(key) or rendered[key]
-            self._texts[key] = text
-            a.markdown.release()
-        if len(self._texts) > len(texts) + 200:  # edits leave old versions: a watcher's runs on
-            self._texts = {_text_key(a): texts[a.slug] for a in content.articles}
-        self._last_texts = (content.articles, texts)
-        return texts
-
     def _relate(
         self, config: Config, content: Content, texts: dict[str, RenderedText]
     ) -> tuple[Relations, set[str] | None]:
@@ -427,17 +403,11 @@ class SiteBuilder:
     def restore(self, state: dict) -> None:
         for name in PERSISTED:
             setattr(self, name, state[name])
-        self._last_texts = ((), {})  # not of the restored state
 
 
 PERSISTED = tuple(
     "outputs _settings _texts _relating _fingerprints _sources _stamps _plan _site_key".split()
 )
-
-
-def _text_key(article: Article) -> tuple[bytes, str, str]:
-    """What an article's RenderedText is made from: its Markdown (by digest), note and summary."""
-    return (article.markdown.digest, article.note, article.summary)
 
 
 class _Phases:

@@ -121,7 +121,7 @@ def _shared_groups(state: dict[str, Any]) -> list[list]:
     relations = [r.relations for r in (relating, plan) if r is not None and r.relations]
     articles = plan.content.articles if plan is not None and plan.content else ()
     groups = [
-        [*articles, *state["_texts"].values()],
+        [*articles, *state["_texts"].by_key.values()],
         [*relations, *(story for r in relations for story in r.stories)],
         [relating.index] if relating is not None else [],
     ]

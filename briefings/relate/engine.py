@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.hashes import number
+from briefings.relate import links
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
     SECONDS_PER_DAY,
@@ -26,7 +27,7 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
-from briefings.relate.tokens import distinct, find
+from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
 from briefings.runtime.memory import LARGE, release_free_memory
 from briefings.runtime.parallel import forked_map
@@ -52,34 +53,6 @@ class _Node:
     tie: int
 
 
-def _pairs(rows: np.ndarray, lists: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(row, item) for every item of each row's list, as two arrays."""
-    lengths = np.fromiter((len(x) for x in lists), np.int64, len(lists))
-    items = np.concatenate(lists).astype(np.int64) if lists else np.zeros(0, np.int64)
-    return np.repeat(rows, lengths), items
-
-
-def _group_into(lists: list[array[int]], keys: np.ndarray, values: np.ndarray) -> None:
-    """Set LISTS[k] to the VALUES paired with each key K."""
-    if not len(keys):
-        return
-    order = np.argsort(keys, kind="stable")
-    keys, values = keys[order], values[order]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1]))).tolist()
-    for start, end in zip(starts, [*starts[1:], len(keys)], strict=True):
-        lists[int(keys[start])] = array("i", values[start:end].astype(np.int32).tobytes())
-
-
-def _add(items: array[int], item: int) -> None:
-    if item not in items:
-        items.append(item)
-
-
-def _discard(items: array[int], item: int) -> None:
-    if item in items:
-        items.remove(item)
-
-
 class RelateIndex(StoryClustering):
     """Neighbours, near-duplicates and stories of a set of articles, kept current by update()."""
 
@@ -88,10 +61,7 @@ class RelateIndex(StoryClustering):
         self.time_weight = TimeWeight(
             settings.grace_days, settings.half_life_days, settings.time_floor
         )
-        # Feature key -> column, numbered as first seen: as two arrays in key order (a dict of
-        # a large site's million keys takes ten times the memory, and long to pickle).
-        self._known_keys = np.zeros(0, np.int64)
-        self._known_columns = np.zeros(0, np.int64)
+        self.columns = Columns()  # feature key -> matrix column
         self.space = SimilaritySpace(
             settings.common_articles, settings.grace_days * SECONDS_PER_DAY
         )
@@ -122,7 +92,7 @@ class RelateIndex(StoryClustering):
         """Add or replace DOCS and drop REMOVED slugs; returns the slugs whose relations changed."""
         docs = list(docs)
         found = featurize(docs, self.settings) if docs else []
-        columns = self._columns([f.keys for f in found])
+        columns = self.columns.of([f.keys for f in found])
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
         names = [f.names for f in found]
         del found, columns  # the keys: rows hold columns now
@@ -204,27 +174,6 @@ class RelateIndex(StoryClustering):
         self.space.remove(position)
         self._set_row(position, EMPTY, np.zeros(0, np.int32))
         return position
-
-    def _columns(self, keys: list[np.ndarray]) -> list[np.ndarray]:
-        """Matrix columns (int32) of each article's feature KEYS; new keys get the next columns
-        (in key order, so a first build numbers every key in key order)."""
-        if not keys:
-            return []
-        every = np.concatenate(keys)
-        place, first = distinct(every, runs=True)
-        unique = every[first]
-        del every, first
-        known, columns = self._known_keys, self._known_columns
-        at, seen = find(known, unique)
-        numbers = np.empty(len(unique), np.int64)
-        numbers[seen] = columns[at[seen]]
-        fresh = np.flatnonzero(~seen)
-        numbers[fresh] = np.arange(len(columns), len(columns) + len(fresh))
-        if len(fresh):
-            self._known_keys = np.insert(known, at[fresh], unique[fresh])
-            self._known_columns = np.insert(columns, at[fresh], numbers[fresh])
-        mapped = numbers.astype(np.int32)[place]
-        return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
 
     def _arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Each position's time and tie key (0 once removed), brought up to date: positions
@@ -325,20 +274,20 @@ class RelateIndex(StoryClustering):
             self.stamp[r] = stamp
         self.clock += int(read.sum())
         # Who lists whom, and the links: mutual story candidates, and copies either way.
-        lister, listed = _pairs(rows, [best[0] for _, best, _ in found])
+        lister, listed = links.pairs(rows, [best[0] for _, best, _ in found])
         candidates = [
             best[0][best[1] >= s.story_threshold][: s.story_neighbours] for _, best, _ in found
         ]
-        one, other = _pairs(rows, candidates)
+        one, other = links.pairs(rows, candidates)
         mutual = np.isin(one * n + other, other * n + one)
-        copier, copied = _pairs(rows, [dups for _, _, dups in found])
+        copier, copied = links.pairs(rows, [dups for _, _, dups in found])
         a = np.concatenate([one[mutual], copier, copied])
         b = np.concatenate([other[mutual], copied, copier])
         live = np.array([node is not None for node in self.nodes], bool)
         keep = live[a] & live[b]
-        _group_into(self.listed_by, listed, lister)  # each (q, r) once: from one list each
-        links = np.unique(a[keep] * n + b[keep])
-        _group_into(self.strong, links // n, links % n)
+        links.group_into(self.listed_by, listed, lister)  # each (q, r) once: from one list each
+        pairs = np.unique(a[keep] * n + b[keep])
+        links.group_into(self.strong, pairs // n, pairs % n)
 
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""
@@ -352,9 +301,9 @@ class RelateIndex(StoryClustering):
             self.clock += 1
             self.stamp[r] = self.clock
         for q in self.best[r][0].tolist():
-            _discard(self.listed_by[q], r)
+            links.discard(self.listed_by[q], r)
         for q in best[0].tolist():
-            _add(self.listed_by[q], r)
+            links.add(self.listed_by[q], r)
         self.best[r], self.duplicates[r] = best, dups
         for q in before | self._story_candidates(r) | set(dups.tolist()):
             self._refresh_link(r, q)
@@ -377,7 +326,7 @@ class RelateIndex(StoryClustering):
                 or r in set(self.duplicates[q].tolist())
             )
         )
-        change = _add if linked else _discard
+        change = links.add if linked else links.discard
         change(self.strong[r], q)
         change(self.strong[q], r)
 

@@ -1,0 +1,54 @@
+"""Each article's Markdown rendered to HTML once, kept between rebuilds by what it is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from briefings.markup.markdown import RenderedText, render_texts
+from briefings.model import Article, Content, replaced
+
+Key = tuple[bytes, str, str]
+
+
+def text_key(article: Article) -> Key:
+    """What an article's RenderedText is made from: its Markdown (by digest), note and summary."""
+    return (article.markdown.digest, article.note, article.summary)
+
+
+class Texts:
+    """Rendered texts by what they are made of (an edit and its undo render once), and the last
+    build's by slug (an edit looks only at the articles it replaced)."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Key, RenderedText] = {}
+        self._last: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
+
+    def render(self, content: Content) -> dict[str, RenderedText]:
+        """Each article's Markdown as HTML: rendered once, on every core for a first build.
+        After an edit, only the replaced articles are looked at (see model.replaced). Each
+        Markdown is let go once rendered: its HTML is what later stages read."""
+        last_articles, last_texts = self._last
+        pairs = replaced(last_articles, content.articles)
+        if pairs is None:
+            texts, todo = {}, list(content.articles)
+        else:
+            texts, todo = dict(last_texts), [new for _, new in pairs]
+        keys = [text_key(a) for a in todo]
+        missing = {k: a for a, k in zip(todo, keys, strict=True) if k not in self.by_key}
+        fields = [(a.markdown.data, a.note, a.summary) for a in missing.values()]
+        rendered = dict(zip(missing, render_texts(fields), strict=True))
+        del fields
+        for a, key in zip(todo, keys, strict=True):
+            text = texts[a.slug] = self.by_key.get(key) or rendered[key]
+            self.by_key[key] = text
+            a.markdown.release()
+        if len(self.by_key) > len(texts) + 200:  # edits leave old versions: a watcher's runs on
+            self.by_key = {text_key(a): texts[a.slug] for a in content.articles}
+        self._last = (content.articles, texts)
+        return texts
+
+    def __getstate__(self) -> dict:  # the build cache: the last build's articles are not kept
+        return {"by_key": self.by_key}
+
+    def __setstate__(self, state: dict) -> None:
+        self.by_key, self._last = state["by_key"], ((), {})
