@@ -53,7 +53,7 @@ def test_a_builder_lets_go_of_each_body_once_rendered_and_reads_it_again_when_as
     add_article("two.md", title="Two", body="The second body.")
     builder = SiteBuilder(project)
     assert builder.rebuild().error is None
-    article = next(a for a in builder._last_texts[0] if a.title == "One")
+    article = next(a for a in builder._texts.articles if a.title == "One")
     assert article.markdown._data is None  # let go: its HTML is what pages read
     assert b"**first**" not in pickle.dumps(builder.state())  # nor kept in the build cache
     assert article.body == "The **first** body, with “quotes”."  # read again from its file

@@ -23,6 +23,11 @@ class Texts:
         self.by_key: dict[Key, RenderedText] = {}
         self._last: tuple[Sequence[Article], dict[str, RenderedText]] = ((), {})
 
+    @property
+    def articles(self) -> Sequence[Article]:
+        """The articles of the last render."""
+        return self._last[0]
+
     def render(self, content: Content) -> dict[str, RenderedText]:
         """Each article's Markdown as HTML: rendered once, on every core for a first build.
         After an edit, only the replaced articles are looked at (see model.replaced). Each
