@@ -234,15 +234,22 @@ def check(project: Path | None, strict: bool) -> None:
     "--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only articles from this day on."
 )
 @click.option("--story", help="Only the articles of this story (its slug).")
+@click.option("--drafts", is_flag=True, help="Only the drafts, with what each needs.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @friendly_errors
 def list_articles(
-    project: Path | None, unassigned: bool, since: Any, story: str | None, as_json: bool
-) -> None:
+    project: Path | None, unassigned: bool, since: Any, story: str | None, drafts: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
     """List the articles: slug, date, outlet, story and title, newest first."""
-    from briefings.commands.listing import article_rows, table
+    from briefings.commands.listing import article_rows, draft_rows, table
 
-    rows = article_rows(_config(project), unassigned, since.date() if since else None, story)
+    config = _config(project)
+    rows = (
+        draft_rows(config)
+        if drafts
+        else article_rows(config, unassigned, since.date() if since else None, story)
+    )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

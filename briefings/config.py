@@ -61,7 +61,7 @@ class Related:
     common_articles: int = 100  # a feature in more articles links only those a few days apart
     story_neighbours: int = 10  # a story link needs each article among the other's closest N
     entity_topics: bool = True  # topic pages for names found in the text
-    entity_min_articles: int = 2
+    entity_min_articles: int = 3  # a name becomes a topic page when this many articles share it
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,12 @@ class Settings:
     related: Related = field(default_factory=Related)
     digest: DigestSettings = field(default_factory=DigestSettings)
     smtp: Smtp = field(default_factory=Smtp)
+    # Outlet names: a domain ("newsletter.mcj.vc") or a spelling ("LinkedInEditors") -> the name
+    # the site shows ("MCJ"), applied by ingest.
+    sources: dict[str, str] = field(default_factory=dict)
+    # Topics the editor allows beside the tags they set: name -> aliases. An article whose
+    # keywords (the page's own tags) match a name or an alias is listed under that topic.
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -252,6 +258,11 @@ def _coerce(kind: Any, value: Any, name: str, path: Path, text: str) -> Any:
             raise _type_error(name, "a table", value, path, text)
         return _build(kind, value, path, text, prefix=name + ".")
     origin = typing.get_origin(kind)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise _type_error(name, "a table", value, path, text)
+        of = typing.get_args(kind)[1]
+        return {str(k): _coerce(of, v, f"{name}.{k}", path, text) for k, v in value.items()}
     if origin is tuple:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise _type_error(name, "a list of strings", value, path, text)

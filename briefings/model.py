@@ -39,12 +39,14 @@ class Article:
     path: str  # relative to the project root, for messages
     url: str = ""
     authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # the editor's topics
+    keywords: tuple[str, ...] = ()  # the page's own tags (ingest); topics only through [topics]
     summary: str = ""
     dateline: str = ""
     image: Image | None = None
     note: str = ""  # the curator's "why it matters", Markdown
     draft: bool = False
+    needs: tuple[str, ...] = ()  # what a draft lacks to publish ("date", "source")
     has_time: bool = False  # False when the front matter gave only a day
     # Keys we do not know (ingest's provenance, the editor's own) kept as written.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -82,6 +84,7 @@ class Content:
 
     articles: tuple[Article, ...]
     editions: tuple[Edition, ...]
+    drafts: tuple[Article, ...] = ()  # not published: listed with what each needs
 
     @cached_property
     def by_slug(self) -> Mapping[str, Article]:

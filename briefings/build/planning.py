@@ -25,7 +25,7 @@ from briefings.site.views import Entry, make_entries
 
 # What decides which pages exist and where an article is listed. Everything else an article
 # holds (body, note, summary, links, image, ...) only changes its own Entry.
-STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "draft")
+STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "keywords", "draft")
 
 
 @dataclass

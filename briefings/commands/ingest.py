@@ -9,6 +9,7 @@ from pathlib import Path
 from briefings.config import Config
 from briefings.content.load import parse_when
 from briefings.errors import BriefingsError
+from briefings.ingest.known import Known
 from briefings.ingest.run import describe, expand, ingest_one
 from briefings.ingest.write import Options
 
@@ -44,12 +45,23 @@ def ingest_paths(
     folder = (out or config.content_dir / "articles").resolve()
     items = list(expand(paths))
     counts: dict[str, int] = {}
-    with progress(items) as shown:
-        for item in _each(shown):
-            outcome = ingest_one(item, folder, options, dry_run, lambda line: echo(line, False))
-            key = outcome.status.split()[0]
-            counts[key] = counts.get(key, 0) + 1
-            echo(describe(item, outcome), key == "failed")
+    known = Known(folder, config.root / ".briefings" / "ingest" / "index.json")
+    try:
+        with progress(items) as shown:
+            for item in _each(shown):
+                outcome = ingest_one(
+                    item,
+                    known,
+                    options,
+                    dry_run,
+                    lambda line: echo(line, False),
+                    config.settings.sources,
+                )
+                key = outcome.status.split()[0]
+                counts[key] = counts.get(key, 0) + 1
+                echo(describe(item, outcome), key == "failed")
+    finally:
+        known.save()
     return counts
 
 

@@ -50,6 +50,25 @@ def article_rows(
     return rows
 
 
+def draft_rows(config: Config) -> list[dict[str, Any]]:
+    """The drafts (never published), each with what it needs to publish."""
+    content = load_content(config.content_dir, config.tz, config.root)
+    return [
+        {
+            "slug": a.slug,
+            "date": "" if "date" in a.needs else a.date.date().isoformat(),
+            "source": "" if "source" in a.needs else a.source,
+            "title": a.title,
+            "story": "",
+            "outlets": 1,
+            "editions": [],
+            "needs": list(a.needs),
+            "path": a.path,
+        }
+        for a in content.drafts
+    ]
+
+
 def _listed_in(content: Content) -> dict[str, list[str]]:
     """The editions (written by the editor, not derived from dates) that list each slug."""
     listed: dict[str, list[str]] = {}
@@ -70,6 +89,8 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"]
     for row in rows:
         story = f"{row['story'][:18]} ({row['outlets']})" if row["story"] else "-"
+        if row.get("needs"):
+            story = "needs " + ", ".join(row["needs"])
         lines.append(
             f"{_cut(row['slug'], SLUG_WIDTH):{SLUG_WIDTH}}  {row['date']:10}  "
             f"{_cut(row['source'], 14):14}  {story:24}  {_cut(row['title'], 60)}"

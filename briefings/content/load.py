@@ -34,6 +34,9 @@ ARTICLE_FIELDS = frozenset(
         "note",
         "slug",
         "draft",
+        "keywords",
+        "needs",
+        "guessed",
     ]
 )
 EDITION_FIELDS = frozenset(["title", "date", "sections", "slug"])
@@ -86,7 +89,8 @@ def load_content(
             if cache is not None:
                 cache["derived"] = (tz, tuple(editions))
     editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
-    return Content(articles=tuple(published), editions=tuple(editions))
+    drafts = tuple(a for a in articles if a.draft)
+    return Content(articles=tuple(published), editions=tuple(editions), drafts=drafts)
 
 
 def _published(
@@ -216,9 +220,15 @@ def _kind(value: Any) -> str:
 
 def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
     f = _Fields(source, problems)
+    draft = f.flag("draft")
     title = f.text("title", required=True)
-    when = f.when("date", tz)
-    source_name = f.text("source", required=True)
+    # A draft may lack what it needs to publish (ingest writes such pages as drafts with
+    # `needs: [date, source]`); it is listed, never published.
+    if draft and source.meta.get("date") in (None, ""):
+        when: tuple[datetime, bool] | None = (datetime.fromtimestamp(0, tz), False)
+    else:
+        when = f.when("date", tz)
+    source_name = f.text("source", required=not draft) or ("" if not draft else "(needs a source)")
     slug = f.slug(make_slug(title) if title else "")
     if title and not slug:
         f.fail("title", "gives no usable slug", "add 'slug: some-words' to the front matter")
@@ -233,11 +243,13 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         url=f.link("url"),
         authors=f.text_list("authors"),
         tags=f.text_list("tags"),
+        keywords=f.text_list("keywords"),
+        needs=f.text_list("needs"),
         summary=f.text("summary"),
         dateline=f.text("dateline"),
         image=_image(f),
         note=f.text("note"),
-        draft=f.flag("draft"),
+        draft=draft,
         extra={k: v for k, v in source.meta.items() if k not in ARTICLE_FIELDS},
     )
     return article if title and when and source_name else None

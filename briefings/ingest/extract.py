@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from briefings.errors import BriefingsError
+from briefings.ingest.fields import outlet
 from briefings.ingest.model import Extracted
 from briefings.ingest.read import RawPage
+from briefings.ingest.summary import choose_summary
 from briefings.ingest.text import extract_text
 
 MIN_WORDS = 30  # fewer than this in the body: the page holds no article
 
 
-def extract(raw: RawPage) -> Extracted:
+def extract(raw: RawPage, url: str = "", sources: Mapping[str, str] | None = None) -> Extracted:
+    """The article in RAW. URL (from --url) helps name the outlet; SOURCES is briefings.toml's
+    [sources] table (domains and spellings -> the outlet's name)."""
+    names = dict(sources or {})
     if raw.kind == "html":
         from briefings.ingest.html import extract_html
 
-        article = extract_html(raw.text)
-    else:
-        article = extract_text(raw.text)
+        return extract_html(raw.text, url, names)
+    article = extract_text(raw.text)
+    article.url = article.url or url
+    article.source, guessed = outlet([article.source], article.url, names)
+    if guessed:
+        article.guessed.append("source")
+    article.summary = choose_summary(article.paragraphs)
     return article
 
 
-def require_article(article: Extracted, name: str) -> Extracted:
+def refusal(article: Extracted) -> str:
+    """Why the page is refused, or "" for an article."""
     if len(article.body.split()) < MIN_WORDS:
+        return "no article found in the page (is it an index or a login page?)"
+    if article.not_article:
+        return f"not an article: {article.not_article}"
+    return ""
+
+
+def require_article(article: Extracted, name: str, force: bool = False) -> Extracted:
+    reason = refusal(article)
+    if reason and not (force and article.body.strip()):
         raise BriefingsError(
-            "no article found in the page", path=name, hint="is it an index or a login page?"
+            reason, path=name, hint="" if force else "pass --force to ingest it anyway"
         )
     return article
 
 
-__all__ = ["BriefingsError", "extract", "require_article"]
+__all__ = ["BriefingsError", "extract", "refusal", "require_article"]

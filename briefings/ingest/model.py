@@ -12,13 +12,17 @@ class Extracted:
     date: str = ""  # ISO 8601 as found (date or datetime)
     url: str = ""
     authors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # topics the text dump names ("Tags: ...")
+    keywords: list[str] = field(default_factory=list)  # the page's CMS tags, cleaned
+    summary: str = ""
+    image_src: str = ""
     dateline: str = ""
     image_caption: str = ""
     image_credit: str = ""
     paragraphs: list[str] = field(default_factory=list)  # Markdown paragraphs
     guessed: list[str] = field(default_factory=list)  # fields we inferred rather than read
     extractor: str = ""
+    not_article: str = ""  # why the page is not an article, or ""
 
     @property
     def body(self) -> str:

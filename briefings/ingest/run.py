@@ -5,22 +5,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from briefings.errors import BriefingsError
-from briefings.ingest.extract import extract, require_article
+from briefings.ingest.extract import extract, refusal
+from briefings.ingest.known import Known, fingerprint, sampled_shingles
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
-from briefings.ingest.write import (
-    Options,
-    Outcome,
-    already_ingested,
-    front_matter,
-    now_utc,
-    place,
-    render_file,
-    scan,
-)
+from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
 
 
 def expand(paths: list[str]) -> Iterator[str | Path]:
@@ -54,31 +46,57 @@ def _pages_in(folder: Path) -> Iterator[Path]:
 
 
 def ingest_one(
-    item: str | Path, out: Path, options: Options, dry_run: bool, echo: Callable[[str], None]
+    item: str | Path,
+    known: Known,
+    options: Options,
+    dry_run: bool,
+    echo: Callable[[str], None],
+    sources: Mapping[str, str] | None = None,
 ) -> Outcome:
+    """One page into KNOWN's folder: written (a draft when it lacks a date or a source),
+    unchanged (ingested before), a duplicate (another outlet's copy, recorded as such),
+    skipped or failed with the reason."""
     name = "stdin" if item == "-" else str(item)
+    out = known.folder
     if isinstance(item, Link):
         return Outcome("skipped", None, "a symbolic link in a folder: name it to ingest it")
     try:
         raw: RawPage = (
             decode(read_bounded(sys.stdin.buffer), "stdin") if item == "-" else read_raw(Path(item))
         )
-        article = require_article(extract(raw), name)
-        existing = scan(out)
-        same = already_ingested(article, options.source or article.source, existing)
+        article = extract(raw, options.url, sources)
+        reason = refusal(article)
+        if reason and not (options.force and article.body.strip()):
+            hint = "" if options.force else ": pass --force to ingest it anyway"
+            return Outcome("refused", None, reason + hint)
+        same = known.same_page(fingerprint(article.body), options.source or article.source)
         if same is not None and not options.force:
-            return Outcome("unchanged", same.path, "already ingested")
+            return Outcome("unchanged", same, "already ingested")
         meta = front_matter(article, options, raw.name, now_utc())
-        outcome, path, meta = place(article, meta, out, existing, options.force)
-        if path is None:
-            return outcome
+        copy_of = known.copy_of(sampled_shingles(article.body), str(meta.get("source", "")))
+        if copy_of:
+            meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
+        path = out / f"{meta['slug']}.md"
+        entry = known.entry_at(path)
+        if entry is not None and entry.edited and not options.force:
+            return Outcome(
+                "failed",
+                path,
+                "exists and was edited by hand since it was ingested: use --force to replace it",
+            )
+        if entry is None or not options.force:
+            meta["slug"] = known.free_slug(meta["slug"])
+            path = out / f"{meta['slug']}.md"
+        status = "duplicate" if copy_of else "draft" if meta.get("draft") else "written"
+        detail = copy_of or (f"needs {', '.join(meta['needs'])}" if meta.get("needs") else "")
         text = render_file(meta, article.body)
         if dry_run:
             echo(text)
-            return Outcome(f"{outcome.status} (dry run)", path, outcome.detail)
+            return Outcome(f"{status} (dry run)", path, detail)
         replaced = path.exists()
         write_inside(out, path, text)
-        return Outcome("replaced" if replaced else outcome.status, path, outcome.detail)
+        known.add(path, meta, article.body)
+        return Outcome("replaced" if replaced else status, path, detail)
     except BriefingsError as exc:
         return Outcome("failed", None, str(exc))
     except OSError as exc:
@@ -113,7 +131,8 @@ def describe(item: str | Path, outcome: Outcome) -> str:
         return f"  duplicate of {outcome.detail}: {item}{where}"
     detail = (
         f" ({outcome.detail})"
-        if outcome.detail and outcome.status in ("failed", "unchanged", "skipped")
+        if outcome.detail
+        and outcome.status.split()[0] in ("failed", "unchanged", "skipped", "draft", "refused")
         else ""
     )
     return f"  {outcome.status:9} {item}{where}{detail}"

@@ -75,10 +75,10 @@ def plan_site(
         urls.EDITIONS, "editions.html", "editions", list(map(EditionLine.of, editions)), index_size
     )
     pages += [_edition_page(view) for view in editions]
-    keys = (
-        topic_keys(relations, settings.related.entity_min_articles)
-        if settings.related.entity_topics
-        else (lambda a: a.tags)
+    keys = topic_keys(
+        relations,
+        settings.related.entity_min_articles if settings.related.entity_topics else 0,
+        settings.topics,
     )
     for slug, e in entries.items():
         names = tuple(n for n in keys(e.article) if n not in e.article.tags)

@@ -230,19 +230,29 @@ def groups(
     return sorted(found, key=lambda g: (g.name.casefold(), g.key))
 
 
-def topic_keys(relations: Relations, min_articles: int) -> Callable[[Article], list[str]]:
-    """An article's topics: its tags, and the names found in it that at least MIN_ARTICLES share."""
+def topic_keys(
+    relations: Relations, min_articles: int, allowed: Mapping[str, Sequence[str]] | None = None
+) -> Callable[[Article], list[str]]:
+    """An article's topics: its tags; the [topics] of briefings.toml its keywords name (by the
+    topic's name or an alias); and the names found in it that at least MIN_ARTICLES share (none
+    when 0). A page's own tags are never topics by themselves: sites fill them with junk."""
     counts = Counter(
         make_slug(name) for names in relations.entities.values() for name in set(names)
     )
+    aliases = {
+        make_slug(a): topic for topic, more in (allowed or {}).items() for a in (topic, *more)
+    }
 
     def keys(article: Article) -> list[str]:
-        names = [
-            n
-            for n in relations.entities.get(article.slug, ())
-            if counts[make_slug(n)] >= min_articles
-        ]
-        return [*article.tags, *names]
+        listed = [aliases.get(make_slug(t), t) for t in article.tags]
+        listed += [aliases[k] for k in map(make_slug, article.keywords) if k in aliases]
+        if min_articles:
+            listed += [
+                n
+                for n in relations.entities.get(article.slug, ())
+                if counts[make_slug(n)] >= min_articles
+            ]
+        return list(dict.fromkeys(listed))
 
     return keys
 

@@ -1,7 +1,6 @@
 """What the cleaning after extraction removes, and what it must leave alone."""
 
 from briefings.ingest.clean import is_prompt, polish
-from briefings.ingest.html import _tags
 from briefings.ingest.text import extract_text
 
 STORY = [
@@ -84,16 +83,6 @@ def test_a_japanese_article_is_found_among_its_menus() -> None:
         "人気記事",
     ]
     assert extract_text("\n".join(page)).paragraphs == body
-
-
-def test_tags_from_comma_lists_are_split_deduplicated_and_capped() -> None:
-    assert _tags(["Tech"], ["Microsoft,MSFT, tech", "Sony"]) == [
-        "Tech",
-        "Microsoft",
-        "MSFT",
-        "Sony",
-    ]
-    assert len(_tags([",".join(f"tag{i}" for i in range(40))])) == 12
 
 
 def test_a_prompt_near_the_end_takes_its_pitch_with_it() -> None:

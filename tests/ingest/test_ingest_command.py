@@ -148,7 +148,6 @@ def test_html_and_gzip_and_stdin(project: Path, tmp_path: Path) -> None:
         ("empty.txt", b"   \n", "empty file"),
         ("image.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         ("broken.html.gz", b"not gzip at all", "not a valid gzip file"),
-        ("menu.txt", b"Home\nNews\nSport\nWeather\nContact\n", "no article found"),
     ],
 )
 def test_bad_input_is_reported_and_others_still_ingested(
@@ -181,10 +180,32 @@ def test_oversized_page_is_refused(project: Path, tmp_path: Path) -> None:
     assert result.returncode == 1 and "larger than 20 MB" in result.stderr
 
 
-def test_a_page_without_a_date_asks_for_one(project: Path) -> None:
+def test_a_page_that_is_not_an_article_is_refused_with_its_reason(
+    project: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "menu.txt").write_bytes(b"Home\nNews\nSport\nWeather\nContact\n")
+    shutil.copy(SEEDS / "003_e80a322980c1467b.txt", folder / "good.txt")
+    result = ingest(project, str(folder))
+    assert result.returncode == 0
+    assert f"refused   {folder / 'menu.txt'} (no article found" in result.stdout
+    assert "1 refused, 1 written" in result.stdout
+    assert len(list((project / "content/articles").glob("*.md"))) == 1
+
+
+def test_a_page_without_a_date_is_written_as_a_draft_that_says_what_it_needs(
+    project: Path,
+) -> None:
     result = ingest(project, str(SEEDS / "000_34bffc32063d5a65.txt"))
-    assert (
-        result.returncode == 1
-        and "the page gives no date" in result.stderr
-        and "--date" in result.stderr
-    )
+    assert result.returncode == 0, result.stderr
+    assert "(needs date)" in result.stdout and "1 draft" in result.stdout
+    post = frontmatter.load(next((project / "content/articles").glob("*.md")))
+    assert post["draft"] is True and post["needs"] == ["date"] and "date" not in post
+    assert post["source"] == "Rudaw" and post["slug"].startswith("the-white-house")
+    built = subprocess.run(
+        [sys.executable, "-m", "briefings", "build", "-C", str(project)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert not list((project / "site" / "articles").glob("the-white-house*"))

@@ -1,0 +1,168 @@
+"""An article's headline, authors and outlet, chosen among what a page offers and cleaned.
+
+Pages disagree with themselves: the <title> carries the site's name ("Headline | Outlet"),
+og:title is often an SEO rewrite, the h1 is what a reader sees. Bylines carry "By", job titles
+and credentials. These rules are general (no site is named here) and were checked on pages
+held out from the ones they were written on (see bench/extraction.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+WORD = re.compile(r"\w+")
+# Separators between a headline and the site's name in a <title>.
+TITLE_PARTS = re.compile(r"\s+(?:[|–—•·»~]|-{1,2}|::)\s+|\s*\|\s*")
+SITE_WORDS = frozenset("the com www blog news magazine online official site co uk org net".split())
+
+
+def words(text: str) -> set[str]:
+    return set(WORD.findall(text.casefold()))
+
+
+def choose_title(
+    h1s: Iterable[str], references: Iterable[str], site: str, host: str
+) -> tuple[str, bool]:
+    """The headline, and whether it was read from a visible h1 (rather than trimmed from a
+    <title>-like field). REFERENCES: og:title, <title>, JSON-LD headline, best first."""
+    reference = next((r for r in references if r.strip()), "")
+    site_words = words(site) | host_words(host)
+    candidates = [
+        h for h in h1s if 2 <= len(h.split()) <= 40 and not (words(h) <= site_words | SITE_WORDS)
+    ]
+    if candidates:
+        overlap = [len(words(h) & words(reference)) for h in candidates]
+        best = candidates[overlap.index(max(overlap))]
+        if not reference or max(overlap) > 0:
+            return best, True
+    return strip_site(reference, site_words), False
+
+
+def strip_site(title: str, site_words: set[str]) -> str:
+    """TITLE without the site's name before or after it ("Headline - The Times of India")."""
+    parts = [p.strip() for p in TITLE_PARTS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title.strip()
+
+    def is_site(part: str, most_words: int) -> bool:
+        found = words(part)
+        return found <= site_words | SITE_WORDS or (
+            len(part.split()) <= most_words and bool(found & site_words)
+        )
+
+    while len(parts) > 1 and is_site(parts[-1], 4):
+        parts.pop()
+    while len(parts) > 1 and is_site(parts[0], 3):
+        parts.pop(0)
+    return " - ".join(parts)
+
+
+def host_of(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def host_words(host: str) -> set[str]:
+    """'www.times-of-india.co.uk' -> {'times', 'of', 'india', 'timesofindia'}"""
+    labels = [label for label in host.split(".") if label not in SITE_WORDS and len(label) > 2]
+    found = set()
+    for label in labels[:-1] if len(labels) > 1 else labels:
+        parts = label.split("-")
+        found |= {p for p in parts if len(p) > 1} | {"".join(parts)}
+    return found
+
+
+def outlet(candidates: Iterable[str], url: str, names: Mapping[str, str]) -> tuple[str, bool]:
+    """The outlet's name and whether it was guessed from the URL's domain. NAMES ([sources] in
+    briefings.toml) maps domains and spellings to the name the editor uses."""
+    host = host_of(url)
+    for domain in _parents(host):
+        if domain in names:
+            return names[domain], False
+    folded = {k.casefold(): v for k, v in names.items()}
+    for candidate in candidates:
+        name = " ".join(candidate.split())
+        if 1 < len(name) <= 60 and not name.lower().startswith(("http:", "https:")):
+            return folded.get(name.casefold(), name), False
+    return (host, True) if host else ("", False)
+
+
+def _parents(host: str) -> list[str]:
+    labels = host.split(".")
+    return [".".join(labels[i:]) for i in range(len(labels) - 1)]
+
+
+# --- authors ---------------------------------------------------------------------------------
+
+BY = re.compile(r"^(?:.*?\bby\b[:\s]*|authors?[:\s]+)", re.IGNORECASE)  # "Reviewed by X" -> "X"
+SPLIT_NAMES = re.compile(r"\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?", re.IGNORECASE)
+CREDENTIAL = re.compile(
+    r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}(?:\s*\([^)]{1,30}\))?$"
+)  # MD, PhD, RD, M.S.
+ROLES = (
+    r"editors?|writers?|reporters?|correspondents?|contributors?|columnists?|experts?|"
+    r"educators?|managers?|directors?|specialists?|analysts?|producers?|journalists?|"
+    r"founder|ceo|officer|strategist|consultant|coordinator|intern|reviewer"
+)
+ROLE = re.compile(rf"\b(?:{ROLES})\b", re.IGNORECASE)
+ROLE_IN_BRACKETS = re.compile(rf"\([^)]*\b(?:{ROLES})\b[^)]*\)", re.IGNORECASE)
+# Where a byline's name ends and the page's furniture begins ("Jane Roe Last updated May 3").
+NOT_A_NAME = re.compile(
+    r"\b(?:view|posts?|more|about|last|updated|published|privacy|policy|undefined|author|"
+    r"written|comments?|share|follow|read|minutes?|min|jan(?:uary)?|feb(?:ruary)?|march|april|"
+    r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|"
+    r"wed|thu|fri|sat|sun|conditions|terms|page|head|extra|cookies?|menu|login|subscribe|"
+    r"admin|webmaster|name|home)\b|[@©/\\<>{}=]|https?:|\d",
+    re.IGNORECASE,
+)
+MOST_AUTHORS = 8
+
+
+def clean_authors(candidates: Iterable[str], site: str = "") -> list[str]:
+    """The names of the first candidate that holds a person's full name (a handle such as
+    "kffnirmitap" only when nothing better is found), as a list: "By Jane Roe and John Doe,
+    Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD")."""
+    fallback: list[str] = []
+    for candidate in candidates:
+        names = author_names(candidate, site)
+        if any(" " in name for name in names):
+            return names
+        fallback = fallback or names
+    return fallback
+
+
+def author_names(text: str, site: str = "") -> list[str]:
+    text = ROLE_IN_BRACKETS.sub("", " ".join(str(text or "").split()))
+    names: list[str] = []
+    for part in SPLIT_NAMES.split(text):
+        part = _name_in(part)
+        if not part:
+            continue
+        if names and CREDENTIAL.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        elif part.casefold() not in map(str.casefold, names):
+            names.append(part)
+    if site and len(names) > 1:  # the outlet beside real names is not an author
+        names = [n for n in names if n.casefold() != site.casefold()] or names
+    return names[:MOST_AUTHORS]
+
+
+def _name_in(part: str) -> str:
+    """The name a byline's part starts with: "By Keith Barry Senior Autos Reporter" -> "Keith
+    Barry"; "" when it holds none ("View more posts", "Luxury Travel Expert")."""
+    part = BY.sub("", part.strip(" .,:-–—·")).strip()
+    cut = NOT_A_NAME.search(part)
+    if cut:
+        part = part[: cut.start()].strip(" .,:-–—·")
+    tokens = part.split()
+    role = next((i for i, t in enumerate(tokens) if ROLE.fullmatch(t.strip(".,"))), None)
+    if role is not None and not re.search(r"\b(?:team|staff)$", part, re.IGNORECASE):
+        tokens = tokens[:2] if role >= 2 else []  # "Jane Roe Senior Editor" -> "Jane Roe"
+    part = " ".join(tokens)
+    if not 2 <= len(part) <= 50 or len(tokens) > 5 or not any(ch.isalpha() for ch in part):
+        return ""
+    return part

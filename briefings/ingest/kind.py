@@ -1,0 +1,41 @@
+"""Is the page an article? Listings, shop pages, forums and service pages are refused with a
+reason (unless --force), because a briefing of them is junk. The test is deliberately
+conservative: refusing a real article loses it, so a page is refused only when its own markup,
+its address and its shape all point away from an article. Checked on held-out pages of
+wcxb-dev (see bench/extraction.py)."""
+
+from __future__ import annotations
+
+import re
+
+from briefings.ingest.page import PageFacts
+
+ARTICLE_PATH = re.compile(
+    r"/(?:blogs?|news|articles?|story|stories|posts?|insights|guides?|magazine|features?|"
+    r"opinion|reviews?)/|/(?:19|20)\d\d/\d\d?/",
+    re.IGNORECASE,
+)
+OTHER_PATH = re.compile(
+    r"/(?:products?|shop|store|collections?|category|categories|tags?|forums?|threads?|"
+    r"community|questions|docs?|documentation|help|support|services?|solutions|pricing|"
+    r"search|reference|api|catalog|listings?)(?:/|$|\?|\.)",
+    re.IGNORECASE,
+)
+LONG_PARAGRAPH = 30  # words: prose, not a card's blurb or a menu
+
+
+def not_an_article(facts: PageFacts, paragraphs: list[str], url: str) -> str:
+    """Why the page is not an article ("looks like a listing"), or "" when it may be one."""
+    if facts.says_article or ARTICLE_PATH.search(url or ""):
+        return ""
+    prose = sum(1 for p in paragraphs if len(p.split()) >= LONG_PARAGRAPH and p[:1] not in "#|-*")
+    elsewhere = bool(OTHER_PATH.search(url or ""))
+    if facts.says_not_article and prose < 8:
+        return "its markup says it is a product, a listing or a forum thread"
+    if facts.shop_words >= 2 and facts.prices >= 3 and prose < 8:
+        return "looks like a shop page (prices, 'add to cart')"
+    if facts.link_density >= 0.45 and prose < 3:
+        return "looks like a listing (mostly links)"
+    if elsewhere and prose < 3:
+        return "looks like a listing or a service page (little prose)"
+    return ""

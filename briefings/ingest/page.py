@@ -1,0 +1,169 @@
+"""What a saved HTML page says about itself, read once with lxml: the headline candidates (the
+<title>, og:title, the h1s, JSON-LD's headline), bylines, dates, the site's name, keywords, the
+lead image, and a few measures of the page's shape that tell an article from a listing.
+
+The page is hostile input: JSON-LD is parsed with `json` only, bounded in size and depth, and
+nothing here follows a link or runs a script."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+MAX_JSON_LD = 200_000  # characters of one JSON-LD block; larger blocks are ads' data dumps
+MAX_NODES = 2_000  # JSON-LD objects walked per page
+ARTICLE_TYPES = frozenset(
+    "Article NewsArticle BlogPosting Report TechArticle ScholarlyArticle OpinionNewsArticle "
+    "AnalysisNewsArticle ReportageNewsArticle ReviewNewsArticle BackgroundNewsArticle "
+    "LiveBlogPosting SocialMediaPosting".split()
+)
+NOT_ARTICLE_TYPES = frozenset(
+    "Product ProductGroup Offer AggregateOffer ItemList CollectionPage SearchResultsPage QAPage "
+    "DiscussionForumPosting".split()
+)
+SHOP_WORDS = re.compile(
+    r"add to (?:cart|bag|basket)|in stock|out of stock|buy now|free shipping", re.IGNORECASE
+)
+
+
+@dataclass
+class PageFacts:
+    title_tag: str = ""
+    meta: dict[str, str] = field(default_factory=dict)  # <meta> name/property -> content
+    h1: list[str] = field(default_factory=list)
+    canonical: str = ""
+    ld_types: set[str] = field(default_factory=set)
+    ld_headline: str = ""
+    ld_authors: list[str] = field(default_factory=list)
+    ld_publisher: str = ""
+    ld_published: str = ""
+    ld_keywords: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)  # text of rel=author / class*=author nodes
+    text_chars: int = 0
+    link_chars: int = 0
+    shop_words: int = 0
+    prices: int = 0
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, self.text_chars)
+
+    @property
+    def says_article(self) -> bool:
+        """The page's own markup calls it an article (JSON-LD type, og:type, a published time)."""
+        return bool(
+            self.ld_types & ARTICLE_TYPES
+            or self.meta.get("og:type", "").lower() == "article"
+            or "article:published_time" in self.meta
+        )
+
+    @property
+    def says_not_article(self) -> bool:
+        return bool(self.ld_types & NOT_ARTICLE_TYPES) and not self.ld_types & ARTICLE_TYPES
+
+
+def page_facts(html: str) -> PageFacts:
+    facts = PageFacts()
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return facts
+    facts.title_tag = _text(tree.find(".//title"))
+    for node in tree.iter("meta"):
+        key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
+        value = " ".join((node.get("content") or "").split())
+        if key and value and key not in facts.meta:
+            facts.meta[key] = value
+    for node in tree.iter("link"):
+        if (node.get("rel") or "").lower() == "canonical" and not facts.canonical:
+            facts.canonical = (node.get("href") or "").strip()
+    for node in tree.iter("script"):
+        if (node.get("type") or "").lower() == "application/ld+json":
+            _read_json_ld(node.text or "", facts)
+    for node in list(tree.iter("script", "style", "noscript", "template")):
+        node.drop_tree()  # their text is code, not what a reader sees
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    for node in body.iter(etree.Element):
+        if node.tag == "h1" and len(facts.h1) < 8 and (text := _text(node)):
+            facts.h1.append(text)
+        if len(facts.bylines) < 8 and _is_byline(node) and (text := _text(node)):
+            facts.bylines.append(text[:200])
+    text = " ".join(body.text_content().split())
+    facts.text_chars = len(text)
+    facts.link_chars = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
+    facts.shop_words = len(SHOP_WORDS.findall(text))
+    facts.prices = len(re.findall(r"[$€£]\s?\d", text))
+    return facts
+
+
+def _text(node: Any) -> str:
+    return " ".join(node.text_content().split()) if node is not None else ""
+
+
+def _is_byline(node: Any) -> bool:
+    if (node.get("rel") or "").lower() == "author" or (node.get("itemprop") or "") == "author":
+        return True
+    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return bool(re.search(r"\b(?:author-?name|byline|post-author|entry-author)\b", names))
+
+
+def _read_json_ld(text: str, facts: PageFacts) -> None:
+    if len(text) > MAX_JSON_LD:
+        return
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack and seen < MAX_NODES:
+        item, depth = stack.pop()
+        seen += 1
+        if isinstance(item, list):
+            stack.extend((x, depth + 1) for x in reversed(item) if depth < 8)
+            continue
+        if not isinstance(item, dict):
+            continue
+        kinds = item.get("@type")
+        kinds = (
+            {kinds} if isinstance(kinds, str) else {k for k in kinds or [] if isinstance(k, str)}
+        )
+        facts.ld_types |= kinds
+        if kinds & ARTICLE_TYPES:
+            _article_fields(item, facts)
+        if "@graph" in item and depth < 8:
+            stack.append((item["@graph"], depth + 1))
+
+
+def _article_fields(item: dict, facts: PageFacts) -> None:
+    if not facts.ld_headline and isinstance(item.get("headline"), str):
+        facts.ld_headline = " ".join(item["headline"].split())
+    if not facts.ld_published and isinstance(item.get("datePublished"), str):
+        facts.ld_published = item["datePublished"].strip()
+    if not facts.ld_authors:
+        facts.ld_authors = _names(item.get("author"))
+    if not facts.ld_publisher:
+        names = _names(item.get("publisher"))
+        facts.ld_publisher = names[0] if names else ""
+    keywords = item.get("keywords")
+    if isinstance(keywords, str):
+        facts.ld_keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+    elif isinstance(keywords, list):
+        facts.ld_keywords = [k.strip() for k in keywords if isinstance(k, str) and k.strip()]
+
+
+def _names(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = []
+    for v in values[:10]:
+        name = v.get("name") if isinstance(v, dict) else v
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(name.split()))
+    return names

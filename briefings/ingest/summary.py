@@ -1,0 +1,61 @@
+"""The summary an editor would write first: the page's dek when it has a real one, else the first
+paragraph that is the story's prose. Never a heading, a date, a byline, a credit, a prompt to
+subscribe or listen, or a fragment; never invented (it is the page's own words, shortened at a
+sentence's end)."""
+
+from __future__ import annotations
+
+import re
+
+from briefings.ingest.clean import SENTENCES, is_prompt
+
+MIN_WORDS = 12
+MAX_WORDS = 60
+MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+NOT_PROSE = re.compile(
+    r"^(?:#|[-*+]\s|\d+[.)]\s|\||>\s*$)|"  # headings, lists, tables
+    r"^(?:by|photo|photograph|image|credit|source|updated|published|posted|listen|"
+    r"advertisement|sponsored|editor[’']s note|this (?:article|story|post) (?:was|is|contains))\b|"
+    r"\b(?:getty images|shutterstock|reuters/|ap photo|afp via)\b",
+    re.IGNORECASE,
+)
+TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+
+
+def choose_summary(paragraphs: list[str], description: str = "") -> str:
+    dek = " ".join(description.split())
+    if _is_prose(dek) and not TRUNCATED.search(dek):
+        return _shorten(dek)
+    for paragraph in paragraphs[:12]:
+        text = plain(paragraph)
+        if _is_prose(text) and not NOT_PROSE.search(paragraph.strip()):
+            return _shorten(text)
+    return ""
+
+
+def plain(markdown: str) -> str:
+    text = MARKDOWN_LINK.sub(r"\1", markdown)
+    text = re.sub(r"[*_`]+", "", text)
+    return " ".join(text.split())
+
+
+def _is_prose(text: str) -> bool:
+    if len(text.split()) < MIN_WORDS or is_prompt(text):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,]", text))
+
+
+def _shorten(text: str) -> str:
+    """At most MAX_WORDS words, cut after a sentence where one ends in time."""
+    if len(text.split()) <= MAX_WORDS:
+        return text
+    kept: list[str] = []
+    for sentence in SENTENCES.split(text):
+        if kept and len(" ".join([*kept, sentence]).split()) > MAX_WORDS:
+            break
+        kept.append(sentence)
+    short = " ".join(kept)
+    if len(short.split()) > MAX_WORDS:
+        short = " ".join(short.split()[:MAX_WORDS]).rstrip(",;:") + "…"
+    return short

@@ -1,0 +1,126 @@
+"""Headlines, bylines, outlets, keywords, summaries and page kinds, as the rules choose them."""
+
+from briefings.ingest.fields import choose_title, clean_authors, outlet, strip_site
+from briefings.ingest.keywords import clean_keywords
+from briefings.ingest.kind import not_an_article
+from briefings.ingest.page import PageFacts
+from briefings.ingest.summary import choose_summary
+
+PROSE = (
+    "The council voted on Tuesday to close the old bridge to cars after engineers found cracks "
+    "in two of its piers, and said repairs would take two years."
+)
+
+
+def test_the_visible_headline_wins_over_a_title_with_the_site_name() -> None:
+    title, from_h1 = choose_title(
+        ["Bridge closes to cars after cracks found"],
+        ["Bridge closes to cars after cracks found | The Daily Planet"],
+        "The Daily Planet",
+        "dailyplanet.com",
+    )
+    assert (title, from_h1) == ("Bridge closes to cars after cracks found", True)
+
+
+def test_an_h1_that_is_the_site_name_is_passed_over() -> None:
+    title, _ = choose_title(
+        ["Budget Travel With Gabby", "A guide to travel insurance on a budget"],
+        ["A guide to travel insurance on a budget - Budget Travel With Gabby"],
+        "Budget Travel With Gabby",
+        "budgettravelwithgabby.com",
+    )
+    assert title == "A guide to travel insurance on a budget"
+
+
+def test_without_an_h1_the_site_name_is_cut_from_either_end() -> None:
+    site = {"times", "of", "india", "timesofindia"}
+    assert strip_site("Meditation heals the brain - The Times of India", site) == (
+        "Meditation heals the brain"
+    )
+    assert strip_site("Leadfeeder | State of SEO in 2026", {"leadfeeder"}) == "State of SEO in 2026"
+    # a colon inside a headline is not a separator
+    assert strip_site("Fitness trends: nine to watch", {"acme"}) == "Fitness trends: nine to watch"
+
+
+def test_bylines_become_names_only() -> None:
+    assert clean_authors(["By Jane Roe and John Doe, Staff Writers"]) == ["Jane Roe", "John Doe"]
+    assert clean_authors(["Keith Barry Senior Autos Reporter"]) == ["Keith Barry"]
+    assert clean_authors(["View all posts by Ray Ansari"]) == ["Ray Ansari"]
+    assert clean_authors(["Cazzy Magennis Last Updated August 1"]) == ["Cazzy Magennis"]
+    assert clean_authors(["Dylan Bailey, MS, RD"]) == ["Dylan Bailey, MS, RD"]
+    assert clean_authors(["Lance Ryan (Content Manager)"]) == ["Lance Ryan"]
+
+
+def test_furniture_is_not_an_author_and_a_full_name_beats_a_handle() -> None:
+    assert (
+        clean_authors(["Updated January", "©; Conditions Privacy Policy", "View more posts"]) == []
+    )
+    assert clean_authors(["kffnirmitap", "Nirmita Panchal"]) == ["Nirmita Panchal"]
+    assert clean_authors(["kffnirmitap"]) == ["kffnirmitap"]
+
+
+def test_the_outlet_beside_real_names_is_not_an_author() -> None:
+    assert clean_authors(["Five Books; Sylvia Bishop"], site="Five Books") == ["Sylvia Bishop"]
+
+
+def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain() -> None:
+    names = {"mcj.vc": "MCJ", "LinkedInEditors": "LinkedIn"}
+    assert outlet(["MCJ Collective"], "https://newsletter.mcj.vc/p/1", names) == ("MCJ", False)
+    assert outlet(["LinkedInEditors"], "https://www.linkedin.com/x", names) == ("LinkedIn", False)
+    assert outlet(["The Verge"], "https://www.theverge.com/a", names) == ("The Verge", False)
+    assert outlet([""], "https://www.example-news.org/a", {}) == ("example-news.org", True)
+    assert outlet([""], "", {}) == ("", False)
+
+
+def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:
+    raw = [
+        "Shoppable, Edit Team Commerce, Original Feature",
+        "Electric cars; electric car; ELECTRIC CARS",
+        "12345, NYSE:TSLA, Jane Roe, Batteries, Tesla",
+    ]
+    kept = clean_keywords(raw, people=["Jane Roe"])
+    assert kept == ["Electric cars", "Batteries", "Tesla"]
+    assert len(clean_keywords([",".join(f"topic {chr(97 + i)}" for i in range(20))])) == 8
+
+
+def test_the_summary_is_the_first_real_paragraph() -> None:
+    paragraphs = [
+        "## What happened",
+        "By Jane Roe",
+        "Listen to this article",
+        "Photo: Getty Images",
+        "Updated 3 May 2025",
+        "Sign up for our newsletter to get the latest news delivered to your inbox every day.",
+        "A short fragment here.",
+        PROSE,
+    ]
+    assert choose_summary(paragraphs) == PROSE
+
+
+def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
+    dek = "Engineers found cracks in two piers of the old bridge, which will close to cars for two years."
+    assert choose_summary([PROSE], dek) == dek
+    assert (
+        choose_summary([PROSE], "Engineers found cracks in two piers of the old bridge, which...")
+        == PROSE
+    )
+
+
+def test_a_long_summary_ends_at_a_sentence() -> None:
+    long = " ".join([PROSE] * 4)
+    short = choose_summary([long])
+    assert short == " ".join([PROSE] * 2) and len(short.split()) <= 60
+
+
+def test_listings_and_shops_are_not_articles_but_articles_are() -> None:
+    listing = PageFacts(text_chars=1000, link_chars=700)
+    assert "listing" in not_an_article(listing, ["Short teaser one.", "Short teaser two."], "")
+    shop = PageFacts(text_chars=1000, link_chars=100, shop_words=3, prices=9)
+    assert "shop" in not_an_article(shop, [PROSE], "https://shop.example/item/1")
+    product = PageFacts(ld_types={"Product"})
+    assert "product" in not_an_article(product, [PROSE], "")
+    # the same shapes, when the page calls itself an article or its address says so, are kept
+    article = PageFacts(text_chars=1000, link_chars=700, meta={"og:type": "article"})
+    assert not_an_article(article, ["Short teaser."], "") == ""
+    assert not_an_article(listing, ["Short."], "https://example.org/2025/05/bridge-closes") == ""
+    assert not_an_article(PageFacts(text_chars=1000, link_chars=100), [PROSE] * 3, "") == ""

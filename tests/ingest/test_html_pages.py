@@ -1,0 +1,171 @@
+"""A saved HTML page through ingest: its metadata read from the page, stable slugs, drafts for
+what a page lacks, a fingerprint index that needs no rescan, and topics free of CMS junk."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import frontmatter
+
+from briefings.ingest.html import extract_html
+from briefings.ingest.known import Known
+
+PARAGRAPHS = "".join(
+    f"<p>{text}</p>"
+    for text in [
+        "The city council voted on Tuesday to close the old Elm Street bridge to cars after "
+        "engineers found deep cracks in two of its stone piers during a routine inspection.",
+        "Residents who cross the bridge every day said the detour would add half an hour to "
+        "their journeys into the city centre, and shop owners on the far bank feared for trade.",
+        "The mayor said repairs would begin in the spring and that the bridge could reopen to "
+        "traffic within two years, once the piers have been rebuilt and tested again.",
+    ]
+)
+
+
+def page(*, head: str = "", h1: str = "Elm Street bridge closes to cars", footer: str = "") -> str:
+    return f"""<!doctype html><html><head><title>{h1} | The Riverside Post</title>{head}</head>
+<body><header><a href="/">The Riverside Post</a></header><article><h1>{h1}</h1>
+{PARAGRAPHS}</article><footer>{footer or "The Riverside Post. All rights reserved."}</footer></body></html>"""
+
+
+LD = {
+    "@context": "https://schema.org",
+    "@type": "NewsArticle",
+    "headline": "Elm Street bridge closes to cars",
+    "datePublished": "2025-05-06T09:00:00+00:00",
+    "author": [{"@type": "Person", "name": "Jane Roe"}, {"@type": "Person", "name": "John Doe"}],
+    "publisher": {"@type": "Organization", "name": "The Riverside Post"},
+    "keywords": "Shoppable, Bridges, bridge, Elm Street, 12345",
+}
+HEAD = (
+    '<meta property="og:site_name" content="The Riverside Post">'
+    '<meta property="og:image" content="https://riverside.example/bridge.jpg">'
+    f'<script type="application/ld+json">{json.dumps(LD)}</script>'
+)
+
+
+def test_metadata_is_read_from_the_page() -> None:
+    article = extract_html(page(head=HEAD), "https://riverside.example/2025/05/bridge")
+    assert article.title == "Elm Street bridge closes to cars"
+    assert article.source == "The Riverside Post" and article.guessed == []
+    assert article.authors == ["Jane Roe", "John Doe"]
+    assert article.date.startswith("2025-05-06")
+    assert article.keywords == ["Bridges", "Elm Street"]
+    assert article.summary.startswith("The city council voted on Tuesday")
+    assert article.image_src == "https://riverside.example/bridge.jpg"
+    assert article.not_article == ""
+    assert "All rights reserved" not in article.body
+
+
+def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
+    copyright_year = extract_html(page(footer="© 2023 The Riverside Post"))
+    assert copyright_year.date.startswith("2023") and "date" in copyright_year.guessed
+    in_the_story = extract_html(page().replace("The mayor said", "On 12 March 2024 the mayor said"))
+    assert in_the_story.date == "2024-03-12" and "date" in in_the_story.guessed
+    stated = extract_html(page(head=HEAD, footer="© 2023 The Riverside Post"))
+    assert stated.date.startswith("2025-05-06") and "date" not in stated.guessed
+
+
+def test_json_ld_that_is_hostile_is_ignored() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    huge = '{"@type": "NewsArticle", "headline": "' + "x" * 300_000 + '"}'
+    head = f'<script type="application/ld+json">{deep}</script><script type="application/ld+json">{huge}</script>'
+    article = extract_html(page(head=head), "https://riverside.example/2025/05/bridge")
+    assert article.title == "Elm Street bridge closes to cars"
+
+
+def ingest(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", "ingest", "-C", str(project), *args],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "briefings.toml").write_text("")
+    saved = tmp_path / "bridge.html"
+    saved.write_text(page())
+    result = ingest(project, str(saved))
+    assert result.returncode == 0, result.stderr
+    assert "draft" in result.stdout and "needs date, source" in result.stdout
+    post = frontmatter.load(project / "content/articles/elm-street-bridge-closes-to-cars.md")
+    assert post["draft"] is True and post["needs"] == ["date", "source"]
+    listed = subprocess.run(
+        [sys.executable, "-m", "briefings", "list", "-C", str(project), "--drafts"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert (
+        "elm-street-bridge-closes-to-cars" in listed.stdout
+        and "needs date, source" in listed.stdout
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "briefings", "build", "-C", str(project)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
+
+
+def test_the_slug_is_written_so_a_new_headline_keeps_the_address(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "briefings.toml").write_text("")
+    saved = tmp_path / "bridge.html"
+    saved.write_text(page(head=HEAD))
+    assert ingest(project, str(saved), "--url", "https://riverside.example/a").returncode == 0
+    path = project / "content/articles/elm-street-bridge-closes-to-cars.md"
+    post = frontmatter.load(path)
+    assert post["slug"] == "elm-street-bridge-closes-to-cars"
+    # a second page whose headline gives the same slug gets its own
+    other = tmp_path / "other.html"
+    other.write_text(
+        page(head=HEAD).replace("stone piers", "brick piers").replace("Residents", "People")
+    )
+    result = ingest(project, str(other), "--source", "Another Outlet")
+    assert result.returncode == 0, result.stderr
+    second = frontmatter.load(project / "content/articles/elm-street-bridge-closes-to-cars-2.md")
+    assert second["slug"] == "elm-street-bridge-closes-to-cars-2"
+
+
+def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "briefings.toml").write_text("")
+    saved = tmp_path / "bridge.html"
+    saved.write_text(page(head=HEAD))
+    assert ingest(project, str(saved)).returncode == 0
+    store = project / ".briefings/ingest/index.json"
+    data = json.loads(store.read_text())
+    assert list(data["entries"]) == ["elm-street-bridge-closes-to-cars.md"]
+    again = ingest(project, str(saved))
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+    store.write_text('{"folder": 1, "entries": {"x": {"__class__": "os.system"}}}')
+    third = ingest(project, str(saved))
+    assert third.returncode == 0 and "1 unchanged" in third.stdout  # rebuilt from the files
+    known = Known(project / "content/articles", store)
+    assert [e.slug for e in known.entries.values()] == ["elm-street-bridge-closes-to-cars"]
+
+
+def test_page_keywords_make_topics_only_through_the_topics_table(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "briefings.toml").write_text(
+        '[topics]\nInfrastructure = ["Bridges", "Roads"]\n[related]\nentity_topics = false\n'
+    )
+    saved = tmp_path / "bridge.html"
+    saved.write_text(page(head=HEAD))
+    assert ingest(project, str(saved)).returncode == 0
+    built = subprocess.run(
+        [sys.executable, "-m", "briefings", "build", "-C", str(project)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    topics = sorted(p.name for p in (project / "site/topics").iterdir() if p.is_dir())
+    assert topics == ["infrastructure"]
