@@ -53,10 +53,17 @@ def test_unrelated_article_gets_no_same_story(example: Path) -> None:
 
 def test_entity_topics_beside_tags(example: Path) -> None:
     build_site(load_config(example))
-    assert (
-        example / "site/topics/moscow/index.html"
-    ).is_file()  # named in both articles, not a tag
+    # named in both articles: not yet a topic (three articles must share a name, by default)
+    assert not (example / "site/topics/moscow/index.html").exists()
     assert (example / "site/topics/iran/index.html").is_file()  # a tag
+    write(
+        example / "content/articles/talks.md",
+        "---\ntitle: Talks in Moscow end without a deal\ndate: 2025-04-15\nsource: Wire\n---\n"
+        "Negotiators left Moscow on Tuesday without an agreement on grain exports. Officials in "
+        "Moscow said talks would resume next month, and Moscow's envoy called the round useful.\n",
+    )
+    build_site(load_config(example))
+    assert (example / "site/topics/moscow/index.html").is_file()
 
 
 def briefings(*args: str) -> subprocess.CompletedProcess[str]:
