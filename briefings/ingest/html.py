@@ -8,7 +8,7 @@ import re
 
 import trafilatura
 from htmldate import find_date
-from trafilatura.settings import set_date_params
+from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
 from briefings.ingest.clean import polish
@@ -16,10 +16,11 @@ from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import not_an_article
 from briefings.ingest.model import Extracted
-from briefings.ingest.page import page_facts
+from briefings.ingest.page import PageFacts, page_facts
 from briefings.ingest.summary import choose_summary
 from briefings.urls import is_web_url
 
+PRECISE_SHARE = 0.6  # chosen on the tune part of aeb-dev and wcxb-dev together
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 
 
@@ -29,23 +30,19 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     result = Extracted(extractor=f"trafilatura {trafilatura.__version__}")
     facts = page_facts(html)
     url = url or (facts.canonical if is_web_url(facts.canonical) else "")
-    # trafilatura's default balance: its precision mode, tuned on the 2019 pages of aeb-dev,
-    # dropped real articles' text on 2025 pages (wcxb-dev) and refused 16 of 17 it found empty.
-    document = trafilatura.bare_extraction(
-        html,
-        url=url or None,
-        include_comments=False,
-        include_tables=True,
-        include_links=True,
-        include_formatting=True,
-        with_metadata=True,
-        as_dict=False,
-        date_extraction_params=set_date_params(extensive=False),  # only where pages state it
-    )
-    if document is None or isinstance(document, dict):
+    # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on
+    # newer pages (wcxb-dev) it sometimes drops much of the article or finds none: when it
+    # keeps under PRECISE_SHARE of what the default mode finds, the default mode's text is taken.
+    precise = _extraction(html, url, precise=True)
+    full = _extraction(html, url, precise=False)
+    document = full or precise
+    if document is None:
         return result
-    text = xmltotxt(document.body, include_formatting=True)
-    paragraphs = [_safe_links(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    paragraphs = _paragraphs(precise) if precise is not None else []
+    if full is not None:
+        wide = _paragraphs(full)
+        if _words(paragraphs) < PRECISE_SHARE * _words(wide):
+            paragraphs = wide
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
     result.source, source_guessed = outlet(
@@ -62,7 +59,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         host_of(url),
     )
     result.paragraphs = polish(paragraphs, title=result.title)
-    result.date = _date(html, url, document.date or facts.ld_published, meta, result.guessed)
+    result.date = _date(html, url, document.date or facts.ld_published, facts, result.guessed)
     result.url = url
     result.authors = clean_authors(
         [
@@ -93,15 +90,38 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     return result
 
 
-def _date(html: str, url: str, stated: str, meta: dict[str, str], guessed: list[str]) -> str:
-    """The date the page states (its metadata, time elements, URL); failing that, one found by
-    searching its text (a copyright year, a date in the story), which is right about half the
-    time on wcxb-dev: kept, and marked as guessed for the editor to check."""
-    date = (stated or meta.get("article:published_time", "")).strip()
-    if not date:
-        date = find_date(html, url=url or None, **set_date_params(extensive=True)) or ""
-        if date:
-            guessed.append("date")
+def _extraction(html: str, url: str, precise: bool) -> Document | None:
+    document = trafilatura.bare_extraction(
+        html,
+        url=url or None,
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        include_formatting=True,
+        favor_precision=precise,
+        with_metadata=True,
+        as_dict=False,
+    )
+    return document if isinstance(document, Document) else None
+
+
+def _paragraphs(document: Document) -> list[str]:
+    text = xmltotxt(document.body, include_formatting=True)
+    return [_safe_links(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def _date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str]) -> str:
+    """The date trafilatura finds; when the page does not state it (metadata, time elements,
+    the URL) but it was found by searching the text (a copyright year, a date in the story),
+    which is right about half the time on wcxb-dev, it is marked as guessed."""
+    stated = facts.ld_published or facts.meta.get("article:published_time", "")
+    date = (found or stated).strip()
+    if date and not stated and not find_date(html, url=url, **set_date_params(extensive=False)):
+        guessed.append("date")
     return date
 
 
