@@ -229,7 +229,7 @@ class SiteBuilder:
     def _say_drafts(self, content: Content) -> None:
         """Name the drafts (never published) and what each needs, when they change."""
         said = tuple((a.path, a.needs) for a in content.drafts)
-        if said == getattr(self, "_drafts_said", ()):
+        if said == self._drafts_said:
             return
         self._drafts_said = said
         if said:

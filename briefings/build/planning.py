@@ -152,6 +152,7 @@ def _swap_pages(
             context["story"],
             relations,
             entries,
+            context["topics"],
             context["names"],
         )
         changed.add(i)

@@ -228,7 +228,7 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         when: tuple[datetime, bool] | None = (datetime.fromtimestamp(0, tz), False)
     else:
         when = f.when("date", tz)
-    source_name = f.text("source", required=not draft) or ("" if not draft else "(needs a source)")
+    source_name = f.text("source", required=not draft) or ("(needs a source)" if draft else "")
     slug = f.slug(make_slug(title) if title else "")
     if title and not slug:
         f.fail("title", "gives no usable slug", "add 'slug: some-words' to the front matter")

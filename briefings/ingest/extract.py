@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from briefings.errors import BriefingsError
 from briefings.ingest.fields import outlet
 from briefings.ingest.model import Extracted
 from briefings.ingest.read import RawPage
@@ -40,13 +39,4 @@ def refusal(article: Extracted) -> str:
     return ""
 
 
-def require_article(article: Extracted, name: str, force: bool = False) -> Extracted:
-    reason = refusal(article)
-    if reason and not (force and article.body.strip()):
-        raise BriefingsError(
-            reason, path=name, hint="" if force else "pass --force to ingest it anyway"
-        )
-    return article
-
-
-__all__ = ["BriefingsError", "extract", "refusal", "require_article"]
+__all__ = ["extract", "refusal"]

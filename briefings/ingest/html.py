@@ -33,8 +33,8 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on
     # newer pages (wcxb-dev) it sometimes drops much of the article or finds none: when it
     # keeps under PRECISE_SHARE of what the default mode finds, the default mode's text is taken.
-    precise = _extraction(html, url, precise=True)
-    full = _extraction(html, url, precise=False)
+    precise = _extraction(html, url, precise=True, metadata=False)
+    full = _extraction(html, url, precise=False, metadata=True)
     document = full or precise
     if document is None:
         return result
@@ -90,7 +90,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     return result
 
 
-def _extraction(html: str, url: str, precise: bool) -> Document | None:
+def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document | None:
     document = trafilatura.bare_extraction(
         html,
         url=url or None,
@@ -99,7 +99,7 @@ def _extraction(html: str, url: str, precise: bool) -> Document | None:
         include_links=True,
         include_formatting=True,
         favor_precision=precise,
-        with_metadata=True,
+        with_metadata=metadata,  # read once, in the default mode's pass
         as_dict=False,
     )
     return document if isinstance(document, Document) else None

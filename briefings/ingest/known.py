@@ -95,38 +95,29 @@ class Known:
     def entry_at(self, path: Path) -> Entry | None:
         return self.entries.get(self._name(path))
 
-    def free_slug(self, slug: str, path: Path | None = None) -> str:
+    def free_slug(self, slug: str) -> str:
         """SLUG, or SLUG-2, -3, ... when another article or file has it."""
-        taken = self._slugs - (
-            {self.entries[n].slug for n in [self._name(path)] if n in self.entries}
-            if path
-            else set()
-        )
-        if slug not in taken and not (self.folder / f"{slug}.md").exists():
-            return slug
-        n = 2
-        while f"{slug}-{n}" in taken or (self.folder / f"{slug}-{n}.md").exists():
+        free, n = slug, 1
+        while free in self._slugs or (self.folder / f"{free}.md").exists():
             n += 1
-        return f"{slug}-{n}"
+            free = f"{slug}-{n}"
+        return free
 
     # --- keeping it current ---------------------------------------------------------------
 
-    def add(self, path: Path, meta: dict, body: str) -> None:
+    def add(self, path: Path, meta: dict, sample: list[int]) -> None:
+        """The article just written to PATH with META (its fingerprint: its body's as written)
+        and its body's SAMPLE of 5-grams."""
         try:
             info = path.stat()
         except OSError:
             return
-        self._put(
-            self._name(path),
-            Entry(
-                [info.st_size, info.st_mtime_ns],
-                str(meta.get("slug") or ""),
-                str(meta.get("source") or ""),
-                str(meta.get("fingerprint") or ""),
-                fingerprint(body),
-                sampled_shingles(body),
-            ),
+        body_print = str(meta.get("fingerprint") or "")
+        slug, source = str(meta.get("slug") or ""), str(meta.get("source") or "")
+        entry = Entry(
+            [info.st_size, info.st_mtime_ns], slug, source, body_print, body_print, sample
         )
+        self._put(self._name(path), entry)
 
     def save(self) -> None:
         if self.store is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from briefings.errors import BriefingsError
 from briefings.ingest.extract import extract, refusal
-from briefings.ingest.known import Known, fingerprint, sampled_shingles
+from briefings.ingest.known import Known, sampled_shingles
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
 
@@ -69,11 +69,12 @@ def ingest_one(
         if reason and not (options.force and article.body.strip()):
             hint = "" if options.force else ": pass --force to ingest it anyway"
             return Outcome("refused", None, reason + hint)
-        same = known.same_page(fingerprint(article.body), options.source or article.source)
+        meta = front_matter(article, options, raw.name, now_utc())
+        same = known.same_page(meta["fingerprint"], options.source or article.source)
         if same is not None and not options.force:
             return Outcome("unchanged", same, "already ingested")
-        meta = front_matter(article, options, raw.name, now_utc())
-        copy_of = known.copy_of(sampled_shingles(article.body), str(meta.get("source", "")))
+        sample = sampled_shingles(article.body)
+        copy_of = known.copy_of(sample, str(meta.get("source", "")))
         if copy_of:
             meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
         path = out / f"{meta['slug']}.md"
@@ -95,7 +96,7 @@ def ingest_one(
             return Outcome(f"{status} (dry run)", path, detail)
         replaced = path.exists()
         write_inside(out, path, text)
-        known.add(path, meta, article.body)
+        known.add(path, meta, sample)
         return Outcome("replaced" if replaced else status, path, detail)
     except BriefingsError as exc:
         return Outcome("failed", None, str(exc))

@@ -22,6 +22,7 @@ from briefings.site.views import (
     Pager,
     StoryView,
     Summary,
+    chosen_topics,
     edition_view,
     groups,
     make_entries,
@@ -29,6 +30,7 @@ from briefings.site.views import (
     paginate,
     paginate_lines,
     story_views,
+    topic_aliases,
     topic_keys,
 )
 
@@ -75,16 +77,18 @@ def plan_site(
         urls.EDITIONS, "editions.html", "editions", list(map(EditionLine.of, editions)), index_size
     )
     pages += [_edition_page(view) for view in editions]
+    aliases = topic_aliases(settings.topics)
     keys = topic_keys(
         relations,
         settings.related.entity_min_articles if settings.related.entity_topics else 0,
-        settings.topics,
+        aliases,
     )
     for slug, e in entries.items():
-        names = tuple(n for n in keys(e.article) if n not in e.article.tags)
+        topics = tuple(chosen_topics(e.article, aliases))
+        names = tuple(n for n in keys(e.article) if n not in topics)
         pages.append(
             article_page(
-                e, in_editions.get(slug, ()), story_of.get(slug), relations, entries, names
+                e, in_editions.get(slug, ()), story_of.get(slug), relations, entries, topics, names
             )
         )
     story_lines = [Summary(v.story.title, v.path, len(v.entries), v.sources) for v in stories]
@@ -181,6 +185,7 @@ def article_page(
     story: StoryView | None,
     relations: Relations,
     entries: Mapping[str, Entry],
+    topics: tuple[str, ...],
     names: tuple[str, ...],
 ) -> PageSpec:
     slug = entry.article.slug
@@ -192,6 +197,7 @@ def article_page(
         "story": story,
         "same_story": tuple(sorted(same, key=lambda e: (e.article.date, e.article.slug))),
         "related": related,
+        "topics": topics,  # the editor's: tags and the [topics] its keywords name
         "names": names,  # names in the text that have topic pages
     }
     return PageSpec(entry.path, "article.html", context, lastmod=entry.article.date)

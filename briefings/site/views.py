@@ -230,29 +230,38 @@ def groups(
     return sorted(found, key=lambda g: (g.name.casefold(), g.key))
 
 
+def topic_aliases(allowed: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """briefings.toml's [topics] as slug of a name or an alias -> the topic's name."""
+    return {make_slug(a): topic for topic, more in allowed.items() for a in (topic, *more)}
+
+
+def chosen_topics(article: Article, aliases: Mapping[str, str]) -> list[str]:
+    """The topics the editor chose for ARTICLE: its tags (an alias as its topic's name), and
+    the [topics] its keywords name. A page's own tags are never topics by themselves: sites
+    fill them with junk."""
+    listed = [aliases.get(make_slug(t), t) for t in article.tags]
+    listed += [aliases[k] for k in map(make_slug, article.keywords) if k in aliases]
+    return list(dict.fromkeys(listed))
+
+
 def topic_keys(
-    relations: Relations, min_articles: int, allowed: Mapping[str, Sequence[str]] | None = None
+    relations: Relations, min_articles: int, aliases: Mapping[str, str]
 ) -> Callable[[Article], list[str]]:
-    """An article's topics: its tags; the [topics] of briefings.toml its keywords name (by the
-    topic's name or an alias); and the names found in it that at least MIN_ARTICLES share (none
-    when 0). A page's own tags are never topics by themselves: sites fill them with junk."""
+    """An article's topic pages: its chosen topics, and the names found in it that at least
+    MIN_ARTICLES share (none when 0)."""
     counts = Counter(
         make_slug(name) for names in relations.entities.values() for name in set(names)
     )
-    aliases = {
-        make_slug(a): topic for topic, more in (allowed or {}).items() for a in (topic, *more)
-    }
 
     def keys(article: Article) -> list[str]:
-        listed = [aliases.get(make_slug(t), t) for t in article.tags]
-        listed += [aliases[k] for k in map(make_slug, article.keywords) if k in aliases]
+        listed = chosen_topics(article, aliases)
         if min_articles:
             listed += [
                 n
                 for n in relations.entities.get(article.slug, ())
-                if counts[make_slug(n)] >= min_articles
+                if counts[make_slug(n)] >= min_articles and n not in listed
             ]
-        return list(dict.fromkeys(listed))
+        return listed
 
     return keys
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import frontmatter
+import pytest
 
 from briefings.ingest.html import extract_html
 from briefings.ingest.known import Known
@@ -76,96 +77,90 @@ def test_json_ld_that_is_hostile_is_ignored() -> None:
     assert article.title == "Elm Street bridge closes to cars"
 
 
-def ingest(project: Path, *args: str) -> subprocess.CompletedProcess:
+def briefings(command: str, project: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "briefings", "ingest", "-C", str(project), *args],
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "briefings", command, "-C", str(project), *args],
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """An empty project, and saved pages beside it: bridge.html (no metadata) and
+    stated.html (JSON-LD, og tags)."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "briefings.toml").write_text("")
+    (tmp_path / "bridge.html").write_text(page())
+    (tmp_path / "stated.html").write_text(page(head=HEAD))
+    return root
+
+
 def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
-    tmp_path: Path,
+    project: Path,
 ) -> None:
-    project = tmp_path / "proj"
-    project.mkdir()
-    (project / "briefings.toml").write_text("")
-    saved = tmp_path / "bridge.html"
-    saved.write_text(page())
-    result = ingest(project, str(saved))
+    result = briefings("ingest", project, str(project.parent / "bridge.html"))
     assert result.returncode == 0, result.stderr
     assert "draft" in result.stdout and "needs date, source" in result.stdout
     post = frontmatter.load(project / "content/articles/elm-street-bridge-closes-to-cars.md")
     assert post["draft"] is True and post["needs"] == ["date", "source"]
-    listed = subprocess.run(
-        [sys.executable, "-m", "briefings", "list", "-C", str(project), "--drafts"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    listed = briefings("list", project, "--drafts")
     assert listed.returncode == 0, listed.stderr
     assert (
         "elm-street-bridge-closes-to-cars" in listed.stdout
         and "needs date, source" in listed.stdout
     )
-    built = subprocess.run(
-        [sys.executable, "-m", "briefings", "build", "-C", str(project)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    built = briefings("build", project)
     assert built.returncode == 0, built.stderr
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
 
 
-def test_the_slug_is_written_so_a_new_headline_keeps_the_address(tmp_path: Path) -> None:
-    project = tmp_path / "proj"
-    project.mkdir()
-    (project / "briefings.toml").write_text("")
-    saved = tmp_path / "bridge.html"
-    saved.write_text(page(head=HEAD))
-    assert ingest(project, str(saved), "--url", "https://riverside.example/a").returncode == 0
-    path = project / "content/articles/elm-street-bridge-closes-to-cars.md"
-    post = frontmatter.load(path)
+def test_the_slug_is_written_so_a_new_headline_keeps_the_address(project: Path) -> None:
+    stated = project.parent / "stated.html"
+    assert (
+        briefings("ingest", project, str(stated), "--url", "https://riverside.example/a").returncode
+        == 0
+    )
+    post = frontmatter.load(project / "content/articles/elm-street-bridge-closes-to-cars.md")
     assert post["slug"] == "elm-street-bridge-closes-to-cars"
     # a second page whose headline gives the same slug gets its own
-    other = tmp_path / "other.html"
+    other = project.parent / "other.html"
     other.write_text(
-        page(head=HEAD).replace("stone piers", "brick piers").replace("Residents", "People")
+        stated.read_text().replace("stone piers", "brick piers").replace("Residents", "People")
     )
-    result = ingest(project, str(other), "--source", "Another Outlet")
+    result = briefings("ingest", project, str(other), "--source", "Another Outlet")
     assert result.returncode == 0, result.stderr
     second = frontmatter.load(project / "content/articles/elm-street-bridge-closes-to-cars-2.md")
     assert second["slug"] == "elm-street-bridge-closes-to-cars-2"
 
 
-def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(tmp_path: Path) -> None:
-    project = tmp_path / "proj"
-    project.mkdir()
-    (project / "briefings.toml").write_text("")
-    saved = tmp_path / "bridge.html"
-    saved.write_text(page(head=HEAD))
-    assert ingest(project, str(saved)).returncode == 0
+def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(project: Path) -> None:
+    stated = str(project.parent / "stated.html")
+    assert briefings("ingest", project, stated).returncode == 0
     store = project / ".briefings/ingest/index.json"
     data = json.loads(store.read_text())
     assert list(data["entries"]) == ["elm-street-bridge-closes-to-cars.md"]
-    again = ingest(project, str(saved))
+    again = briefings("ingest", project, stated)
     assert again.returncode == 0 and "1 unchanged" in again.stdout
     store.write_text('{"folder": 1, "entries": {"x": {"__class__": "os.system"}}}')
-    third = ingest(project, str(saved))
+    third = briefings("ingest", project, stated)
     assert third.returncode == 0 and "1 unchanged" in third.stdout  # rebuilt from the files
     known = Known(project / "content/articles", store)
     assert [e.slug for e in known.entries.values()] == ["elm-street-bridge-closes-to-cars"]
 
 
-def test_page_keywords_make_topics_only_through_the_topics_table(tmp_path: Path) -> None:
-    project = tmp_path / "proj"
-    project.mkdir()
+def test_page_keywords_make_topics_only_through_the_topics_table(project: Path) -> None:
     (project / "briefings.toml").write_text(
         '[topics]\nInfrastructure = ["Bridges", "Roads"]\n[related]\nentity_topics = false\n'
     )
-    saved = tmp_path / "bridge.html"
-    saved.write_text(page(head=HEAD))
-    assert ingest(project, str(saved)).returncode == 0
-    built = subprocess.run(
-        [sys.executable, "-m", "briefings", "build", "-C", str(project)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    assert briefings("ingest", project, str(project.parent / "stated.html")).returncode == 0
+    built = briefings("build", project)
     assert built.returncode == 0, built.stderr
     topics = sorted(p.name for p in (project / "site/topics").iterdir() if p.is_dir())
     assert topics == ["infrastructure"]
+    # shown on the article as a topic the editor chose, not as a name found in the text
+    page_html = (project / "site/articles/elm-street-bridge-closes-to-cars/index.html").read_text()
+    assert (
+        '<ul class="tags">\n<li><a href="../../topics/infrastructure/">Infrastructure</a>'
+        in page_html
+    )
