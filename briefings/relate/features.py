@@ -30,6 +30,10 @@ STOP_WORDS = frozenset(
     why will with would year years yet you your yours yourself yourselves""".split()
 )
 _POSSESSIVE = re.compile(r"['’]s$")
+# "I'm", "I've", "I'd", "I'll": capitalised, but a pronoun (they made topics "im" and "ive").
+_I_CONTRACTION = re.compile(r"^I['’](?:m|ve|d|ll)$", re.IGNORECASE)
+# Common words that begin place names: "New York" is not "York", "First Republic" not "Republic".
+NAME_STARTS = frozenset(["new", "first"])
 MAX_WEIGHT = 8.0  # a word wordfreq has never seen (a name, a place): as informative as it gets
 
 
@@ -155,7 +159,14 @@ def _candidate(phrase: str) -> tuple[str, bool]:
     """A capitalised PHRASE without possessive, leading stop words and dates; and whether it is
     one word (which must pass more checks to count as a name)."""
     words = _POSSESSIVE.sub("", " ".join(phrase.strip("’'-").split())).split()
-    while words and (words[0].lower() in STOP_WORDS or words[0].lower() in CALENDAR):
+    while words and (
+        (
+            words[0].lower() in STOP_WORDS
+            and not (words[0].lower() in NAME_STARTS and len(words) > 1)
+        )
+        or words[0].lower() in CALENDAR
+        or _I_CONTRACTION.match(words[0])
+    ):
         words = words[1:]
     return " ".join(words), len(words) == 1
 

@@ -3,7 +3,8 @@
 tests/fixtures/relations-eb60f92.json.gz holds what briefings at eb60f92 (the last with numba)
 made of the fixture and of 3,000 generated articles (tests/relate/generated.py), built at once
 and then after five edits and five additions: stories, same-story and related lists with their
-scores, copies and names. Regenerate it only for an intended change to relating, whose
+scores, copies and names (the names regenerated since, for an intended change that touches
+nothing else: "New York" is no longer "York", "I'm" no longer a name). Regenerate it only for an intended change to relating, whose
 bench/related.py figures are no lower on any set, with `python tests/relate/test_differential.py`.
 """
 

@@ -153,3 +153,13 @@ def test_the_heaviest_features_are_those_a_sort_by_score_then_key_keeps(
         for i in sorted(np.flatnonzero(doc == d).tolist(), key=lambda i: (-score[i], i))[:limit]
     )
     assert vectorize._heaviest(len(docs), doc, score, limit).tolist() == expected
+
+
+def test_place_names_keep_their_first_word_and_i_contractions_are_no_names() -> None:
+    body = (
+        "I'm writing from New York. Rents in New York rose again, and I've seen New York change. "
+        "As I'm told, New Zealand and New York share a problem; I've said so before."
+    )
+    found = entities(body)
+    assert "New York" in found and "York" not in found
+    assert not {"I'm", "I've", "Im", "Ive"} & set(found)
