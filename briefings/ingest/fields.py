@@ -76,19 +76,40 @@ def host_words(host: str) -> set[str]:
     return found
 
 
-def outlet(candidates: Iterable[str], url: str, names: Mapping[str, str]) -> tuple[str, bool]:
+def outlet(
+    candidates: Iterable[str], url: str, names: Mapping[str, str], headlines: Iterable[str] = ()
+) -> tuple[str, bool]:
     """The outlet's name and whether it was guessed from the URL's domain. NAMES ([sources] in
-    briefings.toml) maps domains and spellings to the name the editor uses."""
+    briefings.toml) maps domains and spellings to the name the editor uses. A candidate that is
+    the page's headline (HEADLINES), an id or a sentence is passed over; a tagline after the
+    name is cut ("Learning Loom - Tales of Technology" -> "Learning Loom")."""
     host = host_of(url)
     for domain in _parents(host):
         if domain in names:
             return names[domain], False
     folded = {k.casefold(): v for k, v in names.items()}
+    titles = {words_key(h) for h in headlines if h}
     for candidate in candidates:
-        name = " ".join(candidate.split())
-        if 1 < len(name) <= 60 and not name.lower().startswith(("http:", "https:")):
+        name = _site_name(candidate)
+        if name and words_key(name) not in titles:
             return folded.get(name.casefold(), name), False
     return (host, True) if host else ("", False)
+
+
+def words_key(text: str) -> str:
+    return " ".join(WORD.findall(text.casefold()))
+
+
+def _site_name(candidate: str) -> str:
+    name = " ".join(candidate.split())
+    parts = TITLE_PARTS.split(name)
+    if len(parts) > 1 and len(parts[0].split()) <= 4:
+        name = parts[0].strip()
+    if not 1 < len(name) <= 60 or len(name.split()) > 6 or name.lower().startswith("http"):
+        return ""
+    if any(re.search(r"\d", w) and re.search(r"[a-z]", w) and len(w) >= 6 for w in name.split()):
+        return ""  # an id ("3d23d65-ddc6-4ce5's Substack")
+    return name
 
 
 def _parents(host: str) -> list[str]:

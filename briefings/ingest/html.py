@@ -49,6 +49,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or ""],
         url,
         sources or {},
+        [*facts.h1, meta.get("og:title", ""), facts.title_tag],
     )
     if source_guessed:
         result.guessed.append("source")

@@ -124,3 +124,16 @@ def test_listings_and_shops_are_not_articles_but_articles_are() -> None:
     assert not_an_article(article, ["Short teaser."], "") == ""
     assert not_an_article(listing, ["Short."], "https://example.org/2025/05/bridge-closes") == ""
     assert not_an_article(PageFacts(text_chars=1000, link_chars=100), [PROSE] * 3, "") == ""
+
+
+def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
+    headline = "15 Language Learning Apps Compared - Personally Tested"
+    assert outlet([headline, "Fluent Daily"], "", {}, [headline]) == ("Fluent Daily", False)
+    assert outlet(["Learning Loom - Tales of Technology and the Human Spirit"], "", {}) == (
+        "Learning Loom",
+        False,
+    )
+    assert outlet(["3d23d65-ddc6-4ce5's Substack"], "https://x.substack.com/p/a", {}) == (
+        "x.substack.com",
+        True,
+    )
