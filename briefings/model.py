@@ -47,6 +47,7 @@ class Article:
     note: str = ""  # the curator's "why it matters", Markdown
     draft: bool = False
     needs: tuple[str, ...] = ()  # what a draft lacks to publish ("date", "source")
+    slug_given: bool = False  # the front matter says `slug:` (else it derives from the title)
     has_time: bool = False  # False when the front matter gave only a day
     # Keys we do not know (ingest's provenance, the editor's own) kept as written.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -85,6 +86,7 @@ class Content:
     articles: tuple[Article, ...]
     editions: tuple[Edition, ...]
     drafts: tuple[Article, ...] = ()  # not published: listed with what each needs
+    notes: tuple[str, ...] = ()  # what loading decided for the editor (a slug made distinct)
 
     @cached_property
     def by_slug(self) -> Mapping[str, Article]:

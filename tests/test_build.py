@@ -486,3 +486,24 @@ def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
     after = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
     assert len(after) == len(before) - 1 and after < before
     assert not list(example.glob(".site.*"))  # nothing left beside the site
+
+
+def test_two_titles_giving_one_slug_build_both_pages_and_say_so(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("one.md", title="Storm hits coast", date="2025-05-01")
+    add_article("two.md", title="Storm hits coast!", date="2025-05-02")
+    said: list[str] = []
+    build_site(load_config(project), log=said.append)
+    assert (project / "site/articles/storm-hits-coast/index.html").is_file()
+    assert (project / "site/articles/storm-hits-coast-2/index.html").is_file()
+    assert any("two.md" in line and "'storm-hits-coast-2'" in line for line in said)
+    # an edit elsewhere keeps the second article's address and says nothing again
+    add_article("three.md", title="Calm returns", date="2025-05-03")
+    said.clear()
+    builder = SiteBuilder(project, log=said.append)
+    builder.rebuild()
+    add_article("three.md", title="Calm returns at last", date="2025-05-03")
+    builder.rebuild([project / "content/articles/three.md"])
+    assert (project / "site/articles/storm-hits-coast-2/index.html").is_file()
+    assert sum("storm-hits-coast-2" in line for line in said) == 1

@@ -158,3 +158,19 @@ def test_check_warns_of_what_would_ship_unnoticed_and_strict_fails_on_it(example
     assert "in the future" in result.stdout and "base_url" in result.stdout  # the example's
     assert result.stdout.splitlines()[-1] == "ok: 0 errors, 2 warnings"
     assert check(example, "--strict").returncode == 1
+
+
+def test_check_names_drafts_and_slugs_it_made_distinct(example: Path) -> None:
+    write(
+        example / "content/articles/pending.md",
+        "---\ntitle: Pending\ndraft: true\nneeds: [date]\nsource: Wire\n---\nBody.\n",
+    )
+    title = "Iran helping Russia build plant to manufacture drones for likely use in Ukraine, White House says"
+    write(
+        example / "content/articles/copy.md",
+        f"---\ntitle: {title}\ndate: 2025-04-15\nsource: Wire\n---\nThe same story, told again.\n",
+    )
+    result = check(example)
+    assert result.returncode == 0, result.stdout
+    assert "content/articles/pending.md: a draft, not published: needs date" in result.stdout
+    assert "published as 'iran-helping-russia-build-plant" in result.stdout

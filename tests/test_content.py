@@ -84,6 +84,23 @@ def test_missing_required_field(project: Path) -> None:
     ]
 
 
+def test_titles_giving_one_slug_make_distinct_slugs_and_say_so(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("one.md", title="Same Title", date="2025-05-01")
+    add_article("two.md", title="Same title!", date="2025-05-02")
+    add_article("three.md", title="Same title?", date="2025-05-03", slug="same-title")
+    content = load_content(project / "content", ZoneInfo("UTC"), project)
+    by_path = {a.path: a.slug for a in content.articles}
+    # the explicit slug keeps its name; the derived ones move aside, the earlier first
+    assert by_path == {
+        "content/articles/three.md": "same-title",
+        "content/articles/one.md": "same-title-2",
+        "content/articles/two.md": "same-title-3",
+    }
+    assert len(content.notes) == 2 and "published as 'same-title-2'" in content.notes[0]
+
+
 def test_impossible_date(project: Path, add_article: Callable[..., Path]) -> None:
     add_article("a.md", date="2025-02-31")
     (problem,) = problems_of(project)
@@ -92,8 +109,8 @@ def test_impossible_date(project: Path, add_article: Callable[..., Path]) -> Non
 
 
 def test_duplicate_slugs_name_both_files(project: Path, add_article: Callable[..., Path]) -> None:
-    add_article("one.md", title="Same Title")
-    add_article("two.md", title="Same title!")
+    add_article("one.md", title="Same Title", slug="same-title")
+    add_article("two.md", title="Another title", slug="same-title")
     problems = problems_of(project)
     assert len(problems) == 2
     assert (

@@ -78,7 +78,7 @@ class SiteBuilder:
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
-        self._drafts_said: tuple = ()  # the drafts last named in the log
+        self._said: tuple = ()  # the notes and drafts last named in the log
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
 
     def snapshot(self) -> Mapping[str, output.Page]:
@@ -112,7 +112,7 @@ class SiteBuilder:
             if self.outputs and not self.last_error
             else None,
         )
-        self._say_drafts(content)
+        self._say(content)
         texts = self._texts.render(content)
         clock.lap("load")
         relations, moved = self._relate(config, content, texts)
@@ -226,18 +226,22 @@ class SiteBuilder:
             phases=tuple(clock.laps),
         )
 
-    def _say_drafts(self, content: Content) -> None:
-        """Name the drafts (never published) and what each needs, when they change."""
-        said = tuple((a.path, a.needs) for a in content.drafts)
-        if said == self._drafts_said:
+    def _say(self, content: Content) -> None:
+        """Say what loading decided (a slug made distinct), and name the drafts (never
+        published) with what each needs: once, and again when it changes."""
+        said = (content.notes, tuple((a.path, a.needs) for a in content.drafts))
+        if said == self._said:
             return
-        self._drafts_said = said
-        if said:
-            self.log(f"{len(said)} draft(s), not published:")
-            for path, needs in said[:20]:
+        self._said = said
+        for note in content.notes:
+            self.log(f"Note: {note}")
+        drafts = said[1]
+        if drafts:
+            self.log(f"{len(drafts)} draft(s), not published:")
+            for path, needs in drafts[:20]:
                 self.log(f"  {path}" + (f" (needs {', '.join(needs)})" if needs else ""))
-            if len(said) > 20:
-                self.log(f"  ... and {len(said) - 20} more: `briefings list --drafts`")
+            if len(drafts) > 20:
+                self.log(f"  ... and {len(drafts) - 20} more: `briefings list --drafts`")
 
     def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
         """Keep the signatures of today's articles and entries for the next rebuild (with the

@@ -39,6 +39,11 @@ def check_project(config: Config, now: datetime | None = None) -> Report:
     except ContentError as exc:
         report.errors += [str(problem) for problem in exc.problems]
         return report
+    report.warnings += list(content.notes)
+    report.warnings += [
+        f"{a.path}: a draft, not published" + (f": needs {', '.join(a.needs)}" if a.needs else "")
+        for a in content.drafts
+    ]
     now = now or datetime.now(UTC)
     for article in content.articles:
         if article.date > now:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from operator import attrgetter
@@ -68,6 +69,8 @@ def load_content(
         cache,
         changed,
     )
+    notes: list[str] = []
+    articles = _distinct_slugs(articles, cache, notes)
     published, moved = _published(articles, problems, cache)
 
     edition_files = listing(content_dir / "editions", cache, changed)
@@ -90,7 +93,46 @@ def load_content(
                 cache["derived"] = (tz, tuple(editions))
     editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
     drafts = tuple(a for a in articles if a.draft)
-    return Content(articles=tuple(published), editions=tuple(editions), drafts=drafts)
+    return Content(
+        articles=tuple(published), editions=tuple(editions), drafts=drafts, notes=tuple(notes)
+    )
+
+
+def _distinct_slugs(articles: list[Article], cache: dict | None, notes: list[str]) -> list[Article]:
+    """Articles whose titles give the same slug, none of them with `slug:` of its own: the
+    earliest (by date, then file) keeps it, the others get SLUG-2, -3, ... and a note says so,
+    rather than the whole build failing. (Two explicit slugs that clash stay a problem.)"""
+    counts = Counter(a.slug for a in articles)
+    if len(counts) == len(articles):
+        return articles  # the usual case
+    taken = set(counts)
+    last = cache.get("renamed", {}) if cache is not None else {}
+    renamed: dict[int, tuple[Article, Article]] = {}
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if counts[article.slug] > 1:
+            groups[article.slug].append(article)
+    for slug, same in groups.items():
+        derived = sorted((a for a in same if not a.slug_given), key=lambda a: (a.date, a.path))
+        keeps = any(a.slug_given for a in same)  # an explicit slug wins the name
+        for article in derived[0 if keeps else 1 :]:
+            kept = last.get(id(article))
+            if kept is not None and kept[0] is article:
+                new = kept[1]  # the same object as last time: an unchanged article stays so
+            else:
+                n = 2
+                while f"{slug}-{n}" in taken:
+                    n += 1
+                new = replace(article, slug=f"{slug}-{n}")
+            taken.add(new.slug)
+            renamed[id(article)] = (article, new)
+            notes.append(
+                f"{article.path}: its title gives the slug {slug!r}, already taken: "
+                f"published as {new.slug!r} (add 'slug:' to choose one)"
+            )
+    if cache is not None:
+        cache["renamed"] = renamed
+    return [renamed[id(a)][1] if id(a) in renamed else a for a in articles]
 
 
 def _published(
@@ -250,6 +292,7 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         image=_image(f),
         note=f.text("note"),
         draft=draft,
+        slug_given=bool(f.text("slug")),
         extra={k: v for k, v in source.meta.items() if k not in ARTICLE_FIELDS},
     )
     return article if title and when and source_name else None
