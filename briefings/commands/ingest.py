@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from itertools import chain
 from pathlib import Path
 
 from briefings.config import Config
 from briefings.content.load import parse_when
 from briefings.errors import BriefingsError
 from briefings.ingest.known import Known
-from briefings.ingest.run import describe, expand, ingest_one
+from briefings.ingest.run import Found, describe, expand, extract_one, place_one
 from briefings.ingest.write import Options
+from briefings.runtime.parallel import forked_map
 
+BATCH = 32  # pages extracted together: progress shows between batches
 Progress = Callable[[list[str | Path]], AbstractContextManager[Iterable[str | Path]]]
 
 
@@ -46,23 +49,46 @@ def ingest_paths(
     items = list(expand(paths))
     counts: dict[str, int] = {}
     known = Known(folder, config.root / ".briefings" / "ingest" / "index.json")
+    sources = config.settings.sources
     try:
         with progress(items) as shown:
-            for item in _each(shown):
-                outcome = ingest_one(
-                    item,
-                    known,
-                    options,
-                    dry_run,
-                    lambda line: echo(line, False),
-                    config.settings.sources,
-                )
+            for item, found in _extracted(_each(shown), options, sources):
+                outcome = place_one(found, known, options, dry_run, lambda line: echo(line, False))
                 key = outcome.status.split()[0]
                 counts[key] = counts.get(key, 0) + 1
                 echo(describe(item, outcome), key == "failed")
     finally:
         known.save()
     return counts
+
+
+def _extracted(
+    items: Iterator[str | Path], options: Options, sources: Mapping[str, str]
+) -> Iterator[tuple[str | Path, Found]]:
+    """Each item with what its page gave, extracted BATCH at a time on every core (extraction
+    is most of ingest's time and a pure function of the file; placing stays here, in order).
+    Standard input is read here."""
+    batch: list[str | Path] = []
+    for item in chain(items, [None]):
+        if item is not None and item != "-":
+            batch.append(item)
+            if len(batch) < BATCH:
+                continue
+        yield from zip(batch, _extract_all(batch, options, sources), strict=True)
+        batch = []
+        if item == "-":
+            yield item, extract_one(item, options, sources)
+
+
+def _extract_all(
+    batch: list[str | Path], options: Options, sources: Mapping[str, str]
+) -> list[Found]:
+    return forked_map(
+        lambda indexes: [extract_one(batch[i], options, sources) for i in indexes],
+        len(batch),
+        chunk=2,
+        minimum=4,
+    )
 
 
 def _each(items: Iterable[str | Path]) -> Iterator[str | Path]:

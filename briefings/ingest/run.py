@@ -6,11 +6,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.errors import BriefingsError
 from briefings.ingest.extract import extract, refusal
 from briefings.ingest.known import Known, sampled_shingles
+from briefings.ingest.model import Extracted
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
 
@@ -45,63 +47,82 @@ def _pages_in(folder: Path) -> Iterator[Path]:
                 yield path
 
 
-def ingest_one(
-    item: str | Path,
-    known: Known,
-    options: Options,
-    dry_run: bool,
-    echo: Callable[[str], None],
-    sources: Mapping[str, str] | None = None,
-) -> Outcome:
-    """One page into KNOWN's folder: written (a draft when it lacks a date or a source),
-    unchanged (ingested before), a duplicate (another outlet's copy, recorded as such),
-    skipped or failed with the reason."""
+@dataclass(frozen=True)
+class Found:
+    """What one page gave before it is placed: the article and the page's name, or why not."""
+
+    name: str  # the page's file name, recorded as ingested_from
+    article: Extracted | None = None
+    outcome: Outcome | None = None  # skipped, refused or failed
+
+
+def extract_one(item: str | Path, options: Options, sources: Mapping[str, str] | None) -> Found:
+    """Read and extract one page (a pure function of the file: run in worker processes)."""
     name = "stdin" if item == "-" else str(item)
-    out = known.folder
     if isinstance(item, Link):
-        return Outcome("skipped", None, "a symbolic link in a folder: name it to ingest it")
+        return Found(name, outcome=Outcome("skipped", None, _LINK))
     try:
         raw: RawPage = (
             decode(read_bounded(sys.stdin.buffer), "stdin") if item == "-" else read_raw(Path(item))
         )
         article = extract(raw, options.url, sources)
-        reason = refusal(article)
-        if reason and not (options.force and article.body.strip()):
-            hint = "" if options.force else ": pass --force to ingest it anyway"
-            return Outcome("refused", None, reason + hint)
-        meta = front_matter(article, options, raw.name, now_utc())
-        same = known.same_page(meta["fingerprint"], options.source or article.source)
-        if same is not None and not options.force:
-            return Outcome("unchanged", same, "already ingested")
-        sample = sampled_shingles(article.body)
-        copy_of = known.copy_of(sample, str(meta.get("source", "")))
-        if copy_of:
-            meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
+    except BriefingsError as exc:
+        return Found(name, outcome=Outcome("failed", None, str(exc)))
+    except OSError as exc:
+        return Found(name, outcome=Outcome("failed", None, f"{name}: {exc.strerror or exc}"))
+    reason = refusal(article)
+    if reason and not (options.force and article.body.strip()):
+        hint = "" if options.force else ": pass --force to ingest it anyway"
+        return Found(raw.name, outcome=Outcome("refused", None, reason + hint))
+    return Found(raw.name, article)
+
+
+_LINK = "a symbolic link in a folder: name it to ingest it"
+
+
+def place_one(
+    found: Found, known: Known, options: Options, dry_run: bool, echo: Callable[[str], None]
+) -> Outcome:
+    """Write what extract_one found into KNOWN's folder: written (a draft when it lacks a date
+    or a source), unchanged (ingested before), a duplicate (another outlet's copy, recorded as
+    such), or failed with the reason."""
+    if found.outcome is not None or found.article is None:
+        return found.outcome or Outcome("failed", None, "nothing extracted")
+    article, out = found.article, known.folder
+    meta = front_matter(article, options, found.name, now_utc())
+    same = known.same_page(meta["fingerprint"], options.source or article.source)
+    if same is not None and not options.force:
+        return Outcome("unchanged", same, "already ingested")
+    sample = sampled_shingles(article.body)
+    copy_of = known.copy_of(sample, str(meta.get("source", "")))
+    if copy_of:
+        meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
+    path = out / f"{meta['slug']}.md"
+    entry = known.entry_at(path)
+    if entry is not None and entry.edited and not options.force:
+        return Outcome(
+            "failed",
+            path,
+            "exists and was edited by hand since it was ingested: use --force to replace it",
+        )
+    if entry is None or not options.force:
+        meta["slug"] = known.free_slug(meta["slug"])
         path = out / f"{meta['slug']}.md"
-        entry = known.entry_at(path)
-        if entry is not None and entry.edited and not options.force:
-            return Outcome(
-                "failed",
-                path,
-                "exists and was edited by hand since it was ingested: use --force to replace it",
-            )
-        if entry is None or not options.force:
-            meta["slug"] = known.free_slug(meta["slug"])
-            path = out / f"{meta['slug']}.md"
-        status = "duplicate" if copy_of else "draft" if meta.get("draft") else "written"
-        detail = copy_of or (f"needs {', '.join(meta['needs'])}" if meta.get("needs") else "")
-        text = render_file(meta, article.body)
-        if dry_run:
-            echo(text)
-            return Outcome(f"{status} (dry run)", path, detail)
-        replaced = path.exists()
+    status = "duplicate" if copy_of else "draft" if meta.get("draft") else "written"
+    detail = copy_of or (f"needs {', '.join(meta['needs'])}" if meta.get("needs") else "")
+    text = render_file(meta, article.body)
+    if dry_run:
+        echo(text)
+        return Outcome(f"{status} (dry run)", path, detail)
+    replaced = path.exists()
+    try:
         write_inside(out, path, text)
-        known.add(path, meta, sample)
-        return Outcome("replaced" if replaced else status, path, detail)
     except BriefingsError as exc:
         return Outcome("failed", None, str(exc))
     except OSError as exc:
-        return Outcome("failed", None, f"{name}: {exc.strerror or exc}")
+        return Outcome("failed", None, f"{path}: {exc.strerror or exc}")
+    known.add(path, meta, sample)
+    return Outcome("replaced" if replaced else status, path, detail)
 
 
 def write_inside(folder: Path, path: Path, text: str) -> None:

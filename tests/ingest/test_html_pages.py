@@ -164,3 +164,20 @@ def test_page_keywords_make_topics_only_through_the_topics_table(project: Path) 
         '<ul class="tags">\n<li><a href="../../topics/infrastructure/">Infrastructure</a>'
         in page_html
     )
+
+
+def test_a_folder_is_extracted_on_every_core_and_reported_in_order(project: Path) -> None:
+    inbox = project.parent / "inbox"
+    inbox.mkdir()
+    towns = ["Ashford", "Bexley", "Crawley", "Dover", "Epsom", "Frome", "Goole"]
+    for n, town in enumerate(towns):
+        html = page(head=HEAD, h1=f"{town} bridge closes to cars").replace("Elm Street", town)
+        (inbox / f"{n}.html").write_text(html.replace("stone piers", f"{town} piers"))
+    (inbox / "7.html").write_text("<html><body><p>Home</p><p>News</p></body></html>")
+    result = briefings("ingest", project, str(inbox))
+    assert result.returncode == 0, result.stderr
+    lines = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("  ")]
+    assert lines == [str(inbox / f"{n}.html") for n in range(8)]
+    assert "1 refused, 7 written" in result.stdout
+    slugs = sorted(p.stem for p in (project / "content/articles").glob("*.md"))
+    assert slugs == sorted(f"{t.lower()}-bridge-closes-to-cars" for t in towns)
