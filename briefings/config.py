@@ -46,6 +46,7 @@ class Related:
     enabled: bool = True
     story_threshold: float = 0.13  # mean time-weighted similarity that makes one story
     related_count: int = 5
+    related_floor: float = 0.05  # a related item is at least this similar: no padding
     same_story_count: int = 10  # listed on an article page; the story page lists them all
     neighbours: int = 30  # candidates kept per article
     min_weight: float = 0.03
@@ -346,7 +347,13 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             raise ConfigError(
                 f"related.{name} must be at least 1", path=path, line=_key_line(text, name)
             )
-    for name in ("story_threshold", "min_weight", "duplicate_cosine", "time_floor"):
+    for name in (
+        "story_threshold",
+        "min_weight",
+        "related_floor",
+        "duplicate_cosine",
+        "time_floor",
+    ):
         if not 0.0 <= getattr(related, name) <= 1.0:
             raise ConfigError(
                 f"related.{name} must be between 0 and 1", path=path, line=_key_line(text, name)

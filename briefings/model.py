@@ -48,6 +48,9 @@ class Article:
     draft: bool = False
     needs: tuple[str, ...] = ()  # what a draft lacks to publish ("date", "source")
     slug_given: bool = False  # the front matter says `slug:` (else it derives from the title)
+    # Which story it belongs to: True, the one relating finds; False, none (its own); a slug,
+    # the story of that article or that story slug (the editor's word beats the engine's).
+    story: bool | str = True
     has_time: bool = False  # False when the front matter gave only a day
     # Keys we do not know (ingest's provenance, the editor's own) kept as written.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -63,6 +66,7 @@ class Section:
     title: str
     items: tuple[str, ...]  # article slugs, in the editor's order
     note: str = ""
+    fold: bool | None = None  # other coverage under each item; None: as the edition says
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class Edition:
     intro: str  # Markdown
     sections: tuple[Section, ...]
     path: str  # "" for an edition derived from article dates
+    fold: bool = True  # other coverage of a listed story shown under its item
 
     @property
     def slugs(self) -> tuple[str, ...]:

@@ -157,7 +157,7 @@ def test_an_article_whose_related_list_changed_is_planned_again(tmp_path: Path) 
     now = planning.plan(config, content, texts, replace(relations, related=related), last)
     assert now.changed is not None  # the short path: same structure
     (page,) = [i for i in now.changed if now.pages[i].path == f"articles/{b}/"]
-    assert now.pages[page].context["related"][0].article.slug == a
+    assert now.pages[page].context["related"][0].entry.article.slug == a
     assert page in now.showing[a]  # and a later edit of A plans B's page again
 
 

@@ -79,6 +79,7 @@ class SiteBuilder:
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
         self._said: tuple = ()  # the notes and drafts last named in the log
+        self._said_pins: tuple[str, ...] = ()  # and what relating said of the editor's pins
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
 
     def snapshot(self) -> Mapping[str, output.Page]:
@@ -116,6 +117,10 @@ class SiteBuilder:
         texts = self._texts.render(content)
         clock.lap("load")
         relations, moved = self._relate(config, content, texts)
+        if relations.notes != self._said_pins:  # once, and again when they change
+            self._said_pins = relations.notes
+            for note in relations.notes:
+                self.log(f"Note: {note}")
         clock.lap("relate")
         plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages

@@ -16,16 +16,17 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from typing import Any
 
+from briefings import urls
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article, Content, replaced
-from briefings.relate import Relations
+from briefings.relate import Relations, Story
 from briefings.site.pages import PageSpec, article_page, plan_site
 from briefings.site.views import Entry, make_entries
 
 # What decides which pages exist and where an article is listed. Everything else an article
 # holds (body, note, summary, links, image, ...) only changes its own Entry.
-STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "keywords", "draft")
+STRUCTURAL = ("slug", "title", "date", "has_time", "source", "tags", "keywords", "draft", "story")
 
 
 @dataclass
@@ -102,9 +103,18 @@ def _same_structure(
     if pairs is None or any(getattr(a, f) != getattr(b, f) for a, b in pairs for f in STRUCTURAL):
         return None
     before = last.relations
-    if before.stories != relations.stories or before.entities != relations.entities:
+    if (
+        _shapes(before.stories) != _shapes(relations.stories)
+        or before.entities != relations.entities
+    ):
         return None
     return pairs
+
+
+def _shapes(stories: tuple[Story, ...]) -> list[tuple]:
+    """What decides which pages exist and what they list, of each story: not why it is one (a
+    story page shows that, planned again when it changes: see _swap_pages)."""
+    return [(s.key, s.slug, s.title, s.articles, s.central) for s in stories]
 
 
 def _swap_pages(
@@ -157,6 +167,13 @@ def _swap_pages(
         )
         changed.add(i)
         swapped.pop(i, None)
+    for old, new in zip(last.relations.stories, relations.stories, strict=True):
+        if old is not new and old.why != new.why and new.is_multi:  # a story page says why
+            i = index[urls.story(new.slug)]
+            view = dataclasses.replace(pages[i].context["story"], story=new)
+            pages[i] = dataclasses.replace(pages[i], context={**pages[i].context, "story": view})
+            changed.add(i)
+            swapped.pop(i, None)
     showing = dict(last.showing)
     for slug in listed:  # an article page's lists changed: which entries it shows did too
         i = index[entries[slug].path]
@@ -171,11 +188,13 @@ def _swap_pages(
 
 
 def _other_articles(new: tuple | None, old: tuple | None) -> bool:
-    """Whether a related list names other articles, or the same in another order (its scores
-    may change with any edit; pages show only the articles)."""
+    """Whether a related list names other articles, or the same in another order or for other
+    reasons (its scores may change with any edit; pages show the articles and why)."""
     if new is old:
         return False
-    return new is None or old is None or [s.slug for s in new] != [s.slug for s in old]
+    if new is None or old is None:
+        return True
+    return [(s.slug, s.why) for s in new] != [(s.slug, s.why) for s in old]
 
 
 def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:

@@ -8,7 +8,15 @@ from briefings.config import Config
 from briefings.hashes import digest
 from briefings.markup.markdown import RenderedText, leading_words, render_text
 from briefings.model import Article, Content, replaced
-from briefings.relate import RelateDoc, RelatedSettings, RelateIndex, Relations, snapshot
+from briefings.relate import (
+    Pins,
+    RelateDoc,
+    RelatedSettings,
+    RelateIndex,
+    Relations,
+    apply_pins,
+    snapshot,
+)
 from briefings.runtime.memory import LARGE, release_free_memory
 from briefings.urls import make_slug
 
@@ -50,7 +58,15 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     index = RelateIndex(config.settings.related)
     settings = config.settings.related
     index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
-    return snapshot(index, {a.slug: a.title for a in content.articles}, make_slug)
+    titles = {a.slug: a.title for a in content.articles}
+    return apply_pins(index, snapshot(index, titles, make_slug), pins(content), titles, make_slug)[
+        0
+    ]
+
+
+def pins(content: Content) -> Pins:
+    """The editor's `story:` of each article that says one."""
+    return {a.slug: a.story for a in content.articles if a.story is not True}
 
 
 def render_and_relate(
@@ -105,4 +121,6 @@ class Relating:
             release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
         self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)
-        return self.relations, moved
+        # The editor's pins over the engine's stories: the next snapshot starts from the engine's.
+        pinned, repinned = apply_pins(self.index, self.relations, pins(content), titles, make_slug)
+        return pinned, moved | repinned

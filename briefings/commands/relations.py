@@ -23,7 +23,13 @@ def project_relations(config: Config, content_dir: Path | None = None) -> tuple[
 def story_rows(relations: Relations) -> list[dict[str, Any]]:
     """Every story as a row for JSON."""
     return [
-        {"id": s.key, "slug": s.slug, "title": s.title, "articles": list(s.articles)}
+        {
+            "id": s.key,
+            "slug": s.slug,
+            "title": s.title,
+            "articles": list(s.articles),
+            "why": list(s.why),
+        }
         for s in relations.stories
     ]
 
@@ -35,6 +41,8 @@ def story_lines(content: Content, relations: Relations) -> list[str]:
         if story.is_multi:
             sources = ", ".join(dict.fromkeys(content.by_slug[a].source for a in story.articles))
             lines.append(f"{story.title}  [{len(story.articles)} articles: {sources}]")
+            if story.why:
+                lines.append(f"    why: {', '.join(story.why)}")
             lines += [f"    {slug}" for slug in story.articles]
     singles = sum(1 for s in relations.stories if not s.is_multi)
     multi = len(relations.stories) - singles
@@ -58,10 +66,12 @@ def related_rows(
             "story": relations.story_of[slug].key if slug in relations.story_of else slug,
             "duplicate_of": relations.duplicate_of.get(slug),
             "same_story": [
-                {"slug": s.slug, "score": s.score} for s in relations.same_story.get(slug, ())
+                {"slug": s.slug, "score": s.score, "why": list(s.why)}
+                for s in relations.same_story.get(slug, ())
             ],
             "related": [
-                {"slug": s.slug, "score": s.score} for s in relations.related.get(slug, ())
+                {"slug": s.slug, "score": s.score, "why": list(s.why)}
+                for s in relations.related.get(slug, ())
             ],
         }
         for slug in list(slugs) or sorted(content.by_slug)
@@ -74,7 +84,8 @@ def related_lines(rows: dict[str, dict[str, Any]]) -> list[str]:
         lines.append(slug)
         for label in ("same_story", "related"):
             for item in lists[label]:
+                why = f"  ({', '.join(item['why'])})" if item["why"] else ""
                 lines.append(
-                    f"    {label.replace('_', ' '):10} {item['score']:.3f}  {item['slug']}"
+                    f"    {label.replace('_', ' '):10} {item['score']:.3f}  {item['slug']}{why}"
                 )
     return lines

@@ -38,9 +38,10 @@ ARTICLE_FIELDS = frozenset(
         "keywords",
         "needs",
         "guessed",
+        "story",
     ]
 )
-EDITION_FIELDS = frozenset(["title", "date", "sections", "slug"])
+EDITION_FIELDS = frozenset(["title", "date", "sections", "slug", "fold"])
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
 
@@ -212,6 +213,22 @@ class _Fields:
             return False
         return value
 
+    def story(self) -> bool | str:
+        """`story:` true (relating decides), false (a story of its own) or an article's or a
+        story's slug (that story)."""
+        value = self.meta.get("story", True)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and SLUG_RE.match(value.strip()):
+            return value.strip()
+        self.fail(
+            "story",
+            f"must be true, false or a slug, not {value!r}",
+            "write story: false to keep it out of any story, or story: <slug> to put it in that"
+            " article's (or story's) story",
+        )
+        return True
+
     def when(self, key: str, tz: ZoneInfo) -> tuple[datetime, bool] | None:
         value = self.meta.get(key)
         if value is None or value == "":
@@ -293,6 +310,7 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         note=f.text("note"),
         draft=draft,
         slug_given=bool(f.text("slug")),
+        story=f.story(),
         extra={k: v for k, v in source.meta.items() if k not in ARTICLE_FIELDS},
     )
     return article if title and when and source_name else None
@@ -330,10 +348,11 @@ def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
     for key in sorted(set(source.meta) - EDITION_FIELDS):
         f.fail(key, "unknown field", f"editions take {', '.join(sorted(EDITION_FIELDS))}")
     sections = _sections(f)
+    fold = f.flag("fold") if "fold" in source.meta else True
     if not (title and when) or sections is None:
         return None
     slug = f.slug(when[0].date().isoformat())
-    return Edition(slug, title, when[0], source.body, tuple(sections), source.display)
+    return Edition(slug, title, when[0], source.body, tuple(sections), source.display, fold)
 
 
 def _sections(f: _Fields) -> list[Section] | None:
@@ -348,16 +367,21 @@ def _sections(f: _Fields) -> list[Section] | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("items", []), list):
             f.fail(where, "must have a title and a list of items", hint)
             return None
-        unknown = set(raw) - {"title", "note", "items"}
+        unknown = set(raw) - {"title", "note", "items", "fold"}
         if unknown:
             f.fail(
                 where,
                 f"unknown key(s) {', '.join(sorted(map(str, unknown)))}",
-                "use title, note, items",
+                "use title, note, items, fold",
             )
             return None
+        fold = raw.get("fold")
+        if fold is not None and not isinstance(fold, bool):
+            f.fail(f"{where}.fold", f"must be true or false, not {fold!r}")
+            return None
         items = tuple(str(i).strip() for i in raw.get("items", []) if str(i).strip())
-        sections.append(Section(str(raw.get("title") or ""), items, str(raw.get("note") or "")))
+        title, note = str(raw.get("title") or ""), str(raw.get("note") or "")
+        sections.append(Section(title, items, note, fold))
     return sections
 
 

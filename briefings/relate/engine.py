@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from briefings.hashes import number
-from briefings.relate import links
+from briefings.relate import links, why
 from briefings.relate.clustering import StoryClustering
 from briefings.relate.index import (
     SECONDS_PER_DAY,
@@ -29,6 +29,7 @@ from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
 from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
+from briefings.relate.why import Terms
 from briefings.runtime.memory import LARGE, release_free_memory
 from briefings.runtime.parallel import forked_map
 
@@ -51,6 +52,7 @@ class _Node:
     timestamp: float
     entities: tuple[str, ...]
     tie: int
+    terms: Terms
 
 
 class RelateIndex(StoryClustering):
@@ -83,6 +85,7 @@ class RelateIndex(StoryClustering):
         self._members: list[tuple[str, ...]] | None = None  # story_members(), while it holds
         self._times, self._ties = np.zeros(0), np.zeros(0, np.int64)  # see _arrays
         self._restamp: set[int] = set()
+        self._reworded: set[int] = set()  # stored with other terms since the last update
         self.clock = 0  # counts changes to any article's closest links or copies...
         self.stamp: list[int] = []  # ...and the count at each one's last change, by position
 
@@ -94,7 +97,7 @@ class RelateIndex(StoryClustering):
         found = featurize(docs, self.settings) if docs else []
         columns = self.columns.of([f.keys for f in found])
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
-        names = [f.names for f in found]
+        names = [(f.names, f.terms) for f in found]
         del found, columns  # the keys: rows hold columns now
         if len(docs) > LARGE:  # numbering them left hundreds of MB free: give it back first
             release_free_memory()
@@ -120,10 +123,16 @@ class RelateIndex(StoryClustering):
         before = {r: self._lists(r) for r in stale}
         self._recompute(sorted(stale), times, ties)
         touched = set(changed) | set(gone) | {r for r in stale if self._lists(r) != before[r]}
+        # Who lists an article whose terms changed, or shares its story, says why anew.
+        reworded = {
+            q for p in self._reworded for q in (*self.listed_by[p], *self.stories[self.story_of[p]])
+        }
+        self._reworded.clear()
         reclustered = self._recluster(touched)
         if len(stale) > LARGE:  # the lists and stories of many left much memory free
             release_free_memory()
-        return {node.slug for p in touched | reclustered if (node := self.nodes[p]) is not None}
+        changed_now = touched | reclustered | reworded
+        return {node.slug for p in changed_now if (node := self.nodes[p]) is not None}
 
     def __getstate__(self) -> dict:
         # Each article's lists as blocks (the build cache): see SimilaritySpace.__getstate__.
@@ -138,13 +147,17 @@ class RelateIndex(StoryClustering):
         cols, weights = self.best[r]
         return cols.tobytes(), weights.tobytes(), self.duplicates[r].tobytes()
 
-    def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray], names: tuple) -> int:
+    def _store(self, doc: RelateDoc, row: tuple[np.ndarray, np.ndarray], said: tuple) -> int:
         if doc.slug not in self.position:
-            return self._append([doc], [row], [names])[0]
+            return self._append([doc], [row], [said])[0]
         position = self.position[doc.slug]
-        if self._node(position).timestamp != doc.timestamp:
+        old = self._node(position)
+        if old.timestamp != doc.timestamp:
             self._members = None  # stories are ordered by their first article's time
-        self.nodes[position] = _Node(doc.slug, doc.timestamp, names, tie_key(doc.slug))
+        if old.terms != said[1]:  # links to it say why in other words: read their lists again
+            self._reworded.add(position)
+        names, terms = said
+        self.nodes[position] = _Node(doc.slug, doc.timestamp, names, tie_key(doc.slug), terms)
         self._restamp.add(position)
         self.space.put(position, row, doc.timestamp)
         return position
@@ -154,9 +167,9 @@ class RelateIndex(StoryClustering):
         start = len(self.nodes)
         positions = list(range(start, start + len(docs)))
         self.space.extend(rows, [doc.timestamp for doc in docs])
-        for p, doc, found in zip(positions, docs, names, strict=True):
+        for p, doc, (found, said) in zip(positions, docs, names, strict=True):
             self.position[doc.slug] = p
-            self.nodes.append(_Node(doc.slug, doc.timestamp, found, tie_key(doc.slug)))
+            self.nodes.append(_Node(doc.slug, doc.timestamp, found, tie_key(doc.slug), said))
             self.stories[p] = [p]
         self._members = None
         self.best += [EMPTY] * len(docs)
@@ -332,42 +345,64 @@ class RelateIndex(StoryClustering):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def same_story(self, slug: str) -> tuple[Scored, ...]:
-        """Up to SAME_STORY_COUNT other articles of SLUG's story: the closest to it first, then the
-        earliest; each with its weight to SLUG (0 when not among its neighbours)."""
+    def same_story(self, slug: str, story: Sequence[str] | None = None) -> tuple[Scored, ...]:
+        """Up to SAME_STORY_COUNT other articles of SLUG's story (or of STORY, slugs in time
+        order, when the editor chose it): the closest to it first, then the earliest; each with
+        its weight to SLUG (0 when not among its neighbours)."""
         p = self.position[slug]
-        members = self.stories[self.story_of[p]]
+        members = self._members_of(p, story)
         if len(members) == 1:
             return ()
         limit = self.settings.same_story_count
-        story = set(members)
-        chosen = [(q, w) for q, w in self._links(p) if q in story][:limit]
+        inside = set(members)
+        chosen = [(q, w) for q, w in self._links(p) if q in inside][:limit]
         if len(chosen) < limit:
             listed = {q for q, _ in chosen}
             chosen += [(q, 0.0) for q in members if q != p and q not in listed][
                 : limit - len(chosen)
             ]
-        return tuple(Scored(self._node(q).slug, round(w, 4)) for q, w in chosen)
+        return tuple(self._scored(p, q, w) for q, w in chosen)
 
-    def centrality(self, slug: str) -> float:
-        """How close SLUG is to the rest of its story: its summed weight to members it neighbours."""
-        p = self.position[slug]
-        story = set(self.stories[self.story_of[p]])
-        return sum(w for q, w in self._links(p) if q in story)
+    def _members_of(self, p: int, story: Sequence[str] | None) -> list[int]:
+        if story is None:
+            return self.stories[self.story_of[p]]
+        return [self.position[s] for s in story]
 
-    def related(self, slug: str) -> tuple[Scored, ...]:
-        """The best neighbours of SLUG outside its story, best first."""
+    def centrality(self, slug: str, story: Sequence[str] | None = None) -> float:
+        """How close SLUG is to the rest of its story (or STORY): its summed weight to members
+        it neighbours."""
         p = self.position[slug]
-        members = self.stories[self.story_of[p]]
+        inside = set(self._members_of(p, story))
+        return sum(w for q, w in self._links(p) if q in inside)
+
+    def related(self, slug: str, story: Sequence[str] | None = None) -> tuple[Scored, ...]:
+        """The best neighbours of SLUG outside its story (or STORY), best first."""
+        p = self.position[slug]
+        members = self._members_of(p, story)
         limit = self.settings.related_count
         cols, weights = self.best[p]
         outside: Iterable[tuple[int, float]]
+        floor = self.settings.related_floor
         if len(members) == 1:  # alone in its story: its first neighbours (most articles are)
-            outside = zip(cols[:limit].tolist(), weights[:limit].tolist(), strict=True)
+            shown = min(limit, int((weights >= floor).sum()))  # the list is best first
+            outside = zip(cols[:shown].tolist(), weights[:shown].tolist(), strict=True)
         else:
-            story = set(members)
-            outside = itertools.islice(((q, w) for q, w in self._links(p) if q not in story), limit)
-        return tuple(Scored(self._node(q).slug, round(w, 4)) for q, w in outside)
+            inside = set(members)
+            outside = itertools.islice(
+                ((q, w) for q, w in self._links(p) if q not in inside and w >= floor), limit
+            )
+        return tuple(self._scored(p, q, w) for q, w in outside)
+
+    def timestamp(self, slug: str) -> float:
+        return self._node(self.position[slug]).timestamp
+
+    def _scored(self, p: int, q: int, weight: float) -> Scored:
+        node, other = self._node(p), self._node(q)
+        return Scored(other.slug, round(weight, 4), why.shared(node.terms, other.terms))
+
+    def why(self, slugs: Iterable[str]) -> tuple[str, ...]:
+        """What the articles SLUGS (a story) share most."""
+        return why.common([self._node(self.position[s]).terms for s in slugs])
 
     def duplicate_of(self, slug: str) -> str | None:
         leader = self.leader.get(self.position[slug])

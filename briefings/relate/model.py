@@ -25,3 +25,4 @@ class RelateDoc:
 class Scored(NamedTuple):  # a named tuple: a large site makes hundreds of thousands
     slug: str
     score: float
+    why: tuple[str, ...] = ()  # the names and terms the two articles share most

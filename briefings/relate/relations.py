@@ -16,6 +16,7 @@ class Story:
     title: str
     articles: tuple[str, ...]  # in time order
     central: str = ""  # the article most like the others: the story takes its title
+    why: tuple[str, ...] = ()  # the names and terms its articles share most
 
     @property
     def is_multi(self) -> bool:
@@ -30,6 +31,7 @@ class Relations:
     related: Mapping[str, tuple[Scored, ...]] = field(default_factory=dict)
     duplicate_of: Mapping[str, str] = field(default_factory=dict)
     entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what the editor should know (a `story:` naming nothing)
     # The index's story list these were made from (RelateIndex.story_members()): the same list
     # (or, read back from the build cache, an equal one) tells the next snapshot that no story
     # gained, lost or reordered an article.
@@ -94,13 +96,16 @@ def _same_stories(
     index: RelateIndex, title_of: Mapping[str, str], previous: Relations, changed: Set[str]
 ) -> bool:
     """Whether PREVIOUS's stories still stand, given that the index's story list is the one they
-    were made from: those of the CHANGED articles keep their central article and its title."""
+    were made from: those of the CHANGED articles keep their central article, its title, and
+    what they share."""
     for slug in changed:
         story = previous.story_of.get(slug)
         if story is None:
             return False
         central = _central(index, story.articles)
         if central != story.central or title_of[central] != story.title:
+            return False
+        if story.is_multi and index.why(story.articles) != story.why:
             return False
     return True
 
@@ -129,7 +134,8 @@ def _stories(
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         if old is None or fresh or (old.slug, old.title) != (slug, title):
-            old = Story(articles[0], slug, title, articles, central)
+            reasons = index.why(articles) if len(articles) > 1 else ()
+            old = Story(articles[0], slug, title, articles, central, reasons)
         stories.append(old)
     return stories
 

@@ -28,6 +28,7 @@ from briefings.relate.features import (
     stem_all,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
+from briefings.relate.why import Terms, terms
 from briefings.runtime.parallel import forked_map
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
@@ -45,6 +46,7 @@ class Features:
     keys: np.ndarray  # int64
     weights: np.ndarray  # float64
     names: tuple[str, ...]
+    terms: Terms  # what a link to or from it may be said to share (see why.py)
 
 
 def text_hash(text: str) -> int:
@@ -220,7 +222,10 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
         np.full(len(tag_keys), MAX_WEIGHT / 2),
     ])  # fmt: skip
     rows = _finish(len(docs), doc_all, keys, counts, weights, max_features)
-    return [Features(k, w, n) for (k, w), n in zip(rows, names, strict=True)]
+    return [
+        Features(k, w, n, terms(doc.title, doc.body, n))
+        for (k, w), n, doc in zip(rows, names, docs, strict=True)
+    ]
 
 
 def _finish(

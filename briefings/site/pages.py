@@ -25,6 +25,7 @@ from briefings.site.views import (
     chosen_topics,
     edition_view,
     groups,
+    links,
     make_entries,
     months,
     paginate,
@@ -189,14 +190,13 @@ def article_page(
     names: tuple[str, ...],
 ) -> PageSpec:
     slug = entry.article.slug
-    same = tuple(entries[s.slug] for s in relations.same_story.get(slug, ()))
-    related = tuple(entries[s.slug] for s in relations.related.get(slug, ()))
+    same = links(entry, relations.same_story.get(slug, ()), entries)
     context = {
         "entry": entry,
         "editions": editions,
         "story": story,
-        "same_story": tuple(sorted(same, key=lambda e: (e.article.date, e.article.slug))),
-        "related": related,
+        "same_story": tuple(sorted(same, key=lambda k: (k.entry.article.date, k.entry.article.slug))),
+        "related": links(entry, relations.related.get(slug, ()), entries),
         "topics": topics,  # the editor's: tags and the [topics] its keywords name
         "names": names,  # names in the text that have topic pages
     }

@@ -11,7 +11,7 @@ from briefings import urls
 from briefings.urls import make_slug
 from briefings.markup.markdown import RenderedText, markdown_to_html
 from briefings.model import Article, Edition
-from briefings.relate import Relations, Story
+from briefings.relate import Relations, Scored, Story
 
 T = TypeVar("T")
 
@@ -25,6 +25,24 @@ class Entry:
     path: str
     story_path: str = ""  # '' unless its story has other articles
     duplicate_of: str = ""  # the path of the article this one copies, if it is a copy
+
+
+@dataclass(frozen=True)
+class Link:
+    """An article listed on another's page: why it is listed (what the two share most), and
+    whether it came later (a follow-up to what the reader has read)."""
+
+    entry: Entry
+    why: tuple[str, ...] = ()
+    later: bool = False
+
+
+def links(entry: Entry, listed: Iterable[Scored], entries: Mapping[str, Entry]) -> tuple[Link, ...]:
+    """ENTRY's list LISTED as links, in its order."""
+    when = entry.article.date.date()  # a later day: hours apart say nothing of follow-ups
+    return tuple(
+        Link(entries[s.slug], s.why, entries[s.slug].article.date.date() > when) for s in listed
+    )
 
 
 @dataclass(frozen=True)
@@ -99,7 +117,8 @@ class Summary:
 
 @dataclass(frozen=True)
 class EditionLine:
-    """An edition in the list of editions: the edition and its size, not its articles."""
+    """An edition in the list of editions: the edition and its size (the items the editor
+    listed, as its page shows them), not its articles."""
 
     edition: Edition
     path: str
@@ -107,7 +126,7 @@ class EditionLine:
 
     @classmethod
     def of(cls, view: EditionView) -> EditionLine:
-        return cls(view.edition, view.path, len(view.entries))
+        return cls(view.edition, view.path, sum(len(s.items) for s in view.sections))
 
 
 @dataclass(frozen=True)
@@ -187,21 +206,23 @@ def story_views(relations: Relations, entries: Mapping[str, Entry]) -> list[Stor
 def edition_view(
     edition: Edition, entries: Mapping[str, Entry], relations: Relations
 ) -> EditionView:
-    """The edition with each story shown once: later articles of a story shown already are folded
-    into 'also covered by' under the first."""
-    shown: set[str] = set()
+    """The edition as the editor wrote it: every item listed is shown, in its place. Under an
+    item, unless the edition or its section says `fold: false`, the other articles of its story
+    that the edition does not list ('also covered by'), each under the first item of its story."""
+    listed = set(edition.slugs)
+    folded: set[str] = set()
     sections = []
     for section in edition.sections:
+        fold = edition.fold if section.fold is None else section.fold
         items = []
         for slug in section.items:
             story = relations.story_of.get(slug)
-            if story is not None and story.is_multi:
-                if story.key in shown:
-                    continue
-                shown.add(story.key)
-                also = tuple(entries[s] for s in story.articles if s != slug)
-            else:
-                also = ()
+            also: tuple[Entry, ...] = ()
+            if fold and story is not None and story.is_multi:
+                also = tuple(
+                    entries[s] for s in story.articles if s not in listed and s not in folded
+                )
+                folded.update(e.article.slug for e in also)
             items.append(EditionItem(entries[slug], also))
         sections.append(SectionView(section.title, markdown_to_html(section.note), tuple(items)))
     return EditionView(

@@ -413,9 +413,22 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
     def central(relations) -> RelateDoc:  # the article a story of three or more is named after
         return current[next(s.central for s in relations.stories if len(s.articles) > 2)]
 
+    def recapitalised(relations) -> RelateDoc:  # the same vector, said in other words
+        slug, word = next(
+            (s.slug, w)
+            for lists in (relations.same_story, relations.related)
+            for scored in lists.values()
+            for s in scored
+            for w in s.why
+            if w.islower() and " " not in w and f" {w} " in current[s.slug].body
+        )
+        d = current[slug]
+        return dataclasses.replace(d, body=d.body.replace(f" {word} ", f" {word.upper()} "))
+
     # Singletons change no story's articles: the snapshot must still see their stories change.
     steps = [
         lambda _: {"docs": docs[20:]},
+        lambda r: {"docs": [recapitalised(r)]},
         lambda _: {"docs": [edited]},
         lambda _: {"docs": [retitled]},
         lambda _: {"docs": [lead]},

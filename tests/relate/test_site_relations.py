@@ -6,8 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefings.commands.build import build_site
 from briefings.config import load_config
+from briefings.errors import ContentError
 from tests.conftest import write
 
 MARKETLINK = "iran-helping-russia-build-plant-to-manufacture-drones-for-likely-use-in-ukraine"
@@ -34,11 +37,94 @@ def test_seeds_are_one_story_and_link_each_other(example: Path) -> None:
     assert story.index(RUDAW) < story.index(MARKETLINK)
 
 
-def test_an_edition_shows_a_story_once_with_also_covered_by(example: Path) -> None:
+def front(path: Path, *lines: str) -> None:
+    """Add LINES to the front matter of the file at PATH."""
+    text = path.read_text()
+    path.write_text("---\n" + "".join(f"{line}\n" for line in lines) + text.split("---\n", 1)[1])
+
+
+def edition_of(example: Path, *head: str, items: tuple[str, ...], section: str = "") -> None:
+    write(
+        example / "content/editions/2025-04-14.md",
+        "---\ntitle: Drones\ndate: 2025-04-14\n"
+        + "".join(f"{line}\n" for line in head)
+        + "sections:\n  - title: Drones\n"
+        + (f"    {section}\n" if section else "")
+        + "    items:\n"
+        + "".join(f"      - {item}\n" for item in items)
+        + "---\nThe day's drones.\n",
+    )
+
+
+def test_an_edition_shows_every_item_the_editor_listed(example: Path) -> None:
+    build_site(load_config(example))  # the example lists both reports of one story
+    edition = (example / "site/editions/2025-04-14/index.html").read_text()
+    assert edition.count('class="entry-title"') == 2
+    assert "Also covered by" not in edition  # nothing the editor did not list
+    editions = (example / "site/editions/index.html").read_text()
+    assert "2 articles" in editions  # the count is what the page shows
+
+
+def test_coverage_the_editor_did_not_list_folds_under_the_item(example: Path) -> None:
+    edition_of(example, items=(MARKETLINK,))
     build_site(load_config(example))
     edition = (example / "site/editions/2025-04-14/index.html").read_text()
     assert edition.count('class="entry-title"') == 1
     assert re.search(r'Also covered by <a href="[^"]+">Rudaw</a>', edition)
+
+
+def test_fold_false_on_an_edition_or_a_section_shows_items_alone(example: Path) -> None:
+    for head, section in ((("fold: false",), ""), ((), "fold: false")):
+        edition_of(example, *head, items=(MARKETLINK,), section=section)
+        build_site(load_config(example))
+        edition = (example / "site/editions/2025-04-14/index.html").read_text()
+        assert edition.count('class="entry-title"') == 1
+        assert "Also covered by" not in edition
+
+
+def test_story_false_keeps_an_article_out_of_any_story(example: Path) -> None:
+    front(example / f"content/articles/{RUDAW}.md", "story: false")
+    build_site(load_config(example))
+    site = example / "site"
+    assert list((site / "stories").glob("*/index.html")) == []
+    assert "Same story" not in (site / "articles" / MARKETLINK / "index.html").read_text()
+    assert "Same story" not in (site / "articles" / RUDAW / "index.html").read_text()
+
+
+def test_story_slug_puts_an_article_in_that_story(example: Path) -> None:
+    write(
+        example / "content/articles/cup.md",
+        "---\ntitle: Arsenal win the FA Cup\ndate: 2025-04-15\nsource: Sport Daily\n"
+        f"story: {MARKETLINK}\n---\nArsenal beat Chelsea 2-1 at Wembley with a late header.\n",
+    )
+    build_site(load_config(example))
+    (story_page,) = (example / "site/stories").glob("*/index.html")
+    assert "3 articles" in story_page.read_text()
+    cup = (example / "site/articles/arsenal-win-the-fa-cup/index.html").read_text()
+    assert set(same_story_links(cup)) == {f"../{MARKETLINK}/", f"../{RUDAW}/"}
+    # The story's own slug (its address) names it too.
+    story_slug = story_page.parent.name
+    text = (example / "content/articles/cup.md").read_text()
+    (example / "content/articles/cup.md").write_text(text.replace(MARKETLINK, story_slug))
+    build_site(load_config(example))
+    assert "3 articles" in (example / "site/stories" / story_slug / "index.html").read_text()
+
+
+def test_a_story_naming_nothing_is_said_and_changes_nothing(example: Path) -> None:
+    front(example / f"content/articles/{RUDAW}.md", "story: no-such-story")
+    said: list[str] = []
+    build_site(load_config(example), log=said.append)
+    assert any("'story: no-such-story' names no published article or story" in s for s in said)
+    assert len(list((example / "site/stories").glob("*/index.html"))) == 1
+
+
+def test_a_story_that_is_no_slug_is_an_error_with_its_line(example: Path) -> None:
+    front(example / f"content/articles/{RUDAW}.md", "story: [a, b]")
+    with pytest.raises(ContentError) as failed:
+        build_site(load_config(example))
+    (problem,) = failed.value.problems
+    assert problem.field == "story" and problem.line == 2
+    assert "must be true, false or a slug" in str(problem)
 
 
 def test_unrelated_article_gets_no_same_story(example: Path) -> None:
@@ -76,8 +162,9 @@ def test_stories_json(example: Path) -> None:
     result = briefings("stories", "--json", "-C", str(example))
     assert result.returncode == 0, result.stderr
     (story,) = json.loads(result.stdout)
-    assert set(story) == {"id", "slug", "title", "articles"}
+    assert set(story) == {"id", "slug", "title", "articles", "why"}
     assert sorted(story["articles"]) == sorted([MARKETLINK, RUDAW])
+    assert {"Iran", "Russia"} <= set(story["why"])  # what both reports are about
 
 
 def test_related_json_with_content_folder(example: Path, tmp_path: Path) -> None:
@@ -89,6 +176,7 @@ def test_related_json_with_content_folder(example: Path, tmp_path: Path) -> None
     assert list(lists) == [MARKETLINK]
     (same,) = lists[MARKETLINK]["same_story"]
     assert same["slug"] == RUDAW and 0 < same["score"] <= 1
+    assert "Iran" in same["why"] and len(same["why"]) <= 3
     missing = briefings("related", "no-such-slug", "-C", str(example))
     assert missing.returncode == 1 and "no article with slug 'no-such-slug'" in missing.stderr
 
