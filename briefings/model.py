@@ -38,6 +38,7 @@ class Article:
     markdown: Markdown  # the body, as UTF-8, read again from its file once let go: see body
     path: str  # relative to the project root, for messages
     url: str = ""
+    canonical: str = ""  # the original's address elsewhere, when this is a syndicated copy
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()  # the editor's topics
     keywords: tuple[str, ...] = ()  # the page's own tags (ingest); topics only through [topics]

@@ -239,6 +239,7 @@ def test_long_listings_are_paginated(project: Path, add_article) -> None:
             title=f"Story number {n}",
             date=f"2025-04-{1 + n % 28:02d}",
             tags="[Iran]",
+            body=" ".join(f"word{n}x{k}" for k in range(8)),  # no copies of each other
         )
     build(project)
     site = project / "site"

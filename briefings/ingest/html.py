@@ -24,6 +24,15 @@ PRECISE_SHARE = 0.6  # chosen on the tune part of aeb-dev and wcxb-dev together
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 
 
+def _original(canonical: str, url: str) -> str:
+    """CANONICAL when it names a page on another site than URL's: a syndicated copy's pointer
+    to the original (a site's canonical link to itself says nothing)."""
+    if not (is_web_url(canonical) and is_web_url(url)):
+        return ""
+    here, there = host_of(url).removeprefix("www."), host_of(canonical).removeprefix("www.")
+    return canonical if here and there and here != there else ""
+
+
 def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None) -> Extracted:
     """The article in a saved HTML page, as Markdown paragraphs with safe links kept. URL: where
     the page was fetched from (else its canonical link), which helps find its outlet."""
@@ -62,6 +71,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     result.paragraphs = polish(paragraphs, title=result.title)
     result.date = _date(html, url, document.date or facts.ld_published, facts, result.guessed)
     result.url = url
+    result.canonical = _original(facts.canonical, url)
     result.authors = clean_authors(
         [
             "; ".join(facts.ld_authors),

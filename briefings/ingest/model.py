@@ -11,6 +11,7 @@ class Extracted:
     source: str = ""
     date: str = ""  # ISO 8601 as found (date or datetime)
     url: str = ""
+    canonical: str = ""  # the original's address, when the page says it copies one elsewhere
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # topics the text dump names ("Tags: ...")
     keywords: list[str] = field(default_factory=list)  # the page's CMS tags, cleaned

@@ -60,6 +60,8 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
         meta["needs"] = needs
     if options.url or article.url:
         meta["url"] = options.url or article.url
+    if article.canonical:
+        meta["canonical"] = article.canonical
     if article.authors:
         meta["authors"] = article.authors
     if options.tags:

@@ -92,7 +92,7 @@ def plan_site(
                 e, in_editions.get(slug, ()), story_of.get(slug), relations, entries, topics, names
             )
         )
-    story_lines = [Summary(v.story.title, v.path, len(v.entries), v.sources) for v in stories]
+    story_lines = [Summary(v.story.title, v.path, len(v.shown), v.sources) for v in stories]
     pages += _index_pages(urls.STORIES, "stories.html", "stories", story_lines[::-1], index_size)
     pages += [_story_page(view) for view in stories]
     size = settings.page_size
@@ -190,7 +190,10 @@ def article_page(
     names: tuple[str, ...],
 ) -> PageSpec:
     slug = entry.article.slug
-    same = links(entry, relations.same_story.get(slug, ()), entries)
+    listed = links(entry, relations.same_story.get(slug, ()), entries)
+    # Copies of an article shown (this one included) are named under its title instead.
+    shown = {entry.path, *(link.entry.path for link in listed)}
+    same = tuple(link for link in listed if link.entry.duplicate_of not in shown)
     context = {
         "entry": entry,
         "editions": editions,

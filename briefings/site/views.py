@@ -25,6 +25,7 @@ class Entry:
     path: str
     story_path: str = ""  # '' unless its story has other articles
     duplicate_of: str = ""  # the path of the article this one copies, if it is a copy
+    carried_by: tuple[tuple[str, str], ...] = ()  # its copies: (outlet, path), newest first
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,11 @@ class StoryView:
     @property
     def sources(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(e.article.source for e in self.entries))
+
+    @property
+    def shown(self) -> tuple[Entry, ...]:
+        """What its page lists: each original once, its copies named under it."""
+        return originals(self.entries)
 
 
 @dataclass(frozen=True)
@@ -169,30 +175,49 @@ def make_entries(
     relations: Relations,
     cache: dict[str, Entry] | None = None,
 ) -> dict[str, Entry]:
-    """An Entry per article. With CACHE (updated here), an article whose object, text and story
-    are the same as last time keeps the same Entry object: rebuilds recognise it by identity."""
+    """An Entry per article. With CACHE (updated here), an article whose object, text, story
+    and copies are the same as last time keeps the same Entry object: rebuilds recognise it by
+    identity."""
+    articles = list(articles)
+    copies: dict[str, list[tuple[str, str]]] = defaultdict(list)  # newest first, as ARTICLES
+    if relations.duplicate_of:
+        for a in articles:
+            if original := relations.duplicate_of.get(a.slug):
+                copies[original].append((a.source, urls.article(a.slug)))
     entries = {}
     for a in articles:
         text = texts[a.slug]
         story = relations.story_of.get(a.slug)
         story_path = urls.story(story.slug) if story and story.is_multi else ""
         original = relations.duplicate_of.get(a.slug, "")
-        copies = urls.article(original) if original else ""
+        copy_of = urls.article(original) if original else ""
+        carried = tuple(copies.get(a.slug, ()))
         known = cache.get(a.slug) if cache is not None else None
         if (
             known is not None
             and known.article is a
             and known.text is text
             and known.story_path == story_path
-            and known.duplicate_of == copies
+            and known.duplicate_of == copy_of
+            and known.carried_by == carried
         ):
             entries[a.slug] = known  # checked before making a new one: this runs per article
         else:
-            entries[a.slug] = Entry(a, text, urls.article(a.slug), story_path, copies)
+            entries[a.slug] = Entry(a, text, urls.article(a.slug), story_path, copy_of, carried)
     if cache is not None:
         cache.clear()
         cache.update(entries)
     return entries
+
+
+def originals(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """ENTRIES without the copies of any of them: a list shows an original once, its copies
+    named under it ('also carried by')."""
+    entries = tuple(entries)
+    if not any(e.duplicate_of for e in entries):
+        return entries
+    shown = {e.path for e in entries}
+    return tuple(e for e in entries if e.duplicate_of not in shown)
 
 
 def story_views(relations: Relations, entries: Mapping[str, Entry]) -> list[StoryView]:
@@ -247,7 +272,7 @@ def groups(
     found = []
     for slug, items in members.items():
         name = max(spellings[slug].items(), key=lambda kv: (kv[1], kv[0]))[0]
-        found.append(Group(name, path_of(name), tuple(items), slug))
+        found.append(Group(name, path_of(name), originals(items), slug))
     return sorted(found, key=lambda g: (g.name.casefold(), g.key))
 
 
@@ -292,6 +317,6 @@ def months(entries: Iterable[Entry]) -> list[Group]:
     for entry in entries:
         by_month[entry.article.date.strftime("%Y-%m")].append(entry)
     return [
-        Group(items[0].article.date.strftime("%B %Y"), urls.month(key), tuple(items), key)
+        Group(items[0].article.date.strftime("%B %Y"), urls.month(key), originals(items), key)
         for key, items in sorted(by_month.items(), reverse=True)
     ]

@@ -60,6 +60,15 @@ def test_metadata_is_read_from_the_page() -> None:
     assert "All rights reserved" not in article.body
 
 
+def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> None:
+    to_wire = '<link rel="canonical" href="https://wire.example.com/bridge-closes">'
+    copy = extract_html(page(head=HEAD + to_wire), "https://riverside.example/2025/05/bridge")
+    assert copy.canonical == "https://wire.example.com/bridge-closes"
+    to_itself = '<link rel="canonical" href="https://www.riverside.example/2025/05/bridge">'
+    own = extract_html(page(head=HEAD + to_itself), "https://riverside.example/2025/05/bridge")
+    assert own.canonical == ""
+
+
 def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
     copyright_year = extract_html(page(footer="© 2023 The Riverside Post"))
     assert copyright_year.date.startswith("2023") and "date" in copyright_year.guessed

@@ -189,3 +189,37 @@ def test_related_can_be_switched_off(example: Path) -> None:
     build_site(load_config(example))
     assert list((example / "site/stories").glob("*/index.html")) == []
     assert "Same story" not in (example / "site/articles" / MARKETLINK / "index.html").read_text()
+
+
+def test_a_syndicated_copy_points_at_its_original_and_lists_show_the_original_once(
+    example: Path,
+) -> None:
+    original = (example / f"content/articles/{MARKETLINK}.md").read_text()
+    copy = original.replace("source: MarketLink", "source: Wire Reprints").replace(
+        "title: ", "title: Reprinted - ", 1
+    )
+    write(
+        example / "content/articles/reprint.md",
+        copy.replace(f"slug: {MARKETLINK}", "slug: reprint"),
+    )
+    build_site(load_config(example))
+    site = example / "site"
+    reprint = (site / "articles/reprint/index.html").read_text()
+    base = load_config(example).settings.base_url
+    assert f'<link rel="canonical" href="{base}articles/{MARKETLINK}/">' in reprint
+    page = (site / "articles" / MARKETLINK / "index.html").read_text()
+    assert re.search(r'Also carried by <a href="[^"]*reprint/">Wire Reprints</a>', page)
+    assert same_story_links(page) == [f"../{RUDAW}/"]  # the copy is named, not listed
+    topic = (site / "topics/iran/index.html").read_text()
+    assert topic.count(f'href="../../articles/{MARKETLINK}/"') >= 1
+    assert 'href="../../articles/reprint/"' in topic  # named under the original...
+    assert topic.count('class="entry-title"') == 2  # ...not listed: the original and Rudaw's
+    source = (site / "sources/wire-reprints/index.html").read_text()
+    assert source.count('class="entry-title"') == 1  # an outlet's own page lists its copy
+
+
+def test_a_page_that_names_its_original_elsewhere_points_there(example: Path) -> None:
+    front(example / f"content/articles/{RUDAW}.md", "canonical: https://wire.example.com/story/1")
+    build_site(load_config(example))
+    page = (example / "site/articles" / RUDAW / "index.html").read_text()
+    assert '<link rel="canonical" href="https://wire.example.com/story/1">' in page
