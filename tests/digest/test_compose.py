@@ -1,5 +1,6 @@
 """The digest as a message and as a page: headers, size, links, and how it renders."""
 
+import re
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -59,6 +60,27 @@ def test_eml_is_a_complete_message(example: Path, tmp_path: Path) -> None:
     )  # written, not stripped HTML
     assert "display:none" in html.get_content().replace(" ", "")  # the hidden preheader
     assert 'style="' in html.get_content()  # CSS inlined for clients that drop <style>
+
+
+def test_both_parts_say_what_the_editor_wrote_in_the_same_order(example: Path) -> None:
+    marketlink = next((example / "content/articles").glob("iran-helping-*.md"))
+    text = marketlink.read_text()
+    marketlink.write_text(text.replace("---\n", "---\nurl: https://marketlink.example/d\n", 1))
+    project = digest_project(example, free_port())
+    digest = make_digest(load_config(project), None)
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", digest.parts.html))
+    text = re.sub(r"\s+", " ", digest.parts.text)
+    said = [
+        "Washington declassified satellite images",  # the edition's introduction
+        "Two outlets on the same White House briefing",  # the section's note
+        "Iran helping Russia build plant",  # the first item, then the second
+        "The White House on Friday said",
+    ]
+    for part in (html, text):
+        places = [part.find(words) for words in said]
+        assert -1 not in places and places == sorted(places), places
+    assert 'href="https://marketlink.example/d"' in digest.parts.html
+    assert "Original at MarketLink: https://marketlink.example/d" in digest.parts.text
 
 
 def test_links_are_checked_against_the_built_site(example: Path) -> None:
