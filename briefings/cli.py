@@ -227,6 +227,47 @@ def check(project: Path | None, strict: bool) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def new() -> None:
+    """Draft something new for the editor to finish (an edition)."""
+
+
+@new.command(name="edition")
+@project_option
+@click.argument("day", required=False, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option(
+    "--max-sections",
+    type=click.IntRange(min=1),
+    default=12,
+    show_default=True,
+    help="Stories to draft sections for, most outlets first.",
+)
+@friendly_errors
+def new_edition_cmd(project: Path | None, day: Any, max_sections: int) -> None:
+    """Draft content/editions/DAY.md (default: today) from the articles no edition holds yet:
+    a section per story, the fullest report as its item, an empty note to write. Never
+    overwrites a file."""
+    from datetime import datetime
+
+    from briefings.commands.new import new_edition
+
+    config = _config(project)
+    when = day.date() if day else datetime.now(config.tz).date()
+    drafted = new_edition(config, when, max_sections)
+    where = drafted.path.relative_to(config.root)
+    click.echo(
+        f"Wrote {where}: {len(drafted.sections)} section(s) holding {drafted.articles} article(s)"
+    )
+    for title, slug, outlets in drafted.sections:
+        click.echo(f"  - {title}  [{outlets} outlet{'s' if outlets != 1 else ''}: {slug}]")
+    if drafted.left_out:
+        click.echo(f"  ({drafted.left_out} more stories left out: --max-sections to add them)")
+    click.echo(
+        f"Next: in {where}, write the title, a note for each section and the introduction;"
+        " drop or reorder sections; then `briefings serve` to read it, `briefings check`."
+    )
+
+
 @cli.command(name="list")
 @project_option
 @click.option("--unassigned", is_flag=True, help="Only articles no edition lists yet.")

@@ -303,6 +303,31 @@ def test_an_edition_item_with_a_typo_gets_a_did_you_mean(
     assert "did you mean 'drone-plant-on-the-volga'?" in problem
 
 
+def test_an_edition_item_may_be_the_start_of_one_slug(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("a.md", title="Drone plant on the Volga is built with Iranian help")
+    add_article("b.md", title="Drone strikes on Kyiv overnight")
+    write(
+        project / "content/editions/2025-04-14.md",
+        "---\ntitle: Monday\ndate: 2025-04-14\nsections:\n  - title: Top\n"
+        "    items: [drone-plant, drone-strikes-on]\n---\n",
+    )
+    (edition,) = load(project).editions
+    assert edition.slugs == (
+        "drone-plant-on-the-volga-is-built-with-iranian-help",
+        "drone-strikes-on-kyiv-overnight",
+    )
+    write(
+        project / "content/editions/2025-04-14.md",
+        "---\ntitle: Monday\ndate: 2025-04-14\nsections:\n  - title: Top\n"
+        "    items:\n      - drone\n---\n",
+    )
+    (problem,) = problems_of(project)
+    assert ":7:" in problem and "item 'drone' is the start of 2 slugs" in problem
+    assert "write more of the slug" in problem
+
+
 def test_an_item_listed_twice_in_an_edition_is_a_problem(
     project: Path, add_article: Callable[..., Path]
 ) -> None:

@@ -3,6 +3,7 @@ which edition lists it, and which are in none yet."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -22,11 +23,11 @@ def article_rows(
     story: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every published article, newest first, as a row: slug, date, outlet, title, story,
-    editions. UNASSIGNED: only those no edition file lists; SINCE: only those from that day
+    editions. UNASSIGNED: only those no edition file holds; SINCE: only those from that day
     on; STORY: only those of the story with that slug (or id)."""
     content = load_content(config.content_dir, config.tz, config.root)
     relations = render_and_relate(config, content)[1]
-    listed = _listed_in(content)
+    listed = editions_holding(content, relations)
     rows = []
     for article in content.articles:
         found = relations.story_of.get(article.slug)
@@ -69,14 +70,34 @@ def draft_rows(config: Config) -> list[dict[str, Any]]:
     ]
 
 
-def _listed_in(content: Content) -> dict[str, list[str]]:
-    """The editions (written by the editor, not derived from dates) that list each slug."""
-    listed: dict[str, list[str]] = {}
+def editions_holding(content: Content, relations: Relations) -> dict[str, list[str]]:
+    """The editions (written by the editor, not derived from dates) that hold each slug: that
+    list it, or fold it under an item of its story (when it is no newer than the edition)."""
+    holding: dict[str, list[str]] = defaultdict(list)
     for edition in content.editions:
-        if edition.path:
-            for slug in edition.slugs:
-                listed.setdefault(slug, []).append(edition.slug)
-    return listed
+        if not edition.path:
+            continue
+        for section in edition.sections:
+            fold = edition.fold if section.fold is None else section.fold
+            for slug in section.items:
+                story = relations.story_of.get(slug)
+                held = [slug]
+                if fold and story is not None:
+                    held += [
+                        s
+                        for s in story.articles
+                        if s in content.by_slug
+                        and content.by_slug[s].date.date() <= edition.date.date()
+                    ]
+                for s in dict.fromkeys(held):
+                    if edition.slug not in holding[s]:
+                        holding[s].append(edition.slug)
+    return dict(holding)
+
+
+def covered(content: Content, relations: Relations) -> set[str]:
+    """The slugs some edition holds (see editions_holding)."""
+    return set(editions_holding(content, relations))
 
 
 def _outlets(content: Content, relations: Relations, slug: str) -> int:

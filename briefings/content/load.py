@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import Counter, defaultdict
@@ -80,8 +81,10 @@ def load_content(
     problems += _duplicate_problems(editions, "slug", lambda e: e.slug)
     if editions:
         by_slug = {a.slug: a for a in articles}
+        slugs = sorted(a.slug for a in published)
+        editions = [_unabbreviated(edition, slugs) for edition in editions]
         for edition in editions:
-            problems += _edition_item_problems(edition, by_slug, root)
+            problems += _edition_item_problems(edition, by_slug, root, slugs)
     if problems:
         raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
     if not edition_files:
@@ -409,8 +412,33 @@ def _duplicate_problems(items: list, what: str, key: Any) -> list[Problem]:
     return problems
 
 
+def _starting(prefix: str, slugs: list[str]) -> list[str]:
+    """The SLUGS (sorted) that start with PREFIX."""
+    at = bisect.bisect_left(slugs, prefix)
+    found = []
+    while at < len(slugs) and slugs[at].startswith(prefix):
+        found.append(slugs[at])
+        at += 1
+    return found
+
+
+def _unabbreviated(edition: Edition, slugs: list[str]) -> Edition:
+    """EDITION with each item that is the start of exactly one published slug written whole
+    (an editor may write 'iran-helping' for a slug of eighty characters)."""
+    known = set(slugs)
+
+    def whole(item: str) -> str:
+        if item in known:
+            return item
+        found = _starting(item, slugs)
+        return found[0] if len(found) == 1 else item
+
+    sections = tuple(replace(s, items=tuple(map(whole, s.items))) for s in edition.sections)
+    return edition if sections == edition.sections else replace(edition, sections=sections)
+
+
 def _edition_item_problems(
-    edition: Edition, by_slug: dict[str, Article], root: Path
+    edition: Edition, by_slug: dict[str, Article], root: Path, slugs: list[str]
 ) -> list[Problem]:
     problems = []
     lines = (root / edition.path).read_text(encoding="utf-8-sig").splitlines()
@@ -434,6 +462,20 @@ def _edition_item_problems(
             continue
         if article is None and (articles_folder / f"{slug}.md").is_file():
             continue  # its file did not load: its own problem says why, not a second one here
+        several = _starting(slug, slugs) if article is None else []
+        if len(several) > 1:
+            problems.append(
+                Problem(
+                    f"item {slug!r} is the start of {len(several)} slugs: "
+                    + ", ".join(several[:3])
+                    + (", ..." if len(several) > 3 else ""),
+                    path=edition.path,
+                    line=line,
+                    field="sections",
+                    hint="write more of the slug, enough for one article",
+                )
+            )
+            continue
         close = difflib.get_close_matches(slug, list(by_slug), n=1, cutoff=0.6)
         guess = f"did you mean {close[0]!r}? " if close else ""
         problems.append(

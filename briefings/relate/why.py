@@ -108,7 +108,7 @@ def _spelling(word: str, opening: bool) -> str:
     lower case (a title's Title Case and a sentence's first word say nothing of it). OPENING:
     in a title, at a sentence's start or after a quote."""
     if len(word) > 1 and word.isupper():
-        return word  # an acronym: DPRK, NATO
+        return word if len(word) <= 4 else word.lower()  # an acronym (NATO), or a shout
     return word.lower() if opening or not word[0].isupper() else word
 
 

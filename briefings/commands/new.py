@@ -1,0 +1,82 @@
+"""`briefings new edition [DATE]`: drafts an edition from the articles no edition holds yet,
+a section per story, for the editor to trim, order and annotate. It never overwrites a file."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from briefings.build.relate_stage import render_and_relate
+from briefings.commands.listing import covered
+from briefings.config import Config
+from briefings.content.load import load_content
+from briefings.errors import BriefingsError
+from briefings.model import Article
+
+MAX_SECTIONS = 12  # a briefing, not an archive: the rest are named in the summary
+
+
+@dataclass(frozen=True)
+class Drafted:
+    path: Path
+    sections: list[tuple[str, str, int]]  # (title, lead slug, outlets)
+    articles: int  # articles the sections hold (leads and the coverage folded under them)
+    left_out: int  # stories past MAX_SECTIONS
+
+
+def new_edition(config: Config, day: date, max_sections: int = MAX_SECTIONS) -> Drafted:
+    """Write content/editions/DAY.md from the published articles of DAY and before that no
+    edition holds: a section per story, stories with more outlets first, then the newest; each
+    led by its fullest report (the earliest of equals), the others folded under it."""
+    path = config.content_dir / "editions" / f"{day.isoformat()}.md"
+    if path.exists():
+        raise BriefingsError(
+            f"{path.relative_to(config.root)} exists already",
+            hint="edit it, or give another date: briefings new edition YYYY-MM-DD",
+        )
+    content = load_content(config.content_dir, config.tz, config.root)
+    relations = render_and_relate(config, content)[1]
+    held = covered(content, relations)
+    stories: dict[str, list[Article]] = defaultdict(list)
+    for article in content.articles:
+        if article.slug not in held and article.date.date() <= day:
+            story = relations.story_of.get(article.slug)
+            stories[story.key if story is not None else article.slug].append(article)
+    if not stories:
+        raise BriefingsError(
+            f"no published article dated {day.isoformat()} or before is outside an edition",
+            hint="`briefings list` shows the articles and the editions that hold them",
+        )
+    ranked = sorted(
+        stories.values(),
+        key=lambda group: (
+            -len({a.source for a in group}),
+            -max(a.date.timestamp() for a in group),
+            group[0].slug,
+        ),
+    )
+    chosen = ranked[:max_sections]
+    sections = []
+    for group in chosen:
+        lead = max(group, key=lambda a: (len(a.body.split()), -a.date.timestamp()))
+        story = relations.story_of.get(lead.slug)
+        title = story.title if story is not None and story.is_multi else lead.title
+        sections.append((title, lead.slug, len({a.source for a in group})))
+    _write(path, day, sections)
+    return Drafted(path, sections, sum(len(g) for g in chosen), len(ranked) - len(chosen))
+
+
+def _write(path: Path, day: date, sections: list[tuple[str, str, int]]) -> None:
+    front = {
+        "title": f"Briefing of {day.strftime('%-d %B %Y')}",
+        "date": day.isoformat(),
+        "sections": [{"title": title, "note": "", "items": [slug]} for title, slug, _ in sections],
+    }
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as out:  # "x": never over a file made meanwhile
+        out.write(f"---\n{text}---\n")
