@@ -96,12 +96,17 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--templates",
+    is_flag=True,
+    help="Also copy the theme's templates into templates/, to edit (default: use the theme).",
+)
 @friendly_errors
-def init(directory: Path) -> None:
-    """Create a new briefing project in DIRECTORY."""
+def init(directory: Path, templates: bool) -> None:
+    """Create a new briefing project in DIRECTORY (or add what it lacks)."""
     from briefings.commands.init import init_project
 
-    written = init_project(directory, log=click.echo)
+    written = init_project(directory, log=click.echo, templates=templates)
     click.echo(f"{len(written)} files created. Next: cd {directory} && briefings build")
 
 

@@ -29,7 +29,9 @@ class Paths:
 
 @dataclass(frozen=True)
 class Feeds:
-    content: str = "full"  # "full" article text in feeds, or "summary"
+    content: str = (
+        "summary"  # "summary" (default: the text is the outlets'), or "full" article text
+    )
     entries: int = 50
 
 

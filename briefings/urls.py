@@ -18,6 +18,7 @@ SOURCES = "sources/"
 STORIES = "stories/"
 FEED = "feed.xml"
 JSON_FEED = "feed.json"
+EDITIONS_FEED = EDITIONS + FEED  # the editions themselves, newest first
 SEARCH = "search/"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"

@@ -118,6 +118,13 @@ def test_feed_is_atom_with_required_elements(example: Path) -> None:
     for entry in entries:
         assert entry.find(f"{ATOM}id").text.startswith("http://127.0.0.1:8000/articles/")
         assert entry.find(f"{ATOM}updated").text[:10] == "2025-04-14"
+        assert entry.find(f"{ATOM}summary").text  # the outlets' text: a summary by default
+        assert entry.find(f"{ATOM}content") is None
+    config = example / "briefings.toml"
+    config.write_text(config.read_text() + '\n[feeds]\ncontent = "full"\n')
+    build(example)
+    feed = ET.parse(example / "site" / "feed.xml").getroot()
+    for entry in feed.findall(f"{ATOM}entry"):
         assert "<p>" in entry.find(f"{ATOM}content").text  # escaped HTML, parsed back
 
 
@@ -432,7 +439,10 @@ def test_a_build_killed_while_moving_pages_in_is_finished_by_the_next_command(
     site/ held old and new pages side by side. The next command (here: the start of a build,
     before anything is served or published) finishes the moves first."""
     config_file = example / "briefings.toml"  # no search: an edit build patches site/ in place
-    config_file.write_text("search = false\n" + config_file.read_text())
+    # Full text in feeds: the edit then changes several pages (the article's and the feeds).
+    config_file.write_text(
+        "search = false\n" + config_file.read_text() + '[feeds]\ncontent = "full"\n'
+    )
     build_site(load_config(example))
     article = sorted((example / "content/articles").glob("*.md"))[0]
     article.write_text(article.read_text() + "\nA line added before the killed build.\n")

@@ -26,20 +26,30 @@ def test_init_then_build(tmp_path: Path) -> None:
     target = tmp_path / "morning"
     result = run("init", str(target))
     assert result.returncode == 0, result.stderr
-    for name in (
-        "briefings.toml",
-        ".gitignore",
-        "content/articles/welcome.md",
-        "templates/base.html",
-        "templates/static/style.css",
-    ):
+    for name in ("briefings.toml", ".gitignore", "content/articles/welcome.md"):
         assert (target / name).is_file(), name
+    # No copy of the theme: its fixes reach the project; templates/ says how to override.
+    assert [p.name for p in (target / "templates").iterdir()] == ["README.md"]
     built = run("build", "-C", str(target))
     assert built.returncode == 0, built.stderr
-    assert (
-        "Built " in built.stdout
-        and (target / "site/articles/welcome-to-your-briefing/index.html").is_file()
-    )
+    page = target / "site/articles/welcome-to-your-briefing/index.html"
+    assert "Built " in built.stdout and page.is_file()
+    assert (target / "site/static/style.css").is_file()  # the theme's
+
+
+def test_init_templates_copies_the_theme_to_edit_and_one_file_overrides_it(
+    tmp_path: Path,
+) -> None:
+    ejected = tmp_path / "ejected"
+    assert run("init", "--templates", str(ejected)).returncode == 0
+    assert (ejected / "templates/base.html").is_file()
+    assert (ejected / "templates/static/style.css").is_file()
+    plain = tmp_path / "plain"
+    assert run("init", str(plain)).returncode == 0
+    write(plain / "templates/404.html", "<p>Lost at sea</p>\n")  # one page, the editor's own
+    assert run("build", "-C", str(plain)).returncode == 0
+    assert (plain / "site/404.html").read_text() == "<p>Lost at sea</p>\n"
+    assert (plain / "site/articles/welcome-to-your-briefing/index.html").is_file()
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:

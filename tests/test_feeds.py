@@ -108,3 +108,16 @@ def test_sitemap_has_lastmod_and_robots_points_at_it(site: Path) -> None:
         "<loc>https://user.github.io/repo/articles/" in sitemap and "<lastmod>2025-04-14" in sitemap
     )
     assert "Sitemap: https://user.github.io/repo/sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_the_editions_feed_carries_each_edition_as_the_editor_wrote_it(site: Path) -> None:
+    feed = ET.parse(site / "editions/feed.xml").getroot()
+    assert feed.find(f"{ATOM}id").text == "https://user.github.io/repo/editions/feed.xml"
+    (entry,) = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}title").text == "A drone factory on the Volga"
+    assert entry.find(f"{ATOM}id").text == "https://user.github.io/repo/editions/2025-04-14/"
+    html = entry.find(f"{ATOM}content").text  # escaped HTML, parsed back
+    assert "Washington declassified" in html and "Two outlets on the same" in html
+    assert html.count("<li>") == 2 and 'href="https://user.github.io/repo/articles/' in html
+    home = (site / "index.html").read_text()
+    assert 'href="editions/feed.xml"' in home  # announced on every page

@@ -94,8 +94,23 @@ with articles becomes an edition of its own.
 """
 
 
-def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]:
-    """Create the project skeleton in TARGET; returns the files written (existing ones are kept)."""
+TEMPLATES_README = """\
+# Your templates
+
+The site is drawn by briefings' own theme, so its fixes and new pages reach this project.
+To change one page, put a file of the same name here: it is used instead of the theme's
+(for example `article.html`, `_macros.html`, `static/style.css`, `email/digest.html`).
+Copy it from the theme to start: `briefings init --templates DIR` writes the whole theme
+into DIR's templates/ (files that exist are kept).
+"""
+
+
+def init_project(
+    target: Path, log: Callable[[str], None] = print, templates: bool = False
+) -> list[Path]:
+    """Create the project skeleton in TARGET; returns the files written (existing ones are
+    kept). TEMPLATES: copy the theme's templates too, to edit (else the theme is used as it
+    is, and a project file of the same name overrides one of its files)."""
     target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {
@@ -105,11 +120,14 @@ def init_project(target: Path, log: Callable[[str], None] = print) -> list[Path]
         ".gitignore": GITIGNORE,
         "content/articles/welcome.md": WELCOME.format(today=date.today().isoformat()),
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
+        "templates/README.md": TEMPLATES_README,
     }
     for name, text in files.items():
         _write_new(target / name, functools.partial(_write_text, text=text), written, log)
     for folder in ("content/editions", "static"):
         (target / folder).mkdir(parents=True, exist_ok=True)
+    if not templates:
+        return written
     theme = builtin_templates_dir()
     for source in sorted(theme.rglob("*")):
         if source.is_file():

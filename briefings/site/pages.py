@@ -78,6 +78,7 @@ def plan_site(
         urls.EDITIONS, "editions.html", "editions", list(map(EditionLine.of, editions)), index_size
     )
     pages += [_edition_page(view) for view in editions]
+    pages.append(_editions_feed(editions[:limit]))
     aliases = topic_aliases(settings.topics)
     keys = topic_keys(
         relations,
@@ -169,6 +170,13 @@ def _index_pages(first: str, template: str, name: str, lines: list, size: int) -
         PageSpec(path, template, {name: shown, "pager": pager})
         for path, shown, pager in paginate_lines(first, lines, size)
     ]
+
+
+def _editions_feed(editions: list[EditionView]) -> PageSpec:
+    """An Atom feed of the editions, newest first: each with its introduction and items."""
+    updated = max((v.edition.date for v in editions), default=EPOCH)
+    context = {"editions": editions, "updated": updated}
+    return PageSpec(urls.EDITIONS_FEED, "editions.xml", context, in_sitemap=False)
 
 
 def _edition_page(view: EditionView) -> PageSpec:
