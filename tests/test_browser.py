@@ -64,16 +64,30 @@ def test_search_box_finds_articles_under_a_sub_path(chromium, example: Path) -> 
         page.fill("#q", "Alabuga")
         page.press("#q", "Enter")
         page.wait_for_url("**/repo/search/?q=Alabuga")
-        results = page.locator(".pagefind-ui__result-link")
+        results = page.locator("#search-results .entry-title a")
         results.first.wait_for(timeout=10_000)
         titles = sorted(results.all_inner_texts())
         assert len(titles) == 2 and any(t.startswith("Iran helping Russia") for t in titles)
+        # Each result says who published it and when.
+        kickers = sorted(page.locator("#search-results .kicker").all_inner_texts())
+        assert kickers == ["MarketLink · 14 April 2025", "Rudaw · 14 April 2025"]
+        assert page.locator("#search-status").inner_text() == "2 articles for “Alabuga”"
         # Typing a new query in the search page's own box searches again.
-        page.fill(".pagefind-ui__search-input", "Caspian Amirabad Makhachkala")
+        page.fill("#search-input", "Caspian Amirabad Makhachkala")
         page.wait_for_function(
-            "document.querySelectorAll('.pagefind-ui__result-link').length === 1"
+            "document.querySelectorAll('#search-results .entry-title a').length === 1"
         )
         results.first.click()
         page.wait_for_url("**/repo/articles/iran-helping-russia-*/")
         assert page.locator("h1").inner_text().startswith("Iran helping Russia")
         page.close()
+
+
+def test_search_finds_nothing_for_words_no_article_holds(chromium, served: str) -> None:
+    page = chromium.new_page()
+    for query in ("asdf", "qzxwv drones"):  # Pagefind alone matches "asdf" to "as"
+        page.goto(served + "search/?q=" + query)
+        page.wait_for_function("document.getElementById('search-status').textContent !== ''")
+        assert page.locator("#search-status").inner_text().startswith("Nothing found for")
+        assert page.locator("#search-results li").count() == 0
+    page.close()
