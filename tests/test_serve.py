@@ -1,5 +1,6 @@
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from briefings.commands.build import build_site
+from briefings.config import load_config
 from briefings.preview.server import PreviewServer, resolve_request
 from tests.conftest import write
 
@@ -109,6 +112,47 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_serve_starts_from_the_last_builds_cache(example: Path) -> None:
+    """After `briefings build`, `serve` renders nothing again that did not change."""
+    build_site(load_config(example))
+    out = serve_until_stopped(example)
+    assert "(0 rendered)" in out, out
+    article = next((example / "content/articles").glob("*.md"))
+    article.write_text(article.read_text() + "\nOne more line.\n")
+    out = serve_until_stopped(example)
+    pages, rendered = re.search(r"Built (\d+) pages \((\d+) rendered\)", out).groups()
+    assert 0 < int(rendered) < int(pages), out  # the pages showing the article, not the site
+
+
+def serve_until_stopped(example: Path) -> str:
+    """Start `briefings serve`, wait for its first page, stop it; its output."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        return out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
 
 
 def test_serve_command_builds_serves_and_stops_on_sigint(example: Path) -> None:

@@ -39,8 +39,11 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex)
 
 
-def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
-    builder = SiteBuilder(config.root, log=log, config=config)
+def load_builder(config: Config, log: Callable[[str], None], serving: bool = False) -> SiteBuilder:
+    """A builder started from the build cache, when there is a good one. SERVING: one that
+    reads briefings.toml again at each rebuild and records what pages read (serve, watch)."""
+    fixed = None if serving else config
+    builder = SiteBuilder(config.root, log=log, config=fixed)
     path = config.root / CACHE_FILE
     if not path.exists():
         return builder
@@ -61,7 +64,7 @@ def load_builder(config: Config, log: Callable[[str], None]) -> SiteBuilder:
         builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
-        return SiteBuilder(config.root, log=log, config=config)
+        return SiteBuilder(config.root, log=log, config=fixed)
     return builder
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.build.output import remove_leftovers
+from briefings.build.state import load_builder
 from briefings.config import Config
 from briefings.preview.livereload import LiveState
 from briefings.preview.server import PreviewServer
@@ -26,14 +27,15 @@ def run_preview(
     echo: Callable[[str], None] = print,
 ) -> None:
     remove_leftovers(config.output_dir)  # what is served is one build's site, whatever follows
-    builder = SiteBuilder(config.root, log=echo)
+    # From the last build's cache: what did not change since is not rendered again.
+    builder = load_builder(config, echo, serving=True)
     first = builder.rebuild()
     if first.error and not (serve and config.output_dir.is_dir()):
         raise first.error
     echo(
         first.summary()
         if first.error
-        else f"Built {len(builder.outputs)} pages in {first.seconds:.2f} s"
+        else f"Built {len(builder.outputs)} pages ({first.rendered} rendered) in {first.seconds:.2f} s"
     )
     live = LiveState(builder.generation, str(first.error) if first.error else None)
     stop = threading.Event()
