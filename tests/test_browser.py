@@ -91,3 +91,25 @@ def test_search_finds_nothing_for_words_no_article_holds(chromium, served: str) 
         assert page.locator("#search-status").inner_text().startswith("Nothing found for")
         assert page.locator("#search-results li").count() == 0
     page.close()
+
+
+def test_search_results_show_a_hostile_article_as_text(chromium, example: Path) -> None:
+    (example / "content/articles/evil.md").write_text(
+        "---\ntitle: Evil <img src=x onerror=window.pwned=1> zebrafish\ndate: 2025-04-14\n"
+        "source: Bad <b>Outlet</b>\n---\n"
+        "The zebrafish text: `<img src=x onerror=window.pwned=2>` and "
+        "&lt;img src=y onerror=window.pwned=3&gt; <script>window.pwned=4</script>.\n"
+    )
+    build_site(load_config(example))
+    with serve_under(example / "site", "/") as root:
+        page = chromium.new_page()
+        page.goto(root + "search/?q=zebrafish")
+        page.locator("#search-results .entry-title a").first.wait_for(timeout=10_000)
+        assert (
+            page.locator("#search-results .entry-title a")
+            .inner_text()
+            .startswith("Evil <img src=x")
+        )
+        assert page.locator("#search-results img").count() == 0
+        assert page.evaluate("window.pwned") is None
+        page.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.build import fingerprint, output, planning, search
+from briefings.build import fingerprint, output, planning, progress, search
 from briefings.build.relate_stage import Relating
 from briefings.build.texts import Texts
 from briefings.config import Config, load_config
@@ -116,12 +116,17 @@ class SiteBuilder:
         self._say(content)
         texts = self._texts.render(content)
         clock.lap("load")
+        progress.phase_line(
+            self.log, clock.laps[-1][1], f"Loaded {len(content.articles):,} articles"
+        )
         relations, moved = self._relate(config, content, texts)
         if relations.notes != self._said_pins:  # once, and again when they change
             self._said_pins = relations.notes
             for note in relations.notes:
                 self.log(f"Note: {note}")
         clock.lap("relate")
+        stories = sum(1 for s in relations.stories if s.is_multi)
+        progress.phase_line(self.log, clock.laps[-1][1], f"Related them: {stories:,} stories")
         plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages
         templates = fingerprint.tree_stamp(template_dirs(config))
@@ -183,10 +188,12 @@ class SiteBuilder:
             return output.Stored(output.digest_of(data))
 
         rendered, streamed = 0, set[str]()
+        steps = progress.Progress(self.log, "Rendering pages", len(todo))
         try:
-            for page, ((key, learned), data, read, failed) in zip(
-                todo, render_all(renderer, todo, sign, store), strict=True
+            for done, (page, ((key, learned), data, read, failed)) in enumerate(
+                zip(todo, render_all(renderer, todo, sign, store), strict=True), 1
             ):
+                steps.step(done)
                 fingerprints[page.output] = key
                 memo.update(learned)
                 problems += failed
@@ -363,6 +370,8 @@ class SiteBuilder:
             output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
             if config.settings.search:
                 reuse = self._search_stands(outputs, (*written, *removed))
+                if not reuse and len(outputs) > 1000:  # Pagefind takes a while: say so first
+                    self.log(f"Indexing search ({len(outputs):,} pages)")
                 search.stage_index(site, staging.path, reuse)
         except BaseException:
             staging.discard()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -17,7 +17,7 @@ from briefings.errors import Problem, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
 from briefings.render.themes import template_dirs
-from briefings.runtime.parallel import forked_map
+from briefings.runtime.parallel import forked_results
 from briefings.site.pages import PageSpec
 from briefings.site.views import Entry
 from briefings.urls import is_web_url
@@ -207,7 +207,7 @@ def render_all(
     pages: list[PageSpec],
     sign: Callable[[PageSpec], tuple[S, bool]],
     store: Callable[[PageSpec, bytes], T],
-) -> list[tuple[S, T | None, Reads, list]]:
+) -> Iterator[tuple[S, T | None, Reads, list]]:
     """Each page's signature from SIGN and, unless SIGN says its last rendering stands, what
     STORE makes of its bytes (writes them, say), what it read and its problems. On every core
     for a large build (a first build, or a change to a template or the config): signing is
@@ -228,4 +228,4 @@ def render_all(
             done.append((key, store(pages[i], data), renderer.last_reads, []))
         return done
 
-    return forked_map(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)
+    return forked_results(work, len(pages), RENDER_CHUNK, RENDER_PARALLEL_FROM)

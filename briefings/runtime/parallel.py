@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
@@ -29,17 +29,28 @@ def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum
     callable: forked workers inherit it with all it refers to, and only index ranges and
     results cross between processes. In workers only when COUNT >= MINIMUM, there is
     more than one core and forking is safe; else here, with the same results."""
+    return list(forked_results(work, count, chunk, minimum))
+
+
+def forked_results(
+    work: Callable[[range], list[R]], count: int, chunk: int, minimum: int
+) -> Iterator[R]:
+    """What forked_map gives, one result at a time as chunks are done, in order: the caller
+    may say how far the work is."""
     global _TASK
     workers = min(os.cpu_count() or 1, count // chunk)
-    if count < minimum or workers < 2 or not may_fork():
-        return work(range(count))
     ranges = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    if count < minimum or workers < 2 or not may_fork():
+        for indexes in ranges:
+            yield from work(indexes)
+        return
     _TASK = work
     try:
         with ProcessPoolExecutor(
             workers, mp_context=get_context("fork"), initializer=_die_with_parent
         ) as pool:
-            return [r for part in pool.map(_run, ranges) for r in part]
+            for part in pool.map(_run, ranges):
+                yield from part
     finally:
         _TASK = None
 

@@ -1,0 +1,42 @@
+"""Lines that say how a long build goes: nothing for a step that is quick, then a line every
+few seconds (plain lines: they read the same on a terminal, in a CI log or a file)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+class Progress:
+    """Counts the steps of LABEL, out of TOTAL; says where it is once FIRST seconds have passed,
+    then every EVERY seconds."""
+
+    def __init__(
+        self,
+        log: Callable[[str], None],
+        label: str,
+        total: int,
+        first: float = 2.0,
+        every: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.log, self.label, self.total = log, label, total
+        self.every, self.clock = every, clock
+        self.started = clock()
+        self.due = self.started + first
+
+    def step(self, done: int) -> None:
+        now = self.clock()
+        if now >= self.due:
+            share = done / self.total if self.total else 1.0
+            self.log(f"{self.label}: {done:,} of {self.total:,} ({share:.0%})")
+            self.due = now + self.every
+
+    def took(self) -> float:
+        return self.clock() - self.started
+
+
+def phase_line(log: Callable[[str], None], seconds: float, text: str, quick: float = 1.0) -> None:
+    """Say TEXT with its time when a phase took longer than QUICK seconds."""
+    if seconds > quick:
+        log(f"{text} ({seconds:.1f} s)")
