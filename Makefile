@@ -4,12 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The example briefing: three days of a fictional local desk (examples/desk/).
+EXAMPLE ?= examples/desk
 
 .PHONY: site serve test lint format bench clean help
 
 help:
 	@echo "make serve   build the example briefing and preview it on http://$(HOST):$(PORT)/"
-	@echo "make site    build the example briefing into site/"
+	@echo "make site    build the example briefing into $(EXAMPLE)/site/"
 	@echo "make test    run every test"
 	@echo "make lint    ruff, the layers (import-linter) and types (mypy)"
 	@echo "make clean   remove site/, caches and the virtualenv"
@@ -30,11 +32,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 # BASE_URL overrides briefings.toml's base_url (the Pages workflow sets it).
 site: $(VENV)/.installed
-	$(BIN)/briefings build $(if $(BASE_URL),--base-url "$(BASE_URL)")
+	$(BIN)/briefings build -C $(EXAMPLE) $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 serve: $(VENV)/.installed
 	@echo "briefings is installed in $(VENV): run '. $(VENV)/bin/activate' to use the briefings command yourself"
-	$(BIN)/briefings serve --host $(HOST) --port $(PORT)
+	$(BIN)/briefings serve -C $(EXAMPLE) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
@@ -50,4 +52,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf site .briefings .pytest_cache .ruff_cache .hypothesis $(VENV)
+	rm -rf site .briefings $(EXAMPLE)/site $(EXAMPLE)/.briefings .pytest_cache .ruff_cache .hypothesis $(VENV)

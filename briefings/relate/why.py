@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from briefings.hashes import number
-from briefings.relate.features import STOP_WORDS, information, stem_all
+from briefings.relate.features import CALENDAR, STOP_WORDS, information, stem_all
 
 LEAD_WORDS = 50  # words of the lead read: its start names who, where and what
 KEPT = 16  # terms kept per article
@@ -52,7 +52,7 @@ def _chunk(chunk: str) -> tuple[int, float, str, str, bool, bool]:
     sentence = any(c in _SENTENCE_MARKS for c in ends)
     word = _POSSESSIVE.sub("", word)
     lower = word.lower()
-    if not _WORD.fullmatch(word) or lower in STOP_WORDS or len(lower) < 3:
+    if not _WORD.fullmatch(word) or lower in STOP_WORDS or lower in CALENDAR or len(lower) < 3:
         return 0, 0.0, "", word, sentence, False
     value = information(lower)
     if value < TELLING:
@@ -145,21 +145,21 @@ def _better(one: str, other: str) -> str:
 
 def _distinct(spellings: list[str], limit: int) -> tuple[str, ...]:
     """The first LIMIT of SPELLINGS, none said twice: not 'drone' after 'drone plant', and
-    'Las Vegas' in the place of 'Las' said before it."""
+    'Las Vegas' in the place of 'Las' said before it (among the first few: a pair that ranks
+    just below its words still takes their place)."""
     chosen: list[tuple[str, list[str]]] = []
     said: set[str] = set()
-    for spelling in spellings:
+    for spelling in spellings[: limit * 3]:
         words = spelling.casefold().split()
-        if said.issuperset(words):
-            continue
         if len(words) > 1:
-            at = next((i for i, (_, w) in enumerate(chosen) if len(w) == 1 and w[0] in words), -1)
-            if at >= 0:
-                chosen[at] = (spelling, words)
+            within = [i for i, (_, w) in enumerate(chosen) if len(w) == 1 and w[0] in words]
+            if within:  # the pair in the place of its first word; its other word goes
+                chosen[within[0]] = (spelling, words)
+                chosen = [c for i, c in enumerate(chosen) if i not in within[1:]]
                 said.update(words)
                 continue
+        if said.issuperset(words):
+            continue
         chosen.append((spelling, words))
         said.update(words)
-        if len(chosen) == limit:
-            break
-    return tuple(s for s, _ in chosen)
+    return tuple(s for s, _ in chosen[:limit])

@@ -1,6 +1,6 @@
 """Why two articles are linked: the names and terms they share, as a reader would say them."""
 
-from briefings.relate.why import common, shared, terms
+from briefings.relate.why import Terms, common, shared, terms
 
 DRONES = terms(
     "Drones from the Alabuga plant hit Kyiv",
@@ -48,3 +48,11 @@ def test_words_are_spelled_as_written_mid_sentence() -> None:
 def test_a_story_says_what_most_of_its_articles_share() -> None:
     assert common([DRONES, SAME, OTHER])[:2] == ("Alabuga", "Kyiv")
     assert common([OTHER]) == ()
+
+
+def test_a_pair_ranked_below_its_own_words_takes_their_place() -> None:
+    def held(*shown: str) -> Terms:
+        return Terms(tuple(range(len(shown))), shown)
+
+    story = [held("Harbour", "Bridge", "Harbour Bridge", "piers")] * 2
+    assert common(story) == ("Harbour Bridge", "piers")
