@@ -156,8 +156,17 @@ def build(project: Path | None, base_url: str | None, stats: bool, no_cache: boo
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("--no-watch", is_flag=True, help="Serve what is built; do not watch or rebuild.")
+@click.option(
+    "--drafts", is_flag=True, help="Show drafts too (marked; build never publishes them)."
+)
+@click.option(
+    "--future", is_flag=True, help="Show articles dated later too (marked; build holds them back)."
+)
 @friendly_errors
-def serve(project: Path | None, host: str, port: int, open_browser: bool, no_watch: bool) -> None:
+def serve(
+    project: Path | None, host: str, port: int, open_browser: bool, no_watch: bool,
+    drafts: bool, future: bool,
+) -> None:  # fmt: skip
     """Build, serve on http://HOST:PORT/ with live reload, and rebuild on every change."""
     from briefings.commands.serve import run_preview
 
@@ -168,6 +177,7 @@ def serve(project: Path | None, host: str, port: int, open_browser: bool, no_wat
         open_browser=open_browser,
         watch=not no_watch,
         echo=click.echo,
+        preview=(drafts, future),
     )
 
 

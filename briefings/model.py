@@ -52,6 +52,7 @@ class Article:
     # Which story it belongs to: True, the one relating finds; False, none (its own); a slug,
     # the story of that article or that story slug (the editor's word beats the engine's).
     story: bool | str = True
+    scheduled: bool = False  # dated in the future, shown only in a preview (content.visible)
     has_time: bool = False  # False when the front matter gave only a day
     # Keys we do not know (ingest's provenance, the editor's own) kept as written.
     extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
@@ -93,6 +94,7 @@ class Content:
     editions: tuple[Edition, ...]
     drafts: tuple[Article, ...] = ()  # not published: listed with what each needs
     notes: tuple[str, ...] = ()  # what loading decided for the editor (a slug made distinct)
+    scheduled: tuple[Article, ...] = ()  # dated in the future: held back (content.visible)
 
     @cached_property
     def by_slug(self) -> Mapping[str, Article]:

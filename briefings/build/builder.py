@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from briefings.build.texts import Texts
 from briefings.config import Config, load_config
 from briefings.content.files import content_files
 from briefings.content.load import load_content
+from briefings.content.visible import scheduled_note, visible
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
@@ -53,9 +55,15 @@ class RebuildResult:
 
 class SiteBuilder:
     def __init__(
-        self, root: Path, log: Callable[[str], None] = lambda _: None, config: Config | None = None
+        self,
+        root: Path,
+        log: Callable[[str], None] = lambda _: None,
+        config: Config | None = None,
+        preview: tuple[bool, bool] = (False, False),
     ) -> None:
         self.root = root
+        # (drafts, future): a preview shows drafts and articles dated later, marked; a build never.
+        self.preview = preview
         self.fixed_config = config  # else briefings.toml is read again at every rebuild
         self.log = log
         self.generation = 0
@@ -113,6 +121,7 @@ class SiteBuilder:
             if self.outputs and not self.last_error
             else None,
         )
+        content = visible(content, datetime.now(UTC), *self.preview)
         self._say(content)
         texts = self._texts.render(content)
         clock.lap("load")
@@ -241,12 +250,18 @@ class SiteBuilder:
     def _say(self, content: Content) -> None:
         """Say what loading decided (a slug made distinct), and name the drafts (never
         published) with what each needs: once, and again when it changes."""
-        said = (content.notes, tuple((a.path, a.needs) for a in content.drafts))
+        said = (
+            content.notes,
+            tuple((a.path, a.needs) for a in content.drafts),
+            tuple(a.path for a in content.scheduled),
+        )
         if said == self._said:
             return
         self._said = said
         for note in content.notes:
             self.log(f"Note: {note}")
+        if content.scheduled:
+            self.log(f"Note: {scheduled_note(content.scheduled)}")
         drafts = said[1]
         if drafts:
             self.log(f"{len(drafts)} draft(s), not published:")

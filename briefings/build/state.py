@@ -39,11 +39,17 @@ PROTOCOL = pickle.HIGHEST_PROTOCOL
 SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex)
 
 
-def load_builder(config: Config, log: Callable[[str], None], serving: bool = False) -> SiteBuilder:
+def load_builder(
+    config: Config,
+    log: Callable[[str], None],
+    serving: bool = False,
+    preview: tuple[bool, bool] = (False, False),
+) -> SiteBuilder:
     """A builder started from the build cache, when there is a good one. SERVING: one that
-    reads briefings.toml again at each rebuild and records what pages read (serve, watch)."""
+    reads briefings.toml again at each rebuild and records what pages read (serve, watch);
+    PREVIEW: it shows (drafts, future articles) too."""
     fixed = None if serving else config
-    builder = SiteBuilder(config.root, log=log, config=fixed)
+    builder = SiteBuilder(config.root, log=log, config=fixed, preview=preview)
     path = config.root / CACHE_FILE
     if not path.exists():
         return builder
@@ -64,7 +70,7 @@ def load_builder(config: Config, log: Callable[[str], None], serving: bool = Fal
         builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
-        return SiteBuilder(config.root, log=log, config=fixed)
+        return SiteBuilder(config.root, log=log, config=fixed, preview=preview)
     return builder
 
 

@@ -49,7 +49,7 @@ def check_project(config: Config, now: datetime | None = None) -> Report:
         if article.date > now:
             report.warnings.append(
                 f"{article.path}: dated {article.date.date().isoformat()}, in the future: "
-                "it is published at once"
+                "held back until then (`serve --future` previews it)"
             )
     if not content.articles:
         report.warnings.append("no published articles: the site would be empty")

@@ -25,10 +25,16 @@ def run_preview(
     watch: bool = True,
     serve: bool = True,
     echo: Callable[[str], None] = print,
+    preview: tuple[bool, bool] = (False, False),
 ) -> None:
     remove_leftovers(config.output_dir)  # what is served is one build's site, whatever follows
+    if any(preview):
+        shown = " and ".join(
+            w for w, on in zip(("drafts", "future articles"), preview, strict=True) if on
+        )
+        echo(f"Previewing {shown}, marked as such: the next `briefings build` leaves them out")
     # From the last build's cache: what did not change since is not rendered again.
-    builder = load_builder(config, echo, serving=True)
+    builder = load_builder(config, echo, serving=True, preview=preview)
     first = builder.rebuild()
     if first.error and not (serve and config.output_dir.is_dir()):
         raise first.error

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
 from briefings.build.relate_stage import render_and_relate
 from briefings.config import Config
 from briefings.content.load import load_content
+from briefings.content.visible import visible
 from briefings.digest.compose import DigestParts, check_links, fit_to_size, render_parts
 from briefings.digest.deliver import Recipient, Report, SentLog, deliver
 from briefings.digest.message import build_message, default_list_id, unsubscribe_links
@@ -58,7 +60,8 @@ def make_digest(
             path=config.config_file,
             hint='add [digest] from_address = "news@example.org"',
         )
-    content = load_content(config.content_dir, config.tz, config.root)
+    # What the site publishes now: an article dated later is not mailed before it is online.
+    content = visible(load_content(config.content_dir, config.tz, config.root), datetime.now(UTC))
     view = _edition(config, content, edition_key)
     list_id = settings.digest.list_id or default_list_id(settings.title, settings.base_url)
     sample = Recipient(settings.digest.from_address)
