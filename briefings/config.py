@@ -80,6 +80,7 @@ class DigestSettings:
     unsubscribe_url: str = ""  # an https endpoint that unsubscribes on POST (RFC 8058)
     max_kb: int = 102  # Gmail clips larger messages
     warn_kb: int = 80
+    content: str = "summary"  # each item's summary and a link; "full": its text too, when it fits
 
 
 @dataclass(frozen=True)
@@ -320,6 +321,12 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             line=_key_line(text, "timezone"),
             hint="use an IANA name such as 'Europe/London' or 'UTC'",
         ) from exc
+    if settings.digest.content not in ("full", "summary"):
+        raise ConfigError(
+            f"digest.content must be 'full' or 'summary', not {settings.digest.content!r}",
+            path=path,
+            line=_key_line(text, "content"),
+        )
     if settings.feeds.content not in ("full", "summary"):
         raise ConfigError(
             f"feeds.content must be 'full' or 'summary', not {settings.feeds.content!r}",

@@ -122,10 +122,12 @@ def fit_to_size(
     max_bytes: int,
     warn_bytes: int,
     log: Callable[[str], None],
+    full: bool = False,
 ) -> DigestParts:
-    """Full items if the message fits, else summaries with 'read more' links; says which."""
-    parts, size = render(True)
-    if size > max_bytes:
+    """Summaries with 'read more' links; with FULL, full items if the message fits (else
+    summaries, saying so)."""
+    parts, size = render(full)
+    if full and size > max_bytes:
         parts, size = render(False)
         log(
             f"The full digest is over {max_bytes // 1024} KB (Gmail clips larger mail): items shortened to summaries."

@@ -78,7 +78,13 @@ def make_digest(
         size = len(Digest(config, view, parts, list_id).message(sample).as_bytes())
         return parts, size
 
-    parts = fit_to_size(render, settings.digest.max_kb * 1024, settings.digest.warn_kb * 1024, log)
+    parts = fit_to_size(
+        render,
+        settings.digest.max_kb * 1024,
+        settings.digest.warn_kb * 1024,
+        log,
+        full=settings.digest.content == "full",
+    )
     check_links(parts, config)
     return Digest(config, view, parts, list_id)
 

@@ -91,6 +91,17 @@ def test_links_are_checked_against_the_built_site(example: Path) -> None:
         make_digest(load_config(project), None)
 
 
+def test_a_digest_holds_summaries_unless_full_text_is_asked_for(example: Path) -> None:
+    project = digest_project(example, free_port())
+    digest = make_digest(load_config(project), None)
+    assert not digest.parts.full  # the text is the outlets': a summary and a link
+    assert "recent weeks to strike Kyiv" not in digest.parts.html  # the second paragraph
+    settings = project / "briefings.toml"
+    settings.write_text(settings.read_text().replace("[digest]\n", '[digest]\ncontent = "full"\n'))
+    full = make_digest(load_config(project), None)
+    assert full.parts.full and "recent weeks to strike Kyiv" in full.parts.html
+
+
 def test_a_huge_edition_is_shortened_to_summaries(
     example: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -114,10 +125,10 @@ def test_a_huge_edition_is_shortened_to_summaries(
     )
     project = digest_project(example, free_port())
     # Identical bodies would (rightly) be one story of copies: relate off, sixty separate items.
-    write(
-        project / "briefings.toml",
-        (project / "briefings.toml").read_text() + "\n[related]\nenabled = false\n",
-    )
+    # Full text asked for: it does not fit, so summaries it is.
+    settings = (project / "briefings.toml").read_text()
+    settings = settings.replace("[digest]\n", '[digest]\ncontent = "full"\n')
+    write(project / "briefings.toml", settings + "\n[related]\nenabled = false\n")
     messages: list[str] = []
     digest = make_digest(load_config(project), "2025-04-16", log=messages.append)
     assert not digest.parts.full
