@@ -1,6 +1,6 @@
 """Progress lines: none for a quick step, then one every few seconds."""
 
-from briefings.build.progress import Progress, phase_line
+from briefings.runtime.progress import Progress, phase_line
 
 
 class Clock:
@@ -34,3 +34,12 @@ def test_a_phase_is_named_only_when_it_took_long() -> None:
     phase_line(said.append, 0.3, "Loaded 20 articles")
     phase_line(said.append, 3.25, "Loaded 10,000 articles")
     assert said == ["Loaded 10,000 articles (3.2 s)"]
+
+
+def test_without_a_total_it_says_how_many_so_far() -> None:
+    said: list[str] = []
+    clock = Clock()
+    steps = Progress(said.append, "Readers done", 0, first=2, every=5, clock=clock)
+    clock.now += 2.5
+    steps.step(2_000)
+    assert said == ["Readers done: 2,000"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.build import fingerprint, output, planning, progress, search
+from briefings.build import fingerprint, output, planning, search
 from briefings.build.relate_stage import Relating
 from briefings.build.texts import Texts
 from briefings.config import Config, load_config
@@ -33,6 +33,7 @@ from briefings.model import Content
 from briefings.relate import Relations
 from briefings.render.renderer import Reads, Renderer, render_all
 from briefings.render.themes import template_dirs
+from briefings.runtime import progress
 from briefings.site.pages import PageSpec
 
 

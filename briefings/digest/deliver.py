@@ -30,6 +30,7 @@ from pathlib import Path
 from briefings.config import Smtp
 from briefings.digest.message import check_address
 from briefings.errors import BriefingsError, Problem, ProblemsError
+from briefings.runtime.progress import Progress
 
 PASSWORD_VARIABLE = "BRIEFINGS_SMTP_PASSWORD"
 
@@ -310,8 +311,10 @@ def _deliver(
     connection = Connection(smtp, password)
     interval = 60.0 / smtp.rate_per_minute if smtp.rate_per_minute > 0 else 0.0
     consecutive, last_send = 0, 0.0
+    steps = Progress(echo, "Readers done", 0)
     try:
-        for recipient, build in messages:
+        for done, (recipient, build) in enumerate(messages):
+            steps.step(done)
             state = states.get(recipient.address.lower())
             if state == "sent":
                 report.skipped.append(recipient.address)

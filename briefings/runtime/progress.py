@@ -1,5 +1,5 @@
-"""Lines that say how a long build goes: nothing for a step that is quick, then a line every
-few seconds (plain lines: they read the same on a terminal, in a CI log or a file)."""
+"""Lines that say how long work goes (a build, a send): nothing for a step that is quick, then
+a line every few seconds (plain lines: they read the same on a terminal, in a CI log or a file)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 
 class Progress:
-    """Counts the steps of LABEL, out of TOTAL; says where it is once FIRST seconds have passed,
-    then every EVERY seconds."""
+    """Counts the steps of LABEL, out of TOTAL (0: not known); says where it is once FIRST
+    seconds have passed, then every EVERY seconds."""
 
     def __init__(
         self,
@@ -28,8 +28,10 @@ class Progress:
     def step(self, done: int) -> None:
         now = self.clock()
         if now >= self.due:
-            share = done / self.total if self.total else 1.0
-            self.log(f"{self.label}: {done:,} of {self.total:,} ({share:.0%})")
+            if self.total:
+                self.log(f"{self.label}: {done:,} of {self.total:,} ({done / self.total:.0%})")
+            else:
+                self.log(f"{self.label}: {done:,}")
             self.due = now + self.every
 
     def took(self) -> float:
