@@ -8,7 +8,6 @@ held out from the ones they were written on (see bench/extraction.py)."""
 from __future__ import annotations
 
 import html
-
 import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
