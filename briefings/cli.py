@@ -231,12 +231,15 @@ content_option = click.option(
 @cli.command()
 @project_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--no-links", is_flag=True, help="Skip building the site to check its internal links."
+)
 @friendly_errors
-def check(project: Path | None, strict: bool) -> None:
+def check(project: Path | None, strict: bool, no_links: bool) -> None:
     """Check settings, content and editions without writing anything (exit 1 on errors)."""
     from briefings.commands.check import check_project
 
-    report = check_project(_config(project))
+    report = check_project(_config(project), links=not no_links)
     click.echo("\n".join(report.lines()))
     if report.errors or (strict and report.warnings):
         sys.exit(1)

@@ -170,6 +170,21 @@ def test_check_warns_of_what_would_ship_unnoticed_and_strict_fails_on_it(example
     assert check(example, "--strict").returncode == 1
 
 
+def test_check_finds_links_to_pages_the_site_does_not_have(example: Path) -> None:
+    write(
+        example / "content/articles/links.md",
+        "---\ntitle: Links\ndate: 2025-04-14\nsource: Wire\n---\n"
+        "See [the plan](../no-such-page/) and [the editions](../../editions/).\n",
+    )
+    result = check(example)
+    assert result.returncode == 0, result.stdout
+    assert "content/articles/links.md: links to '../no-such-page/'" in result.stdout
+    assert "editions/'" not in result.stdout  # a link that leads somewhere is fine
+    assert check(example, "--strict").returncode == 1
+    assert "no-such-page" not in check(example, "--no-links").stdout
+    assert not (example / "site").exists() and not (example / ".briefings").exists()
+
+
 def test_check_names_drafts_and_slugs_it_made_distinct(example: Path) -> None:
     write(
         example / "content/articles/pending.md",

@@ -3,13 +3,18 @@ status for CI. Errors are what a build would refuse; warnings are what would shi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import tempfile
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from briefings import urls
+from briefings.build.builder import SiteBuilder
 from briefings.config import Config
 from briefings.content.load import load_content
 from briefings.errors import ContentError
+from briefings.model import Content
+from briefings.site.links import find_broken_links
 
 
 @dataclass
@@ -24,9 +29,10 @@ class Report:
         return lines
 
 
-def check_project(config: Config, now: datetime | None = None) -> Report:
+def check_project(config: Config, now: datetime | None = None, links: bool = True) -> Report:
     """Check CONFIG's project (its settings were checked loading it): content and editions,
-    the base_url it would publish at, articles dated in the future."""
+    the base_url it would publish at, articles dated in the future; with LINKS, the site's
+    internal links (built in a temporary folder: nothing of the project is written)."""
     report = Report()
     reason = urls.placeholder_base(config.settings.base_url)
     if reason:
@@ -53,4 +59,25 @@ def check_project(config: Config, now: datetime | None = None) -> Report:
             )
     if not content.articles:
         report.warnings.append("no published articles: the site would be empty")
+    if links and content.articles:
+        report.warnings += broken_links(config, content)
     return report
+
+
+def broken_links(config: Config, content: Content) -> list[str]:
+    """The site's internal links that lead nowhere (an article's or a note's link to a page
+    the site does not have), each named with the file that holds it."""
+    with tempfile.TemporaryDirectory(prefix="briefings-check-") as scratch:
+        paths = replace(config.settings.paths, output=str(Path(scratch) / "site"))
+        settings = replace(config.settings, paths=paths, search=False)
+        trial = replace(config, settings=settings)
+        result = SiteBuilder(config.root, config=trial).rebuild()
+        if result.error is not None:
+            return [f"the site does not build: {result.error}"]
+        found = find_broken_links(trial.output_dir, settings.base_url)
+    by_page = {urls.output_file(urls.article(a.slug)): a.path for a in content.articles}
+    return [
+        f"{by_page.get(link.page, link.page)}: links to {link.target!r}, which the site does not"
+        f" have (on {link.page})"
+        for link in found
+    ]
