@@ -113,3 +113,16 @@ def test_search_results_show_a_hostile_article_as_text(chromium, example: Path) 
         assert page.locator("#search-results img").count() == 0
         assert page.evaluate("window.pwned") is None
         page.close()
+
+
+def test_story_and_article_pages_say_why_articles_are_linked(chromium, served: str) -> None:
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(served + ARTICLE)
+    why = page.locator(".same-story .why .shares")
+    assert why.is_visible() and why.inner_text().startswith("Shares: ")
+    assert "Iran" in why.inner_text()
+    page.click(".story-link a")
+    grouped = page.locator(".page-head .why")
+    assert grouped.is_visible() and grouped.inner_text().startswith("Grouped because")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.close()
