@@ -208,7 +208,9 @@ def generate(
         title = " ".join([own, topic, *words[: rng.randint(5, 10)]])
         day = around + timedelta(days=rng.randrange(-60, 60), minutes=rng.randrange(1440))
         tags = tuple(rng.sample(vocabulary, rng.randint(*shape.tags)))
-        members = rng.randint(*sizes) if rng.random() < shape.story_share else 1
+        # (No draw when every story may have several: the 'ours' corpus stays as it always was.)
+        several = shape.story_share >= 1 or rng.random() < shape.story_share
+        members = rng.randint(*sizes) if several else 1
         for member in range(members):
             if len(articles) >= n:
                 break
