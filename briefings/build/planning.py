@@ -175,12 +175,22 @@ def _swap_pages(
             changed.add(i)
             swapped.pop(i, None)
     showing = dict(last.showing)
-    for slug in listed:  # an article page's lists changed: which entries it shows did too
+    # An article page's lists changed: which entries it shows did too. Gathered per entry, then
+    # each entry's pages made once (an entry shows on thousands of pages of a large site: made
+    # again for every page that changed, this took tens of seconds).
+    gone: dict[str, set[int]] = {}
+    came: dict[str, set[int]] = {}
+    was_memo: dict[int, frozenset[str]] = {}
+    now_memo: dict[int, frozenset[str]] = {}
+    for slug in listed:
         i = index[entries[slug].path]
-        for s in _slugs(last.pages[i].context, {}):
-            showing[s] = _pages(set(showing[s]) - {i})
-        for s in _slugs(pages[i].context, {}):
-            showing[s] = _pages({*showing.get(s, ()), i})
+        for s in _slugs(last.pages[i].context, was_memo):
+            gone.setdefault(s, set()).add(i)
+        for s in _slugs(pages[i].context, now_memo):
+            came.setdefault(s, set()).add(i)
+    for s in gone.keys() | came.keys():
+        kept = set(showing.get(s, ())) - gone.get(s, set())
+        showing[s] = _pages(kept | came.get(s, set()))
     settings = last.settings
     return Plan(  # the same paths at the same places: WHERE stands
         pages, changed, settings, content, relations, entries, showing, swapped, stale, index
