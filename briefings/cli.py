@@ -271,19 +271,7 @@ def new_edition_cmd(project: Path | None, day: Any, max_sections: int) -> None:
 
     config = _config(project)
     when = day.date() if day else datetime.now(config.tz).date()
-    drafted = new_edition(config, when, max_sections)
-    where = drafted.path.relative_to(config.root)
-    click.echo(
-        f"Wrote {where}: {len(drafted.sections)} section(s) holding {drafted.articles} article(s)"
-    )
-    for title, slug, outlets in drafted.sections:
-        click.echo(f"  - {title}  [{outlets} outlet{'s' if outlets != 1 else ''}: {slug}]")
-    if drafted.left_out:
-        click.echo(f"  ({drafted.left_out} more stories left out: --max-sections to add them)")
-    click.echo(
-        f"Next: in {where}, write the title, a note for each section and the introduction;"
-        " drop or reorder sections; then `briefings serve` to read it, `briefings check`."
-    )
+    click.echo("\n".join(new_edition(config, when, max_sections).lines(config.root)))
 
 
 @cli.command(name="list")

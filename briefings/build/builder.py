@@ -21,12 +21,13 @@ from typing import Any
 
 from briefings import __version__
 from briefings.build import fingerprint, output, planning, search
+from briefings.build.notices import Notices
 from briefings.build.relate_stage import Relating
 from briefings.build.texts import Texts
 from briefings.config import Config, load_config
 from briefings.content.files import content_files
 from briefings.content.load import load_content
-from briefings.content.visible import scheduled_note, visible
+from briefings.content.visible import visible
 from briefings.errors import BriefingsError, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
@@ -87,8 +88,7 @@ class SiteBuilder:
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
-        self._said: tuple = ()  # the notes and drafts last named in the log
-        self._said_pins: tuple[str, ...] = ()  # and what relating said of the editor's pins
+        self._notices = Notices(log)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
 
     def snapshot(self) -> Mapping[str, output.Page]:
@@ -123,17 +123,14 @@ class SiteBuilder:
             else None,
         )
         content = visible(content, datetime.now(UTC), *self.preview)
-        self._say(content)
+        self._notices.content(content)
         texts = self._texts.render(content)
         clock.lap("load")
         progress.phase_line(
             self.log, clock.laps[-1][1], f"Loaded {len(content.articles):,} articles"
         )
         relations, moved = self._relate(config, content, texts)
-        if relations.notes != self._said_pins:  # once, and again when they change
-            self._said_pins = relations.notes
-            for note in relations.notes:
-                self.log(f"Note: {note}")
+        self._notices.relations(relations)
         clock.lap("relate")
         stories = sum(1 for s in relations.stories if s.is_multi)
         progress.phase_line(self.log, clock.laps[-1][1], f"Related them: {stories:,} stories")
@@ -247,29 +244,6 @@ class SiteBuilder:
             time.perf_counter() - started,
             phases=tuple(clock.laps),
         )
-
-    def _say(self, content: Content) -> None:
-        """Say what loading decided (a slug made distinct), and name the drafts (never
-        published) with what each needs: once, and again when it changes."""
-        said = (
-            content.notes,
-            tuple((a.path, a.needs) for a in content.drafts),
-            tuple(a.path for a in content.scheduled),
-        )
-        if said == self._said:
-            return
-        self._said = said
-        for note in content.notes:
-            self.log(f"Note: {note}")
-        if content.scheduled:
-            self.log(f"Note: {scheduled_note(content.scheduled)}")
-        drafts = said[1]
-        if drafts:
-            self.log(f"{len(drafts)} draft(s), not published:")
-            for path, needs in drafts[:20]:
-                self.log(f"  {path}" + (f" (needs {', '.join(needs)})" if needs else ""))
-            if len(drafts) > 20:
-                self.log(f"  ... and {len(drafts) - 20} more: `briefings list --drafts`")
 
     def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
         """Keep the signatures of today's articles and entries for the next rebuild (with the

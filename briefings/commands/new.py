@@ -27,6 +27,22 @@ class Drafted:
     articles: int  # articles the sections hold (leads and the coverage folded under them)
     left_out: int  # stories past MAX_SECTIONS
 
+    def lines(self, root: Path) -> list[str]:
+        """What was drafted, and what to do next."""
+        where = self.path.relative_to(root)
+        lines = [
+            f"Wrote {where}: {len(self.sections)} section(s) holding {self.articles} article(s)"
+        ]
+        for title, slug, outlets in self.sections:
+            lines.append(f"  - {title}  [{outlets} outlet{'s' if outlets != 1 else ''}: {slug}]")
+        if self.left_out:
+            lines.append(f"  ({self.left_out} more stories left out: --max-sections to add them)")
+        lines.append(
+            f"Next: in {where}, write the title, a note for each section and the introduction;"
+            " drop or reorder sections; then `briefings serve` to read it, `briefings check`."
+        )
+        return lines
+
 
 def new_edition(config: Config, day: date, max_sections: int = MAX_SECTIONS) -> Drafted:
     """Write content/editions/DAY.md from the published articles of DAY and before that no

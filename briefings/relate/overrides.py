@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from briefings.relate.engine import RelateIndex
-from briefings.relate.relations import Relations, Story
+from briefings.relate.relations import Relations, Story, central_member, story_slug
 
 Pins = Mapping[str, bool | str]  # slug -> False (alone) or the slug of an article or a story
 
@@ -76,13 +76,8 @@ def _regrouped(
         articles = tuple(sorted(members[key], key=lambda s: (index.timestamp(s), s)))
         if not articles:
             continue
-        weight = {m: index.centrality(m, articles) for m in articles}
-        central = max(articles, key=lambda m: (weight[m], -articles.index(m)))
-        base = make_slug(title_of[central]) or make_slug(articles[0]) or "story"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
+        central = central_member(index, articles, pinned=True)
+        slug = story_slug(make_slug, title_of[central], articles, taken)
         reasons = index.why(articles) if len(articles) > 1 else ()
         made.append(Story(articles[0], slug, title_of[central], articles, central, reasons))
     stories = sorted([*kept, *made], key=lambda s: (index.timestamp(s.articles[0]), s.articles[0]))

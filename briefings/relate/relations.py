@@ -102,7 +102,7 @@ def _same_stories(
         story = previous.story_of.get(slug)
         if story is None:
             return False
-        central = _central(index, story.articles)
+        central = central_member(index, story.articles)
         if central != story.central or title_of[central] != story.title:
             return False
         if story.is_multi and index.why(story.articles) != story.why:
@@ -126,13 +126,9 @@ def _stories(
     for articles in members:
         old = kept.get(articles)
         fresh = old is None or not changed.isdisjoint(articles)
-        central = old.central if old is not None and not fresh else _central(index, articles)
+        central = old.central if old is not None and not fresh else central_member(index, articles)
         title = title_of[central]
-        base = make_slug(title) or make_slug(articles[0]) or "story"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
+        slug = story_slug(make_slug, title, articles, taken)
         if old is None or fresh or (old.slug, old.title) != (slug, title):
             reasons = index.why(articles) if len(articles) > 1 else ()
             old = Story(articles[0], slug, title, articles, central, reasons)
@@ -140,9 +136,23 @@ def _stories(
     return stories
 
 
-def _central(index: RelateIndex, members: Sequence[str]) -> str:
-    """The member most like the others: its title names the story best. Ties: the earliest."""
+def central_member(index: RelateIndex, members: Sequence[str], pinned: bool = False) -> str:
+    """The member most like the others: its title names the story best. Ties: the earliest.
+    PINNED: MEMBERS are a story the editor made (see overrides), not the index's."""
     if len(members) <= 2:
         return members[0]
-    weight = {m: index.centrality(m) for m in members}
+    story = members if pinned else None
+    weight = {m: index.centrality(m, story) for m in members}
     return max(members, key=lambda m: (weight[m], -members.index(m)))
+
+
+def story_slug(
+    make_slug: Callable[[str], str], title: str, articles: Sequence[str], taken: set[str]
+) -> str:
+    """A slug for a story from its TITLE, not among TAKEN (then taken too): -2, -3 when it is."""
+    base = make_slug(title) or make_slug(articles[0]) or "story"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug

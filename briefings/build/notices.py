@@ -1,0 +1,48 @@
+"""What a build says to the editor beside its result: slugs made distinct, drafts and what they
+need, articles held back until their date, `story:` pins naming nothing. Each once, and again
+when it changes (a serving builder rebuilds on every save)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from briefings.content.visible import scheduled_note
+from briefings.model import Content
+from briefings.relate import Relations
+
+DRAFTS_SHOWN = 20
+
+
+class Notices:
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log = log
+        self._content: tuple = ()  # what was last said of the content...
+        self._pins: tuple[str, ...] = ()  # ...and of the editor's pins
+
+    def content(self, content: Content) -> None:
+        said = (
+            content.notes,
+            tuple((a.path, a.needs) for a in content.drafts),
+            tuple(a.path for a in content.scheduled),
+        )
+        if said == self._content:
+            return
+        self._content = said
+        for note in content.notes:
+            self.log(f"Note: {note}")
+        if content.scheduled:
+            self.log(f"Note: {scheduled_note(content.scheduled)}")
+        drafts = said[1]
+        if drafts:
+            self.log(f"{len(drafts)} draft(s), not published:")
+            for path, needs in drafts[:DRAFTS_SHOWN]:
+                self.log(f"  {path}" + (f" (needs {', '.join(needs)})" if needs else ""))
+            if len(drafts) > DRAFTS_SHOWN:
+                more = len(drafts) - DRAFTS_SHOWN
+                self.log(f"  ... and {more} more: `briefings list --drafts`")
+
+    def relations(self, relations: Relations) -> None:
+        if relations.notes != self._pins:
+            self._pins = relations.notes
+            for note in relations.notes:
+                self.log(f"Note: {note}")
