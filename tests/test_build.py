@@ -518,3 +518,20 @@ def test_two_titles_giving_one_slug_build_both_pages_and_say_so(
     builder.rebuild([project / "content/articles/three.md"])
     assert (project / "site/articles/storm-hits-coast-2/index.html").is_file()
     assert sum("storm-hits-coast-2" in line for line in said) == 1
+
+
+def test_an_article_too_slow_to_render_is_shown_as_text_and_named_and_the_rest_builds(
+    project: Path, add_article: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefings.markup import markdown as markup
+
+    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.3)
+    add_article("calm.md", title="Calm returns", body="The *sea* is calm.")
+    add_article("hostile.md", title="Scraped page", body="Intro.\n\n" + "<a " * 12000)
+    said: list[str] = []
+    build_site(load_config(project), log=said.append)
+    warned = [line for line in said if "hostile.md" in line]
+    assert len(warned) == 1 and warned[0].startswith("Warning:") and "plain text" in warned[0]
+    hostile = (project / "site/articles/scraped-page/index.html").read_text()
+    assert "&lt;a &lt;a" in hostile
+    assert "<em>sea</em>" in (project / "site/articles/calm-returns/index.html").read_text()

@@ -267,3 +267,25 @@ def test_a_paragraph_built_to_hang_the_renderer_renders_at_once_as_text() -> Non
 def test_a_paragraph_with_a_few_dozen_links_is_markdown_as_ever() -> None:
     text = " ".join(f"[link {i}](https://example.org/{i})" for i in range(40))
     assert markdown_to_html(text).count("<a href=") == 40
+
+
+# 12,000 unclosed "<a " take Python-Markdown about ten seconds (quadratic, like brackets), and
+# defuse() cannot know every such pattern: the time limit stops what it does not know.
+SLOW = "Intro *kept*.\n\n" + "<a " * 12000 + "\n\nThe end."
+
+
+def test_markdown_that_runs_past_its_time_limit_is_shown_as_plain_text() -> None:
+    text = render_text(SLOW, "A *note*.", "", seconds=0.3)
+    assert "over 0.3 s" in text.problem and "plain text" in text.problem
+    body = text.body.decode()
+    assert "&lt;a &lt;a" in body and "<p>The end.</p>" in body and "<em>" not in body
+    assert text.note.decode() == "<p>A *note*.</p>"
+    # the converter stopped mid-text is not used again: the next text renders as ever
+    again = render_text("Some *emphasis*.", "", "")
+    assert again.problem == "" and again.body.decode() == "<p>Some <em>emphasis</em>.</p>"
+
+
+def test_a_fast_text_under_a_limit_renders_as_without_one() -> None:
+    plain = render_text("Some *emphasis* and [a link](https://example.org).", "", "", seconds=0)
+    limited = render_text("Some *emphasis* and [a link](https://example.org).", "", "", seconds=5)
+    assert limited == plain and limited.problem == ""

@@ -125,6 +125,7 @@ class SiteBuilder:
         content = visible(content, datetime.now(UTC), *self.preview)
         self._notices.content(content)
         texts = self._texts.render(content)
+        self._notices.texts(content, texts)
         clock.lap("load")
         progress.phase_line(
             self.log, clock.laps[-1][1], f"Loaded {len(content.articles):,} articles"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from briefings.content.visible import scheduled_note
+from briefings.markup.markdown import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
 
@@ -18,6 +19,7 @@ class Notices:
         self.log = log
         self._content: tuple = ()  # what was last said of the content...
         self._pins: tuple[str, ...] = ()  # ...and of the editor's pins
+        self._texts: tuple = ()  # ...and of articles shown as plain text
 
     def content(self, content: Content) -> None:
         said = (
@@ -46,3 +48,13 @@ class Notices:
             self._pins = relations.notes
             for note in relations.notes:
                 self.log(f"Note: {note}")
+
+    def texts(self, content: Content, texts: dict[str, RenderedText]) -> None:
+        """Each article whose Markdown was given up on (too slow to render), by its file."""
+        said = tuple(
+            (a.path, texts[a.slug].problem) for a in content.articles if texts[a.slug].problem
+        )
+        if said != self._texts:
+            self._texts = said
+            for path, problem in said:
+                self.log(f"Warning: {path}: {problem}")

@@ -13,6 +13,7 @@ import nh3
 from markupsafe import Markup
 
 from briefings.markup.shortcuts import MarkdownShortcuts
+from briefings.runtime.limits import OverTime, time_limit
 from briefings.runtime.parallel import forked_map
 
 EXTENSIONS = ["extra", "smarty", "sane_lists", "toc"]
@@ -36,6 +37,9 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 TEXTS_CHUNK = 250
 TEXTS_PARALLEL_FROM = 1000  # below this, starting workers costs more than it saves
+# An article's Markdown renders in milliseconds; one that takes this long is built to hang us
+# (patterns defuse() does not know), and is shown as plain text instead.
+RENDER_SECONDS = 5.0
 
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
@@ -52,10 +56,11 @@ class RenderedText:
     body: bytes
     note: bytes
     excerpt: str
+    problem: str = ""  # why the text is shown as plain text, or ""
 
     @classmethod
-    def of(cls, body_html: str, note_html: str, excerpt: str) -> RenderedText:
-        return cls(body_html.encode(), note_html.encode(), excerpt)
+    def of(cls, body_html: str, note_html: str, excerpt: str, problem: str = "") -> RenderedText:
+        return cls(body_html.encode(), note_html.encode(), excerpt, problem)
 
     @property
     def body_html(self) -> Markup:
@@ -169,6 +174,31 @@ def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> list[RenderedText]
     return forked_map(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
 
 
-def render_text(body: str, note: str, summary: str) -> RenderedText:
-    body_html = markdown_to_html(body)
-    return RenderedText.of(body_html, markdown_to_html(note), excerpt(body_html, summary))
+def render_text(body: str, note: str, summary: str, seconds: float | None = None) -> RenderedText:
+    """BODY and NOTE as HTML; when rendering them takes over SECONDS (RENDER_SECONDS; where a
+    limit can be set: see runtime.limits), both as plain paragraphs, the reason in `problem`."""
+    seconds = RENDER_SECONDS if seconds is None else seconds
+    body_html: str
+    note_html: str
+    try:
+        with time_limit(seconds):
+            body_html, note_html = markdown_to_html(body), markdown_to_html(note)
+    except OverTime:
+        _local.converter = None  # stopped mid-text: its state is not to be trusted
+        body_html, note_html = _plain_paragraphs(body), _plain_paragraphs(note)
+        problem = (
+            f"its Markdown took over {seconds:g} s to render (a pattern that makes Markdown "
+            "slow, such as thousands of brackets), so it is shown as plain text; "
+            "simplify the text to get its formatting back"
+        )
+        return RenderedText.of(body_html, note_html, excerpt(body_html, summary), problem)
+    return RenderedText.of(body_html, note_html, excerpt(body_html, summary))
+
+
+def _plain_paragraphs(text: str) -> str:
+    """TEXT as escaped paragraphs, no markup read: linear in its length."""
+    return "".join(
+        f"<p>{html.escape(' '.join(block.split()))}</p>"
+        for block in _BLOCKS.split(text)
+        if block.strip()
+    )
