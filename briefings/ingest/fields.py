@@ -150,17 +150,33 @@ NOT_A_NAME = re.compile(
 MOST_AUTHORS = 8
 
 
-def clean_authors(candidates: Iterable[str], site: str = "") -> list[str]:
+def clean_authors(
+    candidates: Iterable[str], site: str = "", outlets: Iterable[str] = ()
+) -> list[str]:
     """The names of the first candidate that holds a person's full name (a handle such as
     "kffnirmitap" only when nothing better is found), as a list: "By Jane Roe and John Doe,
-    Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD")."""
+    Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD").
+    A candidate naming only the outlet (SITE or one of OUTLETS) is taken only when no later one
+    names a person: a publisher often fills its own name into the author field."""
+    publishers = {_bare(name) for name in (site, *outlets) if name}
     fallback: list[str] = []
     for candidate in candidates:
+        whole = " ".join(BY.sub("", str(candidate or "").strip()).split())
+        if _bare(whole) in publishers:  # as written: "The Washington Post" keeps its "Post"
+            fallback = fallback or [whole]
+            continue
         names = author_names(candidate, site)
+        if names and all(_bare(name) in publishers for name in names):
+            fallback = fallback or names
+            continue
         if any(" " in name for name in names):
             return names
         fallback = fallback or names
     return fallback
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"\W+", "", name.casefold())
 
 
 def author_names(text: str, site: str = "") -> list[str]:

@@ -79,8 +79,11 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             meta.get("article:author", ""),
             document.author or "",
             *facts.bylines,
+            *_written_by(meta),
+            *facts.more_bylines,
         ],
         site,
+        [result.source, facts.ld_publisher],
     )
     result.keywords = clean_keywords(
         [
@@ -134,6 +137,15 @@ def _date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str])
     if date and not stated and not find_date(html, url=url, **set_date_params(extensive=False)):
         guessed.append("date")
     return date
+
+
+def _written_by(meta: dict[str, str]) -> list[str]:
+    """The author a page names in its Twitter card's labelled data ("Written by": "Jane Roe")."""
+    return [
+        meta.get(f"twitter:data{n}", "")
+        for n in (1, 2, 3)
+        if re.fullmatch(r"(?:written by|author)", meta.get(f"twitter:label{n}", ""), re.I)
+    ]
 
 
 def _listed(field: object) -> list[str]:

@@ -26,6 +26,16 @@ NOT_ARTICLE_TYPES = frozenset(
     "Product ProductGroup Offer AggregateOffer ItemList CollectionPage SearchResultsPage QAPage "
     "DiscussionForumPosting".split()
 )
+# A link to an author's page ("/author/jane-roe/") names the author; so does the element after
+# a label such as "Written by", and a short line "By Jane Roe".
+AUTHOR_LINK = re.compile(
+    r"/(?:authors?|contributors?|writers?|columnists?|byline)/[^/?#]+/?(?:[?#].*)?$", re.IGNORECASE
+)
+BYLINE_LABEL = re.compile(
+    r"(?:(?:written|words|posted|article)\s+by|by|authors?|authors?\(s\)|contributors?)\s*:?",
+    re.IGNORECASE,
+)
+BY_NAME = re.compile(r"by\s+(\S.{1,58})", re.IGNORECASE | re.DOTALL)
 SHOP_WORDS = re.compile(
     r"add to (?:cart|bag|basket)|in stock|out of stock|buy now|free shipping", re.IGNORECASE
 )
@@ -44,6 +54,9 @@ class PageFacts:
     ld_published: str = ""
     ld_keywords: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)  # text of rel=author / class*=author nodes
+    # ...and, less sure, of links to author pages, of what follows a "Written by" label and of
+    # lines "By Jane Roe": tried after every other source
+    more_bylines: list[str] = field(default_factory=list)
     text_chars: int = 0
     link_chars: int = 0
     shop_words: int = 0
@@ -95,6 +108,8 @@ def page_facts(html: str) -> PageFacts:
             facts.h1.append(text)
         if len(facts.bylines) < 8 and _is_byline(node) and (text := _text(node)):
             facts.bylines.append(text[:200])
+        if len(facts.more_bylines) < 8 and (found := _byline_near(node)):
+            facts.more_bylines.append(found)
     text = " ".join(body.text_content().split())
     facts.text_chars = len(text)
     facts.link_chars = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
@@ -105,6 +120,41 @@ def page_facts(html: str) -> PageFacts:
 
 def _text(node: Any) -> str:
     return " ".join(node.text_content().split()) if node is not None else ""
+
+
+def _byline_near(node: Any) -> str:
+    """A name NODE gives as a byline, less surely than _is_byline: a link to an author page, the
+    element after a label ("Written by"), a short line "By Jane Roe"; else ""."""
+    if node.tag == "a" and AUTHOR_LINK.search(node.get("href") or ""):
+        return _names_only(_text(node), least=1)
+    own = " ".join((node.text or "").split())
+    if own and len(own) <= 20 and BYLINE_LABEL.fullmatch(own) and len(node) == 0:
+        following = node.getnext()
+        text = _text(following) if following is not None else " ".join((node.tail or "").split())
+        return _names_only(text)
+    if node.tag in ("p", "span", "div", "li") and len(node) <= 2:
+        text = _text(node)
+        match = BY_NAME.fullmatch(text) if len(text) <= 60 else None
+        return _names_only(match.group(1)) if match else ""
+    return ""
+
+
+def _names_only(text: str, least: int = 2) -> str:
+    """TEXT when it reads as names ("Jane Roe and J. van Dyke") of at least LEAST words in
+    all, else "" ("USE CASE", "Faculty")."""
+    words = [w for w in re.split(r"[\s,;&]+|\band\b", text) if w]
+    if not least <= len(words) <= 12 or len(text) > 80:
+        return ""
+    return text if all(_name_word(w) for w in words) else ""
+
+
+def _name_word(word: str) -> bool:
+    """A word of a name: "Jane", "O'Riordan", "Çelik", "J.", a particle ("van", "de"); not a
+    shout ("USE") nor a plain word ("posts")."""
+    if word.islower():
+        return len(word) <= 3 and word.isalpha()
+    rest = word[1:].strip(".")
+    return word[0].isupper() and word[0].isalpha() and not (len(rest) > 1 and rest.isupper())
 
 
 def _is_byline(node: Any) -> bool:

@@ -190,3 +190,57 @@ def test_a_folder_is_extracted_on_every_core_and_reported_in_order(project: Path
     assert "1 refused, 7 written" in result.stdout
     slugs = sorted(p.stem for p in (project / "content/articles").glob("*.md"))
     assert slugs == sorted(f"{t.lower()}-bridge-closes-to-cars" for t in towns)
+
+
+def with_byline(byline: str, head: str = "") -> str:
+    return page(head=head).replace("</h1>", "</h1>" + byline, 1)
+
+
+@pytest.mark.parametrize(
+    ("byline", "head", "authors"),
+    [
+        ('<p>By <a href="/author/jane-roe/">Jane Roe</a></p>', "", ["Jane Roe"]),
+        (
+            '<div><p>Written by</p><p class="x">Jane Roe and John Doe</p></div>',
+            "",
+            ["Jane Roe", "John Doe"],
+        ),
+        ("<div><span>By</span> Çelik Nimani</div>", "", ["Çelik Nimani"]),
+        ("<p>By A. J. van Dyke</p>", "", ["A. J. van Dyke"]),
+        (
+            "",
+            '<meta name="twitter:label1" content="Written by">'
+            '<meta name="twitter:data1" content="Jane Roe">',
+            ["Jane Roe"],
+        ),
+        # the outlet in the author field gives way to a person named on the page...
+        (
+            '<p>By <a href="/authors/jane-roe">Jane Roe</a></p>',
+            '<meta property="og:site_name" content="The Riverside Post">'
+            '<meta name="author" content="The Riverside Post">',
+            ["Jane Roe"],
+        ),
+        # ...and stands when the page names nobody else
+        (
+            "",
+            '<meta property="og:site_name" content="The Riverside Post">'
+            '<meta name="author" content="The Riverside Post">',
+            ["The Riverside Post"],
+        ),
+    ],
+)
+def test_bylines_are_found_where_pages_put_them(byline: str, head: str, authors: list[str]) -> None:
+    assert extract_html(with_byline(byline, head)).authors == authors
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        '<nav><a href="/staff/">Faculty</a> <a href="/people/board">Board of Trustees</a></nav>',
+        "<div><span>Sort by</span> <span>Newest</span></div><div><span>By</span><span>State</span></div>",
+        '<p><a href="https://bsky.app/profile/jane.example">Bluesky</a></p>',
+        "<div><p>Author</p><p>USE CASE</p></div>",
+    ],
+)
+def test_menus_and_labels_that_name_nobody_give_no_author(furniture: str) -> None:
+    assert extract_html(with_byline(furniture)).authors == []
