@@ -3,6 +3,9 @@
 For each size: lay out a project of generated articles (bench/corpus.py), start `briefings serve`,
 then save one article several times and measure the time from the save to the new text being
 served over HTTP (median). Then a bounded load run: 20 clients for 10 s against 127.0.0.1.
+With --bursts N: N bursts of 200 saves, renames and deletes (each undone in the next burst),
+and the serving process's memory (RSS) after each: after N bursts it should stay within 10% of
+what it was after one (the watcher keeps no table of every version it saw).
 """
 
 from __future__ import annotations
@@ -119,6 +122,75 @@ def load(url: str, paths: list[Path], clients: int = 20, seconds: float = 10.0) 
     return done[0], errors[0]
 
 
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def burst(paths: list[Path], k: int, url: str) -> None:
+    """200 changes at once: saves, renames and deletes; then wait until the last is served."""
+    rng = random.Random(k)
+    chosen = rng.sample(range(len(paths)), 200)
+    for j, i in enumerate(chosen):
+        path = paths[i]
+        if j % 3 == 0:
+            path.write_text(path.read_text().rstrip("\n") + f"\n\nBurst {k}.\n")
+        elif j % 3 == 1:
+            renamed = path.with_name(f"{path.stem.split('--')[0]}--{k}.md")
+            path.rename(renamed)
+            paths[i] = renamed
+        else:
+            text = path.read_text()
+            path.unlink()
+            path.write_text(text)  # deleted, then back: a delete and a create
+    marker = f"burst-marker-{k}"
+    last = paths[chosen[0]]
+    last.write_text(last.read_text().rstrip("\n") + f"\n\n{marker}\n")
+    page = f"{url}articles/{_slug_of(last)}/"
+    wait_until(lambda: marker.encode() in fetch(page), 600)
+
+
+def _slug_of(path: Path) -> str:
+    for line in path.read_text().splitlines():
+        if line.startswith("slug:"):
+            return line.split(":", 1)[1].strip()
+    return path.stem
+
+
+def bursts(n: int, count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = lay_out(folder, n)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "briefings", "serve", "-C", str(folder), "--port", str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
+        )  # fmt: skip
+        try:
+            wait_until(lambda: fetch(url), 1800)
+            sizes = []
+            for k in range(count):
+                burst(paths, k, url)
+                time.sleep(2.0)  # the rebuild after the marker's settles
+                sizes.append(rss_mb(proc.pid))
+            growth = sizes[-1] / sizes[0] - 1
+            print(
+                f"  {n:>6} articles, {count} bursts of 200 changes: RSS after each "
+                + ", ".join(f"{s:.0f}" for s in sizes)
+                + f" MB; last vs first {growth:+.1%}  target <= +10% "
+                + ("MET" if growth <= 0.10 else "NOT MET")
+            )
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
 def run(n: int, edits: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -159,7 +231,13 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="10,10000")
     parser.add_argument("--edits", type=int, default=7)
+    parser.add_argument("--bursts", type=int, default=0, help="measure memory over N bursts")
     args = parser.parse_args()
+    if args.bursts:
+        print("Watcher memory over bursts of changes (briefings serve)")
+        for n in (int(s) for s in args.sizes.split(",")):
+            bursts(n, args.bursts)
+        return
     print("Edit loop: time from saving an article to its new text being served (briefings serve)")
     for n in (int(s) for s in args.sizes.split(",")):
         run(n, args.edits)
