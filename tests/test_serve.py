@@ -160,3 +160,50 @@ def serve_until_stopped(example: Path) -> str:
 
 def test_serve_command_builds_serves_and_stops_on_sigint(example: Path) -> None:
     assert "Stopped." in serve_until_stopped(example)
+
+
+def test_a_save_that_would_hang_markdown_is_stopped_by_the_time_limit_while_serving(
+    example: Path,
+) -> None:
+    # 36,000 unclosed "<a " take Python-Markdown minutes (quadratic); serve's rebuilds run on
+    # the main thread, where each article's Markdown meets its 5 s limit.
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    page = f"http://127.0.0.1:{port}/articles/scraped-page/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.1)
+        write(
+            example / "content/articles/hostile.md",
+            "---\ntitle: Scraped page\ndate: 2025-04-14\nsource: Outlet\n---\nIntro.\n\n"
+            + "<a " * 36000
+            + "\n",
+        )
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                with urllib.request.urlopen(page, timeout=5) as response:
+                    assert b"&lt;a &lt;a" in response.read()
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "the hostile article was never served"
+                time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+        assert "Warning: content/articles/hostile.md" in out and "plain text" in out, out
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

@@ -52,40 +52,39 @@ def run_preview(
         echo(result.summary())
         live.publish(result.generation, str(result.error) if result.error else None)
 
-    watcher = threading.Thread(
-        target=watch_project, args=(builder, config, rebuilt, stop), name="watcher", daemon=True
-    )
+    # Rebuilds run on this, the main thread, and serving on another: only the main thread can
+    # stop an article's Markdown that runs past its time limit (runtime.limits).
     if not serve:
         echo("Watching for changes (Ctrl-C to stop)")
-        watcher.start()
         try:
-            while watcher.is_alive():
-                watcher.join(0.5)
+            watch_project(builder, config, rebuilt, stop)
         except KeyboardInterrupt:
             echo("\nStopped.")
         finally:
             stop.set()
-            watcher.join(5)
         return
     server = _server(config, host, port, live, builder, echo)
     echo(
         f"Serving {config.output_dir.name}/ on {server.url}"
         + (" with live reload (Ctrl-C to stop)" if watch else "")
     )
-    if watch:
-        watcher.start()
+    serving = server.start_background()
     if open_browser:
         webbrowser.open(server.url)
     try:
-        server.serve_forever()
+        if watch:
+            watch_project(builder, config, rebuilt, stop)
+        else:
+            while serving.is_alive():
+                serving.join(0.5)
     except KeyboardInterrupt:
         echo("\nStopped.")
     finally:
         stop.set()
         server.closing.set()
         live.publish(live.generation, live.error)  # let event streams end
+        server.shutdown()
         server.server_close()
-        watcher.join(5) if watcher.is_alive() else None
 
 
 def _server(
