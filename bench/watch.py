@@ -23,6 +23,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +161,11 @@ def _slug_of(path: Path) -> str:
     return path.stem
 
 
-def bursts(n: int, count: int) -> None:
+@contextmanager
+def serving(n: int) -> Iterator[tuple[list[Path], str, subprocess.Popen, float]]:
+    """A project of N generated articles served by `briefings serve` (its first page up): its
+    article files, its URL, the process and the seconds it took to serve its first page;
+    stopped with Ctrl-C after."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         paths = lay_out(folder, n)
@@ -170,59 +176,46 @@ def bursts(n: int, count: int) -> None:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
         )  # fmt: skip
         try:
-            wait_until(lambda: fetch(url), 1800)
-            sizes = []
-            for k in range(count):
-                burst(paths, k, url)
-                time.sleep(2.0)  # the rebuild after the marker's settles
-                sizes.append(rss_mb(proc.pid))
-            growth = sizes[-1] / sizes[0] - 1
-            print(
-                f"  {n:>6} articles, {count} bursts of 200 changes: RSS after each "
-                + ", ".join(f"{s:.0f}" for s in sizes)
-                + f" MB; last vs first {growth:+.1%}  target <= +10% "
-                + ("MET" if growth <= 0.10 else "NOT MET")
-            )
+            up = wait_until(lambda: fetch(url), 1800)
+            yield paths, url, proc, up
         finally:
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def bursts(n: int, count: int) -> None:
+    with serving(n) as (paths, url, proc, _):
+        sizes = []
+        for k in range(count):
+            burst(paths, k, url)
+            time.sleep(2.0)  # the rebuild after the marker's settles
+            sizes.append(rss_mb(proc.pid))
+        growth = sizes[-1] / sizes[0] - 1
+        print(
+            f"  {n:>6} articles, {count} bursts of 200 changes: RSS after each "
+            + ", ".join(f"{s:.0f}" for s in sizes)
+            + f" MB; last vs first {growth:+.1%}  target <= +10% "
+            + ("MET" if growth <= 0.10 else "NOT MET")
+        )
 
 
 def run(n: int, edits: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        paths = lay_out(folder, n)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}/"
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "briefings", "serve", "-C", str(folder), "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ},
-        )  # fmt: skip
-        try:
-            wait_until(lambda: fetch(url), 1800)
-            first = time.perf_counter() - started
-            time.sleep(1.0)
-            latencies = edit_latencies(url, paths, edits)
-            median = statistics.median(latencies) * 1000
-            target = TARGETS_MS.get(n)
-            verdict = "" if target is None else ("MET" if median <= target else "NOT MET")
-            print(
-                f"  {n:>6} articles: first build + serve {first:6.1f} s; save-to-served median {median:7.1f} ms "
-                f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits)"
-                f"{f'  target <= {target} ms {verdict}' if target else ''}"
-            )
-            requests, errors = load(url, paths)
-            print(f"          load: 20 clients x 10 s: {requests} requests, {errors} errors")
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with serving(n) as (paths, url, _, first):
+        time.sleep(1.0)
+        latencies = edit_latencies(url, paths, edits)
+        median = statistics.median(latencies) * 1000
+        target = TARGETS_MS.get(n)
+        verdict = "" if target is None else ("MET" if median <= target else "NOT MET")
+        print(
+            f"  {n:>6} articles: first build + serve {first:6.1f} s; save-to-served median {median:7.1f} ms "
+            f"(min {min(latencies) * 1000:.0f}, max {max(latencies) * 1000:.0f}, {edits} edits)"
+            f"{f'  target <= {target} ms {verdict}' if target else ''}"
+        )
+        requests, errors = load(url, paths)
+        print(f"          load: 20 clients x 10 s: {requests} requests, {errors} errors")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -126,9 +126,9 @@ def test_serve_starts_from_the_last_builds_cache(example: Path) -> None:
     assert 0 < int(rendered) < int(pages), out  # the pages showing the article, not the site
 
 
-def serve_until_stopped(example: Path) -> str:
-    """Start `briefings serve`, wait for its first page (the example's home), stop it with
-    Ctrl-C; its output. It must stop cleanly."""
+def serve_until_stopped(example: Path, while_up: Callable[[int], None] = lambda port: None) -> str:
+    """Start `briefings serve`, wait for its first page (the example's home), run WHILE_UP(its
+    port), stop it with Ctrl-C; its output. It must stop cleanly."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
@@ -148,8 +148,9 @@ def serve_until_stopped(example: Path) -> str:
                 assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
                 assert time.monotonic() < deadline, "server did not come up"
                 time.sleep(0.1)
+        while_up(port)
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=10)
+        out, _ = proc.communicate(timeout=20)
         assert proc.returncode == 0
         return out
     finally:
@@ -167,43 +168,23 @@ def test_a_save_that_would_hang_markdown_is_stopped_by_the_time_limit_while_serv
 ) -> None:
     # 36,000 unclosed "<a " take Python-Markdown minutes (quadratic); serve's rebuilds run on
     # the main thread, where each article's Markdown meets its 5 s limit.
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    page = f"http://127.0.0.1:{port}/articles/scraped-page/"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None and time.monotonic() < deadline, "server did not come up"
-                time.sleep(0.1)
+    def save_hostile_article(port: int) -> None:
         write(
             example / "content/articles/hostile.md",
             "---\ntitle: Scraped page\ndate: 2025-04-14\nsource: Outlet\n---\nIntro.\n\n"
             + "<a " * 36000
             + "\n",
         )
+        page = f"http://127.0.0.1:{port}/articles/scraped-page/"
         deadline = time.monotonic() + 45
         while True:
             try:
                 with urllib.request.urlopen(page, timeout=5) as response:
                     assert b"&lt;a &lt;a" in response.read()
-                    break
+                    return
             except (urllib.error.URLError, ConnectionError):
                 assert time.monotonic() < deadline, "the hostile article was never served"
                 time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=20)
-        assert "Warning: content/articles/hostile.md" in out and "plain text" in out, out
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
+
+    out = serve_until_stopped(example, while_up=save_hostile_article)
+    assert "Warning: content/articles/hostile.md" in out and "plain text" in out, out

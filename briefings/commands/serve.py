@@ -81,9 +81,7 @@ def run_preview(
         echo("\nStopped.")
     finally:
         stop.set()
-        server.closing.set()
-        live.publish(live.generation, live.error)  # let event streams end
-        server.shutdown()
+        server.shutdown()  # also ends the live-reload event streams
         server.server_close()
 
 

@@ -106,11 +106,14 @@ def defuse(text: str) -> str:
     if text.count("[") <= MAX_BRACKETS:
         return text
     return "".join(
-        f"<p>{html.escape(' '.join(block.split()))}</p>"
-        if block.count("[") > MAX_BRACKETS
-        else block
+        _as_text(block) if block.count("[") > MAX_BRACKETS else block
         for block in _BLOCKS.split(text)
     )
+
+
+def _as_text(block: str) -> str:
+    """BLOCK as one escaped HTML paragraph: Markdown passes over it whole, reading nothing."""
+    return f"<p>{html.escape(' '.join(block.split()))}</p>"
 
 
 _local = threading.local()
@@ -178,7 +181,8 @@ def render_text(body: str, note: str, summary: str, seconds: float | None = None
     """BODY and NOTE as HTML; when rendering them takes over SECONDS (RENDER_SECONDS; where a
     limit can be set: see runtime.limits), both as plain paragraphs, the reason in `problem`."""
     seconds = RENDER_SECONDS if seconds is None else seconds
-    body_html: str
+    problem = ""
+    body_html: str  # Markup, or plain paragraphs when stopped
     note_html: str
     try:
         with time_limit(seconds):
@@ -191,14 +195,9 @@ def render_text(body: str, note: str, summary: str, seconds: float | None = None
             "slow, such as thousands of brackets), so it is shown as plain text; "
             "simplify the text to get its formatting back"
         )
-        return RenderedText.of(body_html, note_html, excerpt(body_html, summary), problem)
-    return RenderedText.of(body_html, note_html, excerpt(body_html, summary))
+    return RenderedText.of(body_html, note_html, excerpt(body_html, summary), problem)
 
 
 def _plain_paragraphs(text: str) -> str:
     """TEXT as escaped paragraphs, no markup read: linear in its length."""
-    return "".join(
-        f"<p>{html.escape(' '.join(block.split()))}</p>"
-        for block in _BLOCKS.split(text)
-        if block.strip()
-    )
+    return "".join(_as_text(block) for block in _BLOCKS.split(text) if block.strip())

@@ -1,7 +1,7 @@
 """A wall-clock limit on one piece of pure work (one article's Markdown), so that one hostile
 text cannot stall a build. It uses SIGALRM, which only the main thread of a process can take:
-a build's own thread and its forked workers. Elsewhere (a watcher's thread) there is no limit,
-and the work runs as it would without one."""
+a build's, serve's and watch's own thread and forked workers. On any other thread there is no
+limit, and the work runs as it would without one."""
 
 from __future__ import annotations
 
