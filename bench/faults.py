@@ -64,7 +64,7 @@ def make_project(folder: Path, articles: int, port: int) -> Path:
     project = folder / "project"
     (project / "content" / "articles").mkdir(parents=True)
     (project / "briefings.toml").write_text(
-        'title = "Faults"\nbase_url = "https://example.org/news/"\nsearch = false\n'
+        'title = "Faults"\nbase_url = "https://briefings-faults.github.io/news/"\nsearch = false\n'
         '[digest]\nfrom_address = "desk@example.org"\n'
         f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
         "retry_base_seconds = 0.01\ntimeout = 5.0\n"
@@ -95,7 +95,9 @@ def clean_build(project: Path, scratch: Path) -> str:
 
 def timed(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, capture_output=True, env={**os.environ, **GIT_ENV}, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **GIT_ENV})
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command[2:])} failed:\n{done.stdout}{done.stderr[-3000:]}")
     return time.perf_counter() - started
 
 
@@ -229,14 +231,16 @@ def main() -> None:
         project = make_project(folder, args.articles, port)
         run(*BRIEFINGS, "build", "-C", str(project))
         pages = sum(1 for p in (project / "site").rglob("*.html"))
-        print(f"{args.articles} articles, {pages} pages; {args.kills} kills of each kind")
-        for name, counts in (
-            ("cold build", builds(project, folder, args.kills, rng, edit=False)),
-            ("edit build", builds(project, folder, args.kills, rng, edit=True)),
-            ("publish", publishes(project, folder, args.kills, rng)),
-            ("send", sends(project, folder, args.kills, args.readers, rng, recorder)),
-        ):
-            print(f"  {name:11} " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        print(f"{args.articles} articles, {pages} pages; {args.kills} kills of each kind", flush=True)
+        campaigns = {
+            "cold build": lambda: builds(project, folder, args.kills, rng, edit=False),
+            "edit build": lambda: builds(project, folder, args.kills, rng, edit=True),
+            "publish": lambda: publishes(project, folder, args.kills, rng),
+            "send": lambda: sends(project, folder, args.kills, args.readers, rng, recorder),
+        }
+        for name, campaign in campaigns.items():  # each printed as it ends: a run is long
+            counts = campaign()
+            print(f"  {name:11} " + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
 
 
 if __name__ == "__main__":

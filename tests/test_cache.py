@@ -88,6 +88,35 @@ def test_unaffected_pages_keep_their_mtime(example: Path) -> None:
     assert after[rudaw][0] != before[rudaw][0]
 
 
+def test_a_build_after_an_edit_renders_only_the_pages_that_read_what_changed(
+    example: Path, tmp_path: Path
+) -> None:
+    """Each build, one-shot too, keeps what every page read of which article: a paragraph added
+    at the end of an article changes its page, not the listings that show its title and excerpt."""
+    build_site(load_config(example))
+    before = snapshot(example / "site")
+    path = example / ARTICLE
+    path.write_text(path.read_text() + "\nA closing paragraph, added later.\n")
+    result = build_site(load_config(example))
+    after = snapshot(example / "site")
+    changed = sorted(p for p in after if after[p] != before.get(p) and "pagefind/" not in p)
+    slug = Path(ARTICLE).stem
+    assert changed == [f"articles/{slug}/index.html"]
+    assert result.rendered == 1  # not the topic, source and edition pages listing it
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_an_edit_to_what_listings_show_renders_the_listings_again(
+    example: Path, tmp_path: Path
+) -> None:
+    build_site(load_config(example))
+    path = example / ARTICLE
+    path.write_text(path.read_text().replace("title: ", "title: Updated - ", 1))
+    result = build_site(load_config(example))
+    assert result.rendered > 5
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
 @pytest.mark.parametrize(
     "damage", [b"", b"not a pickle at all", b"\x80\x05\x95garbage", "first half", "last part cut"]
 )

@@ -290,7 +290,7 @@ def test_a_one_shot_build_writes_pages_from_the_workers_that_render_them(
     assert {p: output.digest_of(d) for p, d in here.outputs.items()} == {
         p: d.digest for p, d in there.outputs.items()
     }
-    assert here._reads and not there._reads  # one-shot: no later rebuild would read them
+    assert here._reads and there._reads == here._reads  # sent back by the workers, kept
 
     before = snapshot(root / "site")
     write(
@@ -312,16 +312,3 @@ def test_new_related_settings_relate_everything_anew(tmp_path: Path) -> None:
     config.write_text(config.read_text() + "\n[related]\nrelated_count = 2\n")
     assert builder.rebuild([config]).error is None
     assert builder.outputs == fresh_outputs(root, tmp_path)
-
-
-def test_a_one_shot_build_notes_nothing_of_what_its_pages_read(tmp_path: Path, monkeypatch) -> None:
-    from briefings.render import renderer as render
-
-    root = tmp_path / "project"
-    lay_out(root)
-    noted: list = []
-    monkeypatch.setattr(render.ReadingEnvironment, "_note", lambda self, *read: noted.append(read))
-    assert SiteBuilder(root, config=load_config(root)).rebuild().error is None  # `briefings build`
-    assert not noted
-    assert SiteBuilder(root).rebuild().error is None  # as serve keeps it, to rebuild after edits
-    assert noted

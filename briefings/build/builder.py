@@ -147,8 +147,9 @@ class SiteBuilder:
         if self._renderer is None or templates != self._templates:
             # Kept between rebuilds for its compiled templates; made anew when any template file
             # appears, goes or changes (an override may shadow a theme file the cache holds).
-            # A one-shot build records no reads: no rebuild of this builder follows.
-            self._renderer = Renderer(config, record_reads=self.fixed_config is None)
+            # Reads are recorded in one-shot builds too: the cache keeps them, so that the next
+            # build, in a new process, renders only the pages that read what an edit changed.
+            self._renderer = Renderer(config)
             self._templates = templates
         renderer = self._renderer
         problems: list = []
@@ -196,6 +197,7 @@ class SiteBuilder:
             return output.Stored(output.digest_of(data))
 
         rendered, streamed = 0, set[str]()
+        slugs = {a.slug: a.slug for a in content.articles}  # one copy of each, not one a page
         steps = progress.Progress(self.log, "Rendering pages", len(todo))
         try:
             for done, (page, ((key, learned), data, read, failed)) in enumerate(
@@ -210,12 +212,9 @@ class SiteBuilder:
                     continue
                 outputs[page.output] = data
                 rendered += 1
-                if staging is not None:  # one-shot: no later rebuild here reads what pages read
+                if staging is not None:
                     streamed.add(page.output)
-                    continue
-                reads[page.output] = tuple(
-                    (renderer.intern(w), renderer.intern(s)) for w, s in read
-                )
+                reads[page.output] = self._kept_reads(read, slugs)
             if problems:
                 raise TemplateError(problems, summary="templates failed to render")
             clock.lap("render")
@@ -263,6 +262,15 @@ class SiteBuilder:
         kept = (*content.articles, *plan.entries.values())
         self._signed = {id(x): x for x in kept if id(x) in memo}
         self._signatures = {key: memo[key] for key in self._signed}
+
+    def _kept_reads(self, read: Reads, slugs: dict[str, str]) -> Reads:
+        """What a page READ, as kept until the next build: each set of reads and of slugs once
+        (a worker's come as copies), each slug the article's own string."""
+        intern = self._renderer.intern if self._renderer is not None else (lambda v: v)
+        return tuple(
+            (intern(what), intern(frozenset(slugs.get(s, s) for s in among)))
+            for what, among in read
+        )
 
     def _all_in_memory(self, pages: int) -> bool:
         """Whether the last build's outputs are all bytes held here, one per page of PAGES."""
@@ -430,7 +438,7 @@ class SiteBuilder:
 
 
 PERSISTED = tuple(
-    "outputs _settings _texts _relating _fingerprints _sources _stamps _plan _site_key".split()
+    "outputs _settings _texts _relating _fingerprints _reads _sources _stamps _plan _site_key".split()
 )
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from functools import lru_cache
 
 import Stemmer
-import wordfreq
-from wordfreq import numbers
 
 WORD = re.compile(r"[^\W\d_][^\W_]*|\d+", re.UNICODE)  # apostrophes split: "Iran's" -> iran, s
 STOP_WORDS = frozenset(
@@ -46,6 +45,8 @@ def _stemmer() -> Stemmer.Stemmer:
 def _frequencies() -> dict[str, float]:
     # Positional, as wordfreq calls it itself: its lru_cache keys keyword calls apart, and
     # would build the dict (90 ms, tens of MB) a second time for _estimated_zipf.
+    import wordfreq  # here, not at the top: 0.4 s a command that never relates would pay
+
     return wordfreq.get_frequency_dict("en", "large")
 
 
@@ -54,9 +55,12 @@ def forget() -> None:
     asked for): for a process that will relate nothing more."""
     for cached in (_frequencies, _estimated_zipf, _candidate, _could_be_name):
         cached.cache_clear()
-    # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own.
-    wordfreq.get_frequency_dict.cache_clear()
-    wordfreq.get_frequency_list.cache_clear()
+    # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own
+    # (when it was loaded at all: not to be loaded just to be emptied).
+    wordfreq = sys.modules.get("wordfreq")
+    if wordfreq is not None:
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
 
 
 def stem_all(words: list[str]) -> list[str]:
@@ -76,6 +80,8 @@ def zipf(word: str) -> float:
 @lru_cache(maxsize=50_000)
 def _estimated_zipf(word: str) -> float:
     # wordfreq estimates numbers from their shape ("2017" is common, "400000" is not).
+    import wordfreq
+
     return wordfreq.zipf_frequency(word, "en", wordlist="large")
 
 
@@ -83,6 +89,8 @@ def _number_zipf(digits: str) -> float:
     """What _estimated_zipf gives for a plain number, without wordfreq's tokenizer (ten times the
     cost of the rest): the frequency of its shape ("0000") times that of its digits, rounded as
     wordfreq rounds, never under 1 per billion words (Zipf 0)."""
+    from wordfreq import numbers
+
     shape = numbers.smash_numbers(digits)
     frequency = _frequencies().get(shape, 0.0)
     if shape != digits:

@@ -124,19 +124,16 @@ def format_when(moment: datetime, has_time: bool = True) -> str:
 class Renderer:
     """Renders pages with one environment; problems are collected, not raised one by one."""
 
-    def __init__(self, config: Config, record_reads: bool = True) -> None:
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.env = make_environment(config)
         self.base_path = config.base_path
-        # What the last page rendered read of articles; not recorded for a build that no
-        # rebuild follows (noting every attribute read is a tenth of the work of a page).
-        self.record_reads = record_reads
-        self.last_reads: Reads = ()
+        self.last_reads: Reads = ()  # what the last page rendered read of articles
         self._interned: dict[frozenset, frozenset] = {}
 
     def render(self, page: PageSpec) -> bytes:
         """The page's bytes; raises TemplateError with the template's file and line."""
-        reads: dict[str, set[Read]] | None = {} if self.record_reads else None
+        reads: dict[str, set[Read]] = {}
         self.env.reads, self.env.owners = reads, {}
         try:
             template = self.env.get_template(page.template)
@@ -156,7 +153,7 @@ class Renderer:
             raise TemplateError([self._runtime_problem(exc, page)]) from exc
         finally:
             self.env.reads, self.env.owners = None, {}
-        self.last_reads = self._group(reads) if reads is not None else ()
+        self.last_reads = self._group(reads)
         return text.encode("utf-8")
 
     def _group(self, reads: dict[str, set[Read]]) -> Reads:
