@@ -231,7 +231,9 @@ def main() -> None:
         project = make_project(folder, args.articles, port)
         run(*BRIEFINGS, "build", "-C", str(project))
         pages = sum(1 for p in (project / "site").rglob("*.html"))
-        print(f"{args.articles} articles, {pages} pages; {args.kills} kills of each kind", flush=True)
+        print(
+            f"{args.articles} articles, {pages} pages; {args.kills} kills of each kind", flush=True
+        )
         campaigns = {
             "cold build": lambda: builds(project, folder, args.kills, rng, edit=False),
             "edit build": lambda: builds(project, folder, args.kills, rng, edit=True),
