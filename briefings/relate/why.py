@@ -115,12 +115,11 @@ def _spelling(word: str, opening: bool) -> str:
 def shared(a: Terms, b: Terms, limit: int = REASONS) -> tuple[str, ...]:
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
-    place = dict(zip(b.keys, range(len(b.keys)), strict=True))
-    both = [(i + place[k], i) for i, k in enumerate(a.keys) if k in place]
-    if not both:
+    held = set(a.keys).intersection(b.keys)  # (most pairs share a handful of 16: ask C first)
+    if not held:
         return ()
-    both.sort()
-    del both[CANDIDATES:]
+    place = {k: i for i, k in enumerate(b.keys) if k in held}
+    both = sorted([(i + place[k], i) for i, k in enumerate(a.keys) if k in held])[:CANDIDATES]
     return _distinct([_better(a.shown[i], b.shown[place[a.keys[i]]]) for _, i in both], limit)
 
 
@@ -147,9 +146,13 @@ def _distinct(spellings: list[str], limit: int) -> tuple[str, ...]:
     """The first LIMIT of SPELLINGS, none said twice: not 'drone' after 'drone plant', and
     'Las Vegas' in the place of 'Las' said before it (among the first few: a pair that ranks
     just below its words still takes their place)."""
+    spellings = spellings[: limit * 3]
+    folded = [s.casefold() for s in spellings]
+    if len(set(folded)) == len(folded) and all(f and " " not in f for f in folded):
+        return tuple(spellings[:limit])  # single words, none said twice: the usual case
     chosen: list[tuple[str, list[str]]] = []
     said: set[str] = set()
-    for spelling in spellings[: limit * 3]:
+    for spelling in spellings:
         words = spelling.casefold().split()
         if len(words) > 1:
             within = [i for i, (_, w) in enumerate(chosen) if len(w) == 1 and w[0] in words]

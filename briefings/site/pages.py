@@ -137,12 +137,16 @@ def plan_site(
     return pages
 
 
-def _editions_by_article(editions: list[EditionView]) -> dict[str, tuple[EditionView, ...]]:
-    found: dict[str, list[EditionView]] = defaultdict(list)
+def _editions_by_article(editions: list[EditionView]) -> dict[str, tuple[EditionLine, ...]]:
+    """The editions each article is in, as lines (title, path, size), not their articles: an
+    article page names its editions, and holding each edition's hundred entries made every
+    article page hold, and be planned and checked again for, its edition-mates' edits."""
+    found: dict[str, list[EditionLine]] = defaultdict(list)
     for view in editions:
+        line = EditionLine.of(view)
         for entry in view.entries:
-            found[entry.article.slug].append(view)
-    return {slug: tuple(views) for slug, views in found.items()}
+            found[entry.article.slug].append(line)
+    return {slug: tuple(lines) for slug, lines in found.items()}
 
 
 def _newest(entries: Iterable[Entry]) -> datetime | None:
@@ -190,7 +194,7 @@ def _edition_page(view: EditionView) -> PageSpec:
 
 def article_page(
     entry: Entry,
-    editions: tuple[EditionView, ...],
+    editions: tuple[EditionLine, ...],
     story: StoryView | None,
     relations: Relations,
     entries: Mapping[str, Entry],

@@ -56,3 +56,10 @@ def test_a_pair_ranked_below_its_own_words_takes_their_place() -> None:
 
     story = [held("Harbour", "Bridge", "Harbour Bridge", "piers")] * 2
     assert common(story) == ("Harbour Bridge", "piers")
+
+
+def test_a_name_held_as_a_name_and_as_a_word_is_said_once() -> None:
+    a = Terms((1, 2, 3, 4), ("Iran", "drones", "iran", "Kyiv"))
+    b = Terms((1, 2, 3, 4), ("Iran", "drones", "Iran", "Kyiv"))
+    assert shared(a, b) == ("Iran", "drones", "Kyiv")
+    assert shared(a, b, limit=2) == ("Iran", "drones")
