@@ -312,3 +312,24 @@ def test_new_related_settings_relate_everything_anew(tmp_path: Path) -> None:
     config.write_text(config.read_text() + "\n[related]\nrelated_count = 2\n")
     assert builder.rebuild([config]).error is None
     assert builder.outputs == fresh_outputs(root, tmp_path)
+
+
+def test_an_article_page_holds_its_own_links_not_the_articles_of_its_editions(
+    tmp_path: Path,
+) -> None:
+    """An article page names its editions; holding their articles would make every edit of an
+    edition-mate swap into, and be checked on, the page (hundreds per article at 10k)."""
+    root = tmp_path / "project"
+    lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    plan = builder._plan
+    assert plan is not None and plan.relations is not None
+    articles = [p for p in plan.pages if p.template == "article.html"]
+    assert articles and any(p.context["editions"] for p in articles)
+    for page in articles:
+        slug = page.context["entry"].article.slug
+        story = plan.relations.story_of[slug].articles
+        linked = [s.slug for s in (*plan.relations.same_story[slug], *plan.relations.related[slug])]
+        held = set(planning._slugs(page.context, {}))
+        assert held <= {slug, *story, *linked}
