@@ -163,6 +163,23 @@ def test_serve_command_builds_serves_and_stops_on_sigint(example: Path) -> None:
     assert "Stopped." in serve_until_stopped(example)
 
 
+def test_serve_serves_an_up_to_date_site_before_it_loads_the_build_cache(example: Path) -> None:
+    from briefings.commands.build import build_site
+    from briefings.config import load_config
+
+    build_site(load_config(example))
+    out = serve_until_stopped(example)
+    assert "(up to date)" in out
+    assert out.index("(up to date)") < out.index("Built ")  # served first, cache loaded after
+    assert "Stopped." in out
+
+
+def test_serve_builds_first_when_the_site_is_not_up_to_date(example: Path) -> None:
+    out = serve_until_stopped(example)
+    assert "(up to date)" not in out
+    assert out.index("Built ") < out.index("Serving ")
+
+
 def test_a_save_that_would_hang_markdown_is_stopped_by_the_time_limit_while_serving(
     example: Path,
 ) -> None:

@@ -7,6 +7,7 @@ import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
+from briefings.build import manifest
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.build.output import remove_leftovers
 from briefings.build.state import load_builder
@@ -33,17 +34,31 @@ def run_preview(
             w for w, on in zip(("drafts", "future articles"), preview, strict=True) if on
         )
         echo(f"Previewing {shown}, marked as such: the next `briefings build` leaves them out")
+    # When site/ is as the last build left it, serve it at once, as fast as `build` says
+    # "Nothing changed", and load the build cache (seconds on a large site) while serving.
+    early = serve and not any(preview) and manifest.check(config).unchanged
+    live = LiveState(1)  # the generation the first rebuild below gives, when it succeeds
+    server = _server(config, host, port, live, None, echo) if early else None
+    serving = server.start_background() if server is not None else None
+    if server is not None:
+        echo(
+            f"Serving {config.output_dir.name}/ (up to date) on {server.url}; loading the build cache"
+        )
     # From the last build's cache: what did not change since is not rendered again.
     builder = load_builder(config, echo, serving=True, preview=preview)
     first = builder.rebuild()
     if first.error and not (serve and config.output_dir.is_dir()):
+        if server is not None:
+            server.shutdown()
+            server.server_close()
         raise first.error
     echo(
         first.summary()
         if first.error
         else f"Built {len(builder.outputs)} pages ({first.rendered} rendered) in {first.seconds:.2f} s"
     )
-    live = LiveState(builder.generation, str(first.error) if first.error else None)
+    if first.error or first.rendered or first.written or first.removed:  # pages loaded stand
+        live.publish(builder.generation, str(first.error) if first.error else None)
     stop = threading.Event()
 
     def rebuilt(batch: set[Path], result: RebuildResult) -> None:
@@ -63,12 +78,15 @@ def run_preview(
         finally:
             stop.set()
         return
-    server = _server(config, host, port, live, builder, echo)
+    if server is None or serving is None:
+        server = _server(config, host, port, live, builder, echo)
+        serving = server.start_background()
+    else:
+        server.snapshot = builder.snapshot  # pages rebuilt from now on are served from memory
     echo(
         f"Serving {config.output_dir.name}/ on {server.url}"
         + (" with live reload (Ctrl-C to stop)" if watch else "")
     )
-    serving = server.start_background()
     if open_browser:
         webbrowser.open(server.url)
     try:
@@ -90,13 +108,14 @@ def _server(
     host: str,
     port: int,
     live: LiveState,
-    builder: SiteBuilder,
+    builder: SiteBuilder | None,
     echo: Callable[[str], None],
 ) -> PreviewServer:
     from briefings.errors import BriefingsError
 
+    snapshot = builder.snapshot if builder is not None else None  # None: files on disk
     try:
-        return PreviewServer(config.output_dir, host, port, live=live, snapshot=builder.snapshot)
+        return PreviewServer(config.output_dir, host, port, live=live, snapshot=snapshot)
     except OSError as exc:
         raise BriefingsError(
             f"cannot listen on {host}:{port}: {exc.strerror}", hint="pick another --port"
