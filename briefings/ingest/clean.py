@@ -73,6 +73,14 @@ SHORTCODE = re.compile(r"\[/?[a-z_]+(?:\s[^\]]*)?\]")
 BARE_URL = re.compile(r"https?://\S+")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*\)")
 TAIL = 3  # paragraphs at the end where a prompt ends the story
+# The heading of a page's table of contents: the list itself is links to the page's own
+# sections, which extraction drops, so the heading is left standing over the story's first lines.
+CONTENTS_HEADING = re.compile(
+    r"^#{1,6}\s+\W*(?:table of contents|contents|in this (?:article|post|guide)|on this page|"
+    r"jump to(?: section)?|quick links|skip to section)\W*$",
+    re.IGNORECASE,
+)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 
 
 def polish(paragraphs: list[str], title: str = "") -> list[str]:
@@ -84,6 +92,11 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
     if tail is not None and tail > 0:
         kept = kept[:tail]  # a prompt near the end: what follows it is the prompt's own pitch
     kept = [p for p in kept if not is_prompt(p)]
+    kept = [
+        p
+        for i, p in enumerate(kept)
+        if not (CONTENTS_HEADING.match(p.strip()) and not _list_follows(kept, i))
+    ]
     if kept and title and HEADING.match(kept[0]) and normalise(kept[0]) == normalise(title):
         kept = kept[1:]  # the title is in the front matter; the page shows it once
     while kept and LINK_ONLY.match(kept[-1].strip()):
@@ -98,6 +111,12 @@ def is_prompt(paragraph: str, max_words: int = 60) -> bool:
     sentences = SENTENCES.split(text)
     prompts = sum(1 for s in sentences if PROMPT.match(s.strip("*_“”\"' ")))
     return prompts * 2 >= len(sentences) and prompts > 0
+
+
+def _list_follows(paragraphs: list[str], i: int) -> bool:
+    """Whether the paragraph after I is a list: a table of contents that came through whole
+    stays whole (the editor decides); a heading left over a paragraph of story does not."""
+    return i + 1 < len(paragraphs) and LIST_ITEM.match(paragraphs[i + 1]) is not None
 
 
 def _without_shortcodes(paragraph: str) -> str:

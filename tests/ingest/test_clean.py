@@ -101,3 +101,20 @@ def test_leaked_shortcodes_and_paragraphs_of_bare_addresses_go() -> None:
     assert kept == STORY
     linked = "Read [the council's report](https://example.org/a/very/long/address/of/the/report.pdf) and [the engineers' survey](https://example.org/another/long/address.pdf)."
     assert polish([linked]) == [linked]  # addresses behind link text are not shown: kept
+
+
+def test_a_table_of_contents_heading_left_without_its_list_goes() -> None:
+    story = "The U.S. catering industry generated $72 billion in revenue in 2023, a study found."
+    assert polish(["### Table of contents", story, "## What changed", "More story."]) == [
+        story,
+        "## What changed",
+        "More story.",
+    ]
+    assert polish(["## In this article:", story]) == [story]
+    # A contents list that came through whole stays (an editor may want it); so does prose
+    # that merely starts with the words.
+    whole = ["## Contents", "- Prices", "- Menus", story]
+    assert polish(whole) == whole
+    assert polish(["Contents of the report were leaked on Monday.", story])[0].startswith(
+        "Contents"
+    )
