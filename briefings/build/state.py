@@ -32,11 +32,12 @@ from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
 from briefings.relate import RelateIndex, Relations, Story
+from briefings.relate.space import SimilaritySpace
 from briefings.runtime.memory import release_free_memory
 
 CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
 PROTOCOL = pickle.HIGHEST_PROTOCOL
-SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex)
+SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex, SimilaritySpace)
 
 
 def load_builder(
@@ -132,6 +133,9 @@ def _shared_groups(state: dict[str, Any]) -> list[list]:
     groups = [
         [*articles, *state["_texts"].by_key.values()],
         [*relations, *(story for r in relations for story in r.stories)],
+        # The index's vectors apart from the rest of it: each part's pickler remembers every
+        # object it wrote until the part is done, and the two together made the build's peak.
+        [relating.index.space] if relating is not None else [],
         [relating.index] if relating is not None else [],
     ]
     return [list({id(obj): obj for obj in group}.values()) for group in groups]

@@ -63,3 +63,10 @@ def test_a_name_held_as_a_name_and_as_a_word_is_said_once() -> None:
     b = Terms((1, 2, 3, 4), ("Iran", "drones", "Iran", "Kyiv"))
     assert shared(a, b) == ("Iran", "drones", "Kyiv")
     assert shared(a, b, limit=2) == ("Iran", "drones")
+
+
+def test_terms_come_back_from_the_build_cache_as_they_were() -> None:
+    import pickle
+
+    for held in (Terms(), DRONES, Terms((1, 2**55), ("", "drone plant")), Terms((3,), ("a\x1fb",))):
+        assert pickle.loads(pickle.dumps(held)) == held
