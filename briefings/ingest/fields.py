@@ -100,7 +100,26 @@ def outlet(
         name = _site_name(candidate)
         if name and words_key(name) not in titles:
             return folded.get(name.casefold(), name), False
+    named = _spelled_out_domain(headlines, host)
+    if named:
+        return folded.get(named.casefold(), named), False
     return (host, True) if host else ("", False)
+
+
+def _spelled_out_domain(headlines: Iterable[str], host: str) -> str:
+    """A part of a page title that spells out its domain, as sites write their name after the
+    headline: "Affordable food | Arla Foods Ingredients" on arlafoodsingredients.com."""
+    labels = {_letters(label) for label in host.split(".")[:-1]} - {"www", ""}
+    for headline in headlines:
+        parts = TITLE_PARTS.split(" ".join(headline.split()))
+        for part in (parts[-1], parts[0]) if len(parts) > 1 else ():
+            if _letters(part) in labels and 1 < len(part) <= 60:
+                return part.strip()
+    return ""
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.casefold())
 
 
 def words_key(text: str) -> str:

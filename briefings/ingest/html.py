@@ -33,6 +33,12 @@ def _original(canonical: str, url: str) -> str:
     return canonical if here and there and here != there else ""
 
 
+# A line break as the last thing inside bold or italic ("<strong>Lead-in<br></strong>Text"):
+# trafilatura drops it with the formatting's end, gluing the next word on ("Lead-inText"). Put
+# after the closing tag, it stays a break between them.
+_BREAK_CLOSING_INLINE = re.compile(r"(<br\s*/?>)(\s*</(?:strong|b|em|i|u|span)\s*>)", re.IGNORECASE)
+
+
 def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None) -> Extracted:
     """The article in a saved HTML page, as Markdown paragraphs with safe links kept. URL: where
     the page was fetched from (else its canonical link), which helps find its outlet."""
@@ -42,6 +48,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on
     # newer pages (wcxb-dev) it sometimes drops much of the article or finds none: when it
     # keeps under PRECISE_SHARE of what the default mode finds, the default mode's text is taken.
+    html = _BREAK_CLOSING_INLINE.sub(r"\2\1", html)
     precise = _extraction(html, url, precise=True, metadata=False)
     full = _extraction(html, url, precise=False, metadata=True)
     document = full or precise

@@ -70,6 +70,12 @@ def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain(
     assert outlet(["The Verge"], "https://www.theverge.com/a", names) == ("The Verge", False)
     assert outlet([""], "https://www.example-news.org/a", {}) == ("example-news.org", True)
     assert outlet([""], "", {}) == ("", False)
+    # The site's name where its title spells out the domain, else the domain.
+    title = "Affordable food: Nutrition for families | Arla Foods Ingredients"
+    host = "https://www.arlafoodsingredients.com/a"
+    assert outlet([""], host, {}, [title]) == ("Arla Foods Ingredients", False)
+    assert outlet([""], host, {}, ["Arla Foods Ingredients"]) == ("arlafoodsingredients.com", True)
+    assert outlet([""], "https://ex.org/a", {}, ["Ex Org - Best | News"]) == ("ex.org", True)
 
 
 def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:

@@ -60,6 +60,15 @@ def test_metadata_is_read_from_the_page() -> None:
     assert "All rights reserved" not in article.body
 
 
+@pytest.mark.parametrize("tag", ["strong", "b", "em"])
+def test_a_lead_in_ended_by_a_line_break_is_not_glued_to_the_next_word(tag: str) -> None:
+    lead_in = f"<p><{tag}>Bridge closure explained<br /></{tag}>Drivers must take the ring road."
+    html = page().replace("<article><h1>", "<article>" + lead_in + "</p><h1>", 1)
+    body = extract_html(html, "https://riverside.example/2025/05/bridge").body
+    assert "explainedDrivers" not in body.replace("*", "").replace("_", "")
+    assert "Drivers must take the ring road." in body
+
+
 def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> None:
     to_wire = '<link rel="canonical" href="https://wire.example.com/bridge-closes">'
     copy = extract_html(page(head=HEAD + to_wire), "https://riverside.example/2025/05/bridge")
