@@ -51,6 +51,7 @@ def ours(path: Path, url: str, give: dict) -> dict:
         "date": str(meta.get("date", "")),
         "author": authors,
         "draft": bool(meta.get("draft")),
+        "review": any(n.startswith("review") for n in meta.get("needs", [])),
     }
 
 
@@ -150,15 +151,20 @@ def wcxb(part: str, pool) -> None:
         )
         refused = sum(1 for x in results if x.get("refused"))
         drafts = sum(1 for x in results if x.get("draft"))
+        review = sum(1 for x in results if x.get("review"))
         print(
             f"  wcxb-dev articles ({len(articles)}) {name:11} body F1 {f1:.3f} (P {p:.3f} R {r:.3f})  "
-            f"title {title:.3f}  date {date:.3f}  author {author:.3f}  refused {refused}  drafts {drafts}  {rate:.1f} pages/s"
+            f"title {title:.3f}  date {date:.3f}  author {author:.3f}  refused {refused}  drafts {drafts}"
+            f" (to review as maybe not articles: {review})  {rate:.1f} pages/s"
         )
     results, _ = run(others, ".html.gz", folder, ours, lambda r: {}, pool)
     written = [t["page_type"] for t, x in zip(others, results, strict=True) if not x.get("refused")]
     kinds = {k: written.count(k) for k in sorted(set(written))}
+    review = sum(1 for x in results if x.get("review"))
     print(
-        f"  wcxb-dev non-articles ({len(others)}) written as articles: {len(written)} ({len(written) / len(others):.0%}) {kinds}"
+        f"  wcxb-dev non-articles ({len(others)}) written: {len(written)} ({len(written) / len(others):.0%}) {kinds}"
+        f"; of them drafts to review as maybe not articles: {review}, published as articles:"
+        f" {len(written) - review} ({(len(written) - review) / len(others):.0%})"
     )
 
 

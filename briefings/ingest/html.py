@@ -14,7 +14,7 @@ from trafilatura.xml import xmltotxt
 from briefings.ingest.clean import polish
 from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet
 from briefings.ingest.keywords import clean_keywords
-from briefings.ingest.kind import not_an_article
+from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.model import Extracted
 from briefings.ingest.page import PageFacts, page_facts
 from briefings.ingest.summary import choose_summary
@@ -108,6 +108,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     image = meta.get("og:image") or meta.get("twitter:image") or ""
     result.image_src = image if is_web_url(image) else ""
     result.not_article = not_an_article(facts, result.paragraphs, url)
+    result.doubt = "" if result.not_article else doubtful(facts, url)
     return result
 
 

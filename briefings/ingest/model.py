@@ -24,6 +24,7 @@ class Extracted:
     guessed: list[str] = field(default_factory=list)  # fields we inferred rather than read
     extractor: str = ""
     not_article: str = ""  # why the page is not an article, or ""
+    doubt: str = ""  # why it may not be one: then written as a draft for the editor to check
 
     @property
     def body(self) -> str:

@@ -50,6 +50,8 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
     if options.source:
         guessed.discard("source")
     needs = [name for name, value in (("date", date), ("source", source)) if not value]
+    if article.doubt and not options.force:  # --force: the editor says it is an article
+        needs.append(f"review: may not be an article ({article.doubt})")
     meta: dict = {"title": title, "slug": make_slug(title) or "article"}
     if date:
         meta["date"] = date

@@ -133,6 +133,35 @@ def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
 
 
+def test_a_page_whose_address_says_shop_or_docs_is_a_draft_to_review_not_an_article(
+    project: Path,
+) -> None:
+    """Nothing in the page says article and its address is a docs page: written, so nothing is
+    lost, but as a draft that says why; --force writes it as an article."""
+    more = "".join(
+        f"<p>Section {n}: the council's engineers will publish the inspection report, the detour "
+        f"map and the schedule of repairs for the piers, and residents may comment on all of "
+        f"them at the town hall until the end of June.</p>"
+        for n in range(1, 4)
+    )
+    html = (
+        page(head=HEAD).replace("NewsArticle", "WebPage").replace("</article>", more + "</article>")
+    )
+    assert extract_html(html, "https://ex.org/news/bridge").doubt == ""  # an article's address
+    saved = project.parent / "docs.html"
+    saved.write_text(html)
+    result = briefings("ingest", project, str(saved), "--url", "https://ex.org/docs/bridge")
+    assert result.returncode == 0, result.stderr
+    assert "needs review: may not be an article" in result.stdout
+    path = project / "content/articles/elm-street-bridge-closes-to-cars.md"
+    post = frontmatter.load(path)
+    assert post["draft"] is True and post["needs"][0].startswith("review")
+    assert "1 draft(s), not published" in briefings("build", project).stdout
+    forced = briefings("ingest", project, str(saved), "--url", "https://ex.org/docs/b", "--force")
+    assert forced.returncode == 0 and "review" not in forced.stdout
+    assert "draft" not in frontmatter.load(path)
+
+
 def test_the_slug_is_written_so_a_new_headline_keeps_the_address(project: Path) -> None:
     stated = project.parent / "stated.html"
     assert (
