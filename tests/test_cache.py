@@ -302,3 +302,13 @@ def test_a_cache_that_cannot_be_saved_is_a_warning_not_a_failed_build(example: P
             / "site/articles/the-white-house-on-friday-said-the-military-cooperation-between-moscow-and/index.html"
         ).read_text()
     )
+
+
+def test_links_come_back_from_the_cache_as_they_were() -> None:
+    import pickle
+
+    from briefings.site.views import Link
+
+    for why in [(), ("Iran",), ("Iran", "drone plant"), ("",), ("a\x1fb",)]:
+        link = Link(entry=None, why=why, later=True)  # type: ignore[arg-type]
+        assert pickle.loads(pickle.dumps(link)) == link

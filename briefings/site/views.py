@@ -37,6 +37,21 @@ class Link:
     why: tuple[str, ...] = ()
     later: bool = False
 
+    def __reduce__(self) -> tuple:
+        # Its reasons as one string in the build cache: a large site has tens of thousands of
+        # links, and a pickler remembers every object of a part until the part is written.
+        if any(not w or _SEPARATOR in w for w in self.why):
+            return (Link, (self.entry, self.why, self.later))
+        return (_link, (self.entry, _SEPARATOR.join(self.why), self.later))
+
+
+_SEPARATOR = "\x1f"  # the ASCII unit separator: in no reason
+
+
+def _link(entry: Entry, why: str, later: bool) -> Link:
+    """A Link as Link.__reduce__ packed it."""
+    return Link(entry, tuple(why.split(_SEPARATOR)) if why else (), later)
+
 
 def links(entry: Entry, listed: Iterable[Scored], entries: Mapping[str, Entry]) -> tuple[Link, ...]:
     """ENTRY's list LISTED as links, in its order."""
