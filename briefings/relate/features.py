@@ -33,6 +33,8 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _I_CONTRACTION = re.compile(r"^I['’](?:m|ve|d|ll)$", re.IGNORECASE)
 # Common words that begin place names: "New York" is not "York", "First Republic" not "Republic".
 NAME_STARTS = frozenset(["new", "first"])
+# A company's legal form on its own ("LLC", "Inc"): in every company's name, no one's topic.
+LEGAL_FORMS = frozenset("llc llp inc ltd plc corp gmbh pty pvt sarl".split())
 MAX_WEIGHT = 8.0  # a word wordfreq has never seen (a name, a place): as informative as it gets
 
 
@@ -207,4 +209,6 @@ def _could_be_name(word: str) -> bool:
     """Not a common word, a date or too short. (Written in lower case somewhere in the same
     text also means a common word: the caller checks that.)"""
     lower = word.lower()
-    return len(word) >= 3 and lower not in CALENDAR and zipf(lower) < 5.5
+    return (
+        len(word) >= 3 and lower not in CALENDAR and lower not in LEGAL_FORMS and zipf(lower) < 5.5
+    )

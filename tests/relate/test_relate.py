@@ -384,6 +384,15 @@ def test_entities_are_names_not_sentence_starts() -> None:
     assert "Officials" not in found and "Friday" not in found and "The" not in found
 
 
+def test_a_legal_form_alone_is_not_a_name() -> None:
+    body = (
+        "Acme Widgets LLC said on Monday that its LLC filing in Delaware was approved. The LLC "
+        "will open a plant in Delaware, and Acme Widgets LLC expects to hire 200 people."
+    )
+    found = entities(body)
+    assert "LLC" not in found and "Delaware" in found
+
+
 @pytest.mark.parametrize("threshold", [0.0, 1.0])
 def test_threshold_extremes(threshold: float) -> None:
     docs, _ = load_fixture()
