@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -205,3 +206,29 @@ def test_a_save_that_would_hang_markdown_is_stopped_by_the_time_limit_while_serv
 
     out = serve_until_stopped(example, while_up=save_hostile_article)
     assert "Warning: content/articles/hostile.md" in out and "plain text" in out, out
+
+
+def test_closing_a_server_never_waits_for_one_that_never_started(tmp_path: Path) -> None:
+    from briefings.commands.serve import _close
+    from briefings.preview.server import PreviewServer
+
+    server = PreviewServer(tmp_path, "127.0.0.1", 0)
+    done = threading.Thread(target=_close, args=(server, False), daemon=True)
+    done.start()
+    done.join(10)
+    assert not done.is_alive()  # shutdown() alone would wait for serve_forever() for ever
+
+
+def test_a_watcher_that_will_not_stop_does_not_keep_ctrl_c_from_ending_the_command() -> None:
+    from briefings.preview.watch import _stop
+
+    class Stuck:  # as a watchdog observer whose inotify read never returns
+        def stop(self) -> None:
+            threading.Event().wait()
+
+        def join(self, timeout: float | None = None) -> None:
+            threading.Event().wait(timeout)
+
+    started = time.monotonic()
+    _stop(Stuck(), seconds=0.5)  # type: ignore[arg-type]
+    assert time.monotonic() - started < 5

@@ -34,62 +34,44 @@ def run_preview(
             w for w, on in zip(("drafts", "future articles"), preview, strict=True) if on
         )
         echo(f"Previewing {shown}, marked as such: the next `briefings build` leaves them out")
-    # When site/ is as the last build left it, serve it at once, as fast as `build` says
-    # "Nothing changed", and load the build cache (seconds on a large site) while serving.
-    early = serve and not any(preview) and manifest.check(config).unchanged
     live = LiveState(1)  # the generation the first rebuild below gives, when it succeeds
-    server = _server(config, host, port, live, None, echo) if early else None
-    serving = server.start_background() if server is not None else None
-    if server is not None:
-        echo(
-            f"Serving {config.output_dir.name}/ (up to date) on {server.url}; loading the build cache"
-        )
-    # From the last build's cache: what did not change since is not rendered again.
-    builder = load_builder(config, echo, serving=True, preview=preview)
-    first = builder.rebuild()
-    if first.error and not (serve and config.output_dir.is_dir()):
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        raise first.error
-    echo(
-        first.summary()
-        if first.error
-        else f"Built {len(builder.outputs)} pages ({first.rendered} rendered) in {first.seconds:.2f} s"
-    )
-    if first.error or first.rendered or first.written or first.removed:  # pages loaded stand
-        live.publish(builder.generation, str(first.error) if first.error else None)
     stop = threading.Event()
+    server: PreviewServer | None = None
+    serving: threading.Thread | None = None
+    try:  # from the moment anything serves, Ctrl-C ends it all, whatever is under way
+        # When site/ is as the last build left it, serve it at once, as fast as `build` says
+        # "Nothing changed", and load the build cache (seconds on a large site) while serving.
+        if serve and not any(preview) and manifest.check(config).unchanged:
+            server = _server(config, host, port, live, None, echo)
+            serving = server.start_background()
+            echo(
+                f"Serving {config.output_dir.name}/ (up to date) on {server.url}; loading the build cache"
+            )
+        builder = _first_build(config, echo, preview, live, serve)
 
-    def rebuilt(batch: set[Path], result: RebuildResult) -> None:
-        names = sorted(_relative(p, config.root) for p in batch)
-        echo(f"Changed: {', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
-        echo(result.summary())
-        live.publish(result.generation, str(result.error) if result.error else None)
+        def rebuilt(batch: set[Path], result: RebuildResult) -> None:
+            names = sorted(_relative(p, config.root) for p in batch)
+            echo(f"Changed: {', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
+            echo(result.summary())
+            live.publish(result.generation, str(result.error) if result.error else None)
 
-    # Rebuilds run on this, the main thread, and serving on another: only the main thread can
-    # stop an article's Markdown that runs past its time limit (runtime.limits).
-    if not serve:
-        echo("Watching for changes (Ctrl-C to stop)")
-        try:
+        # Rebuilds run on this, the main thread, and serving on another: only the main thread
+        # can stop an article's Markdown that runs past its time limit (runtime.limits).
+        if not serve:
+            echo("Watching for changes (Ctrl-C to stop)")
             watch_project(builder, config, rebuilt, stop)
-        except KeyboardInterrupt:
-            echo("\nStopped.")
-        finally:
-            stop.set()
-        return
-    if server is None or serving is None:
-        server = _server(config, host, port, live, builder, echo)
-        serving = server.start_background()
-    else:
-        server.snapshot = builder.snapshot  # pages rebuilt from now on are served from memory
-    echo(
-        f"Serving {config.output_dir.name}/ on {server.url}"
-        + (" with live reload (Ctrl-C to stop)" if watch else "")
-    )
-    if open_browser:
-        webbrowser.open(server.url)
-    try:
+            return
+        if server is None or serving is None:
+            server = _server(config, host, port, live, builder, echo)
+            serving = server.start_background()
+        else:
+            server.snapshot = builder.snapshot  # pages rebuilt from now on are served from memory
+        echo(
+            f"Serving {config.output_dir.name}/ on {server.url}"
+            + (" with live reload (Ctrl-C to stop)" if watch else "")
+        )
+        if open_browser:
+            webbrowser.open(server.url)
         if watch:
             watch_project(builder, config, rebuilt, stop)
         else:
@@ -99,8 +81,45 @@ def run_preview(
         echo("\nStopped.")
     finally:
         stop.set()
-        server.shutdown()  # also ends the live-reload event streams
-        server.server_close()
+        if server is not None:
+            _close(server, started=serving is not None)
+
+
+def _first_build(
+    config: Config,
+    echo: Callable[[str], None],
+    preview: tuple[bool, bool],
+    live: LiveState,
+    serve: bool,
+) -> SiteBuilder:
+    """The builder, from the last build's cache (what did not change since is not rendered
+    again), brought up to date. A failed first build is raised unless a site is there to serve
+    meanwhile (its error is then shown in open pages)."""
+    builder = load_builder(config, echo, serving=True, preview=preview)
+    first = builder.rebuild()
+    if first.error and not (serve and config.output_dir.is_dir()):
+        raise first.error
+    echo(
+        first.summary()
+        if first.error
+        else f"Built {len(builder.outputs)} pages ({first.rendered} rendered) in {first.seconds:.2f} s"
+    )
+    if first.error or first.rendered or first.written or first.removed:  # pages loaded stand
+        live.publish(builder.generation, str(first.error) if first.error else None)
+    return builder
+
+
+def _close(server: PreviewServer, started: bool) -> None:
+    """Stop serving (which also ends the live-reload event streams) and close the socket,
+    waiting at most CLOSE_SECONDS: Ctrl-C must end the command whatever a connection does."""
+    if started:  # shutdown() waits for serve_forever(): forever, if it never ran
+        closing = threading.Thread(target=server.shutdown, daemon=True)
+        closing.start()
+        closing.join(CLOSE_SECONDS)
+    server.server_close()
+
+
+CLOSE_SECONDS = 3.0
 
 
 def _server(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.config import CONFIG_NAME, Config
@@ -120,5 +121,13 @@ def watch(
             if batch and not stop.is_set():
                 on_rebuild(batch, builder.rebuild(batch))
     finally:
-        observer.stop()
-        observer.join(timeout=5)
+        _stop(observer)
+
+
+def _stop(observer: BaseObserver, seconds: float = 3.0) -> None:
+    """Stop watchdog's threads, waiting at most SECONDS for each step: they are daemon
+    threads, and one stuck in a read must not keep Ctrl-C from ending serve or watch."""
+    stopping = threading.Thread(target=observer.stop, daemon=True)
+    stopping.start()
+    stopping.join(seconds)
+    observer.join(timeout=seconds)
