@@ -24,6 +24,17 @@ def signing_key_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["BRIEFINGS_KEY_DIR"] = str(tmp_path_factory.mktemp("keys"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def ctrl_c_reaches_children() -> None:
+    """Tests stop serve and watch with SIGINT, as Ctrl-C does. A test run started as a
+    background job of a non-interactive shell (`make test &`) ignores SIGINT, every child
+    inherits that, and Python then never raises KeyboardInterrupt in them: handle it here."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def write(path: Path, text: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
