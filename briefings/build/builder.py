@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.build import fingerprint, output, planning, search
+from briefings.build import fingerprint, output, planning, search, writing
 from briefings.build.notices import Notices
 from briefings.build.relate_stage import Relating
 from briefings.build.texts import Texts
@@ -221,7 +221,9 @@ class SiteBuilder:
             # A staged write (a first build, or any one-shot build) indexes search in its staging
             # folder; only in-place writes (serve, watch) index afterwards, beside serving.
             staged = not self.outputs or staging is not None
-            written, removed = self._write(config, outputs, staging, streamed)
+            written, removed, self._stamps = writing.write(
+                config, self.outputs, self._stamps, outputs, staging, streamed, self.log
+            )
         except BaseException:
             if staging is not None:
                 staging.discard()
@@ -313,107 +315,6 @@ class SiteBuilder:
         # What changed is known since the last snapshot; planning needs it since the last plan's.
         since_plan = base is not None and self._plan is not None and self._plan.relations is base
         return relations, moved if since_plan else None
-
-    def _write(
-        self,
-        config: Config,
-        outputs: dict[str, output.Page],
-        staging: output.Staging | None,
-        streamed: set[str],
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        site = config.output_dir
-        if not self.outputs or staging is not None:
-            return self._write_staged(config, outputs, staging or output.Staging(site), streamed)
-        last = self.outputs
-        written = tuple(
-            p
-            for p, data in outputs.items()
-            if data is not last.get(p) and not output.same(last.get(p), data)
-        )
-        output.replace_files(site, {path: output.data_of(outputs[path]) for path in written})
-        removed = tuple(p for p in self.outputs if p not in outputs)
-        output.remove_files(site, removed)
-        output.copy_static(config, site)
-        return written, removed
-
-    def _write_staged(
-        self,
-        config: Config,
-        outputs: dict[str, output.Page],
-        staging: output.Staging,
-        streamed: set[str],
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Write a whole new site/ beside the old one and swap it in: never a half-written site.
-        Files whose bytes did not change are hard-linked from the old site, keeping their mtime.
-        STREAMED: the files already written into STAGING."""
-        site, previous = config.output_dir, self.outputs
-        written = tuple(p for p, data in outputs.items() if not output.same(previous.get(p), data))
-        removed = tuple(p for p in previous if p not in outputs)
-        if self._patchable(config, outputs, written, removed):
-            for path in written:
-                if path not in streamed:
-                    staging.write(path, output.data_of(outputs[path]))
-            output.patch(site, staging, written, removed)
-            kept = {p: self._stamps.get(p) for p in outputs}
-            self._stamps = kept | {p: output.stamp(site / p) for p in written}
-            return written, removed
-        try:
-            for path, data in outputs.items():
-                old = site / path
-                if path in streamed:
-                    continue
-                if path not in written and output.unchanged_on_disk(old, self._stamps.get(path)):
-                    output.link_or_copy(old, staging.path / path)
-                else:
-                    output.write_file(staging.path / path, output.data_of(data))
-            output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
-            if config.settings.search:
-                reuse = self._search_stands(outputs, (*written, *removed))
-                if not reuse and len(outputs) > 1000:  # Pagefind takes a while: say so first
-                    self.log(f"Indexing search ({len(outputs):,} pages)")
-                search.stage_index(site, staging.path, reuse)
-        except BaseException:
-            staging.discard()
-            raise
-        staging.commit()
-        self._stamps = {p: output.stamp(site / p) for p in outputs}
-        return written, removed
-
-    def _patchable(
-        self,
-        config: Config,
-        outputs: dict[str, output.Page],
-        written: tuple[str, ...],
-        removed: tuple[str, ...],
-    ) -> bool:
-        """Whether moving a few files into site/ makes it this build's (see output.patch): site/
-        holds what we last wrote, at most half its files change, and the search index
-        stands (no article page changed, none came or went)."""
-        changed = (*written, *removed)
-        return (
-            bool(self.outputs)
-            and len(changed) * 2 <= len(outputs)
-            and (not config.settings.search or self._search_stands(outputs, changed))
-            and self._intact(config, outputs)
-        )
-
-    def _search_stands(self, outputs: dict[str, output.Page], changed: tuple[str, ...]) -> bool:
-        """Whether the last search index holds for OUTPUTS: no article page changed, came or went
-        (CHANGED: the files written or removed)."""
-        return (
-            bool(self.outputs)
-            and len(outputs) == len(self.outputs)
-            and not search.indexed_among(changed)
-        )
-
-    def _intact(self, config: Config, outputs: dict[str, output.Page]) -> bool:
-        """site/ holds exactly what we last wrote there (nobody edited or removed a file)."""
-        site = config.output_dir
-        return (
-            all(output.unchanged_on_disk(site / p, self._stamps.get(p)) for p in outputs)
-            and output.static_unchanged(config, site)
-            and (not config.settings.search or (site / "pagefind").is_dir())
-        )
 
     def _reusable(self, site: Path, path: str) -> bool:
         """The last output at PATH can stand for this build's: held in memory, or (after a
