@@ -41,18 +41,31 @@ class Terms:
     def __reduce__(self) -> tuple:
         # Two objects in the build cache, not twenty: a pickler remembers every object it
         # writes until it is done, and ten thousand articles' terms made the build's peak.
-        if any(_SEPARATOR in s for s in self.shown):
+        shown = packed(self.shown)
+        if shown is None:
             return (Terms, (self.keys, self.shown))
-        return (_packed_terms, (array("q", self.keys).tobytes(), _SEPARATOR.join(self.shown)))
+        return (_packed_terms, (array("q", self.keys).tobytes(), shown))
 
 
 _SEPARATOR = "\x1f"  # the ASCII unit separator: never in a word
 
 
+def packed(words: tuple[str, ...]) -> str | None:
+    """WORDS (reasons, spellings) as one string, for the build cache; None when a word is empty
+    or holds the separator (then they are kept as they are)."""
+    if not all(w and _SEPARATOR not in w for w in words):
+        return None
+    return _SEPARATOR.join(words)
+
+
+def unpacked(text: str) -> tuple[str, ...]:
+    """The words packed() made TEXT of."""
+    return tuple(text.split(_SEPARATOR)) if text else ()
+
+
 def _packed_terms(keys: bytes, shown: str) -> Terms:
     """Terms as Terms.__reduce__ packed them."""
-    numbers = tuple(array("q", keys))
-    return Terms(numbers, tuple(shown.split(_SEPARATOR)) if numbers else ())  # one per key
+    return Terms(tuple(array("q", keys)), unpacked(shown))
 
 
 def _key(text: str) -> int:

@@ -12,6 +12,7 @@ from briefings.urls import make_slug
 from briefings.markup.markdown import RenderedText, markdown_to_html
 from briefings.model import Article, Edition
 from briefings.relate import Relations, Scored, Story
+from briefings.relate.why import packed, unpacked
 
 T = TypeVar("T")
 
@@ -40,17 +41,15 @@ class Link:
     def __reduce__(self) -> tuple:
         # Its reasons as one string in the build cache: a large site has tens of thousands of
         # links, and a pickler remembers every object of a part until the part is written.
-        if any(not w or _SEPARATOR in w for w in self.why):
+        why = packed(self.why)
+        if why is None:
             return (Link, (self.entry, self.why, self.later))
-        return (_link, (self.entry, _SEPARATOR.join(self.why), self.later))
-
-
-_SEPARATOR = "\x1f"  # the ASCII unit separator: in no reason
+        return (_link, (self.entry, why, self.later))
 
 
 def _link(entry: Entry, why: str, later: bool) -> Link:
     """A Link as Link.__reduce__ packed it."""
-    return Link(entry, tuple(why.split(_SEPARATOR)) if why else (), later)
+    return Link(entry, unpacked(why), later)
 
 
 def links(entry: Entry, listed: Iterable[Scored], entries: Mapping[str, Entry]) -> tuple[Link, ...]:
