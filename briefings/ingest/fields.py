@@ -96,9 +96,12 @@ def outlet(
             return names[domain], False
     folded = {k.casefold(): v for k, v in names.items()}
     titles = {words_key(h) for h in headlines if h}
+    domains = {host, *_parents(host)}
     for candidate in candidates:
         name = _site_name(candidate)
-        if name and words_key(name) not in titles:
+        # A bare domain (trafilatura gives one when the page names no site) is no name: the
+        # title may spell it out, else it is the guess it is.
+        if name and words_key(name) not in titles and name.casefold() not in domains:
             return folded.get(name.casefold(), name), False
     named = _spelled_out_domain(headlines, host)
     if named:

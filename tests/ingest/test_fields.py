@@ -74,6 +74,10 @@ def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain(
     title = "Affordable food: Nutrition for families | Arla Foods Ingredients"
     host = "https://www.arlafoodsingredients.com/a"
     assert outlet([""], host, {}, [title]) == ("Arla Foods Ingredients", False)
+    assert outlet(["arlafoodsingredients.com"], host, {}, [title]) == (
+        "Arla Foods Ingredients",
+        False,
+    )
     assert outlet([""], host, {}, ["Arla Foods Ingredients"]) == ("arlafoodsingredients.com", True)
     assert outlet([""], "https://ex.org/a", {}, ["Ex Org - Best | News"]) == ("ex.org", True)
 
