@@ -108,7 +108,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     image = meta.get("og:image") or meta.get("twitter:image") or ""
     result.image_src = image if is_web_url(image) else ""
     result.not_article = not_an_article(facts, result.paragraphs, url)
-    result.doubt = "" if result.not_article else doubtful(facts, url)
+    result.doubt = "" if result.not_article else doubtful(facts, result.paragraphs, url)
     return result
 
 

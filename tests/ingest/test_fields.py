@@ -2,7 +2,7 @@
 
 from briefings.ingest.fields import choose_title, clean_authors, outlet, strip_site
 from briefings.ingest.keywords import clean_keywords
-from briefings.ingest.kind import not_an_article
+from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.page import PageFacts
 from briefings.ingest.summary import choose_summary
 
@@ -122,9 +122,8 @@ def test_a_long_summary_ends_at_a_sentence() -> None:
     assert short == " ".join([PROSE] * 2) and len(short.split()) <= 60
 
 
-def test_listings_and_shops_are_not_articles_but_articles_are() -> None:
+def test_shops_and_products_are_not_articles_but_articles_are() -> None:
     listing = PageFacts(text_chars=1000, link_chars=700)
-    assert "listing" in not_an_article(listing, ["Short teaser one.", "Short teaser two."], "")
     shop = PageFacts(text_chars=1000, link_chars=100, shop_words=3, prices=9)
     assert "shop" in not_an_article(shop, [PROSE], "https://shop.example/item/1")
     product = PageFacts(ld_types={"Product"})
@@ -134,6 +133,18 @@ def test_listings_and_shops_are_not_articles_but_articles_are() -> None:
     assert not_an_article(article, ["Short teaser."], "") == ""
     assert not_an_article(listing, ["Short."], "https://example.org/2025/05/bridge-closes") == ""
     assert not_an_article(PageFacts(text_chars=1000, link_chars=100), [PROSE] * 3, "") == ""
+
+
+def test_a_page_of_mostly_links_is_a_draft_to_review_not_refused() -> None:
+    """Short information pages between link lists are articles too, often enough that a
+    refusal would lose them: such a page is kept, as a draft that says why it is doubted."""
+    listing = PageFacts(text_chars=1000, link_chars=700)
+    teasers = ["Short teaser one.", "Short teaser two."]
+    assert not_an_article(listing, teasers, "") == ""
+    assert "mostly links" in doubtful(listing, teasers, "")
+    assert doubtful(listing, [f"{PROSE} {PROSE}"] * 3, "") == ""  # links beside real prose
+    assert doubtful(PageFacts(text_chars=1000, link_chars=100), teasers, "") == ""
+    assert doubtful(listing, teasers, "https://example.org/2025/05/bridge-closes") == ""
 
 
 def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
