@@ -161,10 +161,12 @@ def wcxb(part: str, pool) -> None:
     written = [t["page_type"] for t, x in zip(others, results, strict=True) if not x.get("refused")]
     kinds = {k: written.count(k) for k in sorted(set(written))}
     review = sum(1 for x in results if x.get("review"))
+    drafts = sum(1 for x in results if x.get("draft") and not x.get("refused"))
+    published = len(written) - drafts
     print(
         f"  wcxb-dev non-articles ({len(others)}) written: {len(written)} ({len(written) / len(others):.0%}) {kinds}"
-        f"; of them drafts to review as maybe not articles: {review}, published as articles:"
-        f" {len(written) - review} ({(len(written) - review) / len(others):.0%})"
+        f"; of them drafts: {drafts} (to review as maybe not articles: {review}), published as"
+        f" articles: {published} ({published / len(others):.0%})"
     )
 
 

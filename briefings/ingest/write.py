@@ -37,6 +37,9 @@ class Outcome:
     detail: str = ""
 
 
+GUESSED_DATE = "date: guessed from the page's text, check it"
+
+
 def front_matter(article: Extracted, options: Options, raw_name: str, now: datetime) -> dict:
     """The fields, options winning over what the page says. A page that gives no date or no
     source is still written, as a draft that says what it needs: no page is lost."""
@@ -49,7 +52,14 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
         guessed.add("title")
     if options.source:
         guessed.discard("source")
+    if options.date:
+        guessed.discard("date")
     needs = [name for name, value in (("date", date), ("source", source)) if not value]
+    if date and "date" in guessed:
+        # Found only in the text (a copyright year, a date in the story): on wcxb-dev most such
+        # pages have no date at all. Published, a made-up date would sort and file the article
+        # as if true; the editor confirms it first (or gives --date).
+        needs.append(GUESSED_DATE)
     if article.doubt and not options.force:  # --force: the editor says it is an article
         needs.append(f"review: may not be an article ({article.doubt})")
     meta: dict = {"title": title, "slug": make_slug(title) or "article"}

@@ -133,6 +133,29 @@ def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
 
 
+def test_a_date_found_only_in_the_text_makes_a_draft_until_the_editor_confirms_it(
+    project: Path,
+) -> None:
+    """A copyright year is no publication date: published, it would file the article under
+    1 January. The page is kept, with the date it found, as a draft asking for a check."""
+    saved = project.parent / "dated-by-footer.html"
+    named = '<meta property="og:site_name" content="The Riverside Post">'
+    saved.write_text(page(head=named, footer="© 2023 The Riverside Post"))
+    result = briefings("ingest", project, str(saved), "--url", "https://riverside.example/b")
+    assert result.returncode == 0, result.stderr
+    assert "needs date: guessed from the page's text, check it" in result.stdout
+    path = project / "content/articles/elm-street-bridge-closes-to-cars.md"
+    post = frontmatter.load(path)
+    assert post["draft"] is True and str(post["date"]).startswith("2023")
+    assert "date" in post["guessed"]
+    assert "1 draft(s), not published" in briefings("build", project).stdout
+    given = briefings("ingest", project, str(saved), "--url", "https://riverside.example/b",
+                      "--date", "2025-05-06", "--force")  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    post = frontmatter.load(path)
+    assert "draft" not in post and "guessed" not in post and str(post["date"]) == "2025-05-06"
+
+
 def test_a_page_whose_address_says_shop_or_docs_is_a_draft_to_review_not_an_article(
     project: Path,
 ) -> None:
