@@ -68,7 +68,12 @@ class PageFacts:
 
     @property
     def says_article(self) -> bool:
-        """The page's own markup calls it an article (JSON-LD type, og:type, a published time)."""
+        """The page's own markup calls it an article (JSON-LD type, og:type, a published time),
+        and its JSON-LD does not call it something else: a forum's threads and a shop's
+        products carry og:type "article" and a published time from their CMS, while a JSON-LD
+        QAPage or Product is said of this page on purpose."""
+        if self.says_not_article:
+            return False
         return bool(
             self.ld_types & ARTICLE_TYPES
             or self.meta.get("og:type", "").lower() == "article"

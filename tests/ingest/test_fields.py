@@ -135,6 +135,18 @@ def test_shops_and_products_are_not_articles_but_articles_are() -> None:
     assert not_an_article(PageFacts(text_chars=1000, link_chars=100), [PROSE] * 3, "") == ""
 
 
+def test_a_forum_thread_is_not_an_article_though_its_cms_says_so() -> None:
+    """Forum software stamps every thread with og:type "article" and a published time; the
+    page's JSON-LD (QAPage, Product) says what it is."""
+    stamped = {"og:type": "article", "article:published_time": "2025-05-06T09:00:00Z"}
+    thread = PageFacts(ld_types={"QAPage"}, meta=stamped)
+    assert not thread.says_article and thread.says_not_article
+    assert "forum" in not_an_article(thread, ["Short question?", "Short answer."], "")
+    posted = PageFacts(ld_types={"QAPage", "Article"}, meta=stamped)
+    assert posted.says_article and not posted.says_not_article
+    assert PageFacts(meta=stamped).says_article
+
+
 def test_a_page_of_mostly_links_is_a_draft_to_review_not_refused() -> None:
     """Short information pages between link lists are articles too, often enough that a
     refusal would lose them: such a page is kept, as a draft that says why it is doubted."""
