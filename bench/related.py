@@ -70,8 +70,18 @@ def relate_rows(rows: list[dict], settings: Related) -> list[dict]:
     for d in docs:
         # What a reader sees: the same story first (closest first), then related coverage.
         same = sorted(relations.same_story[d.slug], key=lambda s: -s.score)
-        listed = [s.slug for s in same] + [s.slug for s in relations.related[d.slug]]
-        predicted.append({"id": d.slug, "story": relations.story_of[d.slug].key, "related": listed})
+        related = relations.related[d.slug]
+        listed = [s.slug for s in same] + [s.slug for s in related]
+        unexplained = sum(1 for s in (*same, *related) if not s.why)
+        predicted.append(
+            {
+                "id": d.slug,
+                "story": relations.story_of[d.slug].key,
+                "related": listed,
+                "links": len(listed),
+                "unexplained": unexplained,
+            }
+        )
     return predicted
 
 
@@ -103,6 +113,9 @@ def score(rows: list[dict], predicted: list[dict]) -> dict[str, float]:
         "recall": float(words[5]),
         "related_p@5": float(words[7]),
         "decoys": merged / pairs if pairs else 0.0,
+        # links (same story and related) that say no reason why
+        "no_why": sum(p["unexplained"] for p in predicted)
+        / max(1, sum(p["links"] for p in predicted)),
         "n": len(rows),
         "events": len({r["event"] for r in rows}),
     }
@@ -122,17 +135,17 @@ def quality(settings: Related | None = None) -> dict[tuple[str, str], dict[str, 
 def show_quality(found: dict[tuple[str, str], dict[str, float]]) -> None:
     print(
         f"  {'set':<17} {'part':<5} {'n':>4} {'events':>6} {'F1':>6} {'P':>6} {'R':>6}"
-        f" {'p@5':>6} {'decoys':>7}"
+        f" {'p@5':>6} {'decoys':>7} {'no why':>7}"
     )
     for (name, part), q in found.items():
         print(
             f"  {name:<17} {part:<5} {q['n']:>4} {q['events']:>6} {q['bcubed_f1']:>6.3f}"
             f" {q['precision']:>6.3f} {q['recall']:>6.3f} {q['related_p@5']:>6.3f}"
-            f" {q['decoys']:>6.1%}"
+            f" {q['decoys']:>6.1%} {q['no_why']:>6.1%}"
         )
     print(
         "  targets: F1 >= 0.95, P >= 0.97, p@5 >= 0.98, decoys (same topic, other event, one"
-        " story) <= 5%.\n  tune/held: alternate topics (ECB+) or events (news-cluster); each"
+        " story) <= 5%; no why: links listed with no reason (every link should say why).\n  tune/held: alternate topics (ECB+) or events (news-cluster); each"
         " corpus related on its own."
     )
 

@@ -28,7 +28,7 @@ from briefings.relate.features import (
     stem_all,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
-from briefings.relate.why import Terms, terms
+from briefings.relate.why import KEPT, NAMES_KEPT, Terms, name_key, spelled
 from briefings.runtime.parallel import forked_map
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
@@ -36,6 +36,9 @@ MASK = (1 << KEY_BITS) - 1
 PAIR_MIX = 1_000_003
 PARALLEL_FROM = 1_500  # below this, starting workers costs more than it saves
 CHUNK = 500
+NO_WORD = -1  # a feature's second word, when it has one word
+ENDS_SENTENCE, ENDS_CLAUSE = 4, 8  # marks of a chunk's code (Vocabulary.code)
+_CLOSING = "\"'”’)]»*_"  # what may close a sentence after its stop
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,20 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.number: dict[str, int] = {}
+        self.words: list[str] = []  # by spelling number, as written
         self.stems = np.zeros(0, np.int64)
         self.weights = np.zeros(0, np.float64)
         self.counted = np.zeros(0, bool)
-        # A chunk's code: its one word's spelling number << 2 | 1; or, of a chunk of several
-        # words, the place of their numbers in self.several << 2 | 2; or 0 for no word.
+        self.capital = np.zeros(0, bool)  # it begins with a capital letter
+        # A chunk's code: its one word's spelling number << 4 | 1; or, of a chunk of several
+        # words, the place of their numbers in self.several << 4 | 2; or 0 for no word. Bit 3:
+        # it ends a sentence ("said."); bit 4: it ends with a stop or a comma ("Kyiv,").
         self.code = _Codes()
         self.several: list[tuple[int, ...]] = []
 
-    def look_up(self, chunks: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """The spelling numbers of the words of CHUNKS in order, and how many each chunk has."""
+    def look_up(self, chunks: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The spelling numbers of the words of CHUNKS in order, how many each chunk has, and
+        each chunk's code (see ENDS_SENTENCE, ENDS_CLAUSE)."""
         # (A list first: numpy reads one in a third of the time it takes to pull an iterator.)
         codes = np.array(list(map(self.code.__getitem__, chunks)), np.int64)
         unknown = np.flatnonzero(codes < 0)
@@ -99,14 +106,14 @@ class Vocabulary:
         kind = codes & 3
         counts = (kind == 1).astype(np.int64)
         many = np.flatnonzero(kind == 2)
-        words = [self.several[c] for c in (codes[many] >> 2).tolist()]
+        words = [self.several[c] for c in (codes[many] >> 4).tolist()]
         counts[many] = [len(w) for w in words]
-        numbers = np.repeat(codes >> 2, counts)
+        numbers = np.repeat(codes >> 4, counts)
         if len(many):  # the words of chunks of several, in their place
             starts = (np.cumsum(counts) - counts)[many]
             at = np.repeat(starts, counts[many]) + _offsets(counts[many])
             numbers[at] = list(chain.from_iterable(words))
-        return numbers, counts
+        return numbers, counts, codes
 
     def _learn(self, chunks: set[str]) -> None:
         split = {chunk: WORD.findall(chunk) for chunk in chunks}
@@ -115,17 +122,24 @@ class Vocabulary:
             stems, weights, counted = _words([w.lower() for w in new])
             first = len(self.number)
             self.number.update((w, first + i) for i, w in enumerate(new))
+            self.words += new
             self.stems = np.concatenate([self.stems, np.array(stems, np.int64)])
             self.weights = np.concatenate([self.weights, np.array(weights, np.float64)])
             self.counted = np.concatenate([self.counted, np.array(counted, bool)])
+            capital = np.array([w[:1].isupper() for w in new], bool)
+            self.capital = np.concatenate([self.capital, capital])
         for chunk, words in split.items():
+            end = chunk.rstrip(_CLOSING)[-1:]
+            marks = (ENDS_SENTENCE if end in ".!?:;" else 0) | (
+                ENDS_CLAUSE if not chunk[-1:].isalnum() else 0
+            )
             if len(words) == 1:
-                self.code[chunk] = self.number[words[0]] << 2 | 1
+                self.code[chunk] = self.number[words[0]] << 4 | marks | 1
             elif words:
-                self.code[chunk] = len(self.several) << 2 | 2
+                self.code[chunk] = len(self.several) << 4 | marks | 2
                 self.several.append(tuple(self.number[w] for w in words))
             else:
-                self.code[chunk] = 0
+                self.code[chunk] = marks
 
 
 class _Codes(dict[str, int]):
@@ -182,24 +196,35 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
         chunks += title
         chunks += lead
         per_text += (len(title), len(lead))
-    spelling, words_per_chunk = _VOCABULARY.look_up(chunks)
+    spelling, words_per_chunk, codes = _VOCABULARY.look_up(chunks)
     del chunks
     ends = np.concatenate([[0], np.cumsum(words_per_chunk)])[np.cumsum([0, *per_text])]
     text = np.repeat(np.arange(len(per_text)), np.diff(ends))
+    opening, joined = _word_places(words_per_chunk, codes, per_text)
     kept = _VOCABULARY.counted[spelling]
+    at = np.flatnonzero(kept)  # each kept word's place among all words
     text, spelling = text[kept], spelling[kept]
     rank = np.arange(len(text)) - np.searchsorted(text, text)  # place among its text's words
     in_lead = (text % 2 == 0) | (rank < s.lead_words)
-    text, spelling = text[in_lead], spelling[in_lead]
+    text, spelling, at = text[in_lead], spelling[in_lead], at[in_lead]
     stems, info = _VOCABULARY.stems[spelling], _VOCABULARY.weights[spelling]
     doc_of_a = text // 2
-    times_a = np.where(text % 2 == 0, s.title_weight, 1.0)
+    titled_a = text % 2 == 0
+    times_a = np.where(titled_a, s.title_weight, 1.0)
+    # Capitalised mid-sentence: a name ("Iran"), not a sentence's first word ("Officials").
+    named_a = _VOCABULARY.capital[spelling] & ~opening[at]
+    lower_a = ~_VOCABULARY.capital[spelling]
     tag_doc: list[int] = []
     tag_keys: list[int] = []
+    tag_words: list[str] = []
     for d, doc in enumerate(docs):
-        for tag in dict.fromkeys(" ".join(t.lower().split()) for t in doc.tags):
+        written: dict[str, str] = {}  # each tag once, whatever its case, as first written
+        for tag in doc.tags:
+            written.setdefault(" ".join(tag.lower().split()), " ".join(tag.split()))
+        for tag, shown in written.items():
             tag_doc.append(d)
             tag_keys.append(text_hash("#" + tag))
+            tag_words.append(shown)
     names = [entities(doc.body) for doc in docs] if s.entity_topics else [()] * len(docs)
     # Word pairs: each word with the next one of the same text.
     follows = text[1:] == text[:-1]
@@ -207,58 +232,184 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
     # Very common single words (said, government, ...) say little and would make every article
     # a candidate for every other; as half of a pair ("white house") they stay.
     telling = info >= MAX_WEIGHT - s.common_zipf
-    keys = np.concatenate([stems[telling], pair_keys, np.array(tag_keys, np.int64)])
-    doc_all = np.concatenate(
-        [doc_of_a[telling], doc_of_a[1:][follows], np.array(tag_doc, np.int64)]
+    tags = np.arange(len(tag_keys), dtype=np.int64)
+    entries = _Entries(
+        docs=np.concatenate(
+            [doc_of_a[telling], doc_of_a[1:][follows], np.array(tag_doc, np.int64)]
+        ),
+        keys=np.concatenate([stems[telling], pair_keys, np.array(tag_keys, np.int64)]),
+        counts=np.concatenate(
+            [
+                times_a[telling],
+                times_a[1:][follows] * s.pair_weight,
+                np.full(len(tag_keys), s.tag_weight),
+            ]
+        ),
+        infos=np.concatenate(
+            [
+                info[telling],
+                (info[:-1] + info[1:])[follows] / 2,
+                np.full(len(tag_keys), MAX_WEIGHT / 2),
+            ]
+        ),
+        # How to say each entry: its word (a spelling number), or its two words, or a tag
+        # (-2 - its number); whether it is in the title; whether it is written capitalised.
+        first=np.concatenate([spelling[telling], spelling[:-1][follows], -2 - tags]),
+        second=np.concatenate(
+            [
+                np.full(int(telling.sum()), NO_WORD),
+                spelling[1:][follows],
+                np.full(len(tags), NO_WORD),
+            ]
+        ),
+        titled=np.concatenate([titled_a[telling], titled_a[1:][follows], np.ones(len(tags), bool)]),
+        named=np.concatenate([named_a[telling], named_a[:-1][follows], np.zeros(len(tags), bool)]),
+        lower=np.concatenate([lower_a[telling], lower_a[:-1][follows], np.zeros(len(tags), bool)]),
+        # A pair is said only as the text has it: its words side by side, nothing between.
+        sayable=np.concatenate(
+            [
+                np.ones(int(telling.sum()), bool),
+                ((at[1:] - at[:-1] == 1) & joined[at[:-1]])[follows],
+                np.ones(len(tags), bool),
+            ]
+        ),
     )
-    counts = np.concatenate([
-        times_a[telling],
-        times_a[1:][follows] * s.pair_weight,
-        np.full(len(tag_keys), s.tag_weight),
-    ])  # fmt: skip
-    weights = np.concatenate([
-        info[telling],
-        (info[:-1] + info[1:])[follows] / 2,
-        np.full(len(tag_keys), MAX_WEIGHT / 2),
-    ])  # fmt: skip
-    rows = _finish(len(docs), doc_all, keys, counts, weights, max_features)
+    rows, said = _finish(len(docs), entries, max_features)
     return [
-        Features(k, w, n, terms(doc.title, doc.body, n))
-        for (k, w), n, doc in zip(rows, names, docs, strict=True)
+        Features(k, w, n, _terms(n, said[d], tag_words))
+        for d, ((k, w), n) in enumerate(zip(rows, names, strict=True))
     ]
 
 
+@dataclass
+class _Entries:
+    """A batch's features before they are summed per article: one entry per occurrence, with
+    how it may be said: its word (a spelling number), or its two words, or a tag (-2 - its
+    number); whether it is in the title; whether its (first) word is capitalised mid-sentence;
+    whether it is written in lower case; whether it may be said at all (a pair only when its
+    words stand side by side)."""
+
+    docs: np.ndarray
+    keys: np.ndarray
+    counts: np.ndarray
+    infos: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    titled: np.ndarray
+    named: np.ndarray
+    lower: np.ndarray
+    sayable: np.ndarray
+
+
+# An article's heaviest features that may be said, heaviest first: (key, first word or tag,
+# second word, said as a name)
+Said = list[tuple[int, int, int, bool]]
+
+
 def _finish(
-    n: int,
-    docs: np.ndarray,
-    keys: np.ndarray,
-    counts: np.ndarray,
-    infos: np.ndarray,
-    max_features: int,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each of N docs' feature vector from its entries (DOCS, KEYS, COUNTS, INFOS): counts
-    summed per key (rounded: entries of one key may come in any order), the weight the
-    largest; scored by (1 + log count) * weight; the MAX_FEATURES heaviest kept (ties: the
-    first keys); scaled to length 1. As (keys ascending, weights) per doc."""
+    n: int, found: _Entries, max_features: int
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[Said]]:
+    """Each of N docs' feature vector from its entries: counts summed per key (rounded: entries
+    of one key may come in any order), the weight the largest; scored by (1 + log count) *
+    weight; the MAX_FEATURES heaviest kept (ties: the first keys); scaled to length 1. As
+    (keys ascending, weights) per doc; and its heaviest, as they are said (see _terms)."""
     # Sorted by one number per entry (the doc above the key bits): far cheaper than a lexsort.
-    if not len(keys):
-        return [(np.zeros(0, np.int64), np.zeros(0)) for _ in range(n)]
-    entry = (docs.astype(np.int64) << KEY_BITS) | keys
+    if not len(found.keys):
+        return [(np.zeros(0, np.int64), np.zeros(0)) for _ in range(n)], [[] for _ in range(n)]
+    entry = (found.docs.astype(np.int64) << KEY_BITS) | found.keys
     order = np.argsort(entry)
     entry = entry[order]
     starts = np.flatnonzero(np.concatenate([[True], entry[1:] != entry[:-1]]))
-    total = np.rint(np.add.reduceat(counts[order], starts) * 1e9) / 1e9
-    weight = np.maximum.reduceat(infos[order], starts)
+    total = np.rint(np.add.reduceat(found.counts[order], starts) * 1e9) / 1e9
+    weight = np.maximum.reduceat(found.infos[order], starts)
+    # Each feature is said as its first sayable occurrence in the lead (else in the title)
+    # writes it, and as a name when the lead capitalises it mid-sentence more often than not
+    # (a headline repeated atop the text capitalises every word once).
+    titled, many = found.titled[order], len(order)
+    rank = (~found.sayable[order]) * (2 * many) + titled * many + order
+    first_place = np.minimum.reduceat(rank, starts) % many
+    named = (found.named[order] & ~titled).astype(np.int32)
+    lower = (found.lower[order] & ~titled).astype(np.int32)
+    as_name = np.add.reduceat(named, starts) > np.add.reduceat(lower, starts)
     entry = entry[starts]
     present = total >= 0.5
     entry, total, weight = entry[present], total[present], weight[present]
+    first_place, as_name = first_place[present], as_name[present]
     doc, key = entry >> KEY_BITS, entry & MASK
     score = (1.0 + np.log(total)) * weight
     kept = _heaviest(n, doc, score, max_features)
     doc, key, score = doc[kept], key[kept], score[kept]
+    first_place, as_name = first_place[kept], as_name[kept]
     bounds = np.searchsorted(doc, np.arange(n + 1))
     weights = score / np.sqrt(np.bincount(doc, score * score, minlength=n))[doc]
-    return [(key[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]
+    rows = [(key[bounds[d] : bounds[d + 1]], weights[bounds[d] : bounds[d + 1]]) for d in range(n)]
+    # The heaviest that may be said, of each doc, heaviest first (ties by key).
+    sayable = found.sayable[first_place]
+    ranked = np.lexsort((key, -score, doc))
+    ranked = ranked[sayable[ranked]]
+    place = np.arange(len(ranked)) - np.searchsorted(doc[ranked], doc[ranked])
+    top = ranked[place < KEPT + 8]  # a few are numbers, or pieces of names: not said
+    cut = np.searchsorted(doc[top], np.arange(n + 1)).tolist()
+    columns = [
+        key[top].tolist(),
+        found.first[first_place[top]].tolist(),
+        found.second[first_place[top]].tolist(),
+        as_name[top].tolist(),
+    ]
+    said: list[Said] = [
+        list(zip(*(c[cut[d] : cut[d + 1]] for c in columns), strict=True)) for d in range(n)
+    ]
+    return rows, said
+
+
+def _terms(names: tuple[str, ...], said: Said, tags: list[str]) -> Terms:
+    """An article's terms: the NAMES found in it first, then its heaviest features in words
+    (not a number alone), KEPT in all beyond the names."""
+    words = _VOCABULARY.words
+    kept: list[tuple[int, str]] = []
+    for key, first, second, as_name in said:
+        if first < NO_WORD:
+            kept.append((key, tags[-2 - first]))
+        elif second == NO_WORD:
+            if not words[first].isdecimal():
+                kept.append((key, spelled(words[first], as_name)))
+        elif not (words[first].isdecimal() and words[second].isdecimal()):
+            pair = _pair(words[first], words[second], as_name)
+            if pair:
+                kept.append((key, pair))
+        if len(kept) == KEPT:
+            break
+    chosen = [(name_key(n), n) for n in names[:NAMES_KEPT]] + kept
+    return Terms(tuple(k for k, _ in chosen), tuple(w for _, w in chosen))
+
+
+def _pair(one: str, other: str, named: bool) -> str:
+    """Two words as a reason says them: a name as the lead writes it ("White House", "Red Sox")
+    or, in lower case, two words ("drone plant", "moving companies" opening a sentence); "" for
+    a word before a name ("shooting Las" of "mass shooting Las Vegas"), which says less than
+    the name, and for a name only the title capitalises (Title Case says nothing of names)."""
+    if other[:1].isupper():
+        return f"{spelled(one, True)} {spelled(other, True)}" if one[:1].isupper() and named else ""
+    return f"{spelled(one, False)} {other}"  # a sentence's first word, or a name and a word
+
+
+def _word_places(
+    words_per_chunk: np.ndarray, codes: np.ndarray, per_text: list[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each word of the chunks: whether it opens a sentence (the first word of a text, or
+    of a chunk after one that ends a sentence), and whether the next word follows it with
+    nothing between (no stop or comma)."""
+    firsts = np.cumsum(words_per_chunk) - words_per_chunk  # each chunk's first word
+    has = words_per_chunk > 0
+    text_start = np.zeros(len(codes), bool)
+    text_start[np.cumsum([0, *per_text])[:-1][np.array(per_text) > 0]] = True
+    after_end = np.concatenate([[True], (codes[:-1] & ENDS_SENTENCE) != 0]) | text_start
+    count = int(words_per_chunk.sum())
+    opening = np.zeros(count, bool)
+    opening[firsts[has]] = after_end[has]
+    joined = np.ones(count, bool)
+    joined[(firsts + words_per_chunk - 1)[has]] = (codes[has] & ENDS_CLAUSE) == 0
+    return opening, joined
 
 
 def _heaviest(n: int, doc: np.ndarray, score: np.ndarray, limit: int) -> np.ndarray:

@@ -37,10 +37,13 @@ def test_words_looked_up_by_chunk_are_the_words_a_regex_finds(texts: list[str]) 
     vocabulary = vectorize.Vocabulary()
     for text in [*texts, *texts]:  # learned, then known
         chunks = text.split()
-        numbers, counts = vocabulary.look_up(chunks)
+        numbers, counts, codes = vocabulary.look_up(chunks)
         spelled = {n: w for w, n in vocabulary.number.items()}
         assert [spelled[n] for n in numbers.tolist()] == WORD.findall(text)
+        assert [vocabulary.words[n] for n in numbers.tolist()] == WORD.findall(text)
         assert counts.tolist() == [len(WORD.findall(c)) for c in chunks]
+        clause = [bool(c & vectorize.ENDS_CLAUSE) for c in codes.tolist()]
+        assert clause == [not c[-1].isalnum() for c in chunks]
 
 
 def test_words_split_at_apostrophes_and_between_digits_and_letters() -> None:
