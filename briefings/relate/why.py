@@ -9,10 +9,10 @@ link says is what made the two articles alike.
 
 from __future__ import annotations
 
+import sys
 from array import array
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from briefings.hashes import number
 
@@ -22,42 +22,54 @@ REASONS = 3  # reasons shown per link
 CANDIDATES = 8  # shared terms read to choose them from
 
 
-@dataclass(frozen=True)
 class Terms:
     """An article's telling terms, heaviest first: a key each (the same for 'drone' and
-    'drones') and the spelling its text uses."""
+    'drones') and the spelling its text uses. Held packed, as two objects rather than sixty:
+    a large site has one per article, in memory and in the build cache."""
 
-    keys: tuple[int, ...] = ()
-    shown: tuple[str, ...] = ()
+    __slots__ = ("_keys", "_said")
+
+    def __init__(self, keys: Sequence[int] = (), shown: Sequence[str] = ()) -> None:
+        # A spelling is never empty, nor holds the separator (a tag might): said as a space.
+        words = [" ".join(w.replace(_SEPARATOR, " ").split()) for w in shown]
+        kept = [(k, w) for k, w in zip(keys, words, strict=True) if w]
+        self._keys = array("q", [k for k, _ in kept]).tobytes()
+        self._said = _SEPARATOR.join(w for _, w in kept)
+
+    @property
+    def keys(self) -> tuple[int, ...]:
+        return tuple(array("q", self._keys))
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        return unpacked(self._said)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Terms) and self._keys == other._keys and self._said == other._said
+
+    def __hash__(self) -> int:
+        return hash((self._keys, self._said))
+
+    def __repr__(self) -> str:
+        return f"Terms({self.keys!r}, {self.shown!r})"
 
     def __reduce__(self) -> tuple:
-        # Two objects in the build cache, not twenty: a pickler remembers every object it
-        # writes until it is done, and ten thousand articles' terms made the build's peak.
-        shown = packed(self.shown)
-        if shown is None:
-            return (Terms, (self.keys, self.shown))
-        return (_packed_terms, (array("q", self.keys).tobytes(), shown))
+        return (_packed_terms, (self._keys, self._said))
 
 
 _SEPARATOR = "\x1f"  # the ASCII unit separator: never in a word
 
 
-def packed(words: tuple[str, ...]) -> str | None:
-    """WORDS (reasons, spellings) as one string, for the build cache; None when a word is empty
-    or holds the separator (then they are kept as they are)."""
-    if not all(w and _SEPARATOR not in w for w in words):
-        return None
-    return _SEPARATOR.join(words)
-
-
 def unpacked(text: str) -> tuple[str, ...]:
-    """The words packed() made TEXT of."""
+    """The words joined by the separator in TEXT."""
     return tuple(text.split(_SEPARATOR)) if text else ()
 
 
-def _packed_terms(keys: bytes, shown: str) -> Terms:
-    """Terms as Terms.__reduce__ packed them."""
-    return Terms(tuple(array("q", keys)), unpacked(shown))
+def _packed_terms(keys: bytes, said: str) -> Terms:
+    """Terms as Terms.__reduce__ gave them."""
+    terms = Terms.__new__(Terms)
+    terms._keys, terms._said = keys, said
+    return terms
 
 
 def name_key(name: str) -> int:
@@ -76,12 +88,17 @@ def spelled(word: str, name: bool) -> str:
 def shared(a: Terms, b: Terms, limit: int = REASONS) -> tuple[str, ...]:
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
-    held = set(a.keys).intersection(b.keys)  # (most pairs share a handful of 16: ask C first)
+    a_keys, b_keys = a.keys, b.keys
+    held = set(a_keys).intersection(b_keys)  # (most pairs share a handful: ask C first)
     if not held:
         return ()
-    place = {k: i for i, k in enumerate(b.keys) if k in held}
-    both = sorted([(i + place[k], i) for i, k in enumerate(a.keys) if k in held])[:CANDIDATES]
-    return _distinct([_better(a.shown[i], b.shown[place[a.keys[i]]]) for _, i in both], limit)
+    a_shown, b_shown = a.shown, b.shown
+    place = {k: i for i, k in enumerate(b_keys) if k in held}
+    both = sorted([(i + place[k], i) for i, k in enumerate(a_keys) if k in held])[:CANDIDATES]
+    said = _distinct([_better(a_shown[i], b_shown[place[a_keys[i]]]) for _, i in both], limit)
+    # One string per reason, however many links say it: the terms are unpacked afresh for
+    # each link, and a large site has a hundred thousand links.
+    return tuple(map(sys.intern, said))
 
 
 def common(members: Sequence[Terms], limit: int = REASONS) -> tuple[str, ...]:
@@ -96,7 +113,7 @@ def common(members: Sequence[Terms], limit: int = REASONS) -> tuple[str, ...]:
             rank[k] += i
             shown[k] = _better(shown.get(k, s), s)
     held = sorted((k for k, c in count.items() if c >= 2), key=lambda k: (-count[k], rank[k], k))
-    return _distinct([shown[k] for k in held], limit)
+    return tuple(map(sys.intern, _distinct([shown[k] for k in held], limit)))
 
 
 def _better(one: str, other: str) -> str:

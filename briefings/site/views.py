@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from briefings import urls
-from briefings.urls import make_slug
 from briefings.markup.markdown import RenderedText, markdown_to_html
 from briefings.model import Article, Edition
 from briefings.relate import Relations, Scored, Story
-from briefings.relate.why import packed, unpacked
+from briefings.urls import make_slug
 
 T = TypeVar("T")
 
@@ -37,19 +37,6 @@ class Link:
     entry: Entry
     why: tuple[str, ...] = ()
     later: bool = False
-
-    def __reduce__(self) -> tuple:
-        # Its reasons as one string in the build cache: a large site has tens of thousands of
-        # links, and a pickler remembers every object of a part until the part is written.
-        why = packed(self.why)
-        if why is None:
-            return (Link, (self.entry, self.why, self.later))
-        return (_link, (self.entry, why, self.later))
-
-
-def _link(entry: Entry, why: str, later: bool) -> Link:
-    """A Link as Link.__reduce__ packed it."""
-    return Link(entry, unpacked(why), later)
 
 
 def links(entry: Entry, listed: Iterable[Scored], entries: Mapping[str, Entry]) -> tuple[Link, ...]:

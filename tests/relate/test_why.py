@@ -58,7 +58,9 @@ def test_a_name_is_said_whole_and_not_glued_to_the_word_before_it() -> None:
 
 
 def test_a_headline_atop_the_text_does_not_make_its_words_names() -> None:
-    found = terms("", "Truck Attack Kills Dozens\nA truck drove into the crowd; the attack killed dozens.")
+    found = terms(
+        "", "Truck Attack Kills Dozens\nA truck drove into the crowd; the attack killed dozens."
+    )
     assert "truck" in found.shown and "attack" in found.shown
 
 
