@@ -252,8 +252,7 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
                 np.full(len(tag_keys), MAX_WEIGHT / 2),
             ]
         ),
-        # How to say each entry: its word (a spelling number), or its two words, or a tag
-        # (-2 - its number); whether it is in the title; whether it is written capitalised.
+        # How each entry may be said: see _Entries.
         first=np.concatenate([spelling[telling], spelling[:-1][follows], -2 - tags]),
         second=np.concatenate(
             [
