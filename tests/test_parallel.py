@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from briefings.runtime.parallel import forked_map
+from briefings.runtime.parallel import forked_map, forked_results
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -68,3 +68,17 @@ def test_workers_die_with_a_build_killed_mid_work(tmp_path: Path) -> None:
         for pid in workers | {build.pid}:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_work_not_started_is_dropped_when_the_caller_stops_reading(tmp_path: Path) -> None:
+    # An ingest cut short (an error, Ctrl-C) must not first work through every page left.
+    def mark(indexes: range) -> list[int]:
+        for i in indexes:
+            (tmp_path / str(i)).touch()
+        time.sleep(0.2)
+        return list(indexes)
+
+    results = forked_results(mark, 60, 1, 2)
+    assert next(results) == 0
+    results.close()
+    assert len(list(tmp_path.iterdir())) < 30, "the pool worked through chunks nobody reads"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from itertools import chain
 from pathlib import Path
 
 from briefings.config import Config
@@ -13,9 +12,8 @@ from briefings.errors import BriefingsError
 from briefings.ingest.known import Known
 from briefings.ingest.run import Found, describe, expand, extract_one, place_one
 from briefings.ingest.write import Options
-from briefings.runtime.parallel import forked_map
+from briefings.runtime.parallel import forked_results
 
-BATCH = 32  # pages extracted together: progress shows between batches
 Progress = Callable[[list[str | Path]], AbstractContextManager[Iterable[str | Path]]]
 
 
@@ -52,7 +50,7 @@ def ingest_paths(
     sources = config.settings.sources
     try:
         with progress(items) as shown:
-            for item, found in _extracted(_each(shown), options, sources):
+            for item, found in _extracted(shown, items, options, sources):
                 outcome = place_one(found, known, options, dry_run, lambda line: echo(line, False))
                 key = outcome.status.split()[0]
                 counts[key] = counts.get(key, 0) + 1
@@ -63,33 +61,25 @@ def ingest_paths(
 
 
 def _extracted(
-    items: Iterator[str | Path], options: Options, sources: Mapping[str, str]
+    shown: Iterable[str | Path],
+    items: list[str | Path],
+    options: Options,
+    sources: Mapping[str, str],
 ) -> Iterator[tuple[str | Path, Found]]:
-    """Each item with what its page gave, extracted BATCH at a time on every core (extraction
-    is most of ingest's time and a pure function of the file; placing stays here, in order).
-    Standard input is read here."""
-    batch: list[str | Path] = []
-    for item in chain(items, [None]):
-        if item is not None and item != "-":
-            batch.append(item)
-            if len(batch) < BATCH:
-                continue
-        yield from zip(batch, _extract_all(batch, options, sources), strict=True)
-        batch = []
-        if item == "-":
-            yield item, extract_one(item, options, sources)
-
-
-def _extract_all(
-    batch: list[str | Path], options: Options, sources: Mapping[str, str]
-) -> list[Found]:
-    return forked_map(
-        lambda indexes: [extract_one(batch[i], options, sources) for i in indexes],
-        len(batch),
+    """Each of SHOWN (ITEMS, as the progress bar gives them) with what its page gave. Files
+    are extracted on every core by one set of workers for the whole run (extraction is most of
+    ingest's time and a pure function of the file; libraries it calls load lazily, once per
+    worker: dateparser's locales take seconds); placing stays here, in order. Standard input
+    is read here."""
+    files = [item for item in items if item != "-"]
+    found = forked_results(
+        lambda indexes: [extract_one(files[i], options, sources) for i in indexes],
+        len(files),
         chunk=2,
         minimum=4,
     )
-
-
-def _each(items: Iterable[str | Path]) -> Iterator[str | Path]:
-    yield from items
+    try:
+        for item in shown:  # the progress bar moves as each page is placed
+            yield item, extract_one(item, options, sources) if item == "-" else next(found)
+    finally:
+        found.close()  # the workers end with the run, even one cut short
