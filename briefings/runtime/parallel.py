@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TypeVar
@@ -34,7 +34,7 @@ def forked_map(work: Callable[[range], list[R]], count: int, chunk: int, minimum
 
 def forked_results(
     work: Callable[[range], list[R]], count: int, chunk: int, minimum: int
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """What forked_map gives, one result at a time as chunks are done, in order: the caller
     may say how far the work is."""
     global _TASK
