@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -401,6 +402,20 @@ def join_search_runs() -> None:
     for thread in threading.enumerate():
         if thread.name == "search-index":
             thread.join(60)
+
+
+def test_the_site_a_full_build_replaces_is_removed_after_the_build_returns(example: Path) -> None:
+    build(example)
+    write(
+        example / "content/articles/late.md",
+        "---\ntitle: Late news\ndate: 2025-04-14\nsource: Wire\n---\nText.\n",
+    )
+    build_site(load_config(example), use_cache=False)  # a whole new site, swapped in
+    assert (example / "site/articles/late-news/index.html").is_file()  # in place on return
+    deadline = time.monotonic() + 30  # removed by a process of its own: seconds for a large site
+    while list(example.glob(".site.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(example.glob(".site.*"))
 
 
 def test_folders_left_beside_site_by_a_killed_build_are_removed_by_the_next(

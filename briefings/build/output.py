@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -126,10 +127,27 @@ class Staging:
             os.rename(self.output, retired / self.output.name)
         os.rename(self.path, self.output)
         if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+            remove_in_background(retired)
 
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete FOLDER (the site a build retired) in a process of its own, so that the build ends
+    once the new site is in place: removing a large site's tens of thousands of files takes
+    seconds. Should that process not finish, the folder is a leftover the next build removes."""
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(folder)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # not stopped by a Ctrl-C meant for the build
+    )
 
 
 def index_prefix(output: Path) -> str:
