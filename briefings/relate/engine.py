@@ -361,7 +361,8 @@ class RelateIndex(StoryClustering):
             chosen += [(q, 0.0) for q in members if q != p and q not in listed][
                 : limit - len(chosen)
             ]
-        return tuple(self._scored(p, q, w) for q, w in chosen)
+        mine = why.unpack(self._node(p).terms)
+        return tuple(self._scored(mine, q, w) for q, w in chosen)
 
     def _members_of(self, p: int, story: Sequence[str] | None) -> list[int]:
         if story is None:
@@ -391,14 +392,17 @@ class RelateIndex(StoryClustering):
             outside = itertools.islice(
                 ((q, w) for q, w in self._links(p) if q not in inside and w >= floor), limit
             )
-        return tuple(self._scored(p, q, w) for q, w in outside)
+        mine = why.unpack(self._node(p).terms)
+        return tuple(self._scored(mine, q, w) for q, w in outside)
 
     def timestamp(self, slug: str) -> float:
         return self._node(self.position[slug]).timestamp
 
-    def _scored(self, p: int, q: int, weight: float) -> Scored:
-        node, other = self._node(p), self._node(q)
-        return Scored(other.slug, round(weight, 4), why.shared(node.terms, other.terms))
+    def _scored(self, mine: why.Unpacked, q: int, weight: float) -> Scored:
+        """Q as listed on an article's page: MINE is that article's terms, unpacked once for
+        its whole list."""
+        other = self._node(q)
+        return Scored(other.slug, round(weight, 4), why.shared(mine, other.terms))
 
     def why(self, slugs: Iterable[str]) -> tuple[str, ...]:
         """What the articles SLUGS (a story) share most."""

@@ -13,6 +13,7 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from briefings.hashes import number
 
@@ -85,17 +86,34 @@ def spelled(word: str, name: bool) -> str:
     return word if name else word.lower()
 
 
-def shared(a: Terms, b: Terms, limit: int = REASONS) -> tuple[str, ...]:
+class Unpacked(NamedTuple):
+    """Terms unpacked, to be read against many others (an article's list: its every link)."""
+
+    keys: tuple[int, ...]
+    shown: tuple[str, ...]
+
+
+def unpack(terms: Terms) -> Unpacked:
+    return Unpacked(terms.keys, terms.shown)
+
+
+def shared(a: Terms | Unpacked, b: Terms | Unpacked, limit: int = REASONS) -> tuple[str, ...]:
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
-    a_keys, b_keys = a.keys, b.keys
+    a_keys, a_shown = a if isinstance(a, Unpacked) else unpack(a)
+    b_keys = b.keys
     held = set(a_keys).intersection(b_keys)  # (most pairs share a handful: ask C first)
     if not held:
         return ()
-    a_shown, b_shown = a.shown, b.shown
-    place = {k: i for i, k in enumerate(b_keys) if k in held}
-    both = sorted([(i + place[k], i) for i, k in enumerate(a_keys) if k in held])[:CANDIDATES]
-    said = _distinct([_better(a_shown[i], b_shown[place[a_keys[i]]]) for _, i in both], limit)
+    b_shown = b.shown
+    if len(held) == 1:  # the most common case, and the simplest
+        (key,) = held
+        said: Sequence[str] = (_better(a_shown[a_keys.index(key)], b_shown[b_keys.index(key)]),)
+    else:
+        place = [(i + b_keys.index(k), i) for i, k in enumerate(a_keys) if k in held]
+        both = [i for _, i in sorted(place)[:CANDIDATES]]
+        spellings = [_better(a_shown[i], b_shown[b_keys.index(a_keys[i])]) for i in both]
+        said = _distinct(spellings, limit)
     # One string per reason, however many links say it: the terms are unpacked afresh for
     # each link, and a large site has a hundred thousand links.
     return tuple(map(sys.intern, said))
