@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
+from briefings.commands.init import untouched_welcome
 from briefings.config import Config
 from briefings.content.load import parse_when
 from briefings.errors import BriefingsError
@@ -57,6 +58,10 @@ def ingest_paths(
                 echo(describe(item, outcome), key == "failed")
     finally:
         known.save()
+    sample = untouched_welcome(config.content_dir)
+    if counts.get("written") and not dry_run and sample is not None:
+        # Dated the day init ran, it leads the home page above every article ingested since.
+        echo(f"Note: {sample} is the sample article from `init`, still published: delete it", False)
     return counts
 
 

@@ -105,6 +105,22 @@ into DIR's templates/ (files that exist are kept).
 """
 
 
+WELCOME_FILE = Path("articles") / "welcome.md"  # in the content folder
+
+
+def untouched_welcome(content_dir: Path) -> Path | None:
+    """The sample article init wrote, when it is still there as init wrote it (any day)."""
+    path = content_dir / WELCOME_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    dated = [line for line in text.splitlines() if line.startswith("date: ")]
+    if len(dated) != 1:
+        return None
+    return path if text == WELCOME.format(today=dated[0].removeprefix("date: ")) else None
+
+
 def init_project(
     target: Path, log: Callable[[str], None] = print, templates: bool = False
 ) -> list[Path]:
@@ -118,7 +134,7 @@ def init_project(
             title=target.resolve().name.replace('"', "") or "Briefings"
         ),
         ".gitignore": GITIGNORE,
-        "content/articles/welcome.md": WELCOME.format(today=date.today().isoformat()),
+        f"content/{WELCOME_FILE.as_posix()}": WELCOME.format(today=date.today().isoformat()),
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
         "templates/README.md": TEMPLATES_README,
     }

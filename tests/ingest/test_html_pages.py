@@ -305,3 +305,28 @@ def test_bylines_are_found_where_pages_put_them(byline: str, head: str, authors:
 )
 def test_menus_and_labels_that_name_nobody_give_no_author(furniture: str) -> None:
     assert extract_html(with_byline(furniture)).authors == []
+
+
+def test_ingest_says_when_init_s_sample_article_still_leads_the_site(tmp_path: Path) -> None:
+    root = tmp_path / "desk"
+    assert briefings_at(tmp_path, "init", str(root)).returncode == 0
+    (tmp_path / "stated.html").write_text(page(head=HEAD))
+    result = briefings("ingest", root, str(tmp_path / "stated.html"))
+    assert result.returncode == 0, result.stderr
+    assert "welcome.md is the sample article from `init`, still published" in result.stdout
+    sample = root / "content/articles/welcome.md"
+    sample.write_text(sample.read_text().replace("Welcome to your briefing", "About this desk"))
+    (root / "content/articles/elm-street-bridge-closes-to-cars.md").unlink()
+    again = briefings("ingest", root, str(tmp_path / "stated.html"))
+    assert again.returncode == 0 and "1 written" in again.stdout
+    assert "sample article" not in again.stdout  # the editor's own now
+
+
+def briefings_at(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefings", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
