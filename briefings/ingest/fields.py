@@ -95,18 +95,39 @@ def outlet(
         if domain in names:
             return names[domain], False
     folded = {k.casefold(): v for k, v in names.items()}
-    titles = {words_key(h) for h in headlines if h}
-    domains = {host, *_parents(host)}
+    headlines = [h for h in headlines if h]
+    titles = {words_key(h) for h in headlines}
+    domains = {domain for domain in (host, *_parents(host)) if domain}
     for candidate in candidates:
         name = _site_name(candidate)
-        # A bare domain (trafilatura gives one when the page names no site) is no name: the
-        # title may spell it out, else it is the guess it is.
-        if name and words_key(name) not in titles and name.casefold() not in domains:
+        if SLUG.fullmatch(name):  # a CMS's id for the site ("cultivating-health")...
+            name = _spelled_out(name, headlines)  # ...as the page's title writes it, if it does
+        # A bare domain, even dressed as a name ("Trezy_Io": trafilatura makes one when the page
+        # names no site), is no name: the title may spell it out, else it is the guess it is.
+        if name and words_key(name) not in titles and _as_domain(name) not in domains:
             return folded.get(name.casefold(), name), False
     named = _spelled_out_domain(headlines, host)
     if named:
         return folded.get(named.casefold(), named), False
     return (host, True) if host else ("", False)
+
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _as_domain(name: str) -> str:
+    """NAME as the domain it may be: "trezy.io" of "Trezy_Io", of "TREZY.IO"."""
+    return name.replace("_", ".").casefold() if " " not in name else ""
+
+
+def _spelled_out(slug: str, headlines: Iterable[str]) -> str:
+    """The part of a page title that spells SLUG out ("Cultivating Health" for
+    "cultivating-health" in "10 ways ... | Cultivating Health | UC Davis Health"), or ""."""
+    for headline in headlines:
+        for part in TITLE_PARTS.split(" ".join(headline.split())):
+            if _letters(part) == _letters(slug):
+                return part.strip()
+    return ""
 
 
 def _spelled_out_domain(headlines: Iterable[str], host: str) -> str:

@@ -82,6 +82,18 @@ def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain(
     assert outlet([""], "https://ex.org/a", {}, ["Ex Org - Best | News"]) == ("ex.org", True)
 
 
+def test_a_site_name_that_is_an_id_or_a_domain_in_disguise_is_not_taken_as_written() -> None:
+    title = "10 ways meditation can improve your health | Cultivating Health | UC Davis Health"
+    url = "https://health.ucdavis.edu/blog/cultivating-health/10-ways"
+    # A CMS's slug for the site, as the page's title writes it.
+    assert outlet(["cultivating-health"], url, {}, [title]) == ("Cultivating Health", False)
+    # A domain made to look like a name is the domain it is: a guess for the editor to check.
+    assert outlet(["Trezy_Io"], "https://trezy.io/blog/a", {}) == ("trezy.io", True)
+    # A name that spells its domain out is a name; with no address at all, still a name.
+    assert outlet(["HR University"], "https://hr.university/a", {}) == ("HR University", False)
+    assert outlet(["The Public Domain Review"], "", {}) == ("The Public Domain Review", False)
+
+
 def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:
     raw = [
         "Shoppable, Edit Team Commerce, Original Feature",
