@@ -8,6 +8,7 @@ published, never lost. Checked on held-out pages of wcxb-dev (see bench/extracti
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from briefings.ingest.page import PageFacts
 
@@ -40,21 +41,45 @@ def not_an_article(facts: PageFacts, paragraphs: list[str], url: str) -> str:
     return ""
 
 
+# Addresses of forum threads (Discourse, NodeBB, vBulletin, phpBB, Reddit), section and
+# department indexes and wikis: a draft to review, never a refusal.
+MAYBE_OTHER_PATH = re.compile(
+    r"/(?:t|topic|showthread\.php|viewtopic\.php|boards?|comments|discussions?|sections?|genre|"
+    r"departments?|wiki)(?:/|$|\?|\.)",
+    re.IGNORECASE,
+)
+
+
 def doubtful(facts: PageFacts, paragraphs: list[str], url: str) -> str:
-    """Why a page that is not refused may still not be an article, or "": nothing in it says
-    article, and its address or markup says shop, docs, forum or service page, or it is mostly
-    links around little prose. Such a page is written as a draft for the editor to check, not
-    refused. On wcxb-dev a refusal for "mostly links" lost 7 articles of 793 (short
-    information pages between link lists) with the 24 listings it caught."""
-    if facts.says_article or ARTICLE_PATH.search(url or ""):
+    """Why a page that is not refused may still not be an article, or "". Such a page is
+    written as a draft for the editor to check, not refused: an address that says shop, docs,
+    forum, index or service page, or a site's home page (unless its address or its JSON-LD says
+    article: og:type "article" and a published time are stamped on every page by many CMSs);
+    and, with no sign of an article at all, mostly links around little prose, or markup that
+    says product, listing or forum thread. On wcxb-dev a refusal for "mostly links" lost 7
+    articles of 793 (short information pages between link lists) with the 24 listings it
+    caught."""
+    if facts.typed_article or ARTICLE_PATH.search(url or ""):
+        return ""
+    if OTHER_PATH.search(url or "") or MAYBE_OTHER_PATH.search(url or ""):
+        return "its address looks like a shop, docs, forum, index or service page"
+    if _home_page(url):
+        return "its address is a site's home page"
+    if facts.says_article:
         return ""
     if facts.link_density >= 0.45 and _prose(paragraphs) < 3:
         return "it is mostly links, like a listing"
-    if OTHER_PATH.search(url or ""):
-        return "its address looks like a shop, docs, forum or service page"
     if facts.says_not_article:
         return "its markup says it is a product, a listing or a forum thread"
     return ""
+
+
+def _home_page(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(parts.netloc) and parts.path in ("", "/")
 
 
 def _prose(paragraphs: list[str]) -> int:

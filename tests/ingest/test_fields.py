@@ -171,6 +171,28 @@ def test_a_page_of_mostly_links_is_a_draft_to_review_not_refused() -> None:
     assert doubtful(listing, teasers, "https://example.org/2025/05/bridge-closes") == ""
 
 
+def test_a_cms_stamp_does_not_vouch_for_a_forum_thread_an_index_or_a_home_page() -> None:
+    """og:type "article" and a published time are stamped on every page by many CMSs: an address
+    of a forum thread, a section index or a site's home page makes a draft to review. JSON-LD
+    that calls the page an article, or an article's address, vouches for it."""
+    stamped = PageFacts(meta={"og:type": "article", "article:published_time": "2025-05-06"})
+    body = [PROSE] * 4
+    for url in (
+        "https://forum.example.org/t/whats-your-range/3275",
+        "https://community.example.org/topic/18427/rc1-released",
+        "https://www.example.co.uk/showthread.php?t=7481802",
+        "https://www.example.org/sections/science/",
+        "https://www.example.com/services/hr-consulting/",
+    ):
+        assert "forum, index or service" in doubtful(stamped, body, url), url
+    assert "home page" in doubtful(stamped, body, "https://www.example.org/")
+    typed = PageFacts(ld_types={"NewsArticle"}, meta=stamped.meta)
+    assert doubtful(typed, body, "https://news.example.org/t/bridge-closes") == ""
+    assert doubtful(stamped, body, "https://example.org/2025/05/bridge-closes") == ""
+    assert doubtful(stamped, body, "https://example.org/bridge-closes-to-cars") == ""
+    assert not_an_article(stamped, ["Short."], "https://forum.example.org/t/x/1") == ""  # kept
+
+
 def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
     headline = "15 Language Learning Apps Compared - Personally Tested"
     assert outlet([headline, "Fluent Daily"], "", {}, [headline]) == ("Fluent Daily", False)
