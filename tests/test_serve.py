@@ -169,7 +169,26 @@ def test_serve_serves_an_up_to_date_site_before_it_loads_the_build_cache(example
     from briefings.config import load_config
 
     build_site(load_config(example))
-    out = serve_until_stopped(example)
+
+    def save_and_see_it_served(port: int) -> None:
+        # A save is rebuilt once the cache is loaded: seeing it served, the cache was loaded
+        # (Ctrl-C before then, on a loaded machine, would stop serve before it printed so).
+        write(
+            example / "content/articles/late.md",
+            "---\ntitle: Late news\ndate: 2025-04-14\nsource: Wire\n---\nJust in.\n",
+        )
+        page = f"http://127.0.0.1:{port}/articles/late-news/"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(page, timeout=5) as response:
+                    assert b"Just in." in response.read()
+                    return
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "the save was never served"
+                time.sleep(0.2)
+
+    out = serve_until_stopped(example, while_up=save_and_see_it_served)
     assert "(up to date)" in out
     assert out.index("(up to date)") < out.index("Built ")  # served first, cache loaded after
     assert "Stopped." in out
