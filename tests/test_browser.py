@@ -1,9 +1,11 @@
 """The example site in a real browser: readable on a phone, light and dark."""
 
+import json
 from pathlib import Path
 
 import pytest
 
+from briefings.build import search
 from briefings.commands.build import build_site
 from briefings.config import load_config
 from tests.conftest import set_config
@@ -55,9 +57,14 @@ def test_page_reads_without_javascript(chromium, served: str) -> None:
     context.close()
 
 
-def test_search_box_finds_articles_under_a_sub_path(chromium, example: Path) -> None:
+def test_search_box_finds_articles_under_a_sub_path(
+    chromium, example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One article a shard: the two found are in two indexes, merged by the search page.
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
     set_config(example, base_url="https://user.github.io/repo/")
     build_site(load_config(example))
+    assert len(json.loads((example / "site/pagefind/shards.json").read_text())) == 2
     with serve_under(example / "site", "/repo/") as root:
         page = chromium.new_page()
         page.goto(root + ARTICLE)

@@ -60,7 +60,9 @@ def test_example_builds_every_kind_of_page(example: Path) -> None:
         if p.is_file() and p.parts[-2] not in ("static",) and "pagefind" not in p.parts
     ]
     assert result.pages == len(written)
-    assert (site / "pagefind/pagefind-ui.js").is_file() and (site / "search/index.html").is_file()
+    shards = json.loads((site / "pagefind" / search.SHARDS_FILE).read_text())
+    assert shards and all((site / "pagefind" / s / "pagefind.js").is_file() for s in shards)
+    assert (site / "search/index.html").is_file()
     home = (site / "index.html").read_text()
     assert "A drone factory on the Volga" in home and "MarketLink" in home and "Rudaw" in home
 
@@ -378,12 +380,12 @@ def test_saves_during_a_search_index_run_are_indexed_together_after_it(
     runs: list[str] = []  # the edited article's page as each run found it
     real = search.index_site
 
-    def index_site(site: Path) -> None:
+    def index_site(site: Path, *args: object) -> None:
         runs.append(page.read_text())
         if len(runs) == 1:
             under_way.set()
             release.wait(30)
-        real(site)
+        real(site, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(search, "index_site", index_site)
     for n in range(4):
@@ -395,7 +397,7 @@ def test_saves_during_a_search_index_run_are_indexed_together_after_it(
     join_search_runs()
     assert len(runs) == 2
     assert "save 0" in runs[0] and "save 3" in runs[1]
-    assert (example / "site/pagefind/pagefind-entry.json").is_file()
+    assert (example / "site/pagefind" / search.SHARDS_FILE).is_file()
 
 
 def join_search_runs() -> None:
@@ -496,20 +498,51 @@ def test_a_journal_that_leads_out_of_the_site_is_not_followed(
     assert not dead.exists()
 
 
+def test_search_is_indexed_in_shards_and_an_edit_indexes_only_its_own(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind holds what it reads in memory: a large site is indexed in shards of at most
+    SHARD_PAGES articles, merged by the search page; a one-shot build after an edit indexes the
+    shard of the page it changed and links the others from the last index."""
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # a handful of articles, in several shards
+    topics = "Harbour cranes|Violin makers|Glacier melt|Chess openings|Tram fares|Bee keepers"
+    for n, topic in enumerate(topics.split("|")):  # nothing alike: none lists another
+        write(
+            example / f"content/articles/brief-{n}.md",
+            f"---\ntitle: {topic}\ndate: 2025-04-1{n}\nsource: Wire\n---\n{topic}.\n",
+        )
+    build(example)
+    site = example / "site"
+    shards = json.loads((site / "pagefind" / search.SHARDS_FILE).read_text())
+    count = -(-len(list(site.glob("articles/*/index.html"))) // 2)
+    assert 1 < len(shards) <= count and all(s.startswith(f"{count}-") for s in shards)
+    inode = {s: (site / "pagefind" / s / "pagefind-entry.json").stat().st_ino for s in shards}
+    pages = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.glob("articles/*/*.html")}
+    article = example / "content/articles/brief-3.md"
+    article.write_text(article.read_text().rstrip("\n") + "\n\nA line added.\n")
+    build_site(load_config(example))
+    edited = {p for p, data in pages.items() if (site / p).read_bytes() != data}
+    changed = {n for n, members in search.shards_of(pages).items() if edited & set(members)}
+    assert changed and changed != set(shards)
+    for shard in shards:
+        now = (site / "pagefind" / shard / "pagefind-entry.json").stat().st_ino
+        assert (now != inode[shard]) == (shard in changed), shard
+
+
 def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
     """Indexed again beside serving, the index is made anew and swapped in whole: the files of
     a deleted article's index entry are not left behind, served, in site/pagefind/."""
     builder = SiteBuilder(example)  # as briefings serve makes it
     assert builder.rebuild().error is None
     join_search_runs()
-    before = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
+    before = {p.name for p in (example / "site/pagefind").glob("*/fragment/*")}
     article = sorted((example / "content/articles").glob("*.md"))[0]
     edition = example / "content/editions/2025-04-14.md"
     edition.unlink()  # it lists the article
     article.unlink()
     assert builder.rebuild({article, edition}).error is None
     join_search_runs()
-    after = {p.name for p in (example / "site/pagefind/fragment").iterdir()}
+    after = {p.name for p in (example / "site/pagefind").glob("*/fragment/*")}
     assert len(after) == len(before) - 1 and after < before
     assert not list(example.glob(".site.*"))  # nothing left beside the site
 

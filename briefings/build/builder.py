@@ -237,7 +237,7 @@ class SiteBuilder:
         self._keep_signatures(content, plan, memo)
         self.generation += 1
         if not staged and config.settings.search and search.indexed_among((*written, *removed)):
-            self._search.request(config.output_dir)
+            self._search.request(config.output_dir, (*written, *removed))
         return RebuildResult(
             self.generation,
             written,

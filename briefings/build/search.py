@@ -1,52 +1,109 @@
-"""Search with Pagefind (its Python package ships the binary): the index of a built site, made in
-a new site being written, or beside serving."""
+"""Search with Pagefind (its Python package ships the binary): the index of a built site's
+article pages, made in a new site being written, or beside serving.
+
+Pagefind holds all it reads in memory until it writes the index, about half a megabyte a page
+(1.5; 0.2 with 1.4): a site's articles are indexed in shards of at most SHARD_PAGES, one run
+each, and the search page merges the shards (Pagefind's mergeIndex). An article's shard is a
+hash of its page's path, so an edit indexes its shard again and the others are kept."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 from briefings.build import output
 from briefings.errors import BriefingsError
+from briefings.hashes import number
 from briefings.urls import ARTICLES  # article pages: all that is indexed
 
+SHARD_PAGES = 800  # article pages per Pagefind run at most: ~400 MB with Pagefind 1.5
+SHARDS_FILE = "shards.json"  # in site/pagefind/: the shards' folders, for the search page
 
-def index_site(site: Path) -> None:
-    """Write SITE/pagefind/: the index of every page marked data-pagefind-body (the articles).
-    Made beside SITE, then swapped in whole: a reader never meets half an index, and the index
-    files of pages gone since the last run go with the old one."""
-    # Only article pages hold what is indexed (indexed_among): reading no other saves a sixth
-    # of the run on a large site. A site with none still gets its (empty) index: the search
-    # page loads it.
-    pages = f"{ARTICLES}/**/*.html" if any((site / ARTICLES).rglob("*.html")) else "**/*.html"
+
+def shards_of(pages: Iterable[str]) -> dict[str, list[str]]:
+    """Article PAGES (site-relative paths) by the shard that indexes them. A shard's name says
+    how many there are: when the count changes, no shard of the old layout is taken for one of
+    the new."""
+    pages = sorted(pages)
+    count = max(1, -(-len(pages) // SHARD_PAGES))
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        found.setdefault(f"{count}-{number(page.encode(), 4) % count}", []).append(page)
+    return found
+
+
+def index_site(
+    site: Path, previous: Path | None = None, changed: Collection[str] | None = None
+) -> None:
+    """Write SITE/pagefind/: the index of every article page, in shards. A shard none of whose
+    pages is among CHANGED (site-relative paths written or removed since PREVIOUS, the index
+    the site had) is linked from PREVIOUS; None: every shard is made anew. Made beside SITE,
+    then swapped in whole: a reader never meets half an index, and the files of pages gone
+    since the last run go with the old one."""
+    shards = shards_of(p.relative_to(site).as_posix() for p in (site / ARTICLES).rglob("*.html"))
+    if changed is None or previous is None:
+        redo = set(shards)
+    else:
+        named = {page: name for name, pages in shards.items() for page in pages}
+        count = next(iter(shards), "1-").split("-")[0]
+        # A page removed belongs to the shard it would be in now (same count: same hash rule).
+        redo = {
+            named.get(page) or f"{count}-{number(page.encode(), 4) % int(count)}"
+            for page in changed
+            if indexed_among([page])
+        }
     scratch = Path(tempfile.mkdtemp(prefix=output.index_prefix(site), dir=site.parent))
-    command = [
-        sys.executable, "-m", "pagefind", "--site", str(site), "--glob", pages, "--silent",
-        "--output-path", str(scratch / "pagefind"),
-    ]  # fmt: skip
     try:
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BriefingsError(
-                f"search indexing failed: {exc}", hint="set search = false in briefings.toml"
-            ) from exc
-        if result.returncode == 0:
-            _swap_in(scratch / "pagefind", site / "pagefind", scratch / "old")
+        new = scratch / "pagefind"
+        new.mkdir()
+        for name, pages in sorted(shards.items()):
+            old = previous / name if previous is not None else None
+            if name not in redo and old is not None and old.is_dir():
+                _link_tree(old, new / name)
+            else:
+                _index_shard(site, pages, new / name, scratch / "pages")
+        output.write_file(new / SHARDS_FILE, json.dumps(sorted(shards)).encode())
+        _swap_in(new, site / "pagefind", scratch / "old")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _index_shard(site: Path, pages: list[str], into: Path, work: Path) -> None:
+    """Index PAGES of SITE into INTO: Pagefind reads a folder of links to them alone."""
+    shutil.rmtree(work, ignore_errors=True)
+    for page in pages:
+        output.link_or_copy(site / page, work / page)
+    command = [
+        sys.executable, "-m", "pagefind", "--site", str(work), "--glob", f"{ARTICLES}/**/*.html",
+        "--silent", "--output-path", str(into),
+    ]  # fmt: skip
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise BriefingsError(
+            f"search indexing failed: {exc}", hint="set search = false in briefings.toml"
+        ) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BriefingsError(
             f"search indexing failed: {detail[0]}",
             hint="reinstall with pip install 'pagefind[bin]', or set search = false in briefings.toml",
         )
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for path in source.rglob("*"):
+        if path.is_file():
+            output.link_or_copy(path, target / path.relative_to(source))
 
 
 def _swap_in(new: Path, target: Path, retired: Path) -> None:
@@ -60,29 +117,30 @@ def indexed_among(paths: Iterable[str]) -> bool:
     return any(p.startswith(f"{ARTICLES}/") for p in paths)
 
 
-def stage_index(site: Path, staging: Path, reuse: bool) -> None:
-    """The search index in STAGING, a new site/ being written: SITE's own, hard-linked, when
-    REUSE says it still holds and there is one; else made anew."""
-    if reuse and (site / "pagefind").is_dir():
-        for old in (site / "pagefind").rglob("*"):
-            if old.is_file():
-                output.link_or_copy(old, staging / old.relative_to(site))
-    else:
-        index_site(staging)
+def stage_index(site: Path, staging: Path, changed: Collection[str]) -> None:
+    """The search index in STAGING, a new site/ being written: SITE's shards, hard-linked, where
+    none of their pages is among CHANGED (written or removed); the others made anew."""
+    previous = site / "pagefind"
+    index_site(staging, previous if (previous / SHARDS_FILE).is_file() else None, changed)
 
 
 class BackgroundIndexer:
-    """Indexes search beside serving: on a large site one run takes long (Pagefind reads every
-    page), so runs never overlap, and saves made during one are indexed together after it."""
+    """Indexes search beside serving: on a large site one run takes long, so runs never
+    overlap, and saves made during one are indexed together after it (only the shards of the
+    pages they changed)."""
 
     def __init__(self, log: Callable[[str], None]) -> None:
         self.log = log
         self._running = threading.Lock()  # held by the run under way
-        self._state = threading.Lock()  # guards _waiting
+        self._state = threading.Lock()  # guards _waiting and _changed
         self._waiting = False  # a run is started but has not begun reading the site
+        self._changed: set[str] | None = set()  # pages changed since the last run (None: any)
 
-    def request(self, site: Path) -> None:
+    def request(self, site: Path, changed: Iterable[str]) -> None:
+        """Index SITE again: CHANGED (site-relative paths) were written or removed."""
         with self._state:
+            if self._changed is not None:
+                self._changed.update(changed)
             if self._waiting:
                 return  # a run that has not started yet will read this site
             self._waiting = True
@@ -92,7 +150,11 @@ class BackgroundIndexer:
         with self._running:
             with self._state:
                 self._waiting = False
+                changed, self._changed = self._changed, set()
+            previous = site / "pagefind"
             try:
-                index_site(site)
+                index_site(site, previous if (previous / SHARDS_FILE).is_file() else None, changed)
             except BriefingsError as exc:
+                with self._state:
+                    self._changed = None  # what this run was to index is not: all, next time
                 self.log(f"Search index not updated: {exc}")

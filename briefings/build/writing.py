@@ -78,10 +78,10 @@ def _write_staged(
                 output.write_file(staging.path / path, output.data_of(data))
         output.copy_static(config, staging.path, previous=site if site.is_dir() else None)
         if config.settings.search:
-            reuse = _search_stands(last, outputs, (*written, *removed))
-            if not reuse and len(outputs) > 1000:  # Pagefind takes a while: say so first
-                log(f"Indexing search ({len(outputs):,} pages)")
-            search.stage_index(site, staging.path, reuse)
+            changed = (*written, *removed)
+            if not _search_stands(last, outputs, changed) and len(outputs) > 1000:
+                log(f"Indexing search ({len(outputs):,} pages)")  # Pagefind takes a while
+            search.stage_index(site, staging.path, changed)
     except BaseException:
         staging.discard()
         raise
@@ -121,5 +121,5 @@ def _intact(config: Config, stamps: Stamps, outputs: dict[str, output.Page]) -> 
     return (
         all(output.unchanged_on_disk(site / p, stamps.get(p)) for p in outputs)
         and output.static_unchanged(config, site)
-        and (not config.settings.search or (site / "pagefind").is_dir())
+        and (not config.settings.search or (site / "pagefind" / search.SHARDS_FILE).is_file())
     )
