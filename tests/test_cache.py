@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefings.build import search
 from briefings.build.state import CACHE_FILE, load_builder
 from briefings.cli import cli
 from briefings.commands.build import build_site
 from briefings.config import load_config, with_base_url
+from briefings.errors import BriefingsError
 from tests.conftest import set_config, write
 from tests.sitecheck import snapshot
 
@@ -201,10 +203,15 @@ def without_search(project: Path) -> None:
     config.write_text("search = false\n" + config.read_text())
 
 
-def test_an_edit_moves_the_changed_files_into_site_in_place(example: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("search", [False, True])
+def test_an_edit_moves_the_changed_files_into_site_in_place(
+    example: Path, tmp_path: Path, search: bool
+) -> None:
     """After an edit, site/ is not staged anew (hard links to every file, seconds on a large
-    site): the folder stays, only the changed files are replaced, and it is a clean build's."""
-    without_search(example)
+    site): the folder stays, only the changed files are replaced (with search on, the index
+    shards of the pages changed: before the pages move), and it is a clean build's."""
+    if not search:
+        without_search(example)
     build_site(load_config(example))
     site = example / "site"
     before, folder = snapshot(site), site.stat().st_ino
@@ -214,21 +221,35 @@ def test_an_edit_moves_the_changed_files_into_site_in_place(example: Path, tmp_p
     assert site.stat().st_ino == folder
     changed = {p for p in after if after[p] != before.get(p)}
     assert changed and len(changed) * 2 < len(after)
+    assert any(p.startswith("pagefind/") for p in changed) == search
     assert tree(site) == clean_build(example, tmp_path)
     assert not [p.name for p in example.iterdir() if p.name.startswith(".site")]
 
 
-@pytest.mark.parametrize("change", [edit_config, add_correction])
-def test_a_large_change_or_one_to_search_stages_a_whole_new_site(
-    example: Path, tmp_path: Path, change
+def test_an_edit_whose_search_index_fails_leaves_site_as_it_was(
+    example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A new title changes every page, and an article edit with search on changes the index:
-    then the new site/ is written beside the old and swapped in whole."""
-    if change is edit_config:
-        without_search(example)
+    build_site(load_config(example))
+    before = snapshot(example / "site")
+    add_correction(example)
+
+    def broken(*args: object) -> None:
+        raise BriefingsError("search indexing failed: pagefind crashed")
+
+    monkeypatch.setattr(search, "_index_shard", broken)
+    with pytest.raises(BriefingsError, match="search indexing failed"):
+        build_site(load_config(example))
+    assert snapshot(example / "site") == before  # neither the pages nor the index moved
+    assert not [p.name for p in example.iterdir() if p.name.startswith(".site")]
+
+
+def test_a_large_change_stages_a_whole_new_site(example: Path, tmp_path: Path) -> None:
+    """A new title changes every page: the new site/ is written beside the old and swapped in
+    whole."""
+    without_search(example)
     build_site(load_config(example))
     folder = (example / "site").stat().st_ino
-    change(example)
+    edit_config(example)
     build_site(load_config(example))
     assert (example / "site").stat().st_ino != folder
     assert tree(example / "site") == clean_build(example, tmp_path)

@@ -40,14 +40,27 @@ def shards_of(pages: Iterable[str]) -> dict[str, list[str]]:
 
 
 def index_site(
-    site: Path, previous: Path | None = None, changed: Collection[str] | None = None
+    site: Path,
+    previous: Path | None = None,
+    changed: Collection[str] | None = None,
+    overlay: Path | None = None,
 ) -> None:
     """Write SITE/pagefind/: the index of every article page, in shards. A shard none of whose
     pages is among CHANGED (site-relative paths written or removed since PREVIOUS, the index
-    the site had) is linked from PREVIOUS; None: every shard is made anew. Made beside SITE,
-    then swapped in whole: a reader never meets half an index, and the files of pages gone
-    since the last run go with the old one."""
-    shards = shards_of(p.relative_to(site).as_posix() for p in (site / ARTICLES).rglob("*.html"))
+    the site had) is linked from PREVIOUS; None: every shard is made anew. OVERLAY: a folder
+    holding the pages written since (those about to be moved into SITE: the index is made for
+    the site they make, CHANGED pages not in either are gone). Made beside SITE, then swapped
+    in whole: a reader never meets half an index, and the files of pages gone since the last
+    run go with the old one."""
+    found = {p.relative_to(site).as_posix() for p in (site / ARTICLES).rglob("*.html")}
+    if overlay is not None:
+        found |= {p.relative_to(overlay).as_posix() for p in (overlay / ARTICLES).rglob("*.html")}
+        found -= {p for p in changed or () if not (overlay / p).exists()}  # removed
+
+    def source(page: str) -> Path:
+        return overlay / page if overlay is not None and (overlay / page).exists() else site / page
+
+    shards = shards_of(found)
     if changed is None or previous is None:
         redo = set(shards)
     else:
@@ -68,18 +81,18 @@ def index_site(
             if name not in redo and old is not None and old.is_dir():
                 _link_tree(old, new / name)
             else:
-                _index_shard(site, pages, new / name, scratch / "pages")
+                _index_shard([source(page) for page in pages], pages, new / name, scratch / "pages")
         output.write_file(new / SHARDS_FILE, json.dumps(sorted(shards)).encode())
         _swap_in(new, site / "pagefind", scratch / "old")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _index_shard(site: Path, pages: list[str], into: Path, work: Path) -> None:
-    """Index PAGES of SITE into INTO: Pagefind reads a folder of links to them alone."""
+def _index_shard(files: list[Path], pages: list[str], into: Path, work: Path) -> None:
+    """Index FILES, the site's PAGES, into INTO: Pagefind reads a folder of links to them."""
     shutil.rmtree(work, ignore_errors=True)
-    for page in pages:
-        output.link_or_copy(site / page, work / page)
+    for file, page in zip(files, pages, strict=True):
+        output.link_or_copy(file, work / page)
     command = [
         sys.executable, "-m", "pagefind", "--site", str(work), "--glob", f"{ARTICLES}/**/*.html",
         "--silent", "--output-path", str(into),

@@ -64,6 +64,12 @@ def _write_staged(
         for path in written:
             if path not in streamed:
                 staging.write(path, output.data_of(outputs[path]))
+        if config.settings.search and search.indexed_among((*written, *removed)):
+            try:  # the shards of the pages changed, for the site the moves make: before them
+                search.index_site(site, site / "pagefind", (*written, *removed), staging.path)
+            except BaseException:
+                staging.discard()
+                raise
         output.patch(site, staging, written, removed)
         kept = {p: stamps.get(p) for p in outputs}
         return written, removed, kept | {p: output.stamp(site / p) for p in written}
@@ -97,14 +103,9 @@ def _patchable(
     changed: tuple[str, ...],
 ) -> bool:
     """Whether moving a few files into site/ makes it this build's (see output.patch): site/
-    holds what we last wrote, at most half its files change (CHANGED: written or removed),
-    and the search index stands (no article page changed, none came or went)."""
-    return (
-        bool(last)
-        and len(changed) * 2 <= len(outputs)
-        and (not config.settings.search or _search_stands(last, outputs, changed))
-        and _intact(config, stamps, outputs)
-    )
+    holds what we last wrote (its search index included) and at most half its files change
+    (CHANGED: written or removed)."""
+    return bool(last) and len(changed) * 2 <= len(outputs) and _intact(config, stamps, outputs)
 
 
 def _search_stands(
