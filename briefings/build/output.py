@@ -174,7 +174,10 @@ def remove_leftovers(output: Path) -> list[Path]:
             if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():
                 if kind == "building":
                     _finish_patch(output, folder)
-                shutil.rmtree(folder, ignore_errors=True)
+                if kind == "old":  # a retired site, maybe still being removed (Staging.commit)
+                    remove_in_background(folder)
+                else:
+                    shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
 
