@@ -532,6 +532,18 @@ def test_search_is_indexed_in_shards_and_an_edit_indexes_only_its_own(
         assert (now != inode[shard]) == (shard in changed), shard
 
 
+def test_an_index_kept_from_the_last_build_never_takes_what_a_link_in_it_points_to(
+    example: Path, tmp_path: Path
+) -> None:
+    build(example)
+    secret = write(tmp_path / "secret.txt", "a private file")
+    (shard,) = json.loads((example / "site/pagefind" / search.SHARDS_FILE).read_text())
+    (example / "site/pagefind" / shard / "leak.txt").symlink_to(secret)
+    search.index_site(example / "site", example / "site/pagefind", changed=())  # shards kept
+    assert (example / "site/pagefind" / shard / "pagefind-entry.json").is_file()
+    assert not (example / "site/pagefind" / shard / "leak.txt").exists()
+
+
 def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
     """Indexed again beside serving, the index is made anew and swapped in whole: the files of
     a deleted article's index entry are not left behind, served, in site/pagefind/."""

@@ -35,8 +35,12 @@ def shards_of(pages: Iterable[str]) -> dict[str, list[str]]:
     count = max(1, -(-len(pages) // SHARD_PAGES))
     found: dict[str, list[str]] = {}
     for page in pages:
-        found.setdefault(f"{count}-{number(page.encode(), 4) % count}", []).append(page)
+        found.setdefault(_shard(page, count), []).append(page)
     return found
+
+
+def _shard(page: str, count: int) -> str:
+    return f"{count}-{number(page.encode(), 4) % count}"
 
 
 def index_site(
@@ -64,14 +68,9 @@ def index_site(
     if changed is None or previous is None:
         redo = set(shards)
     else:
-        named = {page: name for name, pages in shards.items() for page in pages}
-        count = next(iter(shards), "1-").split("-")[0]
-        # A page removed belongs to the shard it would be in now (same count: same hash rule).
-        redo = {
-            named.get(page) or f"{count}-{number(page.encode(), 4) % int(count)}"
-            for page in changed
-            if indexed_among([page])
-        }
+        # A page removed belongs to the shard it would be in now (same count, same rule).
+        count = max(1, -(-len(found) // SHARD_PAGES))
+        redo = {_shard(page, count) for page in changed if indexed_among([page])}
     scratch = Path(tempfile.mkdtemp(prefix=output.index_prefix(site), dir=site.parent))
     try:
         new = scratch / "pagefind"
@@ -114,9 +113,13 @@ def _index_shard(files: list[Path], pages: list[str], into: Path, work: Path) ->
 
 
 def _link_tree(source: Path, target: Path) -> None:
-    for path in source.rglob("*"):
-        if path.is_file():
-            output.link_or_copy(path, target / path.relative_to(source))
+    """TARGET as a copy of SOURCE, by hard links: its files only, never what a link in it
+    points to (site/ lies in the project folder: a link there could lead to a private file)."""
+    for top, _, files in os.walk(source):  # (links to folders are not walked into)
+        for name in files:
+            path = Path(top, name)
+            if not path.is_symlink():
+                output.link_or_copy(path, target / path.relative_to(source))
 
 
 def _swap_in(new: Path, target: Path, retired: Path) -> None:
