@@ -23,7 +23,7 @@ from briefings.errors import BriefingsError
 from briefings.hashes import number
 from briefings.urls import ARTICLES  # article pages: all that is indexed
 
-SHARD_PAGES = 800  # article pages per Pagefind run at most: ~400 MB with Pagefind 1.5
+SHARD_PAGES = 600  # article pages per Pagefind run at most: ~330 MB with Pagefind 1.5
 SHARDS_FILE = "shards.json"  # in site/pagefind/: the shards' folders, for the search page
 
 
