@@ -160,6 +160,19 @@ def serve_until_stopped(example: Path, while_up: Callable[[int], None] = lambda 
             proc.communicate()
 
 
+def wait_for_page(port: int, path: str, holds: bytes, seconds: float) -> None:
+    """Wait until the server on PORT serves PATH, holding HOLDS (a save rebuilt and written)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                assert holds in response.read()
+                return
+        except (urllib.error.URLError, ConnectionError):
+            assert time.monotonic() < deadline, f"{path} was never served"
+            time.sleep(0.2)
+
+
 def test_serve_command_builds_serves_and_stops_on_sigint(example: Path) -> None:
     assert "Stopped." in serve_until_stopped(example)
 
@@ -177,16 +190,7 @@ def test_serve_serves_an_up_to_date_site_before_it_loads_the_build_cache(example
             example / "content/articles/late.md",
             "---\ntitle: Late news\ndate: 2025-04-14\nsource: Wire\n---\nJust in.\n",
         )
-        page = f"http://127.0.0.1:{port}/articles/late-news/"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(page, timeout=5) as response:
-                    assert b"Just in." in response.read()
-                    return
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "the save was never served"
-                time.sleep(0.2)
+        wait_for_page(port, "articles/late-news/", b"Just in.", seconds=60)
 
     out = serve_until_stopped(example, while_up=save_and_see_it_served)
     assert "(up to date)" in out
@@ -212,16 +216,7 @@ def test_a_save_that_would_hang_markdown_is_stopped_by_the_time_limit_while_serv
             + "<a " * 36000
             + "\n",
         )
-        page = f"http://127.0.0.1:{port}/articles/scraped-page/"
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                with urllib.request.urlopen(page, timeout=5) as response:
-                    assert b"&lt;a &lt;a" in response.read()
-                    return
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "the hostile article was never served"
-                time.sleep(0.2)
+        wait_for_page(port, "articles/scraped-page/", b"&lt;a &lt;a", seconds=45)
 
     out = serve_until_stopped(example, while_up=save_hostile_article)
     assert "Warning: content/articles/hostile.md" in out and "plain text" in out, out

@@ -9,6 +9,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
+from briefings.commands.init import init_project
 from briefings.ingest.html import extract_html
 from briefings.ingest.known import Known
 
@@ -309,7 +310,7 @@ def test_menus_and_labels_that_name_nobody_give_no_author(furniture: str) -> Non
 
 def test_ingest_says_when_init_s_sample_article_still_leads_the_site(tmp_path: Path) -> None:
     root = tmp_path / "desk"
-    assert briefings_at(tmp_path, "init", str(root)).returncode == 0
+    init_project(root, log=lambda _: None)
     (tmp_path / "stated.html").write_text(page(head=HEAD))
     result = briefings("ingest", root, str(tmp_path / "stated.html"))
     assert result.returncode == 0, result.stderr
@@ -320,13 +321,3 @@ def test_ingest_says_when_init_s_sample_article_still_leads_the_site(tmp_path: P
     again = briefings("ingest", root, str(tmp_path / "stated.html"))
     assert again.returncode == 0 and "1 written" in again.stdout
     assert "sample article" not in again.stdout  # the editor's own now
-
-
-def briefings_at(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "briefings", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
