@@ -136,8 +136,13 @@ def indexed_among(paths: Iterable[str]) -> bool:
 def stage_index(site: Path, staging: Path, changed: Collection[str]) -> None:
     """The search index in STAGING, a new site/ being written: SITE's shards, hard-linked, where
     none of their pages is among CHANGED (written or removed); the others made anew."""
-    previous = site / "pagefind"
-    index_site(staging, previous if (previous / SHARDS_FILE).is_file() else None, changed)
+    index_site(staging, last_index(site), changed)
+
+
+def last_index(site: Path) -> Path | None:
+    """SITE's search index, when it is one in shards (an older layout is made anew)."""
+    index = site / "pagefind"
+    return index if (index / SHARDS_FILE).is_file() else None
 
 
 class BackgroundIndexer:
@@ -167,9 +172,8 @@ class BackgroundIndexer:
             with self._state:
                 self._waiting = False
                 changed, self._changed = self._changed, set()
-            previous = site / "pagefind"
             try:
-                index_site(site, previous if (previous / SHARDS_FILE).is_file() else None, changed)
+                index_site(site, last_index(site), changed)
             except BriefingsError as exc:
                 with self._state:
                     self._changed = None  # what this run was to index is not: all, next time

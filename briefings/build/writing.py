@@ -66,7 +66,7 @@ def _write_staged(
                 staging.write(path, output.data_of(outputs[path]))
         if config.settings.search and search.indexed_among((*written, *removed)):
             try:  # the shards of the pages changed, for the site the moves make: before them
-                search.index_site(site, site / "pagefind", (*written, *removed), staging.path)
+                search.index_site(site, search.last_index(site), (*written, *removed), staging.path)
             except BaseException:
                 staging.discard()
                 raise

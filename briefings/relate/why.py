@@ -106,14 +106,9 @@ def shared(a: Terms | Unpacked, b: Terms | Unpacked, limit: int = REASONS) -> tu
     if not held:
         return ()
     b_shown = b.shown
-    if len(held) == 1:  # the most common case, and the simplest
-        (key,) = held
-        said: Sequence[str] = (_better(a_shown[a_keys.index(key)], b_shown[b_keys.index(key)]),)
-    else:
-        place = [(i + b_keys.index(k), i) for i, k in enumerate(a_keys) if k in held]
-        both = [i for _, i in sorted(place)[:CANDIDATES]]
-        spellings = [_better(a_shown[i], b_shown[b_keys.index(a_keys[i])]) for i in both]
-        said = _distinct(spellings, limit)
+    place = [(i + b_keys.index(k), i) for i, k in enumerate(a_keys) if k in held]
+    both = [i for _, i in sorted(place)[:CANDIDATES]]
+    said = _distinct([_better(a_shown[i], b_shown[b_keys.index(a_keys[i])]) for i in both], limit)
     # One string per reason, however many links say it: the terms are unpacked afresh for
     # each link, and a large site has a hundred thousand links.
     return tuple(map(sys.intern, said))
