@@ -14,7 +14,7 @@ from briefings.build.state import load_builder
 from briefings.config import Config
 from briefings.preview.livereload import LiveState
 from briefings.preview.server import PreviewServer
-from briefings.preview.watch import watch as watch_project
+from briefings.preview.watch import Watcher
 
 
 def run_preview(
@@ -38,7 +38,11 @@ def run_preview(
     stop = threading.Event()
     server: PreviewServer | None = None
     serving: threading.Thread | None = None
+    watcher: Watcher | None = None
     try:  # from the moment anything serves, Ctrl-C ends it all, whatever is under way
+        # Watch before anything serves or the first build reads the files: a save made
+        # meanwhile is rebuilt next, never missed.
+        watcher = Watcher(config) if watch else None
         # When site/ is as the last build left it, serve it at once, as fast as `build` says
         # "Nothing changed", and load the build cache (seconds on a large site) while serving.
         if serve and not any(preview) and manifest.check(config).unchanged:
@@ -59,7 +63,8 @@ def run_preview(
         # can stop an article's Markdown that runs past its time limit (runtime.limits).
         if not serve:
             echo("Watching for changes (Ctrl-C to stop)")
-            watch_project(builder, config, rebuilt, stop)
+            if watcher is not None:
+                watcher.run(builder, rebuilt, stop)
             return
         if server is None or serving is None:
             server = _server(config, host, port, live, builder, echo)
@@ -72,8 +77,8 @@ def run_preview(
         )
         if open_browser:
             webbrowser.open(server.url)
-        if watch:
-            watch_project(builder, config, rebuilt, stop)
+        if watcher is not None:
+            watcher.run(builder, rebuilt, stop)
         else:
             while serving.is_alive():
                 serving.join(0.5)
@@ -81,6 +86,8 @@ def run_preview(
         echo("\nStopped.")
     finally:
         stop.set()
+        if watcher is not None:
+            watcher.close()
         if server is not None:
             _close(server, started=serving is not None)
 

@@ -95,6 +95,47 @@ def watched_folders(config: Config) -> list[tuple[Path, bool]]:
     return folders
 
 
+class Watcher:
+    """Watchdog's observer over a project, started at once: a save made while the first build
+    runs (or the build cache loads) waits in the first batch of `run`, instead of being missed
+    by an observer started after that build had read the files."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.changes = Changes(config)
+        self.observer = Observer()
+        for folder, recursive in watched_folders(config):
+            self.observer.schedule(self.changes, str(folder), recursive=recursive)
+        self.observer.start()
+
+    def run(
+        self,
+        builder: SiteBuilder,
+        on_rebuild: Callable[[set[Path], RebuildResult], None],
+        stop: threading.Event,
+    ) -> None:
+        """Rebuild with BUILDER after every batch of changes until STOP is set. Events that
+        arrive during a rebuild wait in the next batch: none is lost."""
+        changes = self.changes
+        while not stop.is_set():
+            batch = changes.take(stop)
+            with changes.arrived:
+                folders, changes.new_folders = changes.new_folders, set()
+            for folder in folders:
+                self.observer.schedule(changes, str(folder), recursive=True)
+            if batch and not stop.is_set():
+                on_rebuild(batch, builder.rebuild(batch))
+
+    def close(self) -> None:
+        _stop(self.observer)
+
+    def __enter__(self) -> Watcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def watch(
     builder: SiteBuilder,
     config: Config,
@@ -102,26 +143,12 @@ def watch(
     stop: threading.Event,
     ready: threading.Event | None = None,
 ) -> None:
-    """Rebuild with BUILDER after every batch of changes until STOP is set. Events that arrive
-    during a rebuild wait in the next batch: none is lost."""
-    observer = Observer()
-    changes = Changes(config)
-    for folder, recursive in watched_folders(config):
-        observer.schedule(changes, str(folder), recursive=recursive)
-    observer.start()
-    if ready is not None:
-        ready.set()
-    try:
-        while not stop.is_set():
-            batch = changes.take(stop)
-            with changes.arrived:
-                folders, changes.new_folders = changes.new_folders, set()
-            for folder in folders:
-                observer.schedule(changes, str(folder), recursive=True)
-            if batch and not stop.is_set():
-                on_rebuild(batch, builder.rebuild(batch))
-    finally:
-        _stop(observer)
+    """Watch the project and rebuild with BUILDER after every batch of changes until STOP is
+    set; READY is set once the observer runs."""
+    with Watcher(config) as watcher:
+        if ready is not None:
+            ready.set()
+        watcher.run(builder, on_rebuild, stop)
 
 
 def _stop(observer: BaseObserver, seconds: float = 3.0) -> None:
