@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import posixpath
+import re
+import unicodedata
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -115,10 +117,15 @@ def rooted(target: str, base_path: str) -> str:
 
 @lru_cache(maxsize=100_000)  # slugify is slow, and a site slugs the same names on every build
 def make_slug(text: str) -> str:
-    """A URL-safe slug for TEXT ('White House' -> 'white-house')."""
-    slug = slugify(text)
+    """A URL-safe slug for TEXT ('White House' -> 'white-house'). An apostrophe within a word
+    is dropped, as Hugo, Pelican and WordPress drop it ("Runner's World" -> 'runners-world',
+    not 'runner-s-world'), and so are symbols ('®', '™', '©' and emoji: not 'r', 'tm', 'c')."""
+    slug = slugify("".join(c for c in _APOSTROPHE.sub("", text) if unicodedata.category(c) != "So"))
     # Cut long slugs at a word end ourselves: slugify's word_boundary drops words from the middle.
     return slug if len(slug) <= 80 else slug[:81].rsplit("-", 1)[0]
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
 
 
 def is_web_url(value: str) -> bool:

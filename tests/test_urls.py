@@ -56,3 +56,19 @@ def test_absolute_and_rooted_links_keep_the_sub_path() -> None:
 def test_topic_paths_are_slugged() -> None:
     assert urls.topic("White House") == "topics/white-house/"
     assert urls.source("Le Monde") == "sources/le-monde/"
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("Runner's World", "runners-world"),  # as Hugo, Pelican and WordPress write it
+        ("Iran’s drone plant", "irans-drone-plant"),
+        ("'Quoted' words", "quoted-words"),  # quotes around words are not apostrophes
+        ("A Farmgirl's Kitchen®", "a-farmgirls-kitchen"),  # not '...-kitchen-r'
+        ("NoGood™: Growth", "nogood-growth"),
+        ("Launch 🚀 day", "launch-day"),
+        ("Caffè Nero", "caffe-nero"),
+    ],
+)
+def test_slugs_drop_apostrophes_and_symbols(title: str, slug: str) -> None:
+    assert urls.make_slug(title) == slug

@@ -159,7 +159,16 @@ def _site_name(candidate: str) -> str:
         return ""
     if any(re.search(r"\d", w) and re.search(r"[a-z]", w) and len(w) >= 6 for w in name.split()):
         return ""  # an id ("3d23d65-ddc6-4ce5's Substack")
+    if set(name.casefold().split()) <= GENERIC_NAME:
+        return ""  # a theme's placeholder or a section ("Blog", "Site", "Tech Blog"): no outlet
     return name
+
+
+# Words that alone name no outlet: what themes and CMSs put where a site's name goes.
+GENERIC_NAME = frozenset(
+    "blog site website web home homepage page index main news official tech the my our "
+    "untitled default".split()
+)
 
 
 def _parents(host: str) -> list[str]:

@@ -91,24 +91,26 @@ class Unpacked(NamedTuple):
 
     keys: tuple[int, ...]
     shown: tuple[str, ...]
+    place: dict[int, int]  # each key's place among KEYS
 
 
 def unpack(terms: Terms) -> Unpacked:
-    return Unpacked(terms.keys, terms.shown)
+    keys = terms.keys
+    return Unpacked(keys, terms.shown, {k: i for i, k in enumerate(keys)})
 
 
-def shared(a: Terms | Unpacked, b: Terms | Unpacked, limit: int = REASONS) -> tuple[str, ...]:
+def shared(a: Terms | Unpacked, b: Terms, limit: int = REASONS) -> tuple[str, ...]:
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
-    a_keys, a_shown = a if isinstance(a, Unpacked) else unpack(a)
+    _, a_shown, a_place = a if isinstance(a, Unpacked) else unpack(a)
     b_keys = b.keys
-    held = set(a_keys).intersection(b_keys)  # (most pairs share a handful: ask C first)
+    held = a_place.keys() & b_keys  # (most pairs share a handful: ask C first)
     if not held:
         return ()
     b_shown = b.shown
-    place = [(i + b_keys.index(k), i) for i, k in enumerate(a_keys) if k in held]
-    both = [i for _, i in sorted(place)[:CANDIDATES]]
-    said = _distinct([_better(a_shown[i], b_shown[b_keys.index(a_keys[i])]) for i in both], limit)
+    # Ranked by the sum of their places in both, then by A's: heaviest in both first.
+    both = sorted((a_place[k] + b_keys.index(k), a_place[k], b_keys.index(k)) for k in held)
+    said = _distinct([_better(a_shown[i], b_shown[j]) for _, i, j in both[:CANDIDATES]], limit)
     # One string per reason, however many links say it: the terms are unpacked afresh for
     # each link, and a large site has a hundred thousand links.
     return tuple(map(sys.intern, said))

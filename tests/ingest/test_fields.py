@@ -82,6 +82,17 @@ def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain(
     assert outlet([""], "https://ex.org/a", {}, ["Ex Org - Best | News"]) == ("ex.org", True)
 
 
+def test_a_placeholder_site_name_names_no_outlet() -> None:
+    # Themes put "Blog" or "Site" where the site's name goes: the next candidate, else the domain.
+    assert outlet(["Blog", "TurboTax"], "https://blog.turbotax.intuit.com/a", {}) == (
+        "TurboTax",
+        False,
+    )
+    assert outlet(["Tech Blog"], "https://emizentech.com/blog/a", {}) == ("emizentech.com", True)
+    assert outlet(["The Verge"], "https://www.theverge.com/a", {}) == ("The Verge", False)
+    assert outlet(["Admissions Blog"], "https://x.edu/a", {}) == ("Admissions Blog", False)
+
+
 def test_a_site_name_that_is_an_id_or_a_domain_in_disguise_is_not_taken_as_written() -> None:
     title = "10 ways meditation can improve your health | Cultivating Health | UC Davis Health"
     url = "https://health.ucdavis.edu/blog/cultivating-health/10-ways"
