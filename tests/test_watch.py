@@ -147,3 +147,34 @@ def test_changes_during_a_rebuild_are_not_lost(
         time.sleep(0.2)
         article.write_text(article.read_text().replace("Kirby-one", "Kirby-two"))
         w.until(lambda: "Kirby-two" in w.page())
+
+
+def test_a_save_made_before_the_first_build_ends_is_rebuilt(example: Path) -> None:
+    """serve and watch start watching before the first build reads the files: a save made
+    while it runs (or while the build cache loads) waits for the first batch, never missed."""
+    from briefings.preview.watch import Watcher
+
+    config = load_config(example)
+    results: list[set[Path]] = []
+    stop = threading.Event()
+    with Watcher(config) as watcher:
+        time.sleep(0.2)  # let inotify settle
+        builder = SiteBuilder(example)
+        article = example / ARTICLE
+        article.write_text(article.read_text().replace("hundreds of drones", "hundreds of LATE"))
+        builder.rebuild()  # the first build; the save above may land before or during it
+        article.write_text(article.read_text().replace("LATE", "LATER"))  # and after it
+        running = threading.Thread(
+            target=watcher.run,
+            args=(builder, lambda batch, result: results.append(batch), stop),
+        )
+        running.start()
+        try:
+            deadline = time.monotonic() + 10
+            while "LATER" not in (example / PAGE).read_text():
+                assert time.monotonic() < deadline, f"never rebuilt; batches: {results}"
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            running.join(5)
+    assert any(article in batch for batch in results)
