@@ -31,6 +31,10 @@ def choose_title(
     h1s, references = map(_unescaped, h1s), map(_unescaped, references)
     reference = next((r for r in references if r.strip()), "")
     site_words = words(site) | host_words(host)
+    h1s = list(h1s)
+    for h in h1s:
+        if site_banner(h, reference):
+            site_words |= words(h)
     candidates = [
         h for h in h1s if 2 <= len(h.split()) <= 40 and not (words(h) <= site_words | SITE_WORDS)
     ]
@@ -40,6 +44,20 @@ def choose_title(
         if not reference or max(overlap) > 0:
             return best, True
     return strip_site(reference, site_words), False
+
+
+def site_banner(h1: str, reference: str) -> bool:
+    """Whether H1 is the site's name shown as a banner (a logo in an h1, as many blogs and
+    forums have): the part of the <title>-like REFERENCE after a longer headline ("A brief
+    intro to git • Cory Dransfeldt" with h1 "Cory Dransfeldt"). After a shorter first part,
+    the h1 is the headline ("Tastify | Top 7 Corporate Catering Trends")."""
+    parts = [p.strip() for p in TITLE_PARTS.split(" ".join(reference.split())) if p.strip()]
+    return (
+        len(parts) >= 2
+        and bool(words(h1))
+        and words(h1) == words(parts[-1])
+        and len(parts[0].split()) > len(h1.split())
+    )
 
 
 def _unescaped(text: str) -> str:

@@ -12,7 +12,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
 from briefings.ingest.clean import polish
-from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet
+from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet, site_banner
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.model import Extracted
@@ -61,20 +61,24 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             paragraphs = wide
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
-    result.source, source_guessed = outlet(
-        [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or ""],
-        url,
-        sources or {},
-        [*facts.h1, meta.get("og:title", ""), facts.title_tag],
-    )
-    if source_guessed:
-        result.guessed.append("source")
     result.title, _ = choose_title(
         facts.h1,
         [meta.get("og:title", ""), facts.title_tag, facts.ld_headline, document.title or ""],
         site,
         host_of(url),
     )
+    # A site's name shown as its h1 banner is a name for its outlet, after those it states.
+    reference = meta.get("og:title") or facts.title_tag
+    banners = [h for h in facts.h1 if site_banner(h, reference)]
+    headlines = [*(h for h in facts.h1 if h not in banners), meta.get("og:title", "")]
+    result.source, source_guessed = outlet(
+        [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or "", *banners],
+        url,
+        sources or {},
+        [*headlines, facts.title_tag, result.title],
+    )
+    if source_guessed:
+        result.guessed.append("source")
     result.paragraphs = polish(paragraphs, title=result.title)
     result.date = _date(html, url, document.date or "", facts, result.guessed)
     result.url = url

@@ -1,6 +1,6 @@
 """Headlines, bylines, outlets, keywords, summaries and page kinds, as the rules choose them."""
 
-from briefings.ingest.fields import choose_title, clean_authors, outlet, strip_site
+from briefings.ingest.fields import choose_title, clean_authors, outlet, site_banner, strip_site
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.page import PageFacts
@@ -225,3 +225,13 @@ def test_a_headline_escaped_twice_by_its_page_reads_plainly() -> None:
         "splunk.com",
     )
     assert title == "Data Tools for 2026 | Python, SQL & AI"
+
+
+def test_an_h1_after_a_longer_headline_in_the_title_is_the_sites_banner() -> None:
+    assert site_banner("Cory Dransfeldt", "A brief intro to git • Cory Dransfeldt")
+    title, _ = choose_title(["Cory Dransfeldt"], ["A brief intro to git • Cory Dransfeldt"], "", "")
+    assert title == "A brief intro to git"
+    # After a shorter first part (the site's name first), the h1 is the headline.
+    headline = "Top 7 Corporate Catering Trends for 2024"
+    assert not site_banner(headline, f"Tastify | {headline}")
+    assert choose_title([headline], [f"Tastify | {headline}"], "", "")[0] == headline

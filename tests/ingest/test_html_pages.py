@@ -321,3 +321,13 @@ def test_ingest_says_when_init_s_sample_article_still_leads_the_site(tmp_path: P
     again = briefings("ingest", root, str(tmp_path / "stated.html"))
     assert again.returncode == 0 and "1 written" in again.stdout
     assert "sample article" not in again.stdout  # the editor's own now
+
+
+def test_a_logo_in_an_h1_is_the_outlet_not_the_headline() -> None:
+    html = f"""<!doctype html><html><head><title>Elm Street bridge closes to cars after cracks
+are found • Riverside Notes</title></head><body><header><h1>Riverside Notes</h1></header>
+<article>{PARAGRAPHS}</article></body></html>"""
+    found = extract_html(html, "https://notes.example.org/2025/05/bridge")
+    assert found.title == "Elm Street bridge closes to cars after cracks are found"
+    assert found.source == "Riverside Notes"
+    assert "source" not in found.guessed
