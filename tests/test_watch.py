@@ -9,7 +9,7 @@ import pytest
 
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.config import load_config
-from briefings.preview.watch import ignored, watch
+from briefings.preview.watch import Watcher, ignored
 from tests.conftest import write
 
 ARTICLE = (
@@ -26,10 +26,10 @@ class Watching:
         self.builder = SiteBuilder(project)
         assert self.builder.rebuild().error is None
         self.results: list[tuple[set[Path], RebuildResult]] = []
-        self.stop, self.ready = threading.Event(), threading.Event()
-        config = load_config(project)
+        self.stop = threading.Event()
+        self.watcher = Watcher(load_config(project))
         self.thread = threading.Thread(
-            target=watch, args=(self.builder, config, self._record, self.stop, self.ready)
+            target=self.watcher.run, args=(self.builder, self._record, self.stop)
         )
 
     def _record(self, batch: set[Path], result: RebuildResult) -> None:
@@ -37,13 +37,13 @@ class Watching:
 
     def __enter__(self) -> "Watching":
         self.thread.start()
-        assert self.ready.wait(5)
         time.sleep(0.2)  # let inotify settle
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join(5)
+        self.watcher.close()
 
     def until(self, condition, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
@@ -152,8 +152,6 @@ def test_changes_during_a_rebuild_are_not_lost(
 def test_a_save_made_before_the_first_build_ends_is_rebuilt(example: Path) -> None:
     """serve and watch start watching before the first build reads the files: a save made
     while it runs (or while the build cache loads) waits for the first batch, never missed."""
-    from briefings.preview.watch import Watcher
-
     config = load_config(example)
     results: list[set[Path]] = []
     stop = threading.Event()

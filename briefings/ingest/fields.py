@@ -23,18 +23,21 @@ def words(text: str) -> set[str]:
 
 
 def choose_title(
-    h1s: Iterable[str], references: Iterable[str], site: str, host: str
+    h1s: Iterable[str],
+    references: Iterable[str],
+    site: str,
+    host: str,
+    banners: Iterable[str] = (),
 ) -> tuple[str, bool]:
     """The headline, and whether it was read from a visible h1 (rather than trimmed from a
-    <title>-like field). REFERENCES: og:title, <title>, JSON-LD headline, best first."""
+    <title>-like field). REFERENCES: og:title, <title>, JSON-LD headline, best first. BANNERS:
+    h1s that show the site's name (see site_banner), said as the site is."""
     # Pages that escape twice show "&#x26;" for "&" even in their h1: no headline means that.
     h1s, references = map(_unescaped, h1s), map(_unescaped, references)
     reference = next((r for r in references if r.strip()), "")
     site_words = words(site) | host_words(host)
-    h1s = list(h1s)
-    for h in h1s:
-        if site_banner(h, reference):
-            site_words |= words(h)
+    for banner in banners:
+        site_words |= words(banner)
     candidates = [
         h for h in h1s if 2 <= len(h.split()) <= 40 and not (words(h) <= site_words | SITE_WORDS)
     ]

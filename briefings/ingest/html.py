@@ -61,15 +61,16 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             paragraphs = wide
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
-    result.title, _ = choose_title(
-        facts.h1,
-        [meta.get("og:title", ""), facts.title_tag, facts.ld_headline, document.title or ""],
-        site,
-        host_of(url),
-    )
-    # A site's name shown as its h1 banner is a name for its outlet, after those it states.
-    reference = meta.get("og:title") or facts.title_tag
-    banners = [h for h in facts.h1 if site_banner(h, reference)]
+    references = [
+        meta.get("og:title", ""),
+        facts.title_tag,
+        facts.ld_headline,
+        document.title or "",
+    ]
+    # A site's name shown as an h1 banner is no headline, and names the outlet (after those
+    # the page states).
+    banners = [h for h in facts.h1 if site_banner(h, next((r for r in references if r), ""))]
+    result.title, _ = choose_title(facts.h1, references, site, host_of(url), banners)
     headlines = [*(h for h in facts.h1 if h not in banners), meta.get("og:title", "")]
     result.source, source_guessed = outlet(
         [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or "", *banners],

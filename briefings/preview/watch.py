@@ -136,21 +136,6 @@ class Watcher:
         self.close()
 
 
-def watch(
-    builder: SiteBuilder,
-    config: Config,
-    on_rebuild: Callable[[set[Path], RebuildResult], None],
-    stop: threading.Event,
-    ready: threading.Event | None = None,
-) -> None:
-    """Watch the project and rebuild with BUILDER after every batch of changes until STOP is
-    set; READY is set once the observer runs."""
-    with Watcher(config) as watcher:
-        if ready is not None:
-            ready.set()
-        watcher.run(builder, on_rebuild, stop)
-
-
 def _stop(observer: BaseObserver, seconds: float = 3.0) -> None:
     """Stop watchdog's threads, waiting at most SECONDS for each step: they are daemon
     threads, and one stuck in a read must not keep Ctrl-C from ending serve or watch."""

@@ -229,7 +229,8 @@ def test_a_headline_escaped_twice_by_its_page_reads_plainly() -> None:
 
 def test_an_h1_after_a_longer_headline_in_the_title_is_the_sites_banner() -> None:
     assert site_banner("Cory Dransfeldt", "A brief intro to git • Cory Dransfeldt")
-    title, _ = choose_title(["Cory Dransfeldt"], ["A brief intro to git • Cory Dransfeldt"], "", "")
+    banner = ["Cory Dransfeldt"]
+    title, _ = choose_title(banner, ["A brief intro to git • Cory Dransfeldt"], "", "", banner)
     assert title == "A brief intro to git"
     # After a shorter first part (the site's name first), the h1 is the headline.
     headline = "Top 7 Corporate Catering Trends for 2024"
