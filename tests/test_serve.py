@@ -128,36 +128,55 @@ def test_serve_starts_from_the_last_builds_cache(example: Path) -> None:
 
 
 def serve_until_stopped(example: Path, while_up: Callable[[int], None] = lambda port: None) -> str:
-    """Start `briefings serve`, wait for its first page (the example's home), run WHILE_UP(its
-    port), stop it with Ctrl-C; its output. It must stop cleanly."""
+    """Start `briefings serve`, wait until its first build is done (it says "Serving site/ on")
+    and its first page (the example's home) is served, run WHILE_UP(its port), stop it with
+    Ctrl-C; its output. It must stop cleanly."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "briefings", "serve", "-C", str(example), "--port", str(port)],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one stream, read by one thread: no pipe fills unread
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    lines: list[str] = []
+    built = threading.Event()  # serve printed that its first build (or cache load) is done
+
+    def read_output() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            if re.match(r"Serving \S+/ on ", line):
+                built.set()
+
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     assert b"A drone factory on the Volga" in response.read()
                     break
             except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert proc.poll() is None, "".join(lines)
                 assert time.monotonic() < deadline, "server did not come up"
                 time.sleep(0.1)
+        # A loaded machine may take long to load the build cache after serving began; Ctrl-C
+        # before then would stop serve before it printed what its first build did.
+        while not built.wait(0.2):
+            assert proc.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "the first build never ended:\n" + "".join(lines)
         while_up(port)
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=20)
-        assert proc.returncode == 0
-        return out
+        proc.wait(timeout=20)
+        reader.join(5)
+        assert proc.returncode == 0, "".join(lines)
+        return "".join(lines)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.communicate()
+            proc.wait()
 
 
 def wait_for_page(port: int, path: str, holds: bytes, seconds: float) -> None:
