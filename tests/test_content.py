@@ -351,3 +351,38 @@ def test_an_article_that_fails_to_load_is_not_also_an_unknown_edition_item(
     )
     (problem,) = problems_of(project)  # the bad date, not a second, misleading problem
     assert "broken-story.md" in problem and "date" in problem
+
+
+def test_many_files_are_read_on_every_core_with_the_same_articles_and_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefings.content import files
+    from briefings.runtime import parallel
+    from tests.conftest import counting_pool
+
+    folder = tmp_path / "content"
+    for i in range(30):
+        write(folder / f"articles/a{i:02}.md", article_text(title=f"Story {i}", body=f"Text {i}."))
+    write(folder / "articles/broken.md", "---\ntitle: [unclosed\n---\nBody\n")
+    write(folder / "articles/no-date.md", "---\ntitle: No date\nsource: Outlet\n---\nBody\n")
+
+    def load() -> tuple[list, list[str]]:
+        cache: dict = {}
+        with pytest.raises(ContentError) as failure:
+            load_content(folder, ZoneInfo("UTC"), tmp_path, cache)
+        # The cache keeps each file's item (with its stamp): what later builds start from.
+        loaded = [v[1] for v in cache.values() if isinstance(v, tuple) and hasattr(v[1], "slug")]
+        return sorted(loaded, key=lambda a: a.slug), [str(p) for p in failure.value.problems]
+
+    here = load()
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
+    used: list = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    monkeypatch.setattr(files, "CHUNK", 4)
+    monkeypatch.setattr(files, "PARALLEL_FROM", 10)
+    there = load()
+    assert used  # read in worker processes
+    assert there == here and len(here[0]) == 30
+    assert any("broken.md" in p for p in here[1]) and any("no-date.md" in p for p in here[1])
+    # Each comes back with its Markdown held: not read (and parsed) again to be rendered.
+    assert all(a.markdown._data == f"Text {a.title[6:]}.".encode() for a in there[0])

@@ -31,7 +31,8 @@ class Texts:
     def render(self, content: Content) -> dict[str, RenderedText]:
         """Each article's Markdown as HTML: rendered once, on every core for a first build.
         After an edit, only the replaced articles are looked at (see model.replaced). Each
-        Markdown is let go once rendered: its HTML is what later stages read."""
+        Markdown is let go once rendered (its HTML is what later stages read), and those of
+        drafts and scheduled articles too: the build cache holds no Markdown."""
         last_articles, last_texts = self._last
         pairs = replaced(last_articles, content.articles)
         if pairs is None:
@@ -47,6 +48,8 @@ class Texts:
             text = texts[a.slug] = self.by_key.get(key) or rendered[key]
             self.by_key[key] = text
             a.markdown.release()
+        for held_back in (*content.drafts, *content.scheduled):  # not rendered: not kept either
+            held_back.markdown.release()
         if len(self.by_key) > len(texts) + 200:  # edits leave old versions: a watcher's runs on
             self.by_key = {text_key(a): texts[a.slug] for a in content.articles}
         self._last = (content.articles, texts)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from briefings.content.source import read_source
 from briefings.errors import BriefingsError, Problem
+from briefings.runtime.parallel import forked_map
 
 
 def _markdown_files(folder: Path) -> Iterator[str]:
@@ -98,12 +99,9 @@ def collect(
                 results[i] = _collect_one(loader, path, root, tz, cache)
     else:  # other files, or everything to look at
         kept = dict(zip(last[0], last[2], strict=True)) if last and last[1] == tz else {}
-        results = [
-            kept[path]
-            if path in kept and path not in changed  # type: ignore[operator]
-            else _collect_one(loader, path, root, tz, cache)
-            for path in paths
-        ]
+        todo = [p for p in paths if not (p in kept and p not in changed)]  # type: ignore[operator]
+        kept.update(zip(todo, _collect_many(loader, todo, root, tz, cache), strict=True))
+        results = [kept[path] for path in paths]
         index = {path: i for i, path in enumerate(paths)}
     if cache is not None:
         previous = cache.get(key)
@@ -115,6 +113,36 @@ def collect(
     return [item for item, found in results if item is not None and not found]
 
 
+def _collect_many(
+    loader: Any, paths: list[str], root: Path, tz: ZoneInfo, cache: dict | None
+) -> list[tuple[Any, list[Problem]]]:
+    """_collect_one of each of PATHS; the files that must be read, on every core when there
+    are many (a first build reads thousands: parsing YAML is most of its loading time)."""
+    found: list[tuple[Any, list[Problem]] | None] = [None] * len(paths)
+    stamps: list[tuple | None] = [None] * len(paths)
+    unread: list[int] = []
+    for i, path in enumerate(paths):
+        stamps[i] = stamp = _stamp(path, tz)
+        hit = cache.get((loader, path)) if cache is not None else None
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            found[i] = (hit[1], hit[2])
+        else:
+            unread.append(i)
+
+    def work(indexes: range) -> list[tuple[Any, list[Problem]]]:
+        return [_load_one(loader, paths[unread[j]], root, tz) for j in indexes]
+
+    for i, result in zip(unread, forked_map(work, len(unread), CHUNK, PARALLEL_FROM), strict=True):
+        found[i] = result
+        if cache is not None and stamps[i] is not None:
+            cache[(loader, paths[i])] = (stamps[i], *result)
+    return found  # type: ignore[return-value]  # every place is filled above
+
+
+PARALLEL_FROM = 1_000  # files to read, below which starting workers costs more than it saves
+CHUNK = 250
+
+
 def _collect_one(
     loader: Any, path: str, root: Path, tz: ZoneInfo, cache: dict | None
 ) -> tuple[Any, list[Problem]]:
@@ -122,24 +150,29 @@ def _collect_one(
     whose size and mtime are unchanged, so later stages can tell unchanged articles by identity.
     (Only what the loader made is kept, not the parsed file: a large site's front matter and
     metadata would take memory, and room in the build cache, for nothing.)"""
-    display = _display(path, root)
+    return _collect_many(loader, [path], root, tz, cache)[0]
+
+
+def _stamp(path: str, tz: ZoneInfo) -> tuple | None:
+    """What tells whether the file at PATH changed since it was read (None: it cannot be read)."""
     try:
         stat = os.stat(path)
-        key = (loader, path)
-        stamp = (stat.st_mtime_ns, stat.st_size, tz)
-        hit = cache.get(key) if cache is not None else None
-        if hit is not None and hit[0] == stamp:
-            return hit[1], hit[2]
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, tz)
+
+
+def _load_one(loader: Any, path: str, root: Path, tz: ZoneInfo) -> tuple[Any, list[Problem]]:
+    """LOADER's item and problems for the file at PATH, read now."""
+    display = _display(path, root)
+    try:
         source = read_source(Path(path), display)
     except BriefingsError as exc:
         return None, exc.problems
     except OSError as exc:
         return None, [Problem(f"cannot read: {exc.strerror}", path=display)]
     found: list[Problem] = []
-    item = loader(source, tz, found)
-    if cache is not None:
-        cache[key] = (stamp, item, found)
-    return item, found
+    return loader(source, tz, found), found
 
 
 def _display(path: str, root: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -250,10 +250,10 @@ class _Fields:
             return ""
         return value
 
-    def slug(self, default: str) -> str:
+    def slug(self, default: Callable[[], str]) -> str:
         value = self.text("slug")
         if not value:
-            return default
+            return default()
         if not SLUG_RE.match(value):
             self.fail(
                 "slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'"
@@ -291,7 +291,9 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
     else:
         when = f.when("date", tz)
     source_name = f.text("source", required=not draft) or ("(needs a source)" if draft else "")
-    slug = f.slug(make_slug(title) if title else "")
+    # (A title is slugged only for an article without `slug:`: slugify is slow, and ingested
+    # articles all have one.)
+    slug = f.slug(lambda: make_slug(title) if title else "")
     if title and not slug:
         f.fail("title", "gives no usable slug", "add 'slug: some-words' to the front matter")
     article = Article(
@@ -355,7 +357,7 @@ def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
     fold = f.flag("fold") if "fold" in source.meta else True
     if not (title and when) or sections is None:
         return None
-    slug = f.slug(when[0].date().isoformat())
+    slug = f.slug(when[0].date().isoformat)
     return Edition(slug, title, when[0], source.body, tuple(sections), source.display, fold)
 
 

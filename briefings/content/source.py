@@ -76,12 +76,14 @@ class Markdown:
     ) -> str:  # what page fingerprints read of it (see briefings.build.fingerprint)
         return f"Markdown({self.digest.hex()})"
 
-    def __getstate__(self) -> tuple:  # the text is in the file: never in the build cache
-        return (self.path, self.display, self.digest)
+    def __getstate__(self) -> tuple:
+        # With its bytes while they are held: files are read on every core, and a worker's
+        # Markdown comes back whole (reading it again would parse the file twice). A build
+        # lets go of them before it saves its cache: the cache holds none.
+        return (self.path, self.display, self.digest, self._data)
 
     def __setstate__(self, state: tuple) -> None:
-        self.path, self.display, self.digest = state
-        self._data = None
+        self.path, self.display, self.digest, self._data = state
 
 
 @dataclass(frozen=True)

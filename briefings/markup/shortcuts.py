@@ -84,10 +84,14 @@ class MarkdownShortcuts(markdown.Extension):
         for name, priority in (("inline", 20), ("smarty", 6)):
             if name in md.treeprocessors:
                 stock = md.treeprocessors[name]
-                if type(stock) is markdown.treeprocessors.InlineProcessor:
-                    md.treeprocessors.register(
-                        _SelectiveInline(md, stock.inlinePatterns), name, priority
-                    )
+                if type(stock) is not markdown.treeprocessors.InlineProcessor:
+                    continue
+                shortcut: markdown.treeprocessors.Treeprocessor
+                if name == "smarty" and _Typographer.can_do(stock.inlinePatterns):
+                    shortcut = _Typographer(md, stock.inlinePatterns)
+                else:
+                    shortcut = _SelectiveInline(md, stock.inlinePatterns)
+                md.treeprocessors.register(shortcut, name, priority)
 
 
 class _PlainBlocks(markdown.blockprocessors.BlockProcessor):
@@ -159,6 +163,100 @@ class _SelectiveInline(markdown.treeprocessors.InlineProcessor):
             return _HANDLE_INLINE(self, data, patternIndex)
         finally:
             self._depth -= 1
+
+
+class _Typographer(markdown.treeprocessors.Treeprocessor):
+    """smarty's quotes, dashes and ellipses: its own patterns, in its order, applied to the
+    same texts as its inline processor applies them, with the same result, in a fraction of
+    the time (smarty took half the time of a news article's Markdown).
+
+    smarty's inline processor searches each text for each pattern in turn, from the start,
+    and replaces each match by an opaque placeholder (\x02...\x03) before it looks for the
+    next match after it; a match's text, and the entity it stores in the HTML stash, come back
+    when all patterns are done. Most of its time went to the searches: each pattern was tried
+    at every place of a paragraph. Here a pattern is tried only where its match can begin:
+    at its character (a quote, a dash, a stop), or a few places before it for the two whose
+    match opens with what precedes the quote (a space, a dash: _KEYS)."""
+
+    def __init__(self, md: markdown.Markdown, patterns: markdown.util.Registry) -> None:
+        super().__init__(md)
+        self._patterns = [
+            (p.compiled_re, tuple(p.replace), *_KEYS[p.compiled_re.pattern]) for p in patterns
+        ]
+
+    @staticmethod
+    def can_do(patterns: markdown.util.Registry) -> bool:
+        """Whether PATTERNS are all smarty's text substitutions as known here (angled quotes
+        add another kind)."""
+        return all(
+            type(p) is smarty.SubstituteTextPattern and p.compiled_re.pattern in _KEYS
+            for p in patterns
+        )
+
+    def run(self, root: Element) -> None:
+        # The stock processor reads each element's text and tail, not the root's; never the
+        # text of code (an AtomicString).
+        for element in root.iter():
+            if element is root:
+                continue
+            if element.text and not isinstance(element.text, markdown.util.AtomicString):
+                element.text = self._educate(element.text)
+            if element.tail and not isinstance(element.tail, markdown.util.AtomicString):
+                element.tail = self._educate(element.tail)
+
+    def _educate(self, text: str) -> str:
+        if not _SMARTY_NEEDS.search(text):
+            return text  # nothing any pattern could match: most texts of a page
+        stash = self.md.htmlStash
+        said: list[str] = []  # what each placeholder stands for
+        for regex, replace, key, before in self._patterns:
+            at, place = 0, text.find(key)
+            while place >= 0:
+                # The leftmost match, as a search from AT finds it: none begins before a place
+                # of KEY, but for what may precede KEY (BEFORE characters at most).
+                for start in range(max(at, place - before), place + 1):
+                    if (match := regex.match(text, start)) is not None:
+                        break
+                else:
+                    place = text.find(key, place + 1)
+                    continue
+                said.append(
+                    "".join(
+                        match.group(p) if isinstance(p, int) else stash.store(p) for p in replace
+                    )
+                )
+                mark = f"\x02typo:{len(said) - 1}\x03"
+                text = text[: match.start()] + mark + text[match.end() :]
+                at = match.start() + len(mark)
+                place = text.find(key, at)
+        return _MARK.sub(lambda m: said[int(m.group(1))], text) if said else text
+
+
+_SMARTY_NEEDS = re.compile(r"['\"]|--|\.\.\.")
+# (Not the HTML stash's placeholders, nor those of escaped characters: "\x0262\x03" is "\>".)
+_MARK = re.compile("\x02typo:(\\d+)\x03")
+# Each smarty pattern: the character its match holds first, and how many characters may
+# precede that one in a match (what opens a quote: a space, "&nbsp;", "&#8211;", a dash).
+_KEYS: dict[str, tuple[str, int]] = {
+    r"(?<!-)---(?!-)": ("-", 0),
+    r"(?<!-)--(?!-)": ("-", 0),
+    r"(?<!\.)\.{3}(?!\.)": (".", 0),
+    smarty.singleQuoteStartRe: ("'", 0),
+    smarty.doubleQuoteStartRe: ('"', 0),
+    smarty.doubleQuoteSetsRe: ('"', 0),
+    smarty.singleQuoteSetsRe: ("'", 0),
+    smarty.doubleQuoteSetsRe2: ("'", 0),
+    smarty.singleQuoteSetsRe2: ('"', 0),
+    smarty.decadeAbbrRe: ("'", 0),
+    smarty.openingSingleQuotesRegex: ("'", 7),
+    smarty.closingSingleQuotesRegex: ("'", 0),
+    smarty.closingSingleQuotesRegex2: ("'", 0),
+    smarty.remainingSingleQuotesRegex: ("'", 0),
+    smarty.openingDoubleQuotesRegex: ('"', 7),
+    smarty.closingDoubleQuotesRegex: ('"', 0),
+    smarty.closingDoubleQuotesRegex2: ('"', 0),
+    smarty.remainingDoubleQuotesRegex: ('"', 0),
+}
 
 
 def _needs(pattern: object) -> tuple[tuple[str, ...], ...]:

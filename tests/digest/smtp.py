@@ -32,7 +32,14 @@ class Recorder:
     accepted: list[EmailMessage] = field(default_factory=list)
     attempts: int = 0
     times: list[float] = field(default_factory=list)  # when each was accepted (monotonic)
+    starts: list[float] = field(default_factory=list)  # when each transaction began (MAIL FROM)
     sessions: list[tuple[bool, object]] = field(default_factory=list)  # (over TLS?, login)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        self.starts.append(time.monotonic())
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls this
         self.attempts += 1

@@ -1,6 +1,5 @@
 """Digests delivered to a real SMTP server on 127.0.0.1 and parsed back."""
 
-import itertools
 import os
 import re
 import signal
@@ -285,6 +284,9 @@ def test_sending_keeps_to_the_rate_limit(example: Path) -> None:
         project = digest_project(example, port, rate_per_minute="300")  # one each 0.2 s
         result = send(project, "--send", *to_args(RECIPIENTS))
     assert result.returncode == 0, result.stdout + result.stderr
-    # Paced from the start of each send: the first one's connecting shortens the first gap.
-    gaps = [later - earlier for earlier, later in itertools.pairwise(recorder.times)]
-    assert len(gaps) == 2 and min(gaps) >= 0.1 and sum(gaps) >= 0.35  # unpaced: a few ms
+    # Paced from the start of each send (each message is made, then its transaction begins):
+    # three starts span 0.4 s, less what making the first took beyond the last. (Not the gap
+    # between two messages accepted: on a loaded machine one that took long to send is
+    # followed at once by the next, as it should be.)
+    assert len(recorder.starts) == 3
+    assert recorder.starts[-1] - recorder.starts[0] >= 0.25  # unpaced: a few ms
