@@ -176,3 +176,15 @@ def test_a_save_made_before_the_first_build_ends_is_rebuilt(example: Path) -> No
             stop.set()
             running.join(5)
     assert any(article in batch for batch in results)
+
+
+def test_a_first_build_made_beside_a_watcher_may_use_every_core(example: Path) -> None:
+    """The watcher's threads start when watching begins, after the first build: forking
+    workers is only safe while the process has one thread, and a large site's first build
+    would otherwise run on one core."""
+    from briefings.runtime.parallel import may_fork
+
+    with Watcher(load_config(example)) as watcher:
+        assert may_fork()
+        watcher.start()
+        assert not may_fork()

@@ -40,8 +40,9 @@ def run_preview(
     serving: threading.Thread | None = None
     watcher: Watcher | None = None
     try:  # from the moment anything serves, Ctrl-C ends it all, whatever is under way
-        # Watch before anything serves or the first build reads the files: a save made
-        # meanwhile is rebuilt next, never missed.
+        # Note what the files are before the first build reads them: a save made meanwhile is
+        # rebuilt next, never missed. (Watching threads start after that build, which may then
+        # fork workers: see preview.watch.Watcher.)
         watcher = Watcher(config) if watch else None
         # When site/ is as the last build left it, serve it at once, as fast as `build` says
         # "Nothing changed", and load the build cache (seconds on a large site) while serving.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -96,17 +97,51 @@ def watched_folders(config: Config) -> list[tuple[Path, bool]]:
 
 
 class Watcher:
-    """Watchdog's observer over a project, started at once: a save made while the first build
-    runs (or the build cache loads) waits in the first batch of `run`, instead of being missed
-    by an observer started after that build had read the files."""
+    """Watchdog's observer over a project. Made before the first build reads the files, it
+    notes each watched file's stamp; `run` starts the observer, then compares the stamps: a
+    save made while the first build ran (or the build cache loaded) is in the first batch,
+    never missed. (The observer's threads start only then: a first build must be free to fork
+    workers, which is only safe while this process has one thread: runtime.parallel.)"""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.changes = Changes(config)
+        self.observer: BaseObserver | None = None
+        self._stamps = self._stamp_files()
+
+    def _stamp_files(self) -> dict[Path, tuple[int, int]]:
+        """Each watched file's (mtime in ns, size)."""
+        stamps: dict[Path, tuple[int, int]] = {}
+        for folder, recursive in watched_folders(self.config):
+            for parent, folders, files in os.walk(folder):
+                here = Path(parent)
+                if not recursive:
+                    folders.clear()
+                else:
+                    folders[:] = [f for f in folders if self.changes.relevant(here / f)]
+                for name in files:
+                    path = here / name
+                    if not self.changes.relevant(path):
+                        continue
+                    try:
+                        stat = path.stat()
+                    except OSError:
+                        continue  # gone since it was listed: a change, seen as one below
+                    stamps[path] = (stat.st_mtime_ns, stat.st_size)
+        return stamps
+
+    def start(self) -> None:
+        """Start watching (once); what changed since this watcher was made waits in the first
+        batch."""
+        if self.observer is not None:
+            return
         self.observer = Observer()
-        for folder, recursive in watched_folders(config):
+        for folder, recursive in watched_folders(self.config):
             self.observer.schedule(self.changes, str(folder), recursive=recursive)
         self.observer.start()
+        # After the observer started: a save from now on is an event, one before it differs.
+        before, now = self._stamps, self._stamp_files()
+        self.changes._add({p for p in before.keys() | now.keys() if before.get(p) != now.get(p)})
 
     def run(
         self,
@@ -116,6 +151,8 @@ class Watcher:
     ) -> None:
         """Rebuild with BUILDER after every batch of changes until STOP is set. Events that
         arrive during a rebuild wait in the next batch: none is lost."""
+        self.start()
+        assert self.observer is not None
         changes = self.changes
         while not stop.is_set():
             batch = changes.take(stop)
@@ -127,7 +164,8 @@ class Watcher:
                 on_rebuild(batch, builder.rebuild(batch))
 
     def close(self) -> None:
-        _stop(self.observer)
+        if self.observer is not None:
+            _stop(self.observer)
 
     def __enter__(self) -> Watcher:
         return self
