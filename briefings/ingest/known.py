@@ -64,6 +64,7 @@ class Known:
         self._by_print: dict[str, list[str]] = {}
         self._by_shingle: dict[int, list[str]] = {}
         self._slugs: set[str] = set()
+        self._added: set[str] = set()  # written in this run
         self._refresh(self._stored())
 
     # --- questions asked per page ---------------------------------------------------------
@@ -75,6 +76,10 @@ class Known:
             if not source or entry.source.casefold() == source.casefold():
                 return self.folder / name
         return None
+
+    def added_now(self, path: Path) -> bool:
+        """Whether PATH was written in this run (not by an earlier one)."""
+        return self._name(path) in self._added
 
     def copy_of(self, sample: list[int], source: str) -> str:
         """The slug of an article from another outlet whose body this one nearly repeats."""
@@ -118,6 +123,7 @@ class Known:
             [info.st_size, info.st_mtime_ns], slug, source, body_print, body_print, sample
         )
         self._put(self._name(path), entry)
+        self._added.add(self._name(path))
 
     def save(self) -> None:
         if self.store is None:

@@ -84,7 +84,8 @@ def place_one(
     found: Found, known: Known, options: Options, dry_run: bool, echo: Callable[[str], None]
 ) -> Outcome:
     """Write what extract_one found into KNOWN's folder: written (a draft when it lacks a date
-    or a source), unchanged (ingested before), a duplicate (another outlet's copy, recorded as
+    or a source), unchanged (ingested before), repeated (the same page as one this run
+    ingested), a duplicate (another outlet's copy, recorded as
     such), or failed with the reason."""
     if found.outcome is not None or found.article is None:
         return found.outcome or Outcome("failed", None, "nothing extracted")
@@ -92,6 +93,8 @@ def place_one(
     meta = front_matter(article, options, found.name, now_utc())
     same = known.same_page(meta["fingerprint"], options.source or article.source)
     if same is not None and not options.force:
+        if known.added_now(same):  # two files of one folder hold the same page
+            return Outcome("repeated", same, "the same page as one ingested above")
         return Outcome("unchanged", same, "already ingested")
     sample = sampled_shingles(article.body)
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
@@ -154,7 +157,8 @@ def describe(item: str | Path, outcome: Outcome) -> str:
     detail = (
         f" ({outcome.detail})"
         if outcome.detail
-        and outcome.status.split()[0] in ("failed", "unchanged", "skipped", "draft", "refused")
+        and outcome.status.split()[0]
+        in ("failed", "unchanged", "repeated", "skipped", "draft", "refused")
         else ""
     )
     return f"  {outcome.status:9} {item}{where}{detail}"

@@ -68,6 +68,23 @@ def test_ingesting_twice_creates_no_second_article(project: Path) -> None:
     assert len(list((project / "content/articles").glob("*.md"))) == 2
 
 
+def test_a_page_saved_twice_in_one_folder_is_one_article_said_as_repeated(
+    project: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    page = SEEDS / "003_e80a322980c1467b.txt"
+    shutil.copy(page, folder / "a.txt")
+    shutil.copy(page, folder / "b.txt")
+    first = ingest(project, str(folder))
+    assert first.returncode == 0, first.stderr
+    assert "1 repeated" in first.stdout and "unchanged" not in first.stdout
+    assert "(the same page as one ingested above)" in first.stdout
+    assert len(list((project / "content/articles").glob("*.md"))) == 1
+    again = ingest(project, str(folder))  # a later run: both were ingested before
+    assert "2 unchanged" in again.stdout and "repeated" not in again.stdout
+
+
 def test_a_syndicated_copy_is_recorded_as_a_duplicate(project: Path, tmp_path: Path) -> None:
     seed_example(project)
     copy = tmp_path / "wire-copy.txt"
