@@ -89,15 +89,23 @@ def inputs_key(config: Config) -> str:
     digest.update(code_key().encode())
     digest.update(repr(config.settings).encode())
     digest.update(str(config.output_dir).encode())
-    folders = [
+    for path, stamp in sorted(input_stamps(config).items()):
+        digest.update(f"{path} {stamp}\n".encode())
+    return digest.hexdigest()
+
+
+def input_stamps(config: Config) -> dict[str, str]:
+    """Each input file's size and mtime ("-": unreadable), by path: content, templates, static
+    files, briefings.toml. (The watcher compares two of these too: preview.watch.)"""
+    lines: list[str] = []
+    for folder in (
         config.content_dir,
         *template_dirs(config),
         *(tree for tree, _ in static_trees(config)),
-    ]
-    for folder in folders:
-        _stamp_tree(digest, folder)
-    _stamp_file(digest, config.root / CONFIG_NAME)
-    return digest.hexdigest()
+    ):
+        _scan(str(folder), lines)
+    lines.append(_file_line(str(config.root / CONFIG_NAME)))
+    return dict(line.rstrip("\n").split("\t", 1) for line in lines)
 
 
 def site_key(site: Path) -> str:
@@ -123,18 +131,13 @@ def _scan(folder: str, lines: list[str]) -> None:
         if entry.is_dir(follow_symlinks=False):
             _scan(entry.path, lines)
         else:
-            try:
-                stat = entry.stat()
-            except OSError:
-                lines.append(f"{entry.path} -\n")
-                continue
-            lines.append(f"{entry.path} {stat.st_size} {stat.st_mtime_ns}\n")
+            lines.append(_file_line(entry.path))
 
 
-def _stamp_file(digest: hashlib._Hash, path: Path) -> None:
+def _file_line(path: str) -> str:
+    """PATH, a tab, its size and mtime (or "-" when it cannot be read), a new line."""
     try:
         stat = os.stat(path)
     except OSError:
-        digest.update(f"{path} -\n".encode())
-        return
-    digest.update(f"{path} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+        return f"{path}\t-\n"
+    return f"{path}\t{stat.st_size} {stat.st_mtime_ns}\n"

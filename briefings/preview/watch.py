@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from briefings.build import manifest
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.config import CONFIG_NAME, Config
 
@@ -107,28 +107,8 @@ class Watcher:
         self.config = config
         self.changes = Changes(config)
         self.observer: BaseObserver | None = None
-        self._stamps = self._stamp_files()
-
-    def _stamp_files(self) -> dict[Path, tuple[int, int]]:
-        """Each watched file's (mtime in ns, size)."""
-        stamps: dict[Path, tuple[int, int]] = {}
-        for folder, recursive in watched_folders(self.config):
-            for parent, folders, files in os.walk(folder):
-                here = Path(parent)
-                if not recursive:
-                    folders.clear()
-                else:
-                    folders[:] = [f for f in folders if self.changes.relevant(here / f)]
-                for name in files:
-                    path = here / name
-                    if not self.changes.relevant(path):
-                        continue
-                    try:
-                        stat = path.stat()
-                    except OSError:
-                        continue  # gone since it was listed: a change, seen as one below
-                    stamps[path] = (stat.st_mtime_ns, stat.st_size)
-        return stamps
+        # Each input's stamp, as `build` records them to answer "nothing changed".
+        self._stamps = manifest.input_stamps(config)
 
     def start(self) -> None:
         """Start watching (once); what changed since this watcher was made waits in the first
@@ -140,8 +120,9 @@ class Watcher:
             self.observer.schedule(self.changes, str(folder), recursive=recursive)
         self.observer.start()
         # After the observer started: a save from now on is an event, one before it differs.
-        before, now = self._stamps, self._stamp_files()
-        self.changes._add({p for p in before.keys() | now.keys() if before.get(p) != now.get(p)})
+        before, now = self._stamps, manifest.input_stamps(self.config)
+        changed = (Path(p) for p in before.keys() | now.keys() if before.get(p) != now.get(p))
+        self.changes._add({p for p in changed if self.changes.relevant(p)})
 
     def run(
         self,
