@@ -188,3 +188,21 @@ def test_a_first_build_made_beside_a_watcher_may_use_every_core(example: Path) -
         assert threading.active_count() == before  # nothing started: a first build may fork
         watcher.start()
         assert threading.active_count() > before
+
+
+def test_ctrl_c_while_watching_begins_still_ends_cleanly(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C may come while `start` schedules the project's folders (serve showed it as an
+    internal error, "cannot join thread before it is started"): closing then stops nothing."""
+    import briefings.preview.watch as watch
+
+    def interrupted(config: object) -> list[tuple[Path, bool]]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch, "watched_folders", interrupted)
+    watcher = Watcher(load_config(example))
+    with pytest.raises(KeyboardInterrupt):
+        watcher.start()
+    watcher.close()  # must not raise
+    assert watcher.observer is not None and not watcher.observer.is_alive()

@@ -158,6 +158,8 @@ class Watcher:
 def _stop(observer: BaseObserver, seconds: float = 3.0) -> None:
     """Stop watchdog's threads, waiting at most SECONDS for each step: they are daemon
     threads, and one stuck in a read must not keep Ctrl-C from ending serve or watch."""
+    if observer.ident is None:  # Ctrl-C came while `start` scheduled folders: nothing runs
+        return
     stopping = threading.Thread(target=observer.stop, daemon=True)
     stopping.start()
     stopping.join(seconds)
