@@ -256,6 +256,8 @@ def test_a_watcher_that_will_not_stop_does_not_keep_ctrl_c_from_ending_the_comma
     from briefings.preview.watch import _stop
 
     class Stuck:  # as a watchdog observer whose inotify read never returns
+        ident = 1  # started
+
         def stop(self) -> None:
             threading.Event().wait()
 
