@@ -1,5 +1,6 @@
 """The persistent build cache: a cached build gives exactly the site a clean build gives."""
 
+import gc
 import shutil
 from pathlib import Path
 
@@ -133,6 +134,28 @@ def test_a_corrupt_cache_is_ignored(example: Path, tmp_path: Path, damage: bytes
     build_site(load_config(example), log=messages.append)
     assert any("Build cache ignored" in m for m in messages)
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_reading_the_cache_leaves_the_cycle_collector_on(example: Path) -> None:
+    """The collector is paused while the cache is read (and on again whatever happens there);
+    a one-shot build then sets what it read aside from collection, serve does not."""
+    build_site(load_config(example))
+    cache = example / CACHE_FILE
+    whole = cache.read_bytes()
+    gc.unfreeze()
+    try:
+        load_builder(load_config(example), print, serving=True)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+        load_builder(load_config(example), print)
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.unfreeze()
+        cache.write_bytes(whole[: len(whole) // 2])  # the read fails halfway
+        messages: list[str] = []
+        load_builder(load_config(example), messages.append)
+        assert any("Build cache ignored" in m for m in messages)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
 
 
 def test_what_several_parts_of_the_cache_hold_is_read_back_as_one_object(example: Path) -> None:

@@ -17,11 +17,13 @@ number, so they are one object again when read.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
+import gc
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,7 +57,7 @@ def load_builder(
     if not path.exists():
         return builder
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _no_cycle_collection():
             keys.verify(handle, keys.cache_key())  # before a byte of it is unpickled
             header = pickle.load(handle)
             if (
@@ -72,7 +74,26 @@ def load_builder(
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
         return SiteBuilder(config.root, log=log, config=fixed, preview=preview)
+    if not serving:
+        # A one-shot build keeps what it read to the end: the collector need not walk it
+        # again (at 10k articles each full collection took ~0.3 s). (Read back, the state
+        # holds no cycles: what the build lets go of is still freed, by reference counts.)
+        gc.freeze()
     return builder
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: reading a large site's cache makes over a million
+    objects, all kept, and each full collection on the way walks all made so far (at 10k
+    articles, eleven of them: the load took 1.5 s, 0.7 s without)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def save_builder(builder: SiteBuilder, config: Config) -> None:
