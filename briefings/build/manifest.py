@@ -97,15 +97,16 @@ def inputs_key(config: Config) -> str:
 def input_stamps(config: Config) -> dict[str, str]:
     """Each input file's size and mtime ("-": unreadable), by path: content, templates, static
     files, briefings.toml. (The watcher compares two of these too: preview.watch.)"""
-    lines: list[str] = []
+    stamps: dict[str, str] = {}
     for folder in (
         config.content_dir,
         *template_dirs(config),
         *(tree for tree, _ in static_trees(config)),
     ):
-        _scan(str(folder), lines)
-    lines.append(_file_line(str(config.root / CONFIG_NAME)))
-    return dict(line.rstrip("\n").split("\t", 1) for line in lines)
+        _scan(str(folder), stamps)
+    config_file = str(config.root / CONFIG_NAME)
+    stamps[config_file] = _file_stamp(config_file)
+    return stamps
 
 
 def site_key(site: Path) -> str:
@@ -116,12 +117,12 @@ def site_key(site: Path) -> str:
 
 def _stamp_tree(digest: hashlib._Hash, folder: Path) -> None:
     digest.update(f"[{folder}]\n".encode())
-    lines: list[str] = []
-    _scan(str(folder), lines)
-    digest.update("".join(sorted(lines)).encode())
+    stamps: dict[str, str] = {}
+    _scan(str(folder), stamps)
+    digest.update("".join(f"{path} {stamp}\n" for path, stamp in sorted(stamps.items())).encode())
 
 
-def _scan(folder: str, lines: list[str]) -> None:
+def _scan(folder: str, stamps: dict[str, str]) -> None:
     # os.scandir and plain strings: a large site has tens of thousands of files and folders.
     try:
         entries = list(os.scandir(folder))
@@ -129,15 +130,15 @@ def _scan(folder: str, lines: list[str]) -> None:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _scan(entry.path, lines)
+            _scan(entry.path, stamps)
         else:
-            lines.append(_file_line(entry.path))
+            stamps[entry.path] = _file_stamp(entry.path)
 
 
-def _file_line(path: str) -> str:
-    """PATH, a tab, its size and mtime (or "-" when it cannot be read), a new line."""
+def _file_stamp(path: str) -> str:
+    """The size and mtime of the file at PATH, or "-" when it cannot be read."""
     try:
         stat = os.stat(path)
     except OSError:
-        return f"{path}\t-\n"
-    return f"{path}\t{stat.st_size} {stat.st_mtime_ns}\n"
+        return "-"
+    return f"{stat.st_size} {stat.st_mtime_ns}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,10 @@ def build_site(
         if use_cache and not fresh
         else SiteBuilder(config.root, log=log, config=config)
     )
+    # This build keeps what the cache held to its end: Python's cycle collector need not walk
+    # it again (at 10k articles each full collection took ~0.3 s). Read back, that state holds
+    # no cycles: what the build lets go of is still freed, by reference counts.
+    gc.freeze()
     cached = builder.generation > 0 or bool(builder.outputs)
     result = builder.rebuild()
     if result.error is not None:
