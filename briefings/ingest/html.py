@@ -126,9 +126,6 @@ def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document 
         include_links=True,
         include_formatting=True,
         favor_precision=precise,
-        # The precise pass skips the fallback extractors: when it comes up short, the default
-        # pass (which runs them) is taken instead.
-        fast=precise,
         with_metadata=metadata,  # read once, in the default mode's pass
         # Dates the page states (metadata, time elements, the URL): searching all of its text
         # too costs a fifth of ingest, and finds dates that are only guesses (see _date).
