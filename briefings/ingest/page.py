@@ -111,6 +111,10 @@ def page_facts(html: str) -> PageFacts:
             _read_json_ld(node.text or "", facts)
     for node in list(tree.iter("script", "style", "noscript", "template")):
         node.drop_tree()  # their text is code, not what a reader sees
+    for node in tree.iter("br"):
+        # A line break parts words ("Top MBA Programs<br>Your Guide"): text_content() would
+        # glue them ("Programs (US)Your Guide", "WEEKENDCODING AGENT").
+        node.tail = " " + (node.tail or "")
     body = tree.find("body")
     if body is None:
         body = tree

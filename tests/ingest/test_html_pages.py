@@ -10,8 +10,10 @@ import frontmatter
 import pytest
 
 from briefings.commands.init import init_project
+from briefings.ingest.extract import extract
 from briefings.ingest.html import extract_html
 from briefings.ingest.known import Known
+from briefings.ingest.read import decode
 
 PARAGRAPHS = "".join(
     f"<p>{text}</p>"
@@ -59,6 +61,35 @@ def test_metadata_is_read_from_the_page() -> None:
     assert article.image_src == "https://riverside.example/bridge.jpg"
     assert article.not_article == ""
     assert "All rights reserved" not in article.body
+
+
+def test_a_headline_broken_over_lines_keeps_a_space_between_them() -> None:
+    html = page().replace(
+        "<h1>Elm Street bridge closes to cars</h1>",
+        "<h1>Elm Street bridge<br>closes to cars</h1>",
+    )
+    article = extract_html(html, "https://riverside.example/2025/05/bridge")
+    assert article.title == "Elm Street bridge closes to cars"
+
+
+def test_text_that_went_through_the_wrong_charset_before_it_was_saved_is_mended() -> None:
+    # The page is decoded right: the damage is in its bytes, done before it was saved.
+    def garbled(text: str) -> str:
+        return text.encode("utf-8").decode("cp1252")
+
+    headline = "Caf\u00e9 owners\u2019 guide to the bridge closure"
+    association = garbled("The caf\u00e9 owners\u2019 association")
+    html = page(h1=garbled(headline)).replace(
+        "<p>The city council",
+        f"<p>{association} said S\u00e3o Paulo had done the same. The city council",
+        1,
+    )
+    raw = decode(html.encode("utf-8"), "bridge.html")
+    article = extract(raw, "https://riverside.example/2025/05/bridge")
+    assert article.title == headline
+    assert "The caf\u00e9 owners\u2019 association said" in article.body
+    assert "S\u00e3o Paulo" in article.body  # text that was right stays as it is
+    assert "\u00e2\u20ac" not in article.summary + article.body
 
 
 @pytest.mark.parametrize("tag", ["strong", "b", "em"])
