@@ -45,8 +45,21 @@ def choose_title(
         overlap = [len(words(h) & words(reference)) for h in candidates]
         best = candidates[overlap.index(max(overlap))]
         if not reference or max(overlap) > 0:
-            return best, True
+            return _without_site_after(best, site_words), True
     return strip_site(reference, site_words), False
+
+
+def _without_site_after(headline: str, site_words: set[str]) -> str:
+    """HEADLINE without the site's name after its last separator, as some CMSs print it in
+    the h1 too ("Best UK Art Exhibitions 2025 – Artlyst"). Only a part that is nothing but the
+    site's name goes, so "Review – Sony's new camera" keeps its second half."""
+    cuts = list(TITLE_PARTS.finditer(headline))
+    if not cuts:
+        return headline
+    head, tail = headline[: cuts[-1].start()], headline[cuts[-1].end() :]
+    found = words(tail)
+    is_site = bool(found & site_words) and found <= site_words | SITE_WORDS
+    return head.strip() if is_site and len(head.split()) >= 2 else headline
 
 
 def site_banner(h1: str, reference: str) -> bool:

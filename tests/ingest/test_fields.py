@@ -1,5 +1,7 @@
 """Headlines, bylines, outlets, keywords, summaries and page kinds, as the rules choose them."""
 
+import pytest
+
 from briefings.ingest.fields import choose_title, clean_authors, outlet, site_banner, strip_site
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
@@ -20,6 +22,24 @@ def test_the_visible_headline_wins_over_a_title_with_the_site_name() -> None:
         "dailyplanet.com",
     )
     assert (title, from_h1) == ("Bridge closes to cars after cracks found", True)
+
+
+@pytest.mark.parametrize(
+    ("h1", "headline"),
+    [
+        ("Best art exhibitions of 2025 \u2013 Artlyst", "Best art exhibitions of 2025"),
+        ("Best art exhibitions of 2025 | The Artlyst", "Best art exhibitions of 2025"),
+        # a second half that says more than the site's name is the headline's own
+        (
+            "Review \u2013 Artlyst picks the year's best shows",
+            "Review \u2013 Artlyst picks the year's best shows",
+        ),
+        ("Artlyst \u2013 2025", "Artlyst \u2013 2025"),
+    ],
+)
+def test_the_site_name_after_an_h1_headline_is_cut(h1: str, headline: str) -> None:
+    title, from_h1 = choose_title([h1], [f"{h1} - Artlyst"], "Artlyst", "artlyst.com")
+    assert (title, from_h1) == (headline, True)
 
 
 def test_an_h1_that_is_the_site_name_is_passed_over() -> None:
