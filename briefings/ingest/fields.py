@@ -212,7 +212,8 @@ def _parents(host: str) -> list[str]:
 
 # --- authors ---------------------------------------------------------------------------------
 
-BY = re.compile(r"^(?:.*?\bby\b[:\s]*|authors?[:\s]+)", re.IGNORECASE)  # "Reviewed by X" -> "X"
+# "Reviewed by X" -> "X"; also glued, as a label and a name in two elements read ("Posted byX")
+BY = re.compile(r"^(?:.*?\bby(?:\b|(?-i:(?=[A-Z])))[:\s]*|authors?[:\s]+)", re.IGNORECASE)
 SPLIT_NAMES = re.compile(r"\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?", re.IGNORECASE)
 CREDENTIAL = re.compile(
     r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}(?:\s*\([^)]{1,30}\))?$"

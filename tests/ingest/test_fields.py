@@ -71,6 +71,13 @@ def test_bylines_become_names_only() -> None:
     assert clean_authors(["Lance Ryan (Content Manager)"]) == ["Lance Ryan"]
 
 
+def test_a_label_glued_to_the_name_is_cut_but_a_name_that_begins_with_by_stays() -> None:
+    # "Posted by<a>Jane Roe</a>" reads "Posted byJane Roe"
+    assert clean_authors(["Posted byJane Roe"]) == ["Jane Roe"]
+    assert clean_authors(["Bylines Team"]) == ["Bylines Team"]
+    assert clean_authors(["Abby Smith"]) == ["Abby Smith"]
+
+
 def test_furniture_is_not_an_author_and_a_full_name_beats_a_handle() -> None:
     assert (
         clean_authors(["Updated January", "©; Conditions Privacy Policy", "View more posts"]) == []
