@@ -125,12 +125,26 @@ def page_facts(html: str) -> PageFacts:
             facts.bylines.append(text[:200])
         if len(facts.more_bylines) < 8 and (found := _byline_near(node)):
             facts.more_bylines.append(found)
+    facts.bylines = [_names_of_bio(b, facts.more_bylines) for b in facts.bylines]
+    facts.bylines = [b for b in facts.bylines if b]
     text = " ".join(body.text_content().split())
     facts.text_chars = len(text)
     facts.link_chars = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
     facts.shop_words = len(SHOP_WORDS.findall(text))
     facts.prices = len(re.findall(r"[$€£]\s?\d", text))
     return facts
+
+
+BIO_WORDS = 25  # a byline, even with its update line, is shorter
+
+
+def _names_of_bio(byline: str, names: list[str]) -> str:
+    """BYLINE, unless it is an author box's bio ("Jane Roe is a writer, graphic designer and
+    ..."), whose phrases are no names: then the NAMES found elsewhere on the page (links to
+    author pages, "By" lines) that it holds, or ""."""
+    if len(byline.split()) <= BIO_WORDS:
+        return byline
+    return "; ".join(dict.fromkeys(n for n in names if n in byline))
 
 
 def _text(node: Any) -> str:

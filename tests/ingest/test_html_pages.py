@@ -300,6 +300,15 @@ def with_byline(byline: str, head: str = "") -> str:
         ),
         ("<div><span>By</span> Çelik Nimani</div>", "", ["Çelik Nimani"]),
         ("<p>By A. J. van Dyke</p>", "", ["A. J. van Dyke"]),
+        # an author box holding bios: its phrases are no names, the names it holds are
+        (
+            '<div class="author-name">Written by <a href="/author/jane-roe/">Jane Roe</a>, ten'
+            " years covering bridges, roads and rail, and <a href='/author/john-doe/'>John"
+            " Doe</a>, senior editor and gardener with a degree in English, who has tested"
+            " every ferry in the county.</div>",
+            "",
+            ["Jane Roe", "John Doe"],
+        ),
         (
             "",
             '<meta name="twitter:label1" content="Written by">'
