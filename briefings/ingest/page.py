@@ -111,9 +111,10 @@ def page_facts(html: str) -> PageFacts:
             _read_json_ld(node.text or "", facts)
     for node in list(tree.iter("script", "style", "noscript", "template")):
         node.drop_tree()  # their text is code, not what a reader sees
-    for node in tree.iter("br"):
-        # A line break parts words ("Top MBA Programs<br>Your Guide"): text_content() would
-        # glue them ("Programs (US)Your Guide", "WEEKENDCODING AGENT").
+    for node in tree.iter("br", *BLOCKS):
+        # A line break or a block parts words ("Top MBA Programs<br>Your Guide",
+        # "<div>Jane Roe</div><div>Editor</div>"): text_content() would glue them ("Programs
+        # (US)Your Guide", "WEEKENDCODING AGENT", "Jane RoeEditor").
         node.tail = " " + (node.tail or "")
     body = tree.find("body")
     if body is None:
@@ -135,6 +136,10 @@ def page_facts(html: str) -> PageFacts:
     return facts
 
 
+BLOCKS = (
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6"
+    " header li main nav ol p section table td th tr ul"
+).split()
 BIO_WORDS = 25  # a byline, even with its update line, is shorter
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from briefings.commands.init import init_project
 from briefings.ingest.extract import extract
+from briefings.ingest.fields import clean_authors
 from briefings.ingest.html import extract_html
 from briefings.ingest.known import Known
+from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
 
 PARAGRAPHS = "".join(
@@ -70,6 +72,13 @@ def test_a_headline_broken_over_lines_keeps_a_space_between_them() -> None:
     )
     article = extract_html(html, "https://riverside.example/2025/05/bridge")
     assert article.title == "Elm Street bridge closes to cars"
+
+
+def test_a_byline_beside_a_date_in_its_own_block_is_not_glued_to_it() -> None:
+    byline = '<div class="byline"><div>Jane Roe</div><div>Dec 6, 2025</div></div>'
+    html = page().replace("</h1>", "</h1>" + byline, 1)
+    assert page_facts(html).bylines == ["Jane Roe Dec 6, 2025"]
+    assert clean_authors(page_facts(html).bylines) == ["Jane Roe"]
 
 
 def test_text_that_went_through_the_wrong_charset_before_it_was_saved_is_mended() -> None:
