@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import ftfy
+
 BOILERPLATE = re.compile(
     r"^(share (this|on)|follow us|sign up|subscribe( now| to)?|newsletter|advertisement|"
     r"read more|related( articles| stories)?|recommended|most (read|popular|viewed)|ranking|"
@@ -13,6 +15,14 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 RATING = re.compile(r"^(very ?good|good|bad|excellent|like|dislike)!?\s*\(\d+\)\s*$", re.IGNORECASE)
+
+
+def mend(text: str) -> str:
+    """TEXT with mojibake mended: text that went through the wrong charset before the page
+    was saved ("Investorâ€™s", "cafÃ©"). ftfy's fix_encoding undoes a wrong decoding only where
+    the result is far more plausible text (so "Ångström" and "São Paulo" stay), and leaves
+    quotes, widths and HTML entities as they are."""
+    return text if text.isascii() else ftfy.fix_encoding(text)
 
 
 def normalise(text: str) -> str:

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+from briefings.ingest.clean import mend
+
 WORD = re.compile(r"\w+")
 # Separators between a headline and the site's name in a <title>.
 TITLE_PARTS = re.compile(r"\s+(?:[|–—•·»~]|-{1,2}|::)\s+|\s*\|\s*")
@@ -221,7 +223,8 @@ CREDENTIAL = re.compile(
 ROLES = (
     r"editors?|writers?|reporters?|correspondents?|contributors?|columnists?|experts?|"
     r"educators?|managers?|directors?|specialists?|analysts?|producers?|journalists?|"
-    r"founder|ceo|officer|strategist|consultant|coordinator|intern|reviewer"
+    r"(?:co-?)?founders?|ceo|chief|officer|strategist|consultant|coordinator|intern|reviewer|"
+    r"attorneys?|lawyers?"
 )
 ROLE = re.compile(rf"\b(?:{ROLES})\b", re.IGNORECASE)
 ROLE_IN_BRACKETS = re.compile(rf"\([^)]*\b(?:{ROLES})\b[^)]*\)", re.IGNORECASE)
@@ -267,7 +270,9 @@ def _bare(name: str) -> str:
 
 
 def author_names(text: str, site: str = "") -> list[str]:
-    text = ROLE_IN_BRACKETS.sub("", " ".join(str(text or "").split()))
+    # Mended and unescaped first: a byline's "&amp;" or its "Å›" split as names would.
+    text = _unescaped(mend(str(text or "")))
+    text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
     names: list[str] = []
     for part in SPLIT_NAMES.split(text):
         part = _name_in(part)
