@@ -50,6 +50,16 @@ MAYBE_OTHER_PATH = re.compile(
 )
 
 
+# Sites for docs, shops, forums, help and training by their host's first label
+# ("developer.mozilla.org", "learn.microsoft.com", "wiki.gentoo.org"): a draft to review too.
+# (OTHER_PATH, read over the whole address, already sees "//docs." and "//store." hosts.)
+OTHER_HOST = re.compile(
+    r"^(?:docs?|developers?|learn|support|help|shop|store|forums?|community|wiki|kb|guides|"
+    r"training)\.",
+    re.IGNORECASE,
+)
+
+
 def doubtful(facts: PageFacts, paragraphs: list[str], url: str) -> str:
     """Why a page that is not refused may still not be an article, or "". Such a page is
     written as a draft for the editor to check, not refused: an address that says shop, docs,
@@ -61,7 +71,7 @@ def doubtful(facts: PageFacts, paragraphs: list[str], url: str) -> str:
     caught."""
     if facts.typed_article or ARTICLE_PATH.search(url or ""):
         return ""
-    if OTHER_PATH.search(url or "") or MAYBE_OTHER_PATH.search(url or ""):
+    if OTHER_PATH.search(url or "") or MAYBE_OTHER_PATH.search(url or "") or _other_host(url):
         return "its address looks like a shop, docs, forum, index or service page"
     if _home_page(url):
         return "its address is a site's home page"
@@ -72,6 +82,14 @@ def doubtful(facts: PageFacts, paragraphs: list[str], url: str) -> str:
     if facts.says_not_article:
         return "its markup says it is a product, a listing or a forum thread"
     return ""
+
+
+def _other_host(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return bool(OTHER_HOST.match(host.removeprefix("www.")))
 
 
 def _home_page(url: str) -> bool:

@@ -212,6 +212,11 @@ def test_a_page_whose_address_says_shop_or_docs_is_a_draft_to_review_not_an_arti
         page(head=HEAD).replace("NewsArticle", "WebPage").replace("</article>", more + "</article>")
     )
     assert extract_html(html, "https://ex.org/news/bridge").doubt == ""  # an article's address
+    # a site for docs, forums or a shop, by its host's first label
+    for host in ("developer", "learn", "wiki"):
+        assert extract_html(html, f"https://{host}.ex.org/bridge").doubt.startswith("its address")
+    assert extract_html(html, "https://learn.ex.org/blog/bridge").doubt == ""  # a blog post there
+    assert extract_html(html, "https://learning.ex.org/bridge").doubt == ""
     saved = project.parent / "docs.html"
     saved.write_text(html)
     result = briefings("ingest", project, str(saved), "--url", "https://ex.org/docs/bridge")
