@@ -171,6 +171,12 @@ def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
         choose_summary([PROSE], "Engineers found cracks in two piers of the old bridge, which...")
         == PROSE
     )
+    # a CMS's excerpt of the page's first words, cut, then its link
+    excerpt = (
+        "Bridges closed in 2025: Rank, Bridge, Town, Year built, Piers, Cracks found, Closed"
+        " for cars? 1, Elm Street, Riverside, 1887\u2026 Continue reading Bridges closed in 2025"
+    )
+    assert choose_summary([PROSE], excerpt) == PROSE
 
 
 def test_a_long_summary_ends_at_a_sentence() -> None:
