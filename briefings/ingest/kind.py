@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from briefings.ingest.fields import host_of
 from briefings.ingest.page import PageFacts
 
 ARTICLE_PATH = re.compile(
@@ -85,11 +86,7 @@ def doubtful(facts: PageFacts, paragraphs: list[str], url: str) -> str:
 
 
 def _other_host(url: str) -> bool:
-    try:
-        host = urlsplit(url).hostname or ""
-    except ValueError:
-        return False
-    return bool(OTHER_HOST.match(host.removeprefix("www.")))
+    return bool(OTHER_HOST.match(host_of(url)))
 
 
 def _home_page(url: str) -> bool:

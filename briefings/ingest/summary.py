@@ -19,15 +19,17 @@ NOT_PROSE = re.compile(
     r"\b(?:getty images|shutterstock|reuters/|ap photo|afp via)\b",
     re.IGNORECASE,
 )
-TRUNCATED = re.compile(r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
-# A CMS's excerpt of the page's first words, cut, then its link ("… Continue reading Title"):
-# no dek, and often a table's or a menu's words.
-AUTO_EXCERPT = re.compile(r"(?:\.\.\.|…)\s*(?:continue reading|read more)\b", re.IGNORECASE)
+# Cut off: at its end, or before the link a CMS puts after its excerpt of the page's first
+# words ("… Continue reading Title": no dek, often a table's or a menu's words).
+TRUNCATED = re.compile(
+    r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*(?:(?:continue reading|read more)\b.*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def choose_summary(paragraphs: list[str], description: str = "") -> str:
     dek = " ".join(description.split())
-    if _is_prose(dek) and not TRUNCATED.search(dek) and not AUTO_EXCERPT.search(dek):
+    if _is_prose(dek) and not TRUNCATED.search(dek):
         return _shorten(dek)
     for paragraph in paragraphs[:12]:
         text = plain(paragraph)
