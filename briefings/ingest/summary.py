@@ -1,7 +1,7 @@
 """The summary an editor would write first: the page's dek when it has a real one, else the first
 paragraph that is the story's prose. Never a heading, a date, a byline, a credit, a prompt to
-subscribe or listen, or a fragment; never invented (it is the page's own words, shortened at a
-sentence's end)."""
+subscribe or listen, an affiliate disclosure or a fragment; never invented (it is the page's
+own words, shortened at a sentence's end)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,14 @@ NOT_PROSE = re.compile(
     r"\b(?:getty images|shutterstock|reuters/|ap photo|afp via)\b",
     re.IGNORECASE,
 )
+# An affiliate disclosure ("Purchases made through our links may earn us a commission"): the
+# page's small print, not what the story says.
+DISCLOSURE = re.compile(
+    r"\b(?:earns?|receives?|get|make)\s+(?:us\s+)?(?:a\s+)?(?:small\s+)?(?:commission|"
+    r"affiliate fee|share of (?:the )?(?:sales|revenue))|\baffiliate (?:links?|commissions?)\b",
+    re.IGNORECASE,
+)
+DISCLOSURE_WORDS = 40
 # Cut off: at its end, or before the link a CMS puts after its excerpt of the page's first
 # words ("… Continue reading Title": no dek, often a table's or a menu's words).
 TRUNCATED = re.compile(
@@ -45,10 +53,15 @@ def plain(markdown: str) -> str:
 
 
 def _is_prose(text: str) -> bool:
-    if len(text.split()) < MIN_WORDS or is_prompt(text):
+    if len(text.split()) < MIN_WORDS or is_prompt(text) or _disclosure(text):
         return False
     letters = sum(ch.isalpha() for ch in text)
     return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,]", text))
+
+
+def _disclosure(text: str) -> bool:
+    """A short paragraph of small print (a long one that mentions its links is still prose)."""
+    return len(text.split()) <= DISCLOSURE_WORDS and bool(DISCLOSURE.search(text))
 
 
 def _shorten(text: str) -> str:

@@ -179,6 +179,17 @@ def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
     assert choose_summary([PROSE], excerpt) == PROSE
 
 
+def test_an_affiliate_disclosure_is_never_the_summary() -> None:
+    small_print = (
+        "Products are chosen independently by our editors. Purchases made through our links may"
+        " earn us a commission."
+    )
+    assert choose_summary([small_print, PROSE], small_print) == PROSE
+    # a long paragraph of prose that mentions its links is still prose
+    long = f"{PROSE} {PROSE} Some links in this story are affiliate links."
+    assert choose_summary([long]).startswith(PROSE)
+
+
 def test_a_long_summary_ends_at_a_sentence() -> None:
     long = " ".join([PROSE] * 4)
     short = choose_summary([long])
