@@ -17,12 +17,26 @@ BOILERPLATE = re.compile(
 RATING = re.compile(r"^(very ?good|good|bad|excellent|like|dislike)!?\s*\(\d+\)\s*$", re.IGNORECASE)
 
 
+# What text that went through the wrong charset before the page was saved looks like: UTF-8
+# read as Latin-1 or Windows-1252 ("â\x80\x99", "â€™", "Ã©"). Never in text that is right.
+GARBLED = re.compile(
+    "[ÂÃâ][\x80-\xbf]|Ã[\u00a0-\u00bf]|â[€\u201a\u201e\u2026\u2020\u2021\u02c6\u2030"
+    "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161"
+    "\u203a\u0153\u017e\u0178]"
+)
+
+
 def mend(text: str) -> str:
-    """TEXT with mojibake mended: text that went through the wrong charset before the page
-    was saved ("Investorâ€™s", "cafÃ©"). ftfy's fix_encoding undoes a wrong decoding only where
-    the result is far more plausible text (so "Ångström" and "São Paulo" stay), and leaves
-    quotes, widths and HTML entities as they are."""
-    return text if text.isascii() else ftfy.fix_encoding(text)
+    """TEXT (a whole page) with mojibake mended: text that went through the wrong charset
+    before the page was saved ("Investorâ€™s", "cafÃ©"). Mended before anything reads the
+    page: an extractor drops the control characters such text holds ("â\x80\x99"), and what
+    is left ("Investorâs") can no longer be mended. ftfy's fix_encoding undoes a wrong
+    decoding only where the result is far more plausible text (so "Ångström" and "São Paulo"
+    stay); it takes ~50 ms on a page, so it runs only where GARBLED finds the signs of one
+    (20 of 1,144 dev pages)."""
+    if not any(mark in text for mark in "ÂÃâ") or not GARBLED.search(text):
+        return text
+    return ftfy.fix_encoding(text)
 
 
 def normalise(text: str) -> str:

@@ -12,8 +12,6 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
-from briefings.ingest.clean import mend
-
 WORD = re.compile(r"\w+")
 # Separators between a headline and the site's name in a <title>.
 TITLE_PARTS = re.compile(r"\s+(?:[|–—•·»~]|-{1,2}|::)\s+|\s*\|\s*")
@@ -270,8 +268,8 @@ def _bare(name: str) -> str:
 
 
 def author_names(text: str, site: str = "") -> list[str]:
-    # Mended and unescaped first: a byline's "&amp;" or its "Å›" split as names would.
-    text = _unescaped(mend(str(text or "")))
+    # Unescaped first: a byline's "&amp;" split as names would.
+    text = _unescaped(str(text or ""))
     text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
     names: list[str] = []
     for part in SPLIT_NAMES.split(text):
