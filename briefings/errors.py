@@ -76,3 +76,15 @@ class ContentError(ProblemsError):
 
 class TemplateError(ProblemsError):
     """A template failed to load or render."""
+
+
+class CacheDamaged(BriefingsError):
+    """Something the build cache holds (.briefings/cache/) is missing or not what was written:
+    `briefings build` then builds from scratch; anywhere else, this says what to do."""
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        super().__init__(
+            message,
+            path=path,
+            hint="run `briefings build --no-cache` to build from scratch",
+        )

@@ -92,13 +92,13 @@ def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatc
         (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.'.encode(), "", "")
         for n in range(40)
     ]
-    here = render_texts(fields)
+    here = list(render_texts(fields))
     monkeypatch.setattr(parallel, "may_fork", lambda: True)  # other tests leave idle threads
     used = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
     monkeypatch.setattr(markup, "TEXTS_CHUNK", 10)
     monkeypatch.setattr(markup, "TEXTS_PARALLEL_FROM", 20)
-    assert render_texts(fields) == here
+    assert list(render_texts(fields)) == here
     assert used  # it did run in worker processes
 
 

@@ -53,12 +53,13 @@ def test_a_builder_lets_go_of_each_body_once_rendered_and_reads_it_again_when_as
     add_article("two.md", title="Two", body="The second body.")
     add_article("draft.md", title="Draft", body="A draft's *body*.", draft="true")
     add_article("later.md", title="Later", date="2999-01-01", body="A later *body*.")
-    builder = SiteBuilder(project)
+    builder = SiteBuilder(project, bodies=project / ".briefings" / "cache")
     assert builder.rebuild().error is None
     article = next(a for a in builder._texts.articles if a.title == "One")
     assert article.markdown._data is None  # let go: its HTML is what pages read
     cache = pickle.dumps(builder.state())
     assert b"**first**" not in cache  # nor kept in the build cache...
+    assert b"<strong>first</strong>" not in cache  # (its HTML is in the body store)
     assert b"draft's *body*" not in cache and b"later *body*" not in cache  # ...nor unrendered
     assert article.body == "The **first** body, with “quotes”."  # read again from its file
     path.write_text(path.read_text().replace("first", "edited"))

@@ -62,7 +62,10 @@ class SiteBuilder:
         log: Callable[[str], None] = lambda _: None,
         config: Config | None = None,
         preview: tuple[bool, bool] = (False, False),
+        bodies: Path | None = None,
     ) -> None:
+        """BODIES: the folder to keep article bodies in (see briefings.build.bodies) for the
+        build cache; None: an unnamed file, gone with the process."""
         self.root = root
         # (drafts, future): a preview shows drafts and articles dated later, marked; a build never.
         self.preview = preview
@@ -74,7 +77,7 @@ class SiteBuilder:
         self.last_error: BriefingsError | None = None
         self._lock = threading.Lock()
         self._settings: Any = None
-        self._texts = Texts()
+        self._texts = Texts(bodies)
         self._relating: Relating | None = None
         self._signed: dict[int, Any] = {}  # id -> article or entry signed, kept alive
         self._signatures: dict[int, str] = {}  # id -> its signature

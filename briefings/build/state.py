@@ -13,6 +13,11 @@ it wrote until it is done (a large site's state is over a million objects, and t
 on top of the build's). The objects several parts hold (articles, their texts, the relations)
 are written first, in groups, and the related index on its own; the parts refer to them by
 number, so they are one object again when read.
+
+Article bodies are not in the pickle: they are in a file beside it (bodies.py), which the
+header names with the size the cache needs of it. A cache whose body file is gone or shorter
+is ignored; a body that is not what was written raises CacheDamaged when a page reads it (the
+build command then builds from scratch).
 """
 
 from __future__ import annotations
@@ -28,8 +33,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from briefings.build import keys
+from briefings.build.bodies import BodyStore, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
+from briefings.build.texts import Texts
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
@@ -37,9 +44,13 @@ from briefings.relate import RelateIndex, Relations, Story
 from briefings.relate.space import SimilaritySpace
 from briefings.runtime.memory import release_free_memory
 
-CACHE_FILE = Path(".briefings") / "cache" / "build.pickle"
+CACHE_DIR = Path(".briefings") / "cache"
+CACHE_FILE = CACHE_DIR / "build.pickle"
+# Bodies no longer used may take this much of the body store beyond those in use before the
+# cache's save copies the live ones to a new file (an edit leaves its old body behind).
+COMPACT_SLACK = 32 * 1024 * 1024
 PROTOCOL = pickle.HIGHEST_PROTOCOL
-SHARED_TYPES = (Article, RenderedText, Relations, Story, RelateIndex, SimilaritySpace)
+SHARED_TYPES = (BodyStore, Article, RenderedText, Relations, Story, RelateIndex, SimilaritySpace)
 
 
 def load_builder(
@@ -52,7 +63,9 @@ def load_builder(
     reads briefings.toml again at each rebuild and records what pages read (serve, watch);
     PREVIEW: it shows (drafts, future articles) too."""
     fixed = None if serving else config
-    builder = SiteBuilder(config.root, log=log, config=fixed, preview=preview)
+    # A server keeps no cache: the bodies of what it renders go to an unnamed file.
+    bodies = None if serving else config.root / CACHE_DIR
+    builder = SiteBuilder(config.root, log=log, config=fixed, preview=preview, bodies=bodies)
     path = config.root / CACHE_FILE
     if not path.exists():
         return builder
@@ -66,6 +79,7 @@ def load_builder(
                 or header.get("output") != str(config.output_dir)
             ):
                 raise ValueError("it is from another version of briefings or another output folder")
+            _check_bodies(header.get("bodies"))
             shared: list = []
             for _ in range(header["groups"]):
                 shared += _PartUnpickler(handle, shared).load()
@@ -73,8 +87,17 @@ def load_builder(
         builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
-        return SiteBuilder(config.root, log=log, config=fixed, preview=preview)
+        return SiteBuilder(config.root, log=log, config=fixed, preview=preview, bodies=bodies)
     return builder
+
+
+def _check_bodies(bodies: dict | None) -> None:
+    """The body store the cache names is there, with all the cache needs of it."""
+    if bodies is None:
+        return
+    path = Path(bodies["path"])
+    if not path.is_file() or path.stat().st_size < bodies["size"]:
+        raise ValueError(f"its stored article bodies ({path.name}) are missing or cut short")
 
 
 @contextlib.contextmanager
@@ -96,12 +119,14 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     path = config.root / CACHE_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     state = builder.state()
+    store = _body_store(state["_texts"], path.parent)
     groups = _shared_groups(state)
     header = {
         "key": code_key(),
         "output": str(config.output_dir),
         "groups": len(groups),
         "parts": list(state),
+        "bodies": None if store is None else {"path": str(store.path), "size": store.size},
     }
     key = keys.cache_key()
     fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
@@ -113,6 +138,21 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    for stale in stale_stores(path.parent, store.path if store is not None else None):
+        stale.unlink(missing_ok=True)
+
+
+def _body_store(texts: Texts, folder: Path) -> BodyStore | None:
+    """The store holding TEXTS' bodies, as the cache may name it: a file in FOLDER, with not
+    too many dead bodies in it (else they are left behind in a new one)."""
+    store = texts.store
+    if store is None:
+        return None
+    if store.path is None or store.size > 2 * texts.live_bytes() + COMPACT_SLACK:
+        texts.move_to(BodyStore.create(folder))
+    if texts.store is None or texts.store.path is None:
+        raise OSError(f"no file for article bodies can be made in {folder}")
+    return texts.store
 
 
 def _dump_parts(handle: keys.Signing, parts: list, shared_groups: int) -> None:
@@ -146,8 +186,10 @@ def _shared_groups(state: dict[str, Any]) -> list[list]:
     relating, plan = state["_relating"], state["_plan"]
     relations = [r.relations for r in (relating, plan) if r is not None and r.relations]
     articles = plan.content.articles if plan is not None and plan.content else ()
+    texts = state["_texts"]
     groups = [
-        [*articles, *state["_texts"].by_key.values()],
+        # The body store first: the texts' Stored bodies and the texts themselves name it.
+        [*([texts.store] if texts.store is not None else []), *articles, *texts.by_key.values()],
         [*relations, *(story for r in relations for story in r.stories)],
         # The index's vectors apart from the rest of it: each part's pickler remembers every
         # object it wrote until the part is done, and the two together made the build's peak.

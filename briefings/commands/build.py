@@ -11,8 +11,9 @@ from pathlib import Path
 from briefings.build import manifest
 from briefings.build.builder import SiteBuilder
 from briefings.build.output import remove_leftovers
-from briefings.build.state import load_builder, save_builder
+from briefings.build.state import CACHE_DIR, load_builder, save_builder
 from briefings.config import Config
+from briefings.errors import CacheDamaged
 from briefings.relate import forget_words
 from briefings.runtime.memory import release_free_memory
 
@@ -74,10 +75,31 @@ def build_site(
             seconds = time.perf_counter() - started
             return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
     inputs = checked.inputs if checked else manifest.inputs_key(config)
+    try:
+        return _build(config, log, use_cache, fresh, inputs)
+    except CacheDamaged as exc:
+        if not use_cache or fresh:
+            raise
+        log(f"Build cache ignored ({exc}); building from scratch")
+        return _build(config, log, use_cache, True, inputs)
+
+
+def _build(
+    config: Config,
+    log: Callable[[str], None],
+    use_cache: bool,
+    fresh: bool,
+    inputs: str,
+) -> BuildResult:
     builder = (
         load_builder(config, log)
         if use_cache and not fresh
-        else SiteBuilder(config.root, log=log, config=config)
+        else SiteBuilder(
+            config.root,
+            log=log,
+            config=config,
+            bodies=config.root / CACHE_DIR if use_cache else None,
+        )
     )
     # This build keeps what the cache held to its end: Python's cycle collector need not walk
     # it again (at 10k articles each full collection took ~0.3 s). Read back, that state holds

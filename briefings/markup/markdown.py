@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import markdown
 import nh3
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from briefings.markup.shortcuts import MarkdownShortcuts
 from briefings.runtime.limits import OverTime, time_limit
-from briefings.runtime.parallel import forked_map
+from briefings.runtime.parallel import forked_results
 
 EXTENSIONS = ["extra", "smarty", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {"toc": {"permalink": False}, "smarty": {"smart_angled_quotes": False}}
@@ -45,15 +46,24 @@ _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
 
 
+class Kept(Protocol):
+    """Bytes kept out of memory (a build keeps each article's body HTML in a file beside its
+    cache: see briefings.build.bodies), read again where a page shows them."""
+
+    def read(self) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class RenderedText:
     """An article's Markdown fields as safe HTML, rendered once per build.
 
     The HTML is held as UTF-8 and decoded where a page reads it: a large site keeps every
     article's, and one curly quote makes Python store a str in two or four bytes a character.
-    (Pickling such a str, for the build cache, also keeps a UTF-8 copy of it alive.)"""
+    (Pickling such a str, for the build cache, also keeps a UTF-8 copy of it alive.) A build
+    keeps the body elsewhere (HELD is then where): only an article's own page and the feeds
+    show it, and a large site's bodies are most of what it would hold."""
 
-    body: bytes
+    held: bytes | Kept  # the body: its HTML, or where it is kept
     note: bytes
     excerpt: str
     problem: str = ""  # why the text is shown as plain text, or ""
@@ -61,6 +71,12 @@ class RenderedText:
     @classmethod
     def of(cls, body_html: str, note_html: str, excerpt: str, problem: str = "") -> RenderedText:
         return cls(body_html.encode(), note_html.encode(), excerpt, problem)
+
+    @property
+    def body(self) -> bytes:
+        """The body's HTML, as UTF-8."""
+        held = self.held
+        return held if isinstance(held, bytes) else held.read()
 
     @property
     def body_html(self) -> Markup:
@@ -166,15 +182,16 @@ def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
     return cut + "…"
 
 
-def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> list[RenderedText]:
-    """render_text of each (body as UTF-8, note, summary), on every core when there are many.
-    Forked workers inherit FIELDS: only index ranges and the HTML cross between processes."""
+def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> Iterator[RenderedText]:
+    """render_text of each (body as UTF-8, note, summary), on every core when there are many,
+    in order as they are done. Forked workers inherit FIELDS: only index ranges and the HTML
+    cross between processes."""
 
     def work(indexes: range) -> list[RenderedText]:
         chunk = fields[indexes.start : indexes.stop]
         return [render_text(body.decode(), note, summary) for body, note, summary in chunk]
 
-    return forked_map(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
+    return forked_results(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
 
 
 def render_text(body: str, note: str, summary: str, seconds: float | None = None) -> RenderedText:
