@@ -317,6 +317,40 @@ def test_a_cache_signed_with_another_key_is_not_read(
     assert tree(example / "site") == clean_build(example, tmp_path)
 
 
+def test_even_a_signed_cache_can_only_make_data(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the key ever to leak, a cache signed with it still could not run code: what it
+    names is checked against the data types a cache holds before it is looked up."""
+    import pickle
+
+    from briefings.build import state
+
+    build_site(load_config(example))
+    proof = tmp_path / "proof"
+    real = state._dump_parts
+
+    def with_payload(handle, parts, shared_groups) -> None:  # a signed cache, payload inside
+        real(handle, [*parts[:-1], _Payload(proof)], shared_groups)
+
+    monkeypatch.setattr(state, "_dump_parts", with_payload)
+    edit_article(example)
+    build_site(load_config(example))
+    monkeypatch.setattr(state, "_dump_parts", real)
+    assert b"write_text" in (example / CACHE_FILE).read_bytes()
+    edit_article(example)
+    (example / ARTICLE).write_text((example / ARTICLE).read_text() + "\nMore.\n")
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert not proof.exists()
+    assert any("Build cache ignored" in m and "pathlib.Path.write_text" in m for m in messages), (
+        messages
+    )
+    assert tree(example / "site") == clean_build(example, tmp_path)
+    pickle.loads(pickle.dumps(_Payload(tmp_path / "direct")))  # read by plain pickle...
+    assert (tmp_path / "direct").read_text() == "code ran"  # ...the same payload runs
+
+
 @pytest.mark.parametrize("at", [0.3, 0.6, 0.9])
 def test_one_changed_byte_in_the_cache_is_caught(example: Path, tmp_path: Path, at: float) -> None:
     build_site(load_config(example))

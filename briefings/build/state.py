@@ -7,6 +7,9 @@ The cache is a pickle, and a pickle can run code when read: so the file is signe
 with a key that never lives in the project (keys.py: the user's cache folder), and read only
 when the signature holds. A cache that came with a checked-out repository, an archive or a
 shared folder, or one damaged on disk, fails the check and is ignored with one line saying so.
+And what a signed cache names is checked while it is read (find_class): only briefings' data
+types and the library types their values are made of, so even a cache signed with a leaked key
+could make nothing but data.
 
 It is written part by part, each with a pickler of its own: one pickler remembers every object
 it wrote until it is done (a large site's state is over a million objects, and that memory came
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import fnmatch
 import gc
 import os
 import pickle
@@ -31,9 +35,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from briefings.build import keys
-from briefings.build.bodies import BodyStore, stale_stores
+from briefings.build.bodies import PREFIX, SUFFIX, BodyStore, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
 from briefings.build.texts import Texts
@@ -79,11 +84,14 @@ def load_builder(
                 or header.get("output") != str(config.output_dir)
             ):
                 raise ValueError("it is from another version of briefings or another output folder")
-            _check_bodies(header.get("bodies"))
+            bodies = _check_bodies(header.get("bodies"), path.parent)
             shared: list = []
             for _ in range(header["groups"]):
                 shared += _PartUnpickler(handle, shared).load()
             state = {name: _PartUnpickler(handle, shared).load() for name in header["parts"]}
+        store = state["_texts"].store
+        if (store.path if store is not None else None) != bodies:
+            raise ValueError("it names a body store other than its own")
         builder.restore(state)
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
@@ -91,13 +99,16 @@ def load_builder(
     return builder
 
 
-def _check_bodies(bodies: dict | None) -> None:
-    """The body store the cache names is there, with all the cache needs of it."""
+def _check_bodies(bodies: dict | None, folder: Path) -> Path | None:
+    """The body store the cache names: a file of FOLDER, there, with all the cache needs of it."""
     if bodies is None:
-        return
+        return None
     path = Path(bodies["path"])
+    if path.parent != folder or not fnmatch.fnmatch(path.name, f"{PREFIX}*{SUFFIX}"):
+        raise ValueError(f"it names {path} as its body store")
     if not path.is_file() or path.stat().st_size < bodies["size"]:
         raise ValueError(f"its stored article bodies ({path.name}) are missing or cut short")
+    return path
 
 
 @contextlib.contextmanager
@@ -204,6 +215,56 @@ def _shared(number: int) -> object:
     raise pickle.UnpicklingError("a shared object outside of a build cache")
 
 
+# What a build cache may name: briefings' own data types (any class of these modules; none
+# does anything but hold values when made), a few pure functions of its own, and the library
+# types its values are made of. Anything else (a function that runs a command, a class that
+# opens a server) is refused before it is even looked up: the cache is signed, and even a
+# forged one could only ever make data.
+_DATA_MODULES = frozenset(
+    """briefings.model briefings.config briefings.content.source briefings.markup.markdown
+    briefings.relate.engine briefings.relate.index briefings.relate.model briefings.relate.relations
+    briefings.relate.space briefings.relate.tokens briefings.relate.clustering briefings.relate.why
+    briefings.site.pages briefings.site.views briefings.build.texts briefings.build.relate_stage
+    briefings.build.planning briefings.build.output briefings.build.bodies""".split()
+)
+_FUNCTIONS = frozenset(
+    [
+        ("briefings.relate.why", "_packed_terms"),  # Terms from its packed fields
+        ("briefings.content.load", "_load_article"),  # what a parsed file was read with
+        ("briefings.content.load", "_load_edition"),
+    ]
+)
+_LIBRARY = frozenset(
+    [
+        ("array", "array"),
+        ("array", "_array_reconstructor"),
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("markupsafe", "Markup"),
+        ("numpy", "dtype"),
+        ("numpy", "ndarray"),
+        ("numpy._core.numeric", "_frombuffer"),
+        ("numpy.core.numeric", "_frombuffer"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("pathlib", "PosixPath"),
+        ("scipy.sparse._csr", "csr_matrix"),
+        ("scipy.sparse.csr", "csr_matrix"),
+        ("zoneinfo", "ZoneInfo"),
+    ]
+)
+
+
+def _class_attribute(owner: object, name: str) -> object:
+    """getattr as a cache may use it: a time zone is pickled as ZoneInfo._unpickle(key), and
+    nothing else is read from a class."""
+    if owner is ZoneInfo and name == "_unpickle":
+        return ZoneInfo._unpickle  # type: ignore[attr-defined]
+    raise pickle.UnpicklingError(f"the build cache reads {name!r} of {owner!r}, which it may not")
+
+
 class _PartUnpickler(pickle.Unpickler):
     def __init__(self, handle: IO[bytes], shared: list) -> None:
         super().__init__(handle)
@@ -212,4 +273,12 @@ class _PartUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == (__name__, "_shared"):
             return self.shared.__getitem__
-        return super().find_class(module, name)
+        if (module, name) == ("builtins", "getattr"):
+            return _class_attribute
+        if (module, name) in _LIBRARY or (module, name) in _FUNCTIONS:
+            return super().find_class(module, name)
+        if module in _DATA_MODULES and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"the build cache names {module}.{name}, which it may not")
