@@ -98,10 +98,14 @@ def _same_stories(
     """Whether PREVIOUS's stories still stand, given that the index's story list is the one they
     were made from: those of the CHANGED articles keep their central article, its title, and
     what they share."""
+    checked: set[int] = set()  # a story once, however many of its articles changed
     for slug in changed:
         story = previous.story_of.get(slug)
         if story is None:
             return False
+        if id(story) in checked:
+            continue
+        checked.add(id(story))
         central = central_member(index, story.articles)
         if central != story.central or title_of[central] != story.title:
             return False
