@@ -123,3 +123,16 @@ def test_stale_body_files_go_when_the_cache_is_saved(example: Path) -> None:
     build_site(load_config(example))
     assert stale not in body_files(example) and len(body_files(example)) == 1
     shutil.rmtree(example / "site")
+
+
+def test_a_body_the_store_cannot_take_stays_in_memory(
+    example: Path, tmp_path: Path, monkeypatch
+) -> None:
+    def full_disk(self, data: bytes) -> Stored:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(BodyStore, "keep", full_disk)
+    build_site(load_config(example))
+    builder = load_builder(load_config(example), print)
+    assert all(isinstance(t.held, bytes) for t in builder._texts.by_key.values())
+    assert tree(example / "site") == clean_build(example, tmp_path)

@@ -17,6 +17,7 @@ cache's save copies the live ones to a new file and the old one goes.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import secrets
@@ -54,16 +55,15 @@ class BodyStore:
                 return cls(path, os.open(path, flags, 0o600))
         fd, name = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX)
         os.unlink(name)  # unnamed: the open file lives as long as this process holds it
-        os.set_blocking(fd, True)
-        return cls(None, _appending(fd))
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+        return cls(None, fd)
 
     def keep(self, data: bytes) -> Stored:
         """DATA appended to the file; where it is."""
         with self._lock:
             fd = self._open()
-            view = memoryview(data)
-            while view:  # (a regular file takes it all at once but on error)
-                view = view[os.write(fd, view) :]
+            if os.write(fd, data) != len(data):  # (a full disk): what it wrote is never read
+                raise OSError(f"the body store {self.path or ''} took part of a body")
             end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: just after what this write added
         return Stored(self, end - len(data), len(data), _digest(data))
 
@@ -104,13 +104,6 @@ class BodyStore:
 
     def __setstate__(self, state: dict) -> None:
         self.path, self._fd, self._lock = Path(state["path"]), None, threading.Lock()
-
-
-def _appending(fd: int) -> int:
-    import fcntl
-
-    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
-    return fd
 
 
 class Stored:
