@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import os
 import secrets
 import tempfile
 import threading
 from pathlib import Path
 
+from briefings import hashes
 from briefings.errors import CacheDamaged
 
-DIGEST_SIZE = 16
 PREFIX, SUFFIX = "bodies-", ".bin"
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 class BodyStore:
@@ -65,7 +60,7 @@ class BodyStore:
             if os.write(fd, data) != len(data):  # (a full disk): what it wrote is never read
                 raise OSError(f"the body store {self.path or ''} took part of a body")
             end = os.lseek(fd, 0, os.SEEK_CUR)  # O_APPEND: just after what this write added
-        return Stored(self, end - len(data), len(data), _digest(data))
+        return Stored(self, end - len(data), len(data), hashes.digest(data))
 
     def read(self, offset: int, length: int) -> bytes:
         try:
@@ -116,7 +111,7 @@ class Stored:
 
     def read(self) -> bytes:
         data = self.store.read(self.offset, self.length)
-        if len(data) != self.length or _digest(data) != self.digest:
+        if len(data) != self.length or hashes.digest(data) != self.digest:
             raise CacheDamaged(
                 "an article body stored by an earlier build is not what it wrote", self.store.path
             )
@@ -136,6 +131,11 @@ class Stored:
 
     def __hash__(self) -> int:
         return hash(self.digest)
+
+
+def is_store(path: Path, folder: Path) -> bool:
+    """Whether PATH is a body store's name in FOLDER (the only files a cache may name)."""
+    return path.parent == folder and path.match(f"{PREFIX}*{SUFFIX}")
 
 
 def stale_stores(folder: Path, keep: Path | None) -> list[Path]:

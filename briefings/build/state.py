@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import fnmatch
 import gc
 import os
 import pickle
@@ -38,7 +37,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from briefings.build import keys
-from briefings.build.bodies import PREFIX, SUFFIX, BodyStore, stale_stores
+from briefings.build.bodies import BodyStore, is_store, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
 from briefings.build.texts import Texts
@@ -68,7 +67,8 @@ def load_builder(
     reads briefings.toml again at each rebuild and records what pages read (serve, watch);
     PREVIEW: it shows (drafts, future articles) too."""
     fixed = None if serving else config
-    # A server keeps no cache: the bodies of what it renders go to an unnamed file.
+    # A server saves no cache: the bodies it renders go to an unnamed file (or, when it starts
+    # from a cache, to that cache's body file, which it reads).
     bodies = None if serving else config.root / CACHE_DIR
     builder = SiteBuilder(config.root, log=log, config=fixed, preview=preview, bodies=bodies)
     path = config.root / CACHE_FILE
@@ -104,7 +104,7 @@ def _check_bodies(bodies: dict | None, folder: Path) -> Path | None:
     if bodies is None:
         return None
     path = Path(bodies["path"])
-    if path.parent != folder or not fnmatch.fnmatch(path.name, f"{PREFIX}*{SUFFIX}"):
+    if not is_store(path, folder):
         raise ValueError(f"it names {path} as its body store")
     if not path.is_file() or path.stat().st_size < bodies["size"]:
         raise ValueError(f"its stored article bodies ({path.name}) are missing or cut short")

@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from briefings import __version__, urls
 from briefings.config import Config
-from briefings.errors import CacheDamaged, Problem, TemplateError
+from briefings.errors import BriefingsError, Problem, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
 from briefings.render.themes import template_dirs
@@ -149,8 +149,9 @@ class Renderer:
                     )
                 ]
             ) from exc
-        except CacheDamaged:
-            raise  # not the template's doing: the build starts again from scratch
+        except BriefingsError:
+            raise  # not the template's doing, and it says where and what to do itself (a
+            # damaged build cache, a content file changed while the site was being built)
         except Exception as exc:
             raise TemplateError([self._runtime_problem(exc, page)]) from exc
         finally:
