@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import frontmatter
+import htmldate.extractors
 import pytest
+from htmldate import find_date
 
 from briefings.commands.init import init_project
 from briefings.ingest.extract import extract
@@ -133,6 +135,27 @@ def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
     assert in_the_story.date == "2024-03-12" and "date" in in_the_story.guessed
     stated = extract_html(page(head=HEAD, footer="© 2023 The Riverside Post"))
     assert stated.date.startswith("2025-05-06") and "date" not in stated.guessed
+
+
+def test_the_text_search_for_a_date_never_hands_a_string_to_dateparser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # dateparser tries every language's month names on each string (a quarter of ingest's
+    # time on wcxb-dev, for one guessed date of 793): the search runs without it, and leaves
+    # htmldate as it found it. If htmldate renames the hook, this fails and says so.
+    asked: list[str] = []
+    monkeypatch.setattr(htmldate.extractors, "_external_date", asked.append)
+    hook = htmldate.extractors._external_date
+    html = page(footer="Posted Thu, 09/25/2025 - 11:38")
+    find_date(html, extensive_search=True)
+    assert asked, "htmldate alone hands this string to dateparser"
+    asked.clear()
+    extract_html(html)
+    assert asked == [] and htmldate.extractors._external_date is hook
+    find_date(html, extensive_search=True)  # and nothing it cached in between says otherwise
+    assert asked, "a later caller in the same process still asks dateparser"
+    english = extract_html(page().replace("The mayor said", "On 12 March 2024 the mayor said"))
+    assert english.date == "2024-03-12" and "date" in english.guessed  # read all the same
 
 
 def test_json_ld_that_is_hostile_is_ignored() -> None:
