@@ -16,6 +16,8 @@ WORD = re.compile(r"\w+")
 # Separators between a headline and the site's name in a <title>.
 TITLE_PARTS = re.compile(r"\s+(?:[|–—•·»~]|-{1,2}|::)\s+|\s*\|\s*")
 SITE_WORDS = frozenset("the com www blog news magazine online official site co uk org net".split())
+# Words too common to say two titles agree.
+COMMON = frozenset("a an and are as at be by for from in is it its of on or the this to with".split())
 
 
 def words(text: str) -> set[str]:
@@ -28,23 +30,34 @@ def choose_title(
     site: str,
     host: str,
     banners: Iterable[str] = (),
+    guessed: str = "",
 ) -> tuple[str, bool]:
     """The headline, and whether it was read from a visible h1 (rather than trimmed from a
-    <title>-like field). REFERENCES: og:title, <title>, JSON-LD headline, best first. BANNERS:
-    h1s that show the site's name (see site_banner), said as the site is."""
+    <title>-like field). REFERENCES: what the page states (og:title, <title>, JSON-LD
+    headline), best first; GUESSED: a title found otherwise (trafilatura's), the last resort.
+    BANNERS: h1s that show the site's name (see site_banner), said as the site is."""
     # Pages that escape twice show "&#x26;" for "&" even in their h1: no headline means that.
-    h1s, references = map(_unescaped, h1s), map(_unescaped, references)
-    reference = next((r for r in references if r.strip()), "")
-    site_words = words(site) | host_words(host)
-    for banner in banners:
-        site_words |= words(banner)
+    h1s = [_unescaped(h) for h in h1s]
+    stated = [_unescaped(r) for r in references if r.strip()]
+    reference = next(iter(stated), _unescaped(guessed).strip())
+    named = host_words(host).union(*map(words, banners))
+    site_words = named | words(site)
+    # Words of the site's name say nothing of which h1 is the headline ("Return to Nationwide
+    # Website" beside "Headline – Nationwide Marketing Group"); a long "site name" is a
+    # headline a CMS put there.
+    said_by_site = named | (words(site) if len(site.split()) <= 4 else set())
     candidates = [
         h for h in h1s if 2 <= len(h.split()) <= 40 and not (words(h) <= site_words | SITE_WORDS)
     ]
-    if candidates:
-        overlap = [len(words(h) & words(reference)) for h in candidates]
-        best = candidates[overlap.index(max(overlap))]
-        if not reference or max(overlap) > 0:
+    if candidates and not reference:
+        return _without_site_after(candidates[0], site_words), True
+    # The h1 that shares most with the best field that shares anything with one: og:title may
+    # be a teaser ("Blog post >> Visit our blog") where <title> is the headline.
+    for field in stated or [reference]:
+        said = words(field) - said_by_site - COMMON
+        overlap = [len(words(h) & said) for h in candidates]
+        if overlap and max(overlap) > 0:
+            best = candidates[overlap.index(max(overlap))]
             return _without_site_after(best, site_words), True
     return strip_site(reference, site_words), False
 

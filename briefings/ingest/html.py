@@ -63,16 +63,14 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             paragraphs = wide
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
-    references = [
-        meta.get("og:title", ""),
-        facts.title_tag,
-        facts.ld_headline,
-        document.title or "",
-    ]
+    references = [meta.get("og:title", ""), facts.title_tag, facts.ld_headline]
     # A site's name shown as an h1 banner is no headline, and names the outlet (after those
     # the page states).
-    banners = [h for h in facts.h1 if site_banner(h, next((r for r in references if r), ""))]
-    result.title, _ = choose_title(facts.h1, references, site, host_of(url), banners)
+    first = next((r for r in references if r), document.title or "")
+    banners = [h for h in facts.h1 if site_banner(h, first)]
+    result.title, _ = choose_title(
+        facts.h1, references, site, host_of(url), banners, document.title or ""
+    )
     headlines = [*(h for h in facts.h1 if h not in banners), meta.get("og:title", "")]
     result.source, source_guessed = outlet(
         [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or "", *banners],

@@ -52,6 +52,40 @@ def test_an_h1_that_is_the_site_name_is_passed_over() -> None:
     assert title == "A guide to travel insurance on a budget"
 
 
+def test_an_h1_that_shares_only_the_site_name_with_the_title_is_not_the_headline() -> None:
+    title, from_h1 = choose_title(
+        ["Contact Us", "Return to Riverside Website"],
+        ["Elm Street bridge closes to cars \u2013 Riverside Post"],
+        "Riverside Post",
+        "riversidepost.example",
+    )
+    assert (title, from_h1) == ("Elm Street bridge closes to cars", False)
+
+
+def test_an_og_title_that_is_a_teaser_does_not_hide_the_h1_headline() -> None:
+    headline = "Paid time off policies: best practices and benefits"
+    title, from_h1 = choose_title(
+        [headline],
+        ["Blog post >> Visit the Paycom blog to learn more", f"{headline} | Paycom Blog", ""],
+        "Paycom.com",
+        "paycom.com",
+        guessed="Blog post >> Visit the Paycom blog to learn more",
+    )
+    assert (title, from_h1) == (headline, True)
+
+
+def test_a_guessed_title_alone_never_makes_a_stray_h1_the_headline() -> None:
+    # trafilatura's title may be the blog's name, which its h1 banner repeats
+    title, _ = choose_title(
+        ["Antoyo's Blog"],
+        ["", "Progress report #39 on the GCC backend", ""],
+        "",
+        "blog.example",
+        guessed="Antoyo's Blog",
+    )
+    assert title == "Progress report #39 on the GCC backend"
+
+
 def test_without_an_h1_the_site_name_is_cut_from_either_end() -> None:
     site = {"times", "of", "india", "timesofindia"}
     assert strip_site("Meditation heals the brain - The Times of India", site) == (
