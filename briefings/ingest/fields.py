@@ -17,7 +17,9 @@ WORD = re.compile(r"\w+")
 TITLE_PARTS = re.compile(r"\s+(?:[|–—•·»~]|-{1,2}|::)\s+|\s*\|\s*")
 SITE_WORDS = frozenset("the com www blog news magazine online official site co uk org net".split())
 # Words too common to say two titles agree.
-COMMON = frozenset("a an and are as at be by for from in is it its of on or the this to with".split())
+COMMON = frozenset(
+    "a an and are as at be by for from in is it its of on or the this to with".split()
+)
 
 
 def words(text: str) -> set[str]:
