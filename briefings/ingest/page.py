@@ -35,7 +35,9 @@ BYLINE_LABEL = re.compile(
     r"(?:(?:written|words|posted|article)\s+by|by|authors?|authors?\(s\)|contributors?)\s*:?",
     re.IGNORECASE,
 )
-BY_NAME = re.compile(r"by\s+(\S.{1,58})", re.IGNORECASE | re.DOTALL)
+BY_NAME = re.compile(
+    r"(?:(?:written|words|posted|article|story)\s+)?by\s+(\S.{1,58})", re.IGNORECASE | re.DOTALL
+)
 SHOP_WORDS = re.compile(
     r"add to (?:cart|bag|basket)|in stock|out of stock|buy now|free shipping", re.IGNORECASE
 )
@@ -168,7 +170,7 @@ def _byline_near(node: Any) -> str:
         return _names_only(text)
     if node.tag in ("p", "span", "div", "li") and len(node) <= 2:
         text = _text(node)
-        match = BY_NAME.fullmatch(text) if len(text) <= 60 else None
+        match = BY_NAME.fullmatch(text) if len(text) <= 72 else None
         return _names_only(match.group(1)) if match else ""
     return ""
 

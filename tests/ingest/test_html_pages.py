@@ -344,6 +344,8 @@ def with_byline(byline: str, head: str = "") -> str:
         ),
         ("<div><span>By</span> Çelik Nimani</div>", "", ["Çelik Nimani"]),
         ("<p>By A. J. van Dyke</p>", "", ["A. J. van Dyke"]),
+        ("<p>Written by Jane Roe</p>", "", ["Jane Roe"]),
+        ("<span>Posted by Jane Roe and A. J. van Dyke</span>", "", ["Jane Roe", "A. J. van Dyke"]),
         # an author box holding bios: its phrases are no names, the names it holds are
         (
             '<div class="author-name">Written by <a href="/author/jane-roe/">Jane Roe</a>, ten'
