@@ -140,8 +140,16 @@ def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document 
     return document if isinstance(document, Document) else None
 
 
+# Two code elements side by side ("<code>U+00DF</code><code>0x C3 9F</code>") come out of
+# trafilatura as "`U+00DF``0x C3 9F`": one code span with two backticks inside. Apart, they are
+# two spans again.
+_GLUED_CODE = re.compile(r"`([^`\n]{1,40})``([^`\n]{1,40})`")
+
+
 def _paragraphs(document: Document) -> list[str]:
     text = xmltotxt(document.body, include_formatting=True)
+    for _ in range(2):  # a third span glued on is freed by the second pass
+        text = _GLUED_CODE.sub(r"`\1` `\2`", text)
     return [_safe_links(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 

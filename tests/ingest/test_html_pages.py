@@ -119,6 +119,13 @@ def test_a_lead_in_ended_by_a_line_break_is_not_glued_to_the_next_word(tag: str)
     assert "Drivers must take the ring road." in body
 
 
+def test_code_elements_side_by_side_stay_apart() -> None:
+    codes = "<code>U+00DF</code><code>0x C3 9F</code><code>two bytes</code>"
+    html = page().replace("The mayor said", f"Eszett is {codes} and the mayor said")
+    body = extract_html(html, "https://riverside.example/2025/05/bridge").body
+    assert "Eszett is `U+00DF` `0x C3 9F` `two bytes` and" in body
+
+
 def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> None:
     to_wire = '<link rel="canonical" href="https://wire.example.com/bridge-closes">'
     copy = extract_html(page(head=HEAD + to_wire), "https://riverside.example/2025/05/bridge")
