@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import ftfy
@@ -34,9 +35,23 @@ def mend(text: str) -> str:
     decoding only where the result is far more plausible text (so "Ångström" and "São Paulo"
     stay); it takes ~50 ms on a page, so it runs only where GARBLED finds the signs of one
     (20 of 1,144 dev pages)."""
+    if "&" in text:
+        text = ENTITY_RUN.sub(_garbled_as_written, text)
     if not any(mark in text for mark in "ÂÃâ") or not GARBLED.search(text):
         return text
     return ftfy.fix_encoding(text)
+
+
+# Mojibake a page wrote as entities ("isn&acirc;&euro;&trade;t"): runs of two or more.
+ENTITY_RUN = re.compile(r"(?:&(?:[A-Za-z]{2,8}|#[0-9]{2,5}|#[xX][0-9A-Fa-f]{2,4});){2,}")
+
+
+def _garbled_as_written(run: re.Match[str]) -> str:
+    """A run of entities as the characters they stand for, when those are mojibake (so that
+    it can be mended); else the run as it is. Never markup: the characters are all non-ASCII."""
+    chars = html.unescape(run.group(0))
+    garbled = all(ord(c) > 127 for c in chars) and GARBLED.search(chars)
+    return chars if garbled else run.group(0)
 
 
 def normalise(text: str) -> str:

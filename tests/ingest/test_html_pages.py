@@ -110,6 +110,18 @@ def test_text_that_went_through_the_wrong_charset_before_it_was_saved_is_mended(
     assert "\u00e2\u20ac" not in article.summary + article.body
 
 
+def test_mojibake_written_as_entities_is_mended_and_markup_entities_stay() -> None:
+    garbled = "isn&acirc;&euro;&trade;t"  # what "isn’t" read as Windows-1252 and escaped looks like
+    description = f'<meta name="description" content="The bridge {garbled} safe, engineers say.">'
+    html = page(head=description).replace("The mayor said", f"The mayor, who {garbled} sure, said")
+    html = html.replace("city centre,", "city centre &lt;&gt; &amp;&amp;,")
+    raw = decode(html.encode("utf-8"), "bridge.html")
+    article = extract(raw, "https://riverside.example/2025/05/bridge")
+    assert "The mayor, who isn\u2019t sure, said" in article.body
+    assert "<> &&," in article.body.replace("\\", "")  # markup entities read as text
+    assert "\u00e2" not in article.body + article.summary
+
+
 @pytest.mark.parametrize("tag", ["strong", "b", "em"])
 def test_a_lead_in_ended_by_a_line_break_is_not_glued_to_the_next_word(tag: str) -> None:
     lead_in = f"<p><{tag}>Bridge closure explained<br /></{tag}>Drivers must take the ring road."
