@@ -90,7 +90,14 @@ class PageFacts:
 
     @property
     def says_not_article(self) -> bool:
-        return bool(self.ld_types & NOT_ARTICLE_TYPES) and not self.ld_types & ARTICLE_TYPES
+        """Its JSON-LD calls it a product, a listing or a forum thread (and not an article);
+        or its og:type says product (a shop's "product", "product.group": on wcxb-dev, 24
+        pages, none of them an article)."""
+        if self.ld_types & ARTICLE_TYPES:
+            return False
+        return bool(self.ld_types & NOT_ARTICLE_TYPES) or self.meta.get(
+            "og:type", ""
+        ).lower().startswith("product")
 
 
 def page_facts(html: str) -> PageFacts:

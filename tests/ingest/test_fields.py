@@ -235,6 +235,10 @@ def test_shops_and_products_are_not_articles_but_articles_are() -> None:
     assert "shop" in not_an_article(shop, [PROSE], "https://shop.example/item/1")
     product = PageFacts(ld_types={"Product"})
     assert "product" in not_an_article(product, [PROSE], "")
+    for og_type in ("product", "product.group", "Product.Item"):  # a shop's own word for it
+        assert "product" in not_an_article(PageFacts(meta={"og:type": og_type}), [PROSE], "")
+    reviewed = PageFacts(ld_types={"Review", "NewsArticle"}, meta={"og:type": "product"})
+    assert not_an_article(reviewed, [PROSE], "") == ""  # JSON-LD says article: it wins
     # the same shapes, when the page calls itself an article or its address says so, are kept
     article = PageFacts(text_chars=1000, link_chars=700, meta={"og:type": "article"})
     assert not_an_article(article, ["Short teaser."], "") == ""
