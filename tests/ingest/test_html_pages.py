@@ -159,8 +159,8 @@ def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
 def test_the_text_search_for_a_date_never_hands_a_string_to_dateparser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # dateparser tries every language's month names on each string (a quarter of ingest's
-    # time on wcxb-dev, for one guessed date of 793): the search runs without it, and leaves
+    # dateparser builds every language's month names first (seconds in each process, for one
+    # guessed date of 793 on wcxb-dev): the search runs without it, and leaves
     # htmldate as it found it. If htmldate renames the hook, this fails and says so.
     asked: list[str] = []
     monkeypatch.setattr(htmldate.extractors, "_external_date", asked.append)
