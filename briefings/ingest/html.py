@@ -174,7 +174,7 @@ def _date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str])
 def _searched_date(html: str, url: str) -> str:
     """A date found by htmldate's search of the page's text, without its last resort: handing
     each string its own patterns cannot read to dateparser, which builds the calendar words of
-    every language it tries first: about 3 s in each process (a one-page ingest took 2 s more
+    every language it tries first: seconds in each process (a one-page ingest took 1.2 s more
     when its page had no stated date), 3% of the CPU of ingesting wcxb-dev's 1,033 pages in
     one process, for one changed date of 793 (a guess, on a draft). Dates in English and in
     numbers are read all the same."""
