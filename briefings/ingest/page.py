@@ -85,8 +85,9 @@ class PageFacts:
     @property
     def typed_article(self) -> bool:
         """The page's JSON-LD calls it an article: said of this page on purpose, where og:type
-        "article" and a published time are what many CMSs stamp on every page."""
-        return bool(self.ld_types & ARTICLE_TYPES) and not self.says_not_article
+        "article" and a published time are what many CMSs stamp on every page. TechArticle
+        alone does not count: documentation sites stamp it on every page of their docs."""
+        return bool(self.ld_types & ARTICLE_TYPES - {"TechArticle"}) and not self.says_not_article
 
     @property
     def says_not_article(self) -> bool:

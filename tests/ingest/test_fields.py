@@ -292,6 +292,19 @@ def test_a_cms_stamp_does_not_vouch_for_a_forum_thread_an_index_or_a_home_page()
     assert not_an_article(stamped, ["Short."], "https://forum.example.org/t/x/1") == ""  # kept
 
 
+def test_techarticle_alone_does_not_vouch_for_a_page_at_a_docs_address() -> None:
+    """Documentation sites stamp JSON-LD TechArticle on every page of their docs."""
+    docs = PageFacts(ld_types={"TechArticle", "BreadcrumbList"})
+    body = [PROSE] * 4
+    assert doubtful(docs, body, "https://docs.example.com/get-started/introduction/") != ""
+    assert doubtful(docs, body, "https://developer.example.com/language/resources") != ""
+    assert doubtful(docs, body, "https://example.com/blog/how-we-cut-build-times") == ""
+    news = PageFacts(ld_types={"TechArticle", "NewsArticle"})
+    assert doubtful(news, body, "https://docs.example.com/news/release-2-0") == ""
+    listicle = PageFacts(ld_types={"TechArticle", "ItemList"})  # still an article, not a listing
+    assert doubtful(listicle, body, "https://example.com/best-course-platforms/") == ""
+
+
 def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
     headline = "15 Language Learning Apps Compared - Personally Tested"
     assert outlet([headline, "Fluent Daily"], "", {}, [headline]) == ("Fluent Daily", False)
