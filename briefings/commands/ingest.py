@@ -73,9 +73,8 @@ def _extracted(
 ) -> Iterator[tuple[str | Path, Found]]:
     """Each of SHOWN (ITEMS, as the progress bar gives them) with what its page gave. Files
     are extracted on every core by one set of workers for the whole run (extraction is most of
-    ingest's time and a pure function of the file; what libraries load lazily, such as
-    trafilatura's language data, loads once per worker); placing stays here, in order. Standard input
-    is read here."""
+    ingest's time and a pure function of the file; what libraries load lazily loads once per
+    worker); placing stays here, in order. Standard input is read here."""
     files = [item for item in items if item != "-"]
     found = forked_results(
         lambda indexes: [extract_one(files[i], options, sources) for i in indexes],

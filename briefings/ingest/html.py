@@ -178,17 +178,17 @@ def _searched_date(html: str, url: str) -> str:
     when its page had no stated date), 3% of the CPU of ingesting wcxb-dev's 1,033 pages in
     one process, for one changed date of 793 (a guess, on a draft). Dates in English and in
     numbers are read all the same."""
-    parser = getattr(htmldate.extractors, "_external_date", None)
-    if parser is None:  # another htmldate: search as it does
-        return find_date(html, url=url or None, **set_date_params(extensive=True)) or ""
-    htmldate.extractors._external_date = _no_date
+    parser = getattr(htmldate.extractors, "_external_date", None)  # None: another htmldate
+    if parser is not None:
+        htmldate.extractors._external_date = _no_date
     try:
         return find_date(html, url=url or None, **set_date_params(extensive=True)) or ""
     finally:
-        htmldate.extractors._external_date = parser
-        # htmldate caches what each string gave: another caller in this process (trafilatura
-        # with its defaults) must not be handed what was found without dateparser.
-        htmldate.extractors.try_date_expr.cache_clear()
+        if parser is not None:
+            htmldate.extractors._external_date = parser
+            # htmldate caches what each string gave: another caller in this process
+            # (trafilatura with its defaults) must not be handed what was found without it.
+            htmldate.extractors.try_date_expr.cache_clear()
 
 
 def _no_date(string: str) -> datetime | None:
