@@ -39,7 +39,7 @@ class _Split:
     clock: int  # RelateIndex.clock when read
     ordered: list[int]
     local: dict[int, int]
-    closest: list[dict[int, float]]
+    closest: list[dict[int, tuple[float, int]]]  # (weight, place among its candidates)
     copies: list[tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]
@@ -187,14 +187,15 @@ class StoryClustering:
         for i in moved:
             p = ordered[i]
             cols, weights = self.best[p]
+            # Its story candidates (as RelateIndex._story_candidates), with their places.
+            above = weights >= s.story_threshold
+            candidates = zip(
+                cols[above][: s.story_neighbours].tolist(),
+                weights[above][: s.story_neighbours].tolist(),
+                strict=True,
+            )
             closest[i] = {
-                local[q]: w
-                for q, w in zip(
-                    cols[: s.story_neighbours].tolist(),
-                    weights[: s.story_neighbours].tolist(),
-                    strict=True,
-                )
-                if w >= s.story_threshold and q in local
+                local[q]: (w, rank) for rank, (q, w) in enumerate(candidates) if q in local
             }
             copies[i] = tuple(local[q] for q in self.duplicates[p].tolist() if q in local)
         links = mutual_links(closest, moved, known.links)

@@ -27,6 +27,7 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
+from briefings.relate.stories import story_pair
 from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
 from briefings.relate.why import Terms
@@ -292,10 +293,10 @@ class RelateIndex(StoryClustering):
             best[0][best[1] >= s.story_threshold][: s.story_neighbours] for _, best, _ in found
         ]
         one, other = links.pairs(rows, candidates)
-        mutual = np.isin(one * n + other, other * n + one)
+        linked = _story_pairs(one * n + other, other * n + one, candidates)
         copier, copied = links.pairs(rows, [dups for _, _, dups in found])
-        a = np.concatenate([one[mutual], copier, copied])
-        b = np.concatenate([other[mutual], copied, copier])
+        a = np.concatenate([one[linked], copier, copied])
+        b = np.concatenate([other[linked], copied, copier])
         live = np.array([node is not None for node in self.nodes], bool)
         keep = live[a] & live[b]
         links.group_into(self.listed_by, listed, lister)  # each (q, r) once: from one list each
@@ -304,7 +305,7 @@ class RelateIndex(StoryClustering):
 
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""
-        before = self._story_candidates(r) | set(self.duplicates[r].tolist())
+        before = set(self._story_candidates(r)) | set(self.duplicates[r].tolist())
         k = self.settings.story_neighbours
         if not (
             np.array_equal(self.best[r][0][:k], best[0][:k])
@@ -318,27 +319,28 @@ class RelateIndex(StoryClustering):
         for q in best[0].tolist():
             links.add(self.listed_by[q], r)
         self.best[r], self.duplicates[r] = best, dups
-        for q in before | self._story_candidates(r) | set(dups.tolist()):
+        for q in before | set(self._story_candidates(r)) | set(dups.tolist()):
             self._refresh_link(r, q)
 
-    def _story_candidates(self, r: int) -> set[int]:
-        """R's closest STORY_NEIGHBOURS articles at or above the story threshold."""
+    def _story_candidates(self, r: int) -> list[int]:
+        """R's closest STORY_NEIGHBOURS articles at or above the story threshold, closest first."""
         cols, weights = self.best[r]
         strong = cols[weights >= self.settings.story_threshold][: self.settings.story_neighbours]
-        return set(strong.tolist())
+        return strong.tolist()
 
     def _refresh_link(self, r: int, q: int) -> None:
-        """R and Q may share a story when each is among the other's closest, or one copies the other.
-        Mutual links keep busy articles from chaining everything into one huge component."""
-        linked = (
-            self.nodes[q] is not None
-            and self.nodes[r] is not None
-            and (
-                (q in self._story_candidates(r) and r in self._story_candidates(q))
+        """R and Q may share a story when each is among the other's closest, close enough in both
+        lists (stories.story_pair), or one copies the other. Mutual links keep busy articles from
+        chaining everything into one huge component."""
+        if self.nodes[q] is None or self.nodes[r] is None:
+            linked = False
+        else:
+            mine, theirs = self._story_candidates(r), self._story_candidates(q)
+            linked = (
+                (q in mine and r in theirs and story_pair(mine.index(q), theirs.index(r)))
                 or q in set(self.duplicates[r].tolist())
                 or r in set(self.duplicates[q].tolist())
             )
-        )
         change = links.add if linked else links.discard
         change(self.strong[r], q)
         change(self.strong[q], r)
@@ -439,3 +441,16 @@ class RelateIndex(StoryClustering):
         ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
         self._members = [slugs for _, slugs, _ in ordered]
         return self._members
+
+
+def _story_pairs(forward: np.ndarray, back: np.ndarray, candidates: list[np.ndarray]) -> np.ndarray:
+    """Which pairs FORWARD (one * n + other, in the order of CANDIDATES: each row's story
+    candidates, closest first) may share a story: BACK, the same pairs the other way, is there
+    too, and the two places are close enough (stories.story_pair)."""
+    if not len(forward):
+        return np.zeros(0, bool)
+    rank = np.concatenate([np.arange(len(c)) for c in candidates])
+    order = np.argsort(forward, kind="stable")
+    at = np.minimum(np.searchsorted(forward[order], back), len(forward) - 1)
+    mutual = forward[order][at] == back
+    return mutual & story_pair(rank, rank[order][at])

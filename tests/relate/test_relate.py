@@ -23,6 +23,7 @@ from briefings.relate import (
     vectorize,
 )
 from briefings.relate.features import entities
+from briefings.relate.stories import story_pair
 from briefings.relate.tokens import distinct
 from briefings.runtime import parallel
 from briefings.urls import make_slug
@@ -232,6 +233,31 @@ def test_a_first_build_sets_every_list_at_once_as_row_by_row(monkeypatch, story_
         assert all(len(set(held)) == len(held) for held in index.strong + index.listed_by)
     assert inner(at_once) == inner(row_by_row)
     assert state(at_once) == state(row_by_row)
+
+
+def test_two_articles_share_a_story_only_when_close_in_both_lists() -> None:
+    # Places among each other's story candidates (0: the closest), out of ten.
+    assert story_pair(6, 6) and story_pair(0, 9) and story_pair(9, 1)
+    assert not story_pair(7, 7) and not story_pair(2, 9) and not story_pair(9, 7)
+
+
+@pytest.mark.parametrize("first_build", [True, False])
+def test_story_links_are_the_pairs_close_in_both_lists(monkeypatch, first_build) -> None:
+    if not first_build:
+        monkeypatch.setattr(RelateIndex, "_first_lists", lambda self, rows: False)
+    docs, _ = load_fixture()
+    index = relate(docs, story_threshold=0.05)[0]
+    refused = 0
+    for p in index.position.values():
+        mine = index._story_candidates(p)
+        for q in index.position.values():
+            theirs = index._story_candidates(q)
+            copies = q in index.duplicates[p].tolist() or p in index.duplicates[q].tolist()
+            mutual = q in mine and p in theirs
+            close = mutual and story_pair(mine.index(q), theirs.index(p))
+            refused += mutual and not close and not copies
+            assert (q in index.strong[p]) == (close or copies), (p, q)
+    assert refused  # pairs each among the other's candidates, but far down: no story link
 
 
 def test_common_features_count_only_between_articles_close_in_time() -> None:
