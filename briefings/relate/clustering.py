@@ -22,6 +22,7 @@ from briefings.relate.stories import (
     duplicate_groups,
     limited_groups,
     mutual_links,
+    story_candidates,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class _Split:
     clock: int  # RelateIndex.clock when read
     ordered: list[int]
     local: dict[int, int]
-    closest: list[dict[int, tuple[float, int]]]  # (weight, place among its candidates)
+    closest: list[dict[int, tuple[float, int, bool]]]  # (weight, place, near): story_candidates
     copies: list[tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]
@@ -187,18 +188,16 @@ class StoryClustering:
         for i in moved:
             p = ordered[i]
             cols, weights = self.best[p]
-            # Its story candidates (as RelateIndex._story_candidates), with their places.
-            above = weights >= s.story_threshold
-            candidates = zip(
-                cols[above][: s.story_neighbours].tolist(),
-                weights[above][: s.story_neighbours].tolist(),
-                strict=True,
-            )
+            candidates = story_candidates(cols, weights, s.story_threshold, s.story_neighbours)
             closest[i] = {
-                local[q]: (w, rank) for rank, (q, w) in enumerate(candidates) if q in local
+                local[q]: (w, rank, near)
+                for rank, (q, w, near) in enumerate(
+                    zip(*(a.tolist() for a in candidates), strict=True)
+                )
+                if q in local
             }
             copies[i] = tuple(local[q] for q in self.duplicates[p].tolist() if q in local)
-        links = mutual_links(closest, moved, known.links)
+        links = mutual_links(closest, moved, known.links, s.story_neighbours)
         groups = known.groups
         if links != known.links or copies != known.copies or not groups:
             found = limited_groups(copies, links, GROUP_LIMIT)

@@ -27,7 +27,7 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
-from briefings.relate.stories import story_pair
+from briefings.relate.stories import story_candidates, story_pair
 from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
 from briefings.relate.why import Terms
@@ -281,19 +281,22 @@ class RelateIndex(StoryClustering):
         for r, best, dups in found:
             self.best[r], self.duplicates[r] = best, dups
         # The clock counts each row whose story candidates or copies are now there, in order.
-        k = s.story_neighbours
-        read = np.array([len(best[0][:k]) > 0 or len(dups) > 0 for _, best, dups in found], bool)
+        chosen = [
+            story_candidates(best[0], best[1], s.story_threshold, s.story_neighbours)
+            for _, best, _ in found
+        ]
+        read = np.array(
+            [len(c[0]) > 0 or len(dups) > 0 for c, (_, _, dups) in zip(chosen, found, strict=True)],
+            bool,
+        )
         stamps = self.clock + np.cumsum(read)
         for r, stamp in zip(rows[read].tolist(), stamps[read].tolist(), strict=True):
             self.stamp[r] = stamp
         self.clock += int(read.sum())
-        # Who lists whom, and the links: mutual story candidates, and copies either way.
+        # Who lists whom, and the links: story candidates close in both lists, and copies either way.
         lister, listed = links.pairs(rows, [best[0] for _, best, _ in found])
-        candidates = [
-            best[0][best[1] >= s.story_threshold][: s.story_neighbours] for _, best, _ in found
-        ]
-        one, other = links.pairs(rows, candidates)
-        linked = _story_pairs(one * n + other, other * n + one, candidates)
+        one, other = links.pairs(rows, [c[0] for c in chosen])
+        linked = _story_pairs(one * n + other, other * n + one, chosen, s.story_neighbours)
         copier, copied = links.pairs(rows, [dups for _, _, dups in found])
         a = np.concatenate([one[linked], copier, copied])
         b = np.concatenate([other[linked], copied, copier])
@@ -305,39 +308,48 @@ class RelateIndex(StoryClustering):
 
     def _set_row(self, r: int, best: tuple[np.ndarray, np.ndarray], dups: np.ndarray) -> None:
         """Replace row R's lists, keeping 'listed_by' and the story links in step."""
-        before = set(self._story_candidates(r)) | set(self.duplicates[r].tolist())
-        k = self.settings.story_neighbours
+        s = self.settings
+        old = story_candidates(*self.best[r], s.story_threshold, s.story_neighbours)
+        new = story_candidates(*best, s.story_threshold, s.story_neighbours)
         if not (
-            np.array_equal(self.best[r][0][:k], best[0][:k])
-            and np.array_equal(self.best[r][1][:k], best[1][:k])
+            all(np.array_equal(a, b) for a, b in zip(old, new, strict=True))
             and np.array_equal(self.duplicates[r], dups)
         ):  # what splitting a component reads of R changed
             self.clock += 1
             self.stamp[r] = self.clock
+        before = set(old[0].tolist()) | set(self.duplicates[r].tolist())
         for q in self.best[r][0].tolist():
             links.discard(self.listed_by[q], r)
         for q in best[0].tolist():
             links.add(self.listed_by[q], r)
         self.best[r], self.duplicates[r] = best, dups
-        for q in before | set(self._story_candidates(r)) | set(dups.tolist()):
+        for q in before | set(new[0].tolist()) | set(dups.tolist()):
             self._refresh_link(r, q)
 
-    def _story_candidates(self, r: int) -> list[int]:
-        """R's closest STORY_NEIGHBOURS articles at or above the story threshold, closest first."""
-        cols, weights = self.best[r]
-        strong = cols[weights >= self.settings.story_threshold][: self.settings.story_neighbours]
-        return strong.tolist()
+    def _story_places(self, r: int) -> dict[int, tuple[int, bool]]:
+        """R's story candidates (stories.story_candidates): each one's place and nearness."""
+        s = self.settings
+        cols, _, near = story_candidates(*self.best[r], s.story_threshold, s.story_neighbours)
+        return {
+            q: (i, n) for i, (q, n) in enumerate(zip(cols.tolist(), near.tolist(), strict=True))
+        }
 
     def _refresh_link(self, r: int, q: int) -> None:
-        """R and Q may share a story when each is among the other's closest, close enough in both
-        lists (stories.story_pair), or one copies the other. Mutual links keep busy articles from
-        chaining everything into one huge component."""
+        """R and Q may share a story when each is among the other's story candidates, close enough
+        in both lists (stories.story_pair), or one copies the other. Mutual links keep busy
+        articles from chaining everything into one huge component."""
         if self.nodes[q] is None or self.nodes[r] is None:
             linked = False
         else:
-            mine, theirs = self._story_candidates(r), self._story_candidates(q)
-            linked = (
-                (q in mine and r in theirs and story_pair(mine.index(q), theirs.index(r)))
+            mine, theirs = self._story_places(r).get(q), self._story_places(q).get(r)
+            linked = bool(
+                (
+                    mine is not None
+                    and theirs is not None
+                    and story_pair(
+                        mine[0], theirs[0], mine[1], theirs[1], self.settings.story_neighbours
+                    )
+                )
                 or q in set(self.duplicates[r].tolist())
                 or r in set(self.duplicates[q].tolist())
             )
@@ -443,14 +455,20 @@ class RelateIndex(StoryClustering):
         return self._members
 
 
-def _story_pairs(forward: np.ndarray, back: np.ndarray, candidates: list[np.ndarray]) -> np.ndarray:
+def _story_pairs(
+    forward: np.ndarray,
+    back: np.ndarray,
+    candidates: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    limit: int,
+) -> np.ndarray:
     """Which pairs FORWARD (one * n + other, in the order of CANDIDATES: each row's story
     candidates, closest first) may share a story: BACK, the same pairs the other way, is there
-    too, and the two places are close enough (stories.story_pair)."""
+    too, and the two are close enough in both lists (stories.story_pair)."""
     if not len(forward):
         return np.zeros(0, bool)
-    rank = np.concatenate([np.arange(len(c)) for c in candidates])
+    rank = np.concatenate([np.arange(len(c[0])) for c in candidates])
+    near = np.concatenate([c[2] for c in candidates])
     order = np.argsort(forward, kind="stable")
     at = np.minimum(np.searchsorted(forward[order], back), len(forward) - 1)
     mutual = forward[order][at] == back
-    return mutual & story_pair(rank, rank[order][at])
+    return mutual & story_pair(rank, rank[order][at], near, near[order][at], limit)

@@ -23,11 +23,12 @@ from briefings.relate import (
     vectorize,
 )
 from briefings.relate.features import entities
-from briefings.relate.stories import story_pair
+from briefings.relate.stories import story_candidates, story_pair
 from briefings.relate.tokens import distinct
 from briefings.runtime import parallel
 from briefings.urls import make_slug
 from tests.conftest import counting_pool
+from tests.relate import generated
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "clusters-small.jsonl"
 DAY = 86_400.0
@@ -236,9 +237,23 @@ def test_a_first_build_sets_every_list_at_once_as_row_by_row(monkeypatch, story_
 
 
 def test_two_articles_share_a_story_only_when_close_in_both_lists() -> None:
-    # Places among each other's story candidates (0: the closest), out of ten.
-    assert story_pair(6, 6) and story_pair(0, 9) and story_pair(9, 1)
-    assert not story_pair(7, 7) and not story_pair(2, 9) and not story_pair(9, 7)
+    # Places among each other's story candidates (0: the closest), of ten story neighbours.
+    assert story_pair(6, 6, False, False, 10) and story_pair(0, 9, False, False, 10)
+    assert not story_pair(7, 7, False, False, 10) and not story_pair(2, 9, False, False, 10)
+    assert not story_pair(1, 12, False, False, 10)  # one of them not among the other's ten
+    # ...unless each is nearly as similar to the other as to its closest: a story of dozens.
+    assert story_pair(15, 20, True, True, 10) and not story_pair(15, 20, True, False, 10)
+
+
+def test_story_candidates_are_the_closest_ten_and_any_nearly_as_close() -> None:
+    cols = np.arange(13)
+    weights = np.array([0.5, 0.45, 0.42, 0.41, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.2, 0.05])
+    found, _, near = story_candidates(cols, weights, 0.13, 10)
+    assert found.tolist() == list(range(10)) and near.tolist() == [True] * 5 + [False] * 5
+    alike = np.linspace(0.5, 0.42, 13)  # all within 80% of the closest: past the ten too
+    found, _, near = story_candidates(cols, alike, 0.13, 10)
+    assert found.tolist() == list(range(13)) and near.all()
+    assert story_candidates(cols[:2], np.array([0.1, 0.05]), 0.13, 10)[0].tolist() == []
 
 
 @pytest.mark.parametrize("first_build", [True, False])
@@ -249,15 +264,29 @@ def test_story_links_are_the_pairs_close_in_both_lists(monkeypatch, first_build)
     index = relate(docs, story_threshold=0.05)[0]
     refused = 0
     for p in index.position.values():
-        mine = index._story_candidates(p)
+        mine = index._story_places(p)
         for q in index.position.values():
-            theirs = index._story_candidates(q)
+            theirs = index._story_places(q)
             copies = q in index.duplicates[p].tolist() or p in index.duplicates[q].tolist()
             mutual = q in mine and p in theirs
-            close = mutual and story_pair(mine.index(q), theirs.index(p))
+            close = mutual and story_pair(mine[q][0], theirs[p][0], mine[q][1], theirs[p][1], 10)
             refused += mutual and not close and not copies
             assert (q in index.strong[p]) == (close or copies), (p, q)
     assert refused  # pairs each among the other's candidates, but far down: no story link
+
+
+def test_a_story_of_dozens_of_articles_all_alike_stays_one_story() -> None:
+    # Each one's closest ten are any ten of the others: few pairs are in each other's ten.
+    pool = generated.sentences()
+    rng = random.Random(3)
+    lead = "Flooding closed the river road at Marlow as the Thames rose overnight."
+    docs = [
+        doc(f"flood-{k}", "Thames floods close Marlow road", " ".join([lead, *rng.sample(pool, 3)]))
+        for k in range(40)
+    ]
+    relations = relate(docs)[1]
+    assert not relations.duplicate_of  # alike, not copies of each other
+    assert max(len(s.articles) for s in relations.stories) == 40
 
 
 def test_common_features_count_only_between_articles_close_in_time() -> None:
