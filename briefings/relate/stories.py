@@ -28,21 +28,24 @@ NEAR_TOP = 0.8
 def story_candidates(
     cols: np.ndarray, weights: np.ndarray, threshold: float, limit: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """An article's story candidates from its neighbour list (COLS, WEIGHTS: closest first): its
-    closest LIMIT at or above THRESHOLD, and past them any at least NEAR_TOP as similar as its
-    closest; as (columns, weights, whether each is that near)."""
-    above = weights >= threshold
-    cols, weights = cols[above], weights[above]
-    near = weights >= NEAR_TOP * weights[0] if len(weights) else np.zeros(0, bool)
-    kept = (np.arange(len(cols)) < limit) | near
-    return cols[kept], weights[kept], near[kept]
+    """An article's story candidates from its neighbour list (COLS, WEIGHTS: best first, as the
+    index keeps it): its closest LIMIT at or above THRESHOLD, and past them any at least NEAR_TOP
+    as similar as its closest; as (columns, weights, whether each is that near). Both are
+    prefixes of the list."""
+    above = int(np.count_nonzero(weights >= threshold))
+    near = int(np.count_nonzero(weights[:above] >= NEAR_TOP * weights[0])) if above else 0
+    kept = max(min(limit, above), near)
+    return cols[:kept], weights[:kept], np.arange(kept) < near
 
 
 def story_pair(rank: Any, back: Any, near: Any, near_back: Any, limit: int) -> Any:
     """Whether two articles, each at place RANK and BACK (0: the closest) among the other's story
     candidates, and NEAR (NEAR_BACK) the other's closest, may share a story (of scalars, or of
     arrays of them pair by pair)."""
-    top, low = np.maximum(rank, back), np.minimum(rank, back)
+    if isinstance(rank, np.ndarray):
+        top, low = np.maximum(rank, back), np.minimum(rank, back)
+    else:  # (numpy's functions take a microsecond each on plain numbers: a split reads 100,000s)
+        top, low = max(rank, back), min(rank, back)
     return (near & near_back) | ((top < limit) & ((top < CLOSE) | (low < CLOSEST)))
 
 
@@ -156,12 +159,10 @@ def mutual_links(
     found = [link for link in links if link[1] not in moved and link[2] not in moved]
     for i in sorted(moved):
         for j, (_, rank, near) in closest[i].items():
+            if j < i and j in moved:
+                continue  # found from J's side
             back = closest[j].get(i)
-            if (
-                back is not None
-                and story_pair(rank, back[1], near, back[2], limit)
-                and (i < j or j not in moved)
-            ):
+            if back is not None and story_pair(rank, back[1], near, back[2], limit):
                 a, b = min(i, j), max(i, j)
                 found.append((-closest[a][b][0], a, b))  # the weight in the first one's list
     found.sort()
