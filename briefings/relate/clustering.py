@@ -188,13 +188,13 @@ class StoryClustering:
         for i in moved:
             p = ordered[i]
             cols, weights = self.best[p]
-            found, found_weights, near = story_candidates(
+            candidates, found_weights, near = story_candidates(
                 cols, weights, s.story_threshold, s.story_neighbours
             )
             w, nearby = found_weights.tolist(), int(np.count_nonzero(near))  # (near: a prefix)
             closest[i] = {
                 local[q]: (w[rank], rank, rank < nearby)
-                for rank, q in enumerate(found.tolist())
+                for rank, q in enumerate(candidates.tolist())
                 if q in local
             }
             copies[i] = tuple(local[q] for q in self.duplicates[p].tolist() if q in local)
