@@ -82,6 +82,12 @@ def test_excerpt_prefers_summary_then_first_paragraph() -> None:
     assert cut.endswith("…") and len(cut) <= 241 and "Second" not in cut
 
 
+def test_excerpt_skips_fragments_before_the_first_sentence() -> None:
+    body = "Video\n\nARI SHAPIRO, HOST:\n\nScores of people are dead after a truck plowed into a crowd.\n\nMore."
+    assert excerpt(markdown_to_html(body)).startswith("Scores of people are dead")
+    assert excerpt(markdown_to_html("Photo\n\nShort one.")) == "Photo"  # nothing better: the first
+
+
 def test_note_is_sanitised_too() -> None:
     text = render_text("Body", "<script>x()</script>**Why**", "")
     assert "<script" not in text.note_html and "<strong>Why</strong>" in text.note_html

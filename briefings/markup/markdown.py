@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -171,15 +172,28 @@ def leading_words(fragment: bytes, count: int) -> str:
 
 
 def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
-    """The summary if there is one, else the first paragraph shortened at a word boundary."""
+    """The summary if there is one, else the first paragraph that reads as a sentence (not a
+    caption's "Video", a "HOST:" line or a dateline of a few words), shortened at a word
+    boundary; failing that, the first paragraph."""
     if summary:
         return summary
-    first = _PARAGRAPH.search(body_html)
-    text = plain_text(first.group(1) if first else body_html)
+    paragraphs = [
+        plain_text(m.group(1)) for m in itertools.islice(_PARAGRAPH.finditer(body_html), 6)
+    ]
+    if not paragraphs:
+        paragraphs = [plain_text(body_html)]
+    text = next((p for p in paragraphs if _reads_as_sentence(p)), paragraphs[0])
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—")
     return cut + "…"
+
+
+EXCERPT_MIN_WORDS = 8
+
+
+def _reads_as_sentence(text: str) -> bool:
+    return len(text.split()) >= EXCERPT_MIN_WORDS and not text.rstrip().endswith(":")
 
 
 def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> Iterator[RenderedText]:
