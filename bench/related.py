@@ -2,7 +2,8 @@
 
 1. Quality on ../shared/data/clusters/ (news-cluster-dev, ecbplus-dev), whole and in two halves,
    scored by ../shared/tools/cluster_score.py: B-cubed precision/recall/F1 of stories, precision@5
-   of related lists, and the share of same-topic, different-event pairs merged (decoys).
+   of related lists, and the share of same-topic, different-event pairs merged (decoys); and
+   B-cubed of generated stories of 10-30 and 30-60 articles (larger than any dev set's).
 2. Speed and peak memory on generated corpora (real paragraphs, see bench/corpus.py) of
    1,000 / 10,000 / 100,000 articles, each size in its own process, given to relating as a build
    gives them (each article's lead); and the time to update the lists after one article's lead
@@ -132,6 +133,33 @@ def quality(settings: Related | None = None) -> dict[tuple[str, str], dict[str, 
     return found
 
 
+LARGE_STORIES = ((10, 30), (30, 60))  # articles per generated story
+
+
+def large_stories(n: int = 3000) -> dict[tuple[int, int], dict[str, float]]:
+    """Stories far larger than the dev sets' (at most 19 articles): N generated articles (see
+    bench/corpus.py) in stories of each size range of LARGE_STORIES, as a build relates them.
+    A story of dozens of articles all alike must stay one story."""
+    import corpus
+
+    found = {}
+    for sizes in LARGE_STORIES:
+        rows = [
+            {
+                "id": a.slug,
+                "event": a.slug.rsplit("-", 1)[0],  # story-N-member
+                "category": a.slug.rsplit("-", 1)[0],
+                "title": a.title,
+                "text": a.body,
+                "date": a.date.isoformat(),
+                "source": a.source,
+            }
+            for a in corpus.generate(n, story_size=sizes)
+        ]
+        found[sizes] = score(rows, relate_rows(rows, Related()))
+    return found
+
+
 def show_quality(found: dict[tuple[str, str], dict[str, float]]) -> None:
     print(
         f"  {'set':<17} {'part':<5} {'n':>4} {'events':>6} {'F1':>6} {'P':>6} {'R':>6}"
@@ -243,6 +271,11 @@ def main() -> None:
     if not args.speed_only:
         print("Quality: stories (B-cubed, by ../shared/tools/cluster_score.py) and related lists")
         show_quality(quality())
+        for (low, high), q in large_stories().items():
+            print(
+                f"  generated, stories of {low}-{high} ({q['n']:,} articles, {q['events']} stories):"
+                f" F1 {q['bcubed_f1']:.3f}  P {q['precision']:.3f}  R {q['recall']:.3f}"
+            )
     if args.quality_only:
         return
     print("Speed (generated corpora of ~6 KB articles, given to relating as a build does: leads)")
