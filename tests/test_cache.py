@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from briefings.build import search
 from briefings.build.state import CACHE_FILE, load_builder
+from briefings.build.texts import text_key
 from briefings.cli import cli
 from briefings.commands.build import build_site
 from briefings.config import load_config, with_base_url
@@ -169,9 +170,7 @@ def test_what_several_parts_of_the_cache_hold_is_read_back_as_one_object(example
     for article in plan.content.articles:
         held, text, _ = relating._docs[article.slug]
         assert held is article
-        assert (
-            text is builder._texts.by_key[(article.markdown.digest, article.note, article.summary)]
-        )
+        assert text is builder._texts.by_key[text_key(article)]
     story = plan.relations.stories[0]
     assert plan.relations.story_of[story.articles[0]] is story
 

@@ -88,6 +88,18 @@ def test_excerpt_skips_fragments_before_the_first_sentence() -> None:
     assert excerpt(markdown_to_html("Photo\n\nShort one.")) == "Photo"  # nothing better: the first
 
 
+def test_excerpt_skips_the_headline_pasted_atop_the_text() -> None:
+    body = (
+        "Scores killed as truck rams crowd in France Updated: 2016-07-15 13:14 By Agencies\n\n"
+        "A truck drove into a crowd celebrating Bastille Day in Nice on Thursday night."
+    )
+    html = markdown_to_html(body)
+    title = "Scores killed as truck rams crowd in France"
+    assert excerpt(html, title=title).startswith("A truck drove into a crowd")
+    assert render_text(body, "", "", title=title).excerpt.startswith("A truck drove")
+    assert excerpt(html).startswith("Scores killed")  # (no title given: the first sentence)
+
+
 def test_note_is_sanitised_too() -> None:
     text = render_text("Body", "<script>x()</script>**Why**", "")
     assert "<script" not in text.note_html and "<strong>Why</strong>" in text.note_html
@@ -95,7 +107,7 @@ def test_note_is_sanitised_too() -> None:
 
 def test_texts_rendered_in_worker_processes_equal_those_rendered_here(monkeypatch) -> None:
     fields = [
-        (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.'.encode(), "", "")
+        (f'Para {n} with *emphasis* and "quotes".\n\nMore -- text.'.encode(), "", "", f"Title {n}")
         for n in range(40)
     ]
     here = list(render_texts(fields))

@@ -73,7 +73,9 @@ def render_and_relate(
     config: Config, content: Content
 ) -> tuple[dict[str, RenderedText], Relations]:
     """Every article's rendered text, and the relations read from it: what views need."""
-    texts = {a.slug: render_text(a.body, a.note, a.summary) for a in content.articles}
+    texts = {
+        a.slug: render_text(a.body, a.note, a.summary, title=a.title) for a in content.articles
+    }
     return texts, relate_articles(config, content, texts)
 
 

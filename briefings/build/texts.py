@@ -11,12 +11,13 @@ from briefings.build.bodies import BodyStore, Stored
 from briefings.markup.markdown import RenderedText, render_texts
 from briefings.model import Article, Content, replaced
 
-Key = tuple[bytes, str, str]
+Key = tuple[bytes, str, str, str]
 
 
 def text_key(article: Article) -> Key:
-    """What an article's RenderedText is made from: its Markdown (by digest), note and summary."""
-    return (article.markdown.digest, article.note, article.summary)
+    """What an article's RenderedText is made from: its Markdown (by digest), note, summary and
+    title (an excerpt skips a first paragraph that repeats it)."""
+    return (article.markdown.digest, article.note, article.summary, article.title)
 
 
 class Texts:
@@ -48,7 +49,7 @@ class Texts:
             texts, todo = dict(last_texts), [new for _, new in pairs]
         keys = [text_key(a) for a in todo]
         missing = {k: a for a, k in zip(todo, keys, strict=True) if k not in self.by_key}
-        fields = [(a.markdown.data, a.note, a.summary) for a in missing.values()]
+        fields = [(a.markdown.data, a.note, a.summary, a.title) for a in missing.values()]
         rendered = dict(zip(missing, self._kept(render_texts(fields)), strict=True))
         del fields
         for a, key in zip(todo, keys, strict=True):

@@ -171,18 +171,23 @@ def leading_words(fragment: bytes, count: int) -> str:
     return " ".join(plain_text(fragment.decode()).split(None, count)[:count])
 
 
-def excerpt(body_html: str, summary: str = "", limit: int = 240) -> str:
+def excerpt(body_html: str, summary: str = "", limit: int = 240, title: str = "") -> str:
     """The summary if there is one, else the first paragraph that reads as a sentence (not a
-    caption's "Video", a "HOST:" line or a dateline of a few words), shortened at a word
-    boundary; failing that, the first paragraph."""
+    caption's "Video", a "HOST:" line or a dateline of a few words) and does not open with the
+    TITLE (a page's headline pasted atop its text), shortened at a word boundary; failing
+    that, the first paragraph."""
     if summary:
         return summary
-    paragraphs = [
-        plain_text(m.group(1)) for m in itertools.islice(_PARAGRAPH.finditer(body_html), 6)
-    ]
-    if not paragraphs:
-        paragraphs = [plain_text(body_html)]
-    text = next((p for p in paragraphs if _reads_as_sentence(p)), paragraphs[0])
+    headline = _folded(title)
+    first = None
+    for match in itertools.islice(_PARAGRAPH.finditer(body_html), 6):  # read one at a time
+        text = plain_text(match.group(1))
+        first = text if first is None else first
+        opens = headline and _folded(text[: 2 * len(title) + 16]).startswith(headline)
+        if _reads_as_sentence(text) and not opens:
+            break
+    else:
+        text = plain_text(body_html) if first is None else first
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-—")
@@ -196,19 +201,29 @@ def _reads_as_sentence(text: str) -> bool:
     return len(text.split()) >= EXCERPT_MIN_WORDS and not text.rstrip().endswith(":")
 
 
-def render_texts(fields: Sequence[tuple[bytes, str, str]]) -> Iterator[RenderedText]:
-    """render_text of each (body as UTF-8, note, summary), on every core when there are many,
+def _folded(text: str) -> str:
+    """TEXT's words in lower case, without punctuation: a title as a paragraph repeats it."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def render_texts(fields: Sequence[tuple[bytes, str, str, str]]) -> Iterator[RenderedText]:
+    """render_text of each (body as UTF-8, note, summary, title), on every core when there are many,
     in order as they are done. Forked workers inherit FIELDS: only index ranges and the HTML
     cross between processes."""
 
     def work(indexes: range) -> list[RenderedText]:
         chunk = fields[indexes.start : indexes.stop]
-        return [render_text(body.decode(), note, summary) for body, note, summary in chunk]
+        return [
+            render_text(body.decode(), note, summary, title=title)
+            for body, note, summary, title in chunk
+        ]
 
     return forked_results(work, len(fields), TEXTS_CHUNK, TEXTS_PARALLEL_FROM)
 
 
-def render_text(body: str, note: str, summary: str, seconds: float | None = None) -> RenderedText:
+def render_text(
+    body: str, note: str, summary: str, seconds: float | None = None, title: str = ""
+) -> RenderedText:
     """BODY and NOTE as HTML; when rendering them takes over SECONDS (RENDER_SECONDS; where a
     limit can be set: see runtime.limits), both as plain paragraphs, the reason in `problem`."""
     seconds = RENDER_SECONDS if seconds is None else seconds
@@ -226,7 +241,8 @@ def render_text(body: str, note: str, summary: str, seconds: float | None = None
             "slow, such as thousands of brackets), so it is shown as plain text; "
             "simplify the text to get its formatting back"
         )
-    return RenderedText.of(body_html, note_html, excerpt(body_html, summary), problem)
+    shown = excerpt(body_html, summary, title=title)
+    return RenderedText.of(body_html, note_html, shown, problem)
 
 
 def _plain_paragraphs(text: str) -> str:
