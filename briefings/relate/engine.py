@@ -27,7 +27,7 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
-from briefings.relate.stories import story_candidates, story_pair
+from briefings.relate.stories import close_pairs, story_candidates, story_pair, story_places
 from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
 from briefings.relate.why import Terms
@@ -296,7 +296,7 @@ class RelateIndex(StoryClustering):
         # Who lists whom, and the links: story candidates close in both lists, and copies either way.
         lister, listed = links.pairs(rows, [best[0] for _, best, _ in found])
         one, other = links.pairs(rows, [c[0] for c in chosen])
-        linked = _story_pairs(one * n + other, other * n + one, chosen, s.story_neighbours)
+        linked = close_pairs(one * n + other, other * n + one, chosen, s.story_neighbours)
         copier, copied = links.pairs(rows, [dups for _, _, dups in found])
         a = np.concatenate([one[linked], copier, copied])
         b = np.concatenate([other[linked], copied, copier])
@@ -327,31 +327,20 @@ class RelateIndex(StoryClustering):
             self._refresh_link(r, q)
 
     def _story_places(self, r: int) -> dict[int, tuple[int, bool]]:
-        """R's story candidates (stories.story_candidates): each one's place and nearness."""
         s = self.settings
-        cols, _, near = story_candidates(*self.best[r], s.story_threshold, s.story_neighbours)
-        return {
-            q: (i, n) for i, (q, n) in enumerate(zip(cols.tolist(), near.tolist(), strict=True))
-        }
+        return story_places(*self.best[r], s.story_threshold, s.story_neighbours)
 
     def _refresh_link(self, r: int, q: int) -> None:
         """R and Q may share a story when each is among the other's story candidates, close enough
         in both lists (stories.story_pair), or one copies the other. Mutual links keep busy
         articles from chaining everything into one huge component."""
-        if self.nodes[q] is None or self.nodes[r] is None:
-            linked = False
-        else:
-            mine, theirs = self._story_places(r).get(q), self._story_places(q).get(r)
+        linked = False
+        if self.nodes[q] is not None and self.nodes[r] is not None:
+            a, b = self._story_places(r).get(q), self._story_places(q).get(r)  # (place, near)
+            limit = self.settings.story_neighbours
+            close = a is not None and b is not None and story_pair(a[0], b[0], a[1], b[1], limit)
             linked = bool(
-                (
-                    mine is not None
-                    and theirs is not None
-                    and story_pair(
-                        mine[0], theirs[0], mine[1], theirs[1], self.settings.story_neighbours
-                    )
-                )
-                or q in set(self.duplicates[r].tolist())
-                or r in set(self.duplicates[q].tolist())
+                close or q in self.duplicates[r].tolist() or r in self.duplicates[q].tolist()
             )
         change = links.add if linked else links.discard
         change(self.strong[r], q)
@@ -453,22 +442,3 @@ class RelateIndex(StoryClustering):
         ordered = sorted(self._story_slugs.values(), key=lambda f: (f[2], f[1][0]))
         self._members = [slugs for _, slugs, _ in ordered]
         return self._members
-
-
-def _story_pairs(
-    forward: np.ndarray,
-    back: np.ndarray,
-    candidates: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-    limit: int,
-) -> np.ndarray:
-    """Which pairs FORWARD (one * n + other, in the order of CANDIDATES: each row's story
-    candidates, closest first) may share a story: BACK, the same pairs the other way, is there
-    too, and the two are close enough in both lists (stories.story_pair)."""
-    if not len(forward):
-        return np.zeros(0, bool)
-    rank = np.concatenate([np.arange(len(c[0])) for c in candidates])
-    near = np.concatenate([c[2] for c in candidates])
-    order = np.argsort(forward, kind="stable")
-    at = np.minimum(np.searchsorted(forward[order], back), len(forward) - 1)
-    mutual = forward[order][at] == back
-    return mutual & story_pair(rank, rank[order][at], near, near[order][at], limit)

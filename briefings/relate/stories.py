@@ -49,6 +49,34 @@ def story_pair(rank: Any, back: Any, near: Any, near_back: Any, limit: int) -> A
     return (near & near_back) | ((top < limit) & ((top < CLOSE) | (low < CLOSEST)))
 
 
+def close_pairs(
+    forward: np.ndarray,
+    back: np.ndarray,
+    candidates: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    limit: int,
+) -> np.ndarray:
+    """Which pairs FORWARD (one * n + other, in the order of CANDIDATES: each row's story
+    candidates, closest first) may share a story: BACK, the same pairs the other way, is there
+    too, and the two are close enough in both lists (stories.story_pair)."""
+    if not len(forward):
+        return np.zeros(0, bool)
+    rank = np.concatenate([np.arange(len(c[0])) for c in candidates])
+    near = np.concatenate([c[2] for c in candidates])
+    order = np.argsort(forward, kind="stable")
+    at = np.minimum(np.searchsorted(forward[order], back), len(forward) - 1)
+    mutual = forward[order][at] == back
+    return mutual & story_pair(rank, rank[order][at], near, near[order][at], limit)
+
+
+def story_places(
+    cols: np.ndarray, weights: np.ndarray, threshold: float, limit: int
+) -> dict[int, tuple[int, bool]]:
+    """An article's story candidates (story_candidates) by column: each one's place and whether
+    it is near the article's closest."""
+    found, _, near = story_candidates(cols, weights, threshold, limit)
+    return {q: (i, n) for i, (q, n) in enumerate(zip(found.tolist(), near.tolist(), strict=True))}
+
+
 class DisjointSets:
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
