@@ -380,23 +380,23 @@ class RelateIndex(StoryClustering):
         return sum(w for q, w in self._links(p) if q in inside)
 
     def related(self, slug: str, story: Sequence[str] | None = None) -> tuple[Scored, ...]:
-        """The best neighbours of SLUG outside its story (or STORY), best first."""
+        """The best neighbours of SLUG outside its story (or STORY), best first: those at least
+        related_floor alike that share a telling term (a link that cannot say why is padding:
+        two articles alike only in common words)."""
         p = self.position[slug]
         members = self._members_of(p, story)
-        limit = self.settings.related_count
         cols, weights = self.best[p]
         outside: Iterable[tuple[int, float]]
         floor = self.settings.related_floor
         if len(members) == 1:  # alone in its story: its first neighbours (most articles are)
-            shown = min(limit, int((weights >= floor).sum()))  # the list is best first
+            shown = int((weights >= floor).sum())  # the list is best first
             outside = zip(cols[:shown].tolist(), weights[:shown].tolist(), strict=True)
         else:
             inside = set(members)
-            outside = itertools.islice(
-                ((q, w) for q, w in self._links(p) if q not in inside and w >= floor), limit
-            )
+            outside = ((q, w) for q, w in self._links(p) if q not in inside and w >= floor)
         mine = why.unpack(self._node(p).terms)
-        return tuple(self._scored(mine, q, w) for q, w in outside)
+        said = (self._scored(mine, q, w) for q, w in outside)
+        return tuple(itertools.islice((s for s in said if s.why), self.settings.related_count))
 
     def timestamp(self, slug: str) -> float:
         return self._node(self.position[slug]).timestamp

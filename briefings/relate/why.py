@@ -89,27 +89,27 @@ def spelled(word: str, name: bool) -> str:
 class Unpacked(NamedTuple):
     """Terms unpacked, to be read against many others (an article's list: its every link)."""
 
-    keys: tuple[int, ...]
+    keys: frozenset[int]  # (a set: met by each link's keys, not made again for each)
     shown: tuple[str, ...]
     place: dict[int, int]  # each key's place among KEYS
 
 
 def unpack(terms: Terms) -> Unpacked:
     keys = terms.keys
-    return Unpacked(keys, terms.shown, {k: i for i, k in enumerate(keys)})
+    return Unpacked(frozenset(keys), terms.shown, {k: i for i, k in enumerate(keys)})
 
 
 def shared(a: Terms | Unpacked, b: Terms, limit: int = REASONS) -> tuple[str, ...]:
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
-    _, a_shown, a_place = a if isinstance(a, Unpacked) else unpack(a)
+    a_keys, a_shown, a_place = a if isinstance(a, Unpacked) else unpack(a)
     b_keys = b.keys
-    held = a_place.keys() & b_keys  # (most pairs share a handful: ask C first)
+    held = a_keys.intersection(b_keys)  # (most pairs share a handful: ask C first)
     if not held:
         return ()
     b_shown = b.shown
     # Ranked by the sum of their places in both, then by A's: heaviest in both first.
-    both = sorted((a_place[k] + b_keys.index(k), a_place[k], b_keys.index(k)) for k in held)
+    both = sorted((a_place[k] + j, a_place[k], j) for j, k in enumerate(b_keys) if k in held)
     said = _distinct([_better(a_shown[i], b_shown[j]) for _, i, j in both[:CANDIDATES]], limit)
     # One string per reason, however many links say it: the terms are unpacked afresh for
     # each link, and a large site has a hundred thousand links.

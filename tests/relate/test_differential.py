@@ -6,6 +6,9 @@ and then after five edits and five additions: stories, same-story and related li
 scores, copies and names (the names regenerated since, for an intended change that touches
 nothing else: "New York" is no longer "York", "I'm" no longer a name). Regenerate it only for an intended change to relating, whose
 bench/related.py figures are no lower on any set, with `python tests/relate/test_differential.py`.
+
+One intended change is checked here instead: a related list leaves out the articles that share
+no telling term with it (it cannot say why), and is filled from the next ones.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 import pytest
 
 from briefings.config import Related
-from briefings.relate import RelateDoc, RelateIndex, snapshot
+from briefings.relate import RelateDoc, RelateIndex, snapshot, why
 from briefings.urls import make_slug
 from tests.relate import generated
 from tests.relate.test_relate import load_fixture
@@ -37,7 +40,20 @@ def relations_of(index: RelateIndex, docs: list[RelateDoc]) -> dict[str, Any]:
         "related": {k: [[s.slug, s.score] for s in v] for k, v in sorted(r.related.items())},
         "duplicate_of": dict(sorted(r.duplicate_of.items())),
         "entities": {k: list(v) for k, v in sorted(r.entities.items()) if v},
+        "unexplained": {d.slug: sorted(unexplained(index, d.slug)) for d in docs},
     }
+
+
+def unexplained(index: RelateIndex, slug: str) -> set[str]:
+    """SLUG's neighbours that share no telling term with it."""
+    p = index.position[slug]
+    mine = why.unpack(index._node(p).terms)
+    found = set()
+    for q in index.best[p][0].tolist():
+        other = index._node(q)
+        if not why.shared(mine, other.terms):
+            found.add(other.slug)
+    return found
 
 
 def edits(docs: list[RelateDoc]) -> list[RelateDoc]:
@@ -88,11 +104,37 @@ def test_relations_equal_those_of_the_numba_kernels(
     now: dict[str, Any], before: dict[str, Any], case: str, part: str
 ) -> None:
     got, expected = now[case][part], before[case][part]
+    if part == "related":
+        expected = {k: said(v, set(now[case]["unexplained"][k])) for k, v in expected.items()}
+        got = {k: v[: len(expected.get(k, []))] for k, v in got.items()}
     if isinstance(expected, dict):
         differing = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
         assert not differing, [(k, expected.get(k), got.get(k)) for k in differing[:3]]
     assert got == expected
     assert expected or (case, part) == ("fixture", "duplicate_of")  # (the fixture has no copies)
+
+
+def said(listed: list[list[Any]], unexplained: set[str]) -> list[list[Any]]:
+    return [item for item in listed if item[0] not in unexplained]
+
+
+@pytest.mark.parametrize("case", ["fixture", "built", "edited"])
+def test_related_lists_leave_out_only_what_cannot_say_why(
+    now: dict[str, Any], before: dict[str, Any], case: str
+) -> None:
+    """The lists left out links (the numba era listed them), each filled from below them."""
+    left_out = filled = 0
+    for slug, listed in before[case]["related"].items():
+        unexplained = set(now[case]["unexplained"][slug])
+        left_out += len(listed) - len(said(listed, unexplained))
+        got = now[case]["related"][slug]
+        extra = got[len(said(listed, unexplained)) :]
+        filled += len(extra)
+        assert all(s not in unexplained for s, _ in got)
+        assert all(score <= listed[-1][1] for _, score in extra)  # from below the old list
+        assert len(got) <= NUMBA_ERA.related_count
+    # (The fixture's real articles all say why; among the generated some do not.)
+    assert (left_out > 0 and filled > 0) or case == "fixture"
 
 
 if __name__ == "__main__":  # regenerate (see the docstring)
