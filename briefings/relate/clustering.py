@@ -34,14 +34,15 @@ SPLITS_KEPT = 64  # splits of large components remembered
 
 @dataclass
 class _Split:
-    """A large component's groups, with what splitting it read, by local id (the members in
-    order of their tie keys): each one's closest members with weights, and its copies."""
+    """A large component's groups, with what splitting it read, by each member's tie key (a
+    number that orders slugs alike in every build, so links tie the same way and a member keeps
+    its id when others join or leave): each one's story candidates with weights, and its
+    copies, wherever they are (a candidate outside the component joins no link)."""
 
     clock: int  # RelateIndex.clock when read
-    ordered: list[int]
-    local: dict[int, int]
-    closest: list[dict[int, tuple[float, int, bool]]]  # (weight, place, near): story_candidates
-    copies: list[tuple[int, ...]]
+    position: dict[int, int]  # tie key -> position, of the members
+    closest: dict[int, dict[int, tuple[float, int, bool]]]  # (weight, place, near): story_candidates
+    copies: dict[int, tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]
 
@@ -158,52 +159,66 @@ class StoryClustering:
         """COMPONENT as groups of at most GROUP_LIMIT articles (copies of one article count once)
         to cluster one by one: on a large site, the strong links can chain thousands of
         articles, and clustering them all again after every edit would be slow. Groups join by
-        their strongest links first (ties by slug), so they are a pure function of the links.
+        their strongest links first (ties by tie key), so they are a pure function of the links.
 
-        A component split before is split again from what changed: the members whose closest
-        links or copies changed since (by their stamps) are read again, and the groups stand
-        when the order of the links and the copies are the same."""
+        A component split before, or one that shares members with one split before (an article
+        joined or left it), is split again from what changed: the members whose closest links or
+        copies changed since (by their stamps), and those that joined or left, are read again;
+        the groups stand when the members, the order of the links and the copies are the same."""
         if len(component) <= GROUP_LIMIT:
             return [frozenset(component)]
         key = frozenset(component)
         known = self.splits.pop(key, None)
-        if known is None:
-            ordered = sorted(component, key=lambda q: self.nodes[q].tie)
-            local = {p: i for i, p in enumerate(ordered)}
-            n = len(ordered)
-            known = _Split(-1, ordered, local, [{}] * n, [()] * n, [], [])
-            moved: list[int] = list(range(n))
+        if known is not None:  # the same members: those whose lists changed are read again
+            position = known.position
+            moved = [t for t, p in position.items() if self.stamp[p] > known.clock]
         else:
-            moved = [known.local[p] for p in component if self.stamp[p] > known.clock]
-        if moved:
-            known = self._split_again(known, moved)
+            known = self._overlapping_split(key) or _Split(-1, {}, {}, {}, [], [])
+            position = {self.nodes[p].tie: p for p in component}
+            moved = [t for t, p in position.items() if known.position.get(t) != p]
+            moved += [t for t, p in known.position.items() if position.get(t) != p]  # left
+            moved += [t for t, p in position.items() if self.stamp[p] > known.clock]
+        if moved or position is not known.position:
+            known = self._split_again(known, position, set(moved))
         self.splits[key] = known
         while len(self.splits) > SPLITS_KEPT:  # components that are no more: oldest first
             del self.splits[next(iter(self.splits))]
         return known.groups
 
-    def _split_again(self, known: _Split, moved: list[int]) -> _Split:
-        s, ordered, local = self.settings, known.ordered, known.local
-        closest, copies = list(known.closest), list(known.copies)
-        for i in moved:
-            p = ordered[i]
+    def _overlapping_split(self, component: frozenset[int]) -> _Split | None:
+        """The split made before of the component that shares most members with COMPONENT, taken
+        out of those kept (its component is no more)."""
+        sharing = [k for k in self.splits if not k.isdisjoint(component)]
+        if not sharing:
+            return None
+        return self.splits.pop(max(sharing, key=lambda k: len(k & component)))
+
+    def _split_again(self, known: _Split, position: dict[int, int], moved: set[int]) -> _Split:
+        s = self.settings
+        closest, copies = dict(known.closest), dict(known.copies)
+        for t in moved:
+            p = position.get(t)
+            if p is None:  # it left the component
+                closest.pop(t, None)
+                copies.pop(t, None)
+                continue
             cols, weights = self.best[p]
             candidates, found_weights, near = story_candidates(
                 cols, weights, s.story_threshold, s.story_neighbours
             )
             w, nearby = found_weights.tolist(), int(np.count_nonzero(near))  # (near: a prefix)
-            closest[i] = {
-                local[q]: (w[rank], rank, rank < nearby)
+            closest[t] = {
+                self.nodes[q].tie: (w[rank], rank, rank < nearby)
                 for rank, q in enumerate(candidates.tolist())
-                if q in local
             }
-            copies[i] = tuple(local[q] for q in self.duplicates[p].tolist() if q in local)
+            copies[t] = tuple(self.nodes[q].tie for q in self.duplicates[p].tolist())
         links = mutual_links(closest, moved, known.links, s.story_neighbours)
         groups = known.groups
-        if links != known.links or copies != known.copies or not groups:
-            found = limited_groups(copies, links, GROUP_LIMIT)
-            groups = [frozenset(ordered[i] for i in group) for group in found]
-        return _Split(self.clock, ordered, local, closest, copies, links, groups)
+        same_members = position.keys() == known.position.keys()
+        if links != known.links or copies != known.copies or not same_members or not groups:
+            found = limited_groups(position, copies, links, GROUP_LIMIT)
+            groups = [frozenset(map(position.__getitem__, group)) for group in found]
+        return _Split(self.clock, position, closest, copies, links, groups)
 
     def _inputs(self, group: frozenset[int], members: Iterable[int] = ()) -> dict[int, tuple]:
         """All that _cluster reads of GROUP, by member (of MEMBERS, or all): its time and slug, and

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -173,23 +173,23 @@ def _merge(
 
 
 def mutual_links(
-    closest: Sequence[dict[int, tuple[float, int, bool]]],
+    closest: Mapping[int, dict[int, tuple[float, int, bool]]],
     moved: Iterable[int],
     links: Iterable[Link] = (),
     limit: int = 10,
 ) -> list[Link]:
-    """The story links among articles numbered 0..n-1, strongest first (ties by ids): pairs each
-    among the other's CLOSEST (id -> (weight, place, near) among its story candidates), close
-    enough in both (story_pair, with LIMIT story neighbours). LINKS, the links before the
-    articles MOVED changed their closest, are kept where they touch none of them; those of
-    MOVED are found again."""
+    """The story links among the articles CLOSEST holds (by id), strongest first (ties by ids):
+    pairs each among the other's CLOSEST (id -> (weight, place, near) among its story
+    candidates), close enough in both (story_pair, with LIMIT story neighbours). LINKS, the
+    links before the articles MOVED changed their closest (or came or went), are kept where
+    they touch none of them; those of MOVED are found again."""
     moved = set(moved)
     found = [link for link in links if link[1] not in moved and link[2] not in moved]
     for i in sorted(moved):
-        for j, (_, rank, near) in closest[i].items():
+        for j, (_, rank, near) in closest.get(i, {}).items():
             if j < i and j in moved:
                 continue  # found from J's side
-            back = closest[j].get(i)
+            back = closest.get(j, {}).get(i)
             if back is not None and story_pair(rank, back[1], near, back[2], limit):
                 a, b = min(i, j), max(i, j)
                 found.append((-closest[a][b][0], a, b))  # the weight in the first one's list
@@ -198,24 +198,34 @@ def mutual_links(
 
 
 def limited_groups(
-    copies: Sequence[Iterable[int]], links: Iterable[Link], limit: int
+    members: Iterable[int], copies: Mapping[int, Iterable[int]], links: Iterable[Link], limit: int
 ) -> list[list[int]]:
-    """Articles numbered 0..n-1 in groups of at most LIMIT units (copies of one article, joined by
-    COPIES, are one unit): groups join along LINKS in their order while they stay in the limit."""
-    sets = DisjointSets(len(copies))
-    for i, others in enumerate(copies):
+    """MEMBERS (ids) in groups of at most LIMIT units (copies of one article, joined by COPIES,
+    are one unit; copies that are not members are passed over): groups join along LINKS in their
+    order while they stay in the limit."""
+    parent = {m: m for m in members}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, others in copies.items():
         for j in others:
-            sets.union(i, j)
-    roots = {sets.find(i) for i in range(len(copies))}
-    if len(roots) <= limit:
-        return [list(range(len(copies)))]
-    units = dict.fromkeys(roots, 1)
+            if i in parent and j in parent:
+                ri, rj = find(i), find(j)
+                parent[max(ri, rj)] = min(ri, rj)
+    units = dict.fromkeys((m for m in parent if find(m) == m), 1)
+    if len(units) <= limit:
+        return [list(parent)]
     for _, a, b in links:
-        ra, rb = sets.find(a), sets.find(b)
+        ra, rb = find(a), find(b)
         if ra != rb and units[ra] + units[rb] <= limit:
-            sets.union(ra, rb)
-            units[sets.find(ra)] = units.pop(ra) + units.pop(rb)
+            keep, gone = min(ra, rb), max(ra, rb)  # (which leads changes no group)
+            parent[gone] = keep
+            units[keep] += units.pop(gone)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(copies)):
-        groups[sets.find(i)].append(i)
+    for m in parent:
+        groups[find(m)].append(m)
     return list(groups.values())

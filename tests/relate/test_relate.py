@@ -357,6 +357,30 @@ def test_splits_of_large_linked_groups_follow_edits_exactly(monkeypatch) -> None
     assert 0 < calls["grouped"] < calls["read again"]
 
 
+def test_an_article_joining_a_large_linked_group_is_read_alone(monkeypatch) -> None:
+    """An added article that joins a component split before does not make the whole component
+    be read again (a large site's largest holds tens of thousands): only what changed."""
+    monkeypatch.setattr(clustering, "GROUP_LIMIT", 20)
+    docs = generated.generate(300)  # at this threshold, most are linked in one component
+    full = relate(docs, story_threshold=0.08)[0]
+    largest = max(full._components(set(full.position.values())), key=len)
+    joining = full.nodes[min(largest)].slug
+    index = relate([d for d in docs if d.slug != joining], story_threshold=0.08)[0]
+    read: list[tuple[int, int]] = []
+
+    def counted(self, known, position, moved):
+        read.append((len(moved), len(position)))
+        return split_again(self, known, position, moved)
+
+    split_again = RelateIndex._split_again
+    monkeypatch.setattr(RelateIndex, "_split_again", counted)
+    index.update([d for d in docs if d.slug == joining])
+    assert state(index) == state(full)
+    assert split_groups(index) == split_groups(full)
+    moved, members = max(read, key=lambda r: r[1])
+    assert members == len(largest) > 100 and moved < members / 10, read
+
+
 def split_groups(index: RelateIndex) -> list[list[str]]:
     """The groups every component of INDEX is clustered in, as slugs."""
     components = index._components(set(index.position.values()))
