@@ -35,7 +35,6 @@ from briefings.build.relate_stage import lead  # noqa: E402
 from briefings.config import Related  # noqa: E402
 from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
 from briefings.runtime.memory import release_free_memory  # noqa: E402
-from briefings.urls import make_slug  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 CLUSTERS = SHARED / "data" / "clusters"
@@ -66,7 +65,7 @@ def relate_rows(rows: list[dict], settings: Related) -> list[dict]:
         docs.append(RelateDoc(r["id"], title, r["text"], date or 0.0, (), r["source"] or ""))
     index = RelateIndex(settings)
     index.update(docs)
-    relations = snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+    relations = snapshot(index, {d.slug: d.title for d in docs})
     predicted = []
     for d in docs:
         # What a reader sees: the same story first (closest first), then related coverage.
@@ -191,15 +190,11 @@ def speed(n: int) -> dict[str, float]:
     gc.collect()
     release_free_memory()  # the generator's garbage: not relating's, nor its workers'
     titles = {d.slug: d.title for d in docs}
-    # Loading content slugs every title (content._load_article), and make_slug keeps them: a
-    # build's relate stage finds its story slugs (their central article's title) made.
-    for title in titles.values():
-        make_slug(title)
     base = _reset_peak()
     started = time.perf_counter()
     index = RelateIndex(settings)
     index.update(docs)
-    snapshot(index, titles, make_slug)
+    snapshot(index, titles)
     relate_seconds = time.perf_counter() - started
     peak = _status_mb("VmHWM")
     # Forked workers share the parent's pages until they write: their RSS counts those too.

@@ -18,7 +18,6 @@ from briefings.relate import (
     snapshot,
 )
 from briefings.runtime.memory import LARGE, release_free_memory
-from briefings.urls import make_slug
 
 
 def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
@@ -59,9 +58,7 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     settings = config.settings.related
     index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
     titles = {a.slug: a.title for a in content.articles}
-    return apply_pins(index, snapshot(index, titles, make_slug), pins(content), titles, make_slug)[
-        0
-    ]
+    return apply_pins(index, snapshot(index, titles), pins(content), titles)[0]
 
 
 def pins(content: Content) -> Pins:
@@ -122,7 +119,7 @@ class Relating:
             del changed  # ...with their leads (a large site's are tens of MB)
             release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
-        self.relations = snapshot(self.index, titles, make_slug, self.relations, moved)
+        self.relations = snapshot(self.index, titles, self.relations, moved)
         # The editor's pins over the engine's stories: the next snapshot starts from the engine's.
-        pinned, repinned = apply_pins(self.index, self.relations, pins(content), titles, make_slug)
+        pinned, repinned = apply_pins(self.index, self.relations, pins(content), titles)
         return pinned, moved | repinned

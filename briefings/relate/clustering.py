@@ -41,7 +41,9 @@ class _Split:
 
     clock: int  # RelateIndex.clock when read
     position: dict[int, int]  # tie key -> position, of the members
-    closest: dict[int, dict[int, tuple[float, int, bool]]]  # (weight, place, near): story_candidates
+    closest: dict[
+        int, dict[int, tuple[float, int, bool]]
+    ]  # (weight, place, near): story_candidates
     copies: dict[int, tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]

@@ -7,7 +7,7 @@ the next snapshot is taken from the engine's relations, not from these.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 from briefings.relate.engine import RelateIndex
@@ -21,7 +21,6 @@ def apply_pins(
     relations: Relations,
     pins: Pins,
     title_of: Mapping[str, str],
-    make_slug: Callable[[str], str],
 ) -> tuple[Relations, set[str]]:
     """RELATIONS with PINS applied, and the slugs whose story or lists they changed. A pin that
     names neither an article nor a story is left out, with a note in the relations."""
@@ -52,7 +51,7 @@ def apply_pins(
     touched = {key for key, old in members.items() if old != _articles(relations, key)}
     if not touched:
         return replace(relations, notes=tuple(notes)), set()
-    return _regrouped(index, relations, members, touched, title_of, make_slug, notes)
+    return _regrouped(index, relations, members, touched, title_of, notes)
 
 
 def _articles(relations: Relations, key: str) -> list[str]:
@@ -66,7 +65,6 @@ def _regrouped(
     members: dict[str, list[str]],
     touched: set[str],
     title_of: Mapping[str, str],
-    make_slug: Callable[[str], str],
     notes: list[str],
 ) -> tuple[Relations, set[str]]:
     kept = [s for s in relations.stories if s.key not in touched]
@@ -77,7 +75,7 @@ def _regrouped(
         if not articles:
             continue
         central = central_member(index, articles, pinned=True)
-        slug = story_slug(make_slug, title_of[central], articles, taken)
+        slug = story_slug(articles, taken)
         reasons = index.why(articles) if len(articles) > 1 else ()
         made.append(Story(articles[0], slug, title_of[central], articles, central, reasons))
     stories = sorted([*kept, *made], key=lambda s: (index.timestamp(s.articles[0]), s.articles[0]))

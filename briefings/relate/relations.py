@@ -41,11 +41,10 @@ class Relations:
 def snapshot(
     index: RelateIndex,
     title_of: Mapping[str, str],
-    make_slug: Callable[[str], str],
     previous: Relations | None = None,
     changed: Set[str] = frozenset(),
 ) -> Relations:
-    """Relations of every article in INDEX; story slugs made unique in story order.
+    """Relations of every article in INDEX.
 
     With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
     (what RelateIndex.update returned) are read again: the others are as they were."""
@@ -57,7 +56,7 @@ def snapshot(
     ):
         stories, story_of = previous.stories, previous.story_of
     else:
-        stories = tuple(_stories(index, members, title_of, make_slug, previous, changed))
+        stories = tuple(_stories(index, members, title_of, previous, changed))
         story_of = {m: story for story in stories for m in story.articles}
     same_articles = previous is not None and (
         story_of is previous.story_of or previous.same_story.keys() == story_of.keys()
@@ -118,7 +117,6 @@ def _stories(
     index: RelateIndex,
     members: list[tuple[str, ...]],
     title_of: Mapping[str, str],
-    make_slug: Callable[[str], str],
     previous: Relations | None,
     changed: Set[str],
 ) -> list[Story]:
@@ -132,7 +130,7 @@ def _stories(
         fresh = old is None or not changed.isdisjoint(articles)
         central = old.central if old is not None and not fresh else central_member(index, articles)
         title = title_of[central]
-        slug = story_slug(make_slug, title, articles, taken)
+        slug = story_slug(articles, taken)
         if old is None or fresh or (old.slug, old.title) != (slug, title):
             reasons = index.why(articles) if len(articles) > 1 else ()
             old = Story(articles[0], slug, title, articles, central, reasons)
@@ -150,11 +148,13 @@ def central_member(index: RelateIndex, members: Sequence[str], pinned: bool = Fa
     return max(members, key=lambda m: (weight[m], -members.index(m)))
 
 
-def story_slug(
-    make_slug: Callable[[str], str], title: str, articles: Sequence[str], taken: set[str]
-) -> str:
-    """A slug for a story from its TITLE, not among TAKEN (then taken too): -2, -3 when it is."""
-    base = make_slug(title) or make_slug(articles[0]) or "story"
+def story_slug(articles: Sequence[str], taken: set[str]) -> str:
+    """A slug for the story of ARTICLES (in time order), not among TAKEN (then taken too): its
+    first article's. Not its title's: the title is its central article's, which changes as
+    articles come and go, and the story's address (shared, linked, named in a `story:` pin)
+    should not; the first article changes only when an earlier one joins. (-2, -3 should a
+    slug be taken.)"""
+    base = articles[0]
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

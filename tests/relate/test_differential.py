@@ -23,7 +23,6 @@ import pytest
 
 from briefings.config import Related
 from briefings.relate import RelateDoc, RelateIndex, snapshot, why
-from briefings.urls import make_slug
 from tests.relate import generated
 from tests.relate.test_relate import load_fixture
 
@@ -33,7 +32,7 @@ GOLDEN = Path(__file__).parents[1] / "fixtures" / "relations-eb60f92.json.gz"
 
 
 def relations_of(index: RelateIndex, docs: list[RelateDoc]) -> dict[str, Any]:
-    r = snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+    r = snapshot(index, {d.slug: d.title for d in docs})
     return {
         "stories": [list(s.articles) for s in r.stories],
         "same_story": {k: [[s.slug, s.score] for s in v] for k, v in sorted(r.same_story.items())},

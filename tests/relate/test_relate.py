@@ -26,7 +26,6 @@ from briefings.relate.features import entities
 from briefings.relate.stories import story_candidates, story_pair
 from briefings.relate.tokens import distinct
 from briefings.runtime import parallel
-from briefings.urls import make_slug
 from tests.conftest import counting_pool
 from tests.relate import generated
 
@@ -53,7 +52,7 @@ def load_fixture() -> tuple[list[RelateDoc], dict[str, str]]:
 def relate(docs: list[RelateDoc], **settings: object):
     index = RelateIndex(Related(**settings))
     index.update(docs)
-    return index, snapshot(index, {d.slug: d.title for d in docs}, make_slug)
+    return index, snapshot(index, {d.slug: d.title for d in docs})
 
 
 def state(index: RelateIndex) -> dict:
@@ -487,7 +486,7 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
     titles = {d.slug: d.title for d in docs}
     index = RelateIndex(Related())
     changed = index.update(docs[:20])
-    relations = snapshot(index, titles, make_slug)
+    relations = snapshot(index, titles)
     current = {d.slug: d for d in docs[:20]}
     edited = RelateDoc(docs[3].slug, docs[3].title, docs[9].body, docs[3].timestamp)
     retitled = RelateDoc(docs[9].slug, "A new headline", docs[9].body, docs[9].timestamp)
@@ -536,9 +535,9 @@ def test_a_snapshot_updated_from_the_last_equals_a_full_one() -> None:
         for slug in step.get("removed", ()):
             del current[slug]
         changed = index.update(**step)
-        relations = snapshot(index, titles, make_slug, relations, changed)
+        relations = snapshot(index, titles, relations, changed)
         fresh_index = relate(list(current.values()))[0]
-        full = snapshot(fresh_index, titles, make_slug)
+        full = snapshot(fresh_index, titles)
         assert relations == full
         for field in ("stories", "story_of", "same_story", "related", "duplicate_of", "entities"):
             assert list(getattr(relations, field)) == list(getattr(full, field))  # same order
