@@ -80,6 +80,24 @@ def test_real_events_become_stories() -> None:
     assert largest["nc-74-croydon_tram_trash"] >= 7  # of 9
 
 
+def test_a_story_keeps_its_address_while_its_title_follows_its_central_article() -> None:
+    """A story is titled by its central article and addressed by its first: an article that
+    joins later may change the title, never the address."""
+    docs, event = load_fixture()
+    croydon = sorted(
+        (d for d in docs if event[d.slug] == "nc-74-croydon_tram_trash"), key=lambda d: d.timestamp
+    )
+    others = [d for d in docs if event[d.slug] != "nc-74-croydon_tram_trash"]
+    seen = set()
+    for n in range(3, len(croydon) + 1):
+        _, relations = relate(others + croydon[:n])
+        story = relations.story_of[croydon[0].slug]
+        assert story.slug == croydon[0].slug == story.articles[0]
+        assert story.title == {d.slug: d.title for d in docs}[story.central]
+        seen.add(story.central)
+    assert len(seen) > 1  # the title did change as articles joined
+
+
 def test_related_lists_prefer_the_same_event() -> None:
     docs, event = load_fixture()
     _, relations = relate(docs)
