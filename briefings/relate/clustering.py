@@ -41,9 +41,8 @@ class _Split:
 
     clock: int  # RelateIndex.clock when read
     position: dict[int, int]  # tie key -> position, of the members
-    closest: dict[
-        int, dict[int, tuple[float, int, bool]]
-    ]  # (weight, place, near): story_candidates
+    # Each one's story candidates: (weight, place, near), as story_candidates gives them.
+    closest: dict[int, dict[int, tuple[float, int, bool]]]
     copies: dict[int, tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]

@@ -78,8 +78,8 @@ def story_places(
 
 
 class DisjointSets:
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.parent = {i: i for i in ids}
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -88,11 +88,14 @@ class DisjointSets:
             x = parent[x]
         return x
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int) -> int:
+        """Joins the sets of A and B; returns the one gone (or -1: they were one)."""
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # The smaller position leads, so groups do not depend on the order of unions.
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return -1
+        # The smaller id leads, so groups do not depend on the order of unions.
+        self.parent[max(ra, rb)] = min(ra, rb)
+        return max(ra, rb)
 
 
 def duplicate_groups(
@@ -101,7 +104,7 @@ def duplicate_groups(
     """Node -> the group's representative (its earliest article) for NODES joined by duplicate edges."""
     nodes = list(nodes)
     local = {n: i for i, n in enumerate(nodes)}
-    sets = DisjointSets(len(nodes))
+    sets = DisjointSets(range(len(nodes)))
     for n in nodes:
         for other in duplicates[n]:
             if int(other) in local:
@@ -203,29 +206,21 @@ def limited_groups(
     """MEMBERS (ids) in groups of at most LIMIT units (copies of one article, joined by COPIES,
     are one unit; copies that are not members are passed over): groups join along LINKS in their
     order while they stay in the limit."""
-    parent = {m: m for m in members}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(members)
     for i, others in copies.items():
         for j in others:
-            if i in parent and j in parent:
-                ri, rj = find(i), find(j)
-                parent[max(ri, rj)] = min(ri, rj)
-    units = dict.fromkeys((m for m in parent if find(m) == m), 1)
+            if i in sets.parent and j in sets.parent:
+                sets.union(i, j)
+    units = dict.fromkeys((m for m in sets.parent if sets.find(m) == m), 1)
     if len(units) <= limit:
-        return [list(parent)]
+        return [list(sets.parent)]
+    find = sets.find
     for _, a, b in links:
         ra, rb = find(a), find(b)
         if ra != rb and units[ra] + units[rb] <= limit:
-            keep, gone = min(ra, rb), max(ra, rb)  # (which leads changes no group)
-            parent[gone] = keep
-            units[keep] += units.pop(gone)
+            gone = sets.union(ra, rb)
+            units[min(ra, rb)] += units.pop(gone)
     groups: dict[int, list[int]] = defaultdict(list)
-    for m in parent:
+    for m in sets.parent:
         groups[find(m)].append(m)
     return list(groups.values())
