@@ -36,7 +36,16 @@ BYLINE_LABEL = re.compile(
     re.IGNORECASE,
 )
 BY_NAME = re.compile(
-    r"(?:(?:written|words|posted|article|story)\s+)?by\s+(\S.{1,58})", re.IGNORECASE | re.DOTALL
+    r"(?:(?:written|words|posted|article|story)\s+)?by(?::\s*|\s+)(\S.{1,58})",
+    re.IGNORECASE | re.DOTALL,
+)
+# ...or a line "By Jane Roe" that goes on with when: "by: Jane Roe, Dec 17, 2025", "By Jane Roe
+# on 22 January", "By Jane Roe · 5 min read", "By Jane Roe Updated October 17, 2025".
+BY_NAME_THEN_WHEN = re.compile(
+    r"(?:(?:written|words|posted|article|story)\s+)?by(?::\s*|\s+)(\S.{1,58}?)\s*"
+    r"(?:[,|·•—–]|\s-\s|\s(?:on|updated|published|last updated)\b)\s*"
+    r"(?=[^a-z]*(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|min read)).*",
+    re.IGNORECASE | re.DOTALL,
 )
 SHOP_WORDS = re.compile(
     r"add to (?:cart|bag|basket)|in stock|out of stock|buy now|free shipping", re.IGNORECASE
@@ -176,10 +185,14 @@ def _byline_near(node: Any) -> str:
         following = node.getnext()
         text = _text(following) if following is not None else " ".join((node.tail or "").split())
         return _names_only(text)
-    if node.tag in ("p", "span", "div", "li") and len(node) <= 2:
+    if node.tag in ("p", "span", "div", "li") and sum(isinstance(c.tag, str) for c in node) <= 2:
         text = _text(node)
         match = BY_NAME.fullmatch(text) if len(text) <= 72 else None
-        return _names_only(match.group(1)) if match else ""
+        names = _names_only(match.group(1)) if match else ""
+        if not names and len(text) <= 100 and (match := BY_NAME_THEN_WHEN.fullmatch(text)):
+            found = _names_only(match.group(1))
+            names = found if any(w[:1].isupper() for w in found.split()) else ""
+        return names
     return ""
 
 

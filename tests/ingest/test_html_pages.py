@@ -364,6 +364,11 @@ def with_byline(byline: str, head: str = "") -> str:
         ("<div><span>By</span> Çelik Nimani</div>", "", ["Çelik Nimani"]),
         ("<p>By A. J. van Dyke</p>", "", ["A. J. van Dyke"]),
         ("<p>Written by Jane Roe</p>", "", ["Jane Roe"]),
+        ("<p>By: Jane Roe</p>", "", ["Jane Roe"]),
+        # a "By" line that goes on with when it was written (comments between, as React leaves)
+        ("<p>by: <!-- -->Jane Roe<!-- -->, <!-- -->Dec 17, 2025</p>", "", ["Jane Roe"]),
+        ("<span>By Jane Roe · 5 min read</span>", "", ["Jane Roe"]),
+        ("<div>By Jane Roe Updated October 17, 2025</div>", "", ["Jane Roe"]),
         ("<span>Posted by Jane Roe and A. J. van Dyke</span>", "", ["Jane Roe", "A. J. van Dyke"]),
         # an author box holding bios: its phrases are no names, the names it holds are
         (
@@ -407,6 +412,8 @@ def test_bylines_are_found_where_pages_put_them(byline: str, head: str, authors:
         "<div><span>Sort by</span> <span>Newest</span></div><div><span>By</span><span>State</span></div>",
         '<p><a href="https://bsky.app/profile/jane.example">Bluesky</a></p>',
         "<div><p>Author</p><p>USE CASE</p></div>",
+        "<p>By the way, on 5 May the bridge closed.</p>",
+        "<p>By clicking Subscribe, you agree to our terms of 2025.</p>",
     ],
 )
 def test_menus_and_labels_that_name_nobody_give_no_author(furniture: str) -> None:
