@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import htmldate.extractors
 import trafilatura
@@ -35,6 +36,21 @@ def _original(canonical: str, url: str) -> str:
     return canonical if here and there and here != there else ""
 
 
+def _own_address(canonical: str, stated: str) -> str:
+    """Where a saved page says it was published: its canonical link; or, where it has none or
+    that link is its site's home page (a template's default, not this page's), the address its
+    og:url STATED gives."""
+    canonical = canonical if is_web_url(canonical) else ""
+    stated = stated if is_web_url(stated) else ""
+    if not canonical or (_home(canonical) and stated and not _home(stated)):
+        return stated or canonical
+    return canonical
+
+
+def _home(url: str) -> bool:
+    return urlsplit(url).path.strip("/") == ""
+
+
 # A line break as the last thing inside bold or italic ("<strong>Lead-in<br></strong>Text"):
 # trafilatura drops it with the formatting's end, gluing the next word on ("Lead-inText"). Put
 # after the closing tag, it stays a break between them.
@@ -46,7 +62,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     the page was fetched from (else its canonical link), which helps find its outlet."""
     result = Extracted(extractor=f"trafilatura {trafilatura.__version__}")
     facts = page_facts(html)
-    url = url or (facts.canonical if is_web_url(facts.canonical) else "")
+    url = url or _own_address(facts.canonical, facts.meta.get("og:url", ""))
     # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on
     # newer pages (wcxb-dev) it sometimes drops much of the article or finds none: when it
     # keeps under PRECISE_SHARE of what the default mode finds, the default mode's text is taken.

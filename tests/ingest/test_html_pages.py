@@ -147,6 +147,28 @@ def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> 
     assert own.canonical == ""
 
 
+OWN = "https://riverside.example/2025/05/bridge"
+OG = '<meta property="og:url" content="https://riverside.example/2025/05/bridge">'
+
+
+@pytest.mark.parametrize(
+    "head, address",
+    [
+        (f'<link rel="canonical" href="{OWN}">', OWN),
+        (OG, OWN),  # no canonical link: its og:url says where it was published
+        # a canonical link to the site's home page is a template's default, not this page's
+        ('<link rel="canonical" href="https://riverside.example/">' + OG, OWN),
+        ('<link rel="canonical" href="https://riverside.example/">', "https://riverside.example/"),
+    ],
+)
+def test_a_saved_page_without_its_address_given_says_where_it_was_published(
+    head: str, address: str
+) -> None:
+    article = extract_html(page(head=HEAD + head))
+    assert article.url == address
+    assert not article.canonical  # its own address, not an original elsewhere
+
+
 def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
     copyright_year = extract_html(page(footer="© 2023 The Riverside Post"))
     assert copyright_year.date.startswith("2023") and "date" in copyright_year.guessed
