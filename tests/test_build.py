@@ -486,6 +486,28 @@ def test_a_build_killed_while_moving_pages_in_is_finished_by_the_next_command(
     assert not list(example.glob(".site.building-*"))
 
 
+def test_an_edit_build_that_adds_pages_moves_them_into_site(example: Path, tmp_path: Path) -> None:
+    """An article from a new outlet brings new pages (its own, its outlet's): they are moved
+    into site/ like changed ones, not a whole new site/ staged (16k links at 10k articles)."""
+    config_file = example / "briefings.toml"  # no search: an edit build patches site/ in place
+    config_file.write_text("search = false\n" + config_file.read_text())
+    build_site(load_config(example))
+    site = example / "site"
+    folder = site.stat().st_ino
+    before = set(tree(site))
+    write(
+        example / "content/articles/harbour-cranes.md",
+        "---\ntitle: Harbour cranes return\ndate: 2025-04-14\nsource: Quayside Gazette\n---\n"
+        "The harbour's cranes are back at work after a month of repairs.\n",
+    )
+    build_site(load_config(example))
+    assert {"articles/harbour-cranes-return/index.html", "sources/quayside-gazette/index.html"} <= (
+        set(tree(site)) - before
+    )
+    assert site.stat().st_ino == folder  # patched in place: not a new site/ swapped in
+    assert tree(site) == clean_site(example, tmp_path)
+
+
 def test_a_journal_that_leads_out_of_the_site_is_not_followed(
     example: Path, tmp_path: Path
 ) -> None:

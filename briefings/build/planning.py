@@ -11,6 +11,7 @@ changed, planned again). Anything else is planned from scratch.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from array import array
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
@@ -251,20 +252,35 @@ def _pages(indexes: Iterable[int]) -> array:
 
 
 def _slugs(value: Any, memo: dict[int, frozenset[str]]) -> Iterable[str]:
-    kind = type(value)
+    kind: type = type(value)
     if kind is Entry:
         return (value.article.slug,)
     if kind is PageSpec:
         return ()
     if kind is tuple or kind is list:
-        return {s for v in value for s in _slugs(v, memo)}
+        found = set()
+        for v in value:  # (most are entries: a large site's pages list a quarter million)
+            if type(v) is Entry:
+                found.add(v.article.slug)
+            elif not isinstance(v, str | int | float):
+                found.update(_slugs(v, memo))
+        return found
     if isinstance(value, Mapping):
         return {s for v in value.values() for s in _slugs(v, memo)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
-        known = memo.get(id(value))
-        if known is None:
-            known = memo[id(value)] = frozenset(
-                s for f in dataclasses.fields(value) for s in _slugs(getattr(value, f.name), memo)
-            )
-        return known
-    return ()
+    names = _field_names(kind)
+    if not names:
+        return ()
+    known = memo.get(id(value))
+    if known is None:
+        known = memo[id(value)] = frozenset(
+            s for name in names for s in _slugs(getattr(value, name), memo)
+        )
+    return known
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass KIND that may hold entries (none of an article or its text)."""
+    if not dataclasses.is_dataclass(kind) or issubclass(kind, Article | RenderedText):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind))
