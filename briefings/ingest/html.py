@@ -59,7 +59,8 @@ _BREAK_CLOSING_INLINE = re.compile(r"(<br\s*/?>)(\s*</(?:strong|b|em|i|u|span)\s
 
 def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None) -> Extracted:
     """The article in a saved HTML page, as Markdown paragraphs with safe links kept. URL: where
-    the page was fetched from (else its canonical link), which helps find its outlet."""
+    the page was fetched from (else the address it states: _own_address), which helps find its
+    outlet."""
     result = Extracted(extractor=f"trafilatura {trafilatura.__version__}")
     facts = page_facts(html)
     url = url or _own_address(facts.canonical, facts.meta.get("og:url", ""))
