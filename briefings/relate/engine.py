@@ -323,20 +323,21 @@ class RelateIndex(StoryClustering):
         for q in best[0].tolist():
             links.add(self.listed_by[q], r)
         self.best[r], self.duplicates[r] = best, dups
+        places = self._story_places(r)  # (read once: R's links to all of them are refreshed)
         for q in before | set(new[0].tolist()) | set(dups.tolist()):
-            self._refresh_link(r, q)
+            self._refresh_link(r, q, places)
 
     def _story_places(self, r: int) -> dict[int, tuple[int, bool]]:
         s = self.settings
         return story_places(*self.best[r], s.story_threshold, s.story_neighbours)
 
-    def _refresh_link(self, r: int, q: int) -> None:
+    def _refresh_link(self, r: int, q: int, places: dict[int, tuple[int, bool]]) -> None:
         """R and Q may share a story when each is among the other's story candidates, close enough
         in both lists (stories.story_pair), or one copies the other. Mutual links keep busy
-        articles from chaining everything into one huge component."""
+        articles from chaining everything into one huge component. PLACES: R's story places."""
         linked = False
         if self.nodes[q] is not None and self.nodes[r] is not None:
-            a, b = self._story_places(r).get(q), self._story_places(q).get(r)  # (place, near)
+            a, b = places.get(q), self._story_places(q).get(r)  # (place, near)
             limit = self.settings.story_neighbours
             close = a is not None and b is not None and story_pair(a[0], b[0], a[1], b[1], limit)
             linked = bool(

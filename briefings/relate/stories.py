@@ -103,15 +103,14 @@ def duplicate_groups(
 ) -> dict[int, int]:
     """Node -> the group's representative (its earliest article) for NODES joined by duplicate edges."""
     nodes = list(nodes)
-    local = {n: i for i, n in enumerate(nodes)}
-    sets = DisjointSets(range(len(nodes)))
+    sets = DisjointSets(nodes)
     for n in nodes:
-        for other in duplicates[n]:
-            if int(other) in local:
-                sets.union(local[n], local[int(other)])
+        for other in duplicates[n].tolist():
+            if other in sets.parent:
+                sets.union(n, other)
     groups: dict[int, list[int]] = defaultdict(list)
     for n in nodes:
-        groups[sets.find(local[n])].append(n)
+        groups[sets.find(n)].append(n)
     leader = {}
     for members in groups.values():
         first = min(members, key=lambda m: order_key[m])
