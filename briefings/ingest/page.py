@@ -35,14 +35,12 @@ BYLINE_LABEL = re.compile(
     r"(?:(?:written|words|posted|article)\s+by|by|authors?|authors?\(s\)|contributors?)\s*:?",
     re.IGNORECASE,
 )
-BY_NAME = re.compile(
-    r"(?:(?:written|words|posted|article|story)\s+)?by(?::\s*|\s+)(\S.{1,58})",
-    re.IGNORECASE | re.DOTALL,
-)
+_BY = r"(?:(?:written|words|posted|article|story)\s+)?by(?::\s*|\s+)"  # "By", "Written by:"
+BY_NAME = re.compile(_BY + r"(\S.{1,58})", re.IGNORECASE | re.DOTALL)
 # ...or a line "By Jane Roe" that goes on with when: "by: Jane Roe, Dec 17, 2025", "By Jane Roe
 # on 22 January", "By Jane Roe · 5 min read", "By Jane Roe Updated October 17, 2025".
 BY_NAME_THEN_WHEN = re.compile(
-    r"(?:(?:written|words|posted|article|story)\s+)?by(?::\s*|\s+)(\S.{1,58}?)\s*"
+    _BY + r"(\S.{1,58}?)\s*"
     r"(?:[,|·•—–]|\s-\s|\s(?:on|updated|published|last updated)\b)\s*"
     r"(?=[^a-z]*(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|min read)).*",
     re.IGNORECASE | re.DOTALL,
