@@ -3,7 +3,9 @@
 1. Quality on ../shared/data/clusters/ (news-cluster-dev, ecbplus-dev), whole and in two halves,
    scored by ../shared/tools/cluster_score.py: B-cubed precision/recall/F1 of stories, precision@5
    of related lists, and the share of same-topic, different-event pairs merged (decoys); and
-   B-cubed of generated stories of 10-30 and 30-60 articles (larger than any dev set's).
+   B-cubed of generated stories of 10-30 and 30-60 articles (larger than any dev set's); and
+   the share of wcxb-dev's web articles (pages on shared subjects, few on one event) put in
+   stories of several: nearly all of them wrong merges.
 2. Speed and peak memory on generated corpora (real paragraphs, see bench/corpus.py) of
    1,000 / 10,000 / 100,000 articles, each size in its own process, given to relating as a build
    gives them (each article's lead); and the time to update the lists after one article's lead
@@ -129,6 +131,40 @@ def quality(settings: Related | None = None) -> dict[tuple[str, str], dict[str, 
         rows = [json.loads(line) for line in (CLUSTERS / f"{name}.jsonl").open()]
         for part, subset in {"all": rows, **halves(rows)}.items():
             found[(name, part)] = score(subset, relate_rows(subset, settings))
+    return found
+
+
+WEB = SHARED / "data" / "extraction" / "wcxb-dev" / "truth.jsonl"
+
+
+def web_rows() -> list[dict]:
+    """wcxb-dev's dated article pages (an undated page is ingested as a draft and not related):
+    pages of as many sites on everyday subjects (guides, reviews, some news), gathered by
+    subject, so many pairs are alike in words. Few report one event: nearly every story of
+    several articles among them is a wrong merge (a few are right: two reports of one J.D.
+    Power study)."""
+    rows = []
+    for line in WEB.open(encoding="utf-8"):
+        page = json.loads(line)
+        date = (page.get("date") or "")[:10]
+        if page.get("page_type") != "article" or not page.get("body") or len(date) != 10:
+            continue
+        date += "T00:00:00"
+        host = page["url"].split("/")[2] if page.get("url", "").count("/") >= 2 else ""
+        text, title = page["body"], page.get("title") or ""
+        rows.append({"id": page["id"], "title": title, "text": text, "date": date, "source": host})
+    return rows
+
+
+def web_merges(settings: Related | None = None) -> dict[str, tuple[int, float]]:
+    """The share of WEB's articles put in stories of several, whole and by alternate halves."""
+    rows = web_rows()
+    found = {}
+    for part, subset in {"all": rows, "tune": rows[0::2], "held": rows[1::2]}.items():
+        stories: dict[str, int] = {}
+        for p in relate_rows(subset, settings or Related()):
+            stories[p["story"]] = stories.get(p["story"], 0) + 1
+        found[part] = (len(subset), sum(n for n in stories.values() if n > 1) / len(subset))
     return found
 
 
@@ -271,6 +307,12 @@ def main() -> None:
                 f"  generated, stories of {low}-{high} ({q['n']:,} articles, {q['events']} stories):"
                 f" F1 {q['bcubed_f1']:.3f}  P {q['precision']:.3f}  R {q['recall']:.3f}"
             )
+        merged = web_merges()
+        print(
+            "  web pages on shared subjects (wcxb-dev, dated articles; few report one event),"
+            " share put in stories of several: "
+            + ", ".join(f"{part} {share:.1%} of {n}" for part, (n, share) in merged.items())
+        )
     if args.quality_only:
         return
     print("Speed (generated corpora of ~6 KB articles, given to relating as a build does: leads)")

@@ -63,6 +63,7 @@ class Related:
     common_zipf: float = 5.5  # single words more common than this are left out (pairs keep them)
     common_articles: int = 100  # a feature in more articles links only those a few days apart
     story_neighbours: int = 10  # a story link needs each article among the other's closest N
+    story_name_days: float = 3.0  # ...and, between articles further apart, a name both hold
     entity_topics: bool = True  # topic pages for names found in the text
     entity_min_articles: int = 3  # a name becomes a topic page when this many articles share it
 
@@ -367,6 +368,12 @@ def _check_settings(settings: Settings, path: Path, text: str) -> None:
             raise ConfigError(
                 f"related.{name} must be between 0 and 1", path=path, line=_key_line(text, name)
             )
+    if not related.story_name_days >= 0:  # (inf: never asked)
+        raise ConfigError(
+            "related.story_name_days must be 0 or more (days; inf: no name is ever needed)",
+            path=path,
+            line=_key_line(text, "story_name_days"),
+        )
     if related.half_life_days <= 0:
         raise ConfigError(
             "related.half_life_days must be positive",

@@ -46,6 +46,10 @@ def test_settings_are_read(tmp_path: Path) -> None:
         ('[paths]\noutput = "content"\n', "paths.output 'content' would overwrite"),
         ('[paths]\noutput = "."\n', "would overwrite"),
         ("editions_on_home = true\n", "editions_on_home must be a whole number"),
+        (
+            "[related]\nstory_name_days = -1\n",
+            "briefings.toml:2: related.story_name_days must be 0",
+        ),
     ],
 )
 def test_invalid_config_names_the_key(tmp_path: Path, toml: str, expected: str) -> None:
@@ -53,3 +57,8 @@ def test_invalid_config_names_the_key(tmp_path: Path, toml: str, expected: str) 
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert expected in str(caught.value)
+
+
+def test_story_name_days_may_be_infinite(tmp_path: Path) -> None:
+    write(tmp_path / "briefings.toml", "[related]\nstory_name_days = inf\n")
+    assert load_config(tmp_path).settings.related.story_name_days == float("inf")

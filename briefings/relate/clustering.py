@@ -41,8 +41,9 @@ class _Split:
 
     clock: int  # RelateIndex.clock when read
     position: dict[int, int]  # tie key -> position, of the members
-    # Each one's story candidates: (weight, place, near), as story_candidates gives them.
-    closest: dict[int, dict[int, tuple[float, int, bool]]]
+    # Each one's story candidates: (weight, place, near), as story_candidates gives them, and
+    # whether the two share a name (engine: a story link needs one).
+    closest: dict[int, dict[int, tuple[float, int, bool, bool]]]
     copies: dict[int, tuple[int, ...]]
     links: list[Link]
     groups: list[frozenset[int]]
@@ -67,6 +68,9 @@ class StoryClustering:
     clustered: dict[frozenset[int], dict[int, tuple]]
     splits: dict[frozenset[int], _Split]
     _members: list | None  # RelateIndex.story_members(): made again once stories change
+
+    def _named(self, r: int, q: int) -> bool:
+        raise NotImplementedError  # RelateIndex's
 
     def _links(self, p: int) -> Iterable[tuple[int, float]]:
         cols, weights = self.best[p]
@@ -209,7 +213,7 @@ class StoryClustering:
             )
             w, nearby = found_weights.tolist(), int(np.count_nonzero(near))  # (near: a prefix)
             closest[t] = {
-                self.nodes[q].tie: (w[rank], rank, rank < nearby)
+                self.nodes[q].tie: (w[rank], rank, rank < nearby, self._named(p, q))
                 for rank, q in enumerate(candidates.tolist())
             }
             copies[t] = tuple(self.nodes[q].tie for q in self.duplicates[p].tolist())

@@ -157,6 +157,9 @@ class RelateIndex(StoryClustering):
             self._members = None  # stories are ordered by their first article's time
         if old.terms != said[1]:  # links to it say why in other words: read their lists again
             self._reworded.add(position)
+        if old.terms != said[1] or old.timestamp != doc.timestamp:
+            self.clock += 1  # its story links may change (see _named): a split reads it again
+            self.stamp[position] = self.clock
         names, terms = said
         self.nodes[position] = _Node(doc.slug, doc.timestamp, names, tie_key(doc.slug), terms)
         self._restamp.add(position)
@@ -297,6 +300,10 @@ class RelateIndex(StoryClustering):
         lister, listed = links.pairs(rows, [best[0] for _, best, _ in found])
         one, other = links.pairs(rows, [c[0] for c in chosen])
         linked = close_pairs(one * n + other, other * n + one, chosen, s.story_neighbours)
+        linked[linked] = [
+            self._named(a, b)
+            for a, b in zip(one[linked].tolist(), other[linked].tolist(), strict=True)
+        ]
         copier, copied = links.pairs(rows, [dups for _, _, dups in found])
         a = np.concatenate([one[linked], copier, copied])
         b = np.concatenate([other[linked], copied, copier])
@@ -339,13 +346,30 @@ class RelateIndex(StoryClustering):
         if self.nodes[q] is not None and self.nodes[r] is not None:
             a, b = places.get(q), self._story_places(q).get(r)  # (place, near)
             limit = self.settings.story_neighbours
-            close = a is not None and b is not None and story_pair(a[0], b[0], a[1], b[1], limit)
+            close = (
+                a is not None
+                and b is not None
+                and story_pair(a[0], b[0], a[1], b[1], limit)
+                and self._named(r, q)
+            )
             linked = bool(
                 close or q in self.duplicates[r].tolist() or r in self.duplicates[q].tolist()
             )
         change = links.add if linked else links.discard
         change(self.strong[r], q)
         change(self.strong[q], r)
+
+    def _named(self, r: int, q: int) -> bool:
+        """Whether R and Q may share a story as far as names go: they appeared within
+        story_name_days of each other, or they share a name (why.share_a_name). Reports of one
+        event weeks apart name it alike (Chibok, Equifax, the Cubs); pages on one subject need
+        not name one thing (two guides to cloud computing, months apart). Two reports of one
+        day may share only words ("gang members", "opened fire"): their time says the rest."""
+        one, other = self._node(r), self._node(q)
+        apart = abs(one.timestamp - other.timestamp)
+        if apart <= self.settings.story_name_days * SECONDS_PER_DAY:
+            return True
+        return why.share_a_name(one.terms, other.terms)
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -175,24 +175,25 @@ def _merge(
 
 
 def mutual_links(
-    closest: Mapping[int, dict[int, tuple[float, int, bool]]],
+    closest: Mapping[int, dict[int, tuple[float, int, bool, bool]]],
     moved: Iterable[int],
     links: Iterable[Link] = (),
     limit: int = 10,
 ) -> list[Link]:
     """The story links among the articles CLOSEST holds (by id), strongest first (ties by ids):
     pairs each among the other's CLOSEST (id -> (weight, place, near) among its story
-    candidates), close enough in both (story_pair, with LIMIT story neighbours). LINKS, the
+    candidates), close enough in both (story_pair, with LIMIT story neighbours) and sharing a
+    name (the last of the four, the same both ways; read from a side that moved). LINKS, the
     links before the articles MOVED changed their closest (or came or went), are kept where
     they touch none of them; those of MOVED are found again."""
     moved = set(moved)
     found = [link for link in links if link[1] not in moved and link[2] not in moved]
     for i in sorted(moved):
-        for j, (_, rank, near) in closest.get(i, {}).items():
+        for j, (_, rank, near, named) in closest.get(i, {}).items():
             if j < i and j in moved:
                 continue  # found from J's side
             back = closest.get(j, {}).get(i)
-            if back is not None and story_pair(rank, back[1], near, back[2], limit):
+            if named and back is not None and story_pair(rank, back[1], near, back[2], limit):
                 a, b = min(i, j), max(i, j)
                 found.append((-closest[a][b][0], a, b))  # the weight in the first one's list
     found.sort()

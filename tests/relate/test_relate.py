@@ -165,6 +165,80 @@ def test_time_keeps_similar_but_distant_events_apart() -> None:
     assert relate([first, weeks_later], story_threshold=threshold)[0].same_story("floods-a") == ()
 
 
+def test_articles_days_apart_share_a_story_only_when_they_share_a_name() -> None:
+    """Two guides to one subject are alike in words, not one event: weeks apart, a story link
+    needs a name both hold (the same two texts a day apart may share a story on words alone)."""
+    text = (
+        "Cloud computing lets small businesses rent servers, storage and software from providers "
+        "instead of running their own infrastructure, and pay only for the resources they use. "
+        "Security, backups and costs are the questions to ask before moving workloads."
+    )
+    named = text.replace("from providers", "from Equinix and other providers")
+
+    def linked(lead: str, day: float, **settings: object) -> bool:
+        guide = doc("cloud-a", "What cloud computing means for small businesses", lead)
+        later = doc("cloud-b", "Cloud computing for small businesses, explained", lead, day)
+        return bool(relate([guide, later], **settings)[0].same_story("cloud-a"))
+
+    assert linked(text, day=1)
+    assert not linked(text, day=40)
+    assert linked(named, day=40)  # one name both write is enough
+    assert linked(text, day=40, story_name_days=float("inf"))  # the rule can be turned off
+
+
+def test_story_links_that_need_a_name_follow_edits_exactly(monkeypatch) -> None:
+    """Edits that take a name out of a lead or move a date across story_name_days change only
+    the links they should: the index, its links and the splits of large linked groups always
+    equal a fresh index's."""
+    monkeypatch.setattr(clustering, "GROUP_LIMIT", 6)
+    docs, _ = load_fixture()
+    # Spread over weeks: the rule then decides links a same-week fixture never asks it about.
+    spread = {
+        d.slug: dataclasses.replace(d, timestamp=d.timestamp + (i % 5) * 3 * DAY)
+        for i, d in enumerate(docs)
+    }
+    settings = {"story_threshold": 0.05}
+    index, _ = relate(list(spread.values()), **settings)
+    blocked = 0
+    rng = random.Random(11)
+    for step in range(24):
+        slug = rng.choice(sorted(spread))
+        d = spread[slug]
+        if step % 2:  # names written in lower case are no names
+            changed = dataclasses.replace(d, title=d.title.lower(), body=d.body.lower())
+        else:
+            changed = dataclasses.replace(d, timestamp=d.timestamp + rng.choice([-4, 4]) * DAY)
+        spread[slug] = changed
+        index.update([changed])
+        fresh = relate(list(spread.values()), **settings)[0]
+        assert state(index) == state(fresh), step
+        assert split_groups(index) == split_groups(fresh), step
+        assert links_of(index) == links_of(fresh), step
+        blocked += unnamed_close_pairs(fresh)
+    assert blocked > 0  # the rule decided some links
+
+
+def links_of(index: RelateIndex) -> set[tuple[str, str]]:
+    return {
+        (index.nodes[p].slug, index.nodes[q].slug)
+        for p in index.position.values()
+        for q in index.strong[p]
+    }
+
+
+def unnamed_close_pairs(index: RelateIndex) -> int:
+    """Pairs close in both lists that are no story link for want of a shared name."""
+    count = 0
+    for p in index.position.values():
+        places = index._story_places(p)
+        for q, (rank, near) in places.items():
+            back = index._story_places(q).get(p)
+            limit = index.settings.story_neighbours
+            if back and story_pair(rank, back[0], near, back[1], limit) and not index._named(p, q):
+                count += 1
+    return count
+
+
 def test_results_do_not_depend_on_arrival_order() -> None:
     docs, _ = load_fixture()
     shuffled = docs[:]

@@ -3,7 +3,7 @@
 from briefings.config import Related
 from briefings.relate.model import RelateDoc
 from briefings.relate.vectorize import featurize
-from briefings.relate.why import Terms, common, shared
+from briefings.relate.why import Terms, common, share_a_name, shared
 
 
 def terms(title: str, lead: str, tags: tuple[str, ...] = ()) -> Terms:
@@ -110,3 +110,23 @@ def test_terms_come_back_from_the_build_cache_as_they_were() -> None:
 
     for held in (Terms(), DRONES, Terms((1, 2**55), ("", "drone plant")), Terms((3,), ("a\x1fb",))):
         assert pickle.loads(pickle.dumps(held)) == held
+
+
+def test_a_name_either_article_writes_is_a_shared_name_and_words_are_not() -> None:
+    assert share_a_name(DRONES, SAME)  # Kyiv, Alabuga
+    guide = terms(
+        "What is cloud computing?",
+        "Cloud computing lets businesses rent servers and storage from providers instead of "
+        "running their own infrastructure, paying for the resources they use.",
+    )
+    other_guide = terms(
+        "Cloud computing trends for 2025",
+        "More businesses move their infrastructure to cloud computing providers in 2025, renting "
+        "servers and storage as resources they pay for by the hour.",
+    )
+    assert shared(guide, other_guide)  # alike in words...
+    assert not share_a_name(guide, other_guide)  # ...and in a year, which is no name either
+    assert not share_a_name(DRONES, OTHER)
+    seo = terms("SEO basics", "Good SEO starts with pages that answer what readers search for.")
+    more_seo = terms("SEO in 2025", "Our SEO checklist covers titles, links and page speed.")
+    assert "SEO" in shared(seo, more_seo) and not share_a_name(seo, more_seo)  # an acronym alone
