@@ -32,7 +32,8 @@ def clean_keywords(raw: Iterable[str], people: Iterable[str] = ()) -> list[str]:
     kept: dict[str, str] = {}
     for value in raw:
         for tag in re.split(r"[,;|]", str(value)):
-            tag = " ".join(tag.strip(" #\"'").split())
+            # (Punctuation at either end is a split gone wrong: "Fairfield,-NJ" gave "-NJ".)
+            tag = " ".join(tag.strip(" #\"'-–—_.:!?*").split())
             k = key(tag)
             if not k or k in kept or k in drop or not _is_topic(tag, k):
                 continue

@@ -181,6 +181,13 @@ def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:
     kept = clean_keywords(raw, people=["Jane Roe"])
     assert kept == ["Electric cars", "Batteries", "Tesla"]
     assert len(clean_keywords([",".join(f"topic {chr(97 + i)}" for i in range(20))])) == 8
+    # A tag split at its own comma leaves punctuation at its end, which is no part of it.
+    assert clean_keywords(["investigation,Fairfield,-NJ, -Moving-, Crime."]) == [
+        "investigation",
+        "Fairfield",
+        "Moving",
+        "Crime",
+    ]
 
 
 def test_the_summary_is_the_first_real_paragraph() -> None:
