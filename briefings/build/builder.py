@@ -161,7 +161,7 @@ class SiteBuilder:
         # Entries appear on many pages: sign each once per rebuild; an unchanged article (the
         # same object, see load_content) keeps its signature from the last rebuild.
         memo: dict[int, Any] = dict(self._signatures)
-        if only is not None and self._all_in_memory(len(pages)):
+        if only is not None and plan.same_paths and self._all_in_memory(len(pages)):
             # The same pages as last time, all held here: start from the last outputs and look
             # only at the pages that may differ (a large site has tens of thousands).
             outputs, fingerprints = dict(self.outputs), dict(self._fingerprints)
@@ -253,7 +253,11 @@ class SiteBuilder:
     def _keep_signatures(self, content: Content, plan: planning.Plan, memo: dict) -> None:
         """Keep the signatures of today's articles and entries for the next rebuild (with the
         objects themselves, so that no other object can take their id)."""
-        if plan.changed is not None and len(self._signed) < 3 * len(plan.entries) + 100:
+        if (
+            plan.changed is not None
+            and not plan.anew
+            and len(self._signed) < 3 * len(plan.entries) + 100
+        ):
             # The fast path: only the swapped entries (and their articles) are new.
             for slug, old in plan.replaced.items():
                 new = plan.entries[slug]

@@ -49,6 +49,10 @@ class Plan:
     swapped: dict[int, set[str]] = dataclasses.field(default_factory=dict)
     replaced: dict[str, Entry] = dataclasses.field(default_factory=dict)
     _where: dict[str, int] | None = dataclasses.field(default=None, repr=False)
+    # Planned from scratch (the structure changed), its pages then compared with the last plan's
+    # (see _compared); SAME_PATHS: the same paths at the same places as the last plan's.
+    anew: bool = False
+    same_paths: bool = True
 
     def where(self) -> dict[str, int]:
         """Each page's index by its path."""
@@ -72,8 +76,7 @@ def plan(
         entries = make_entries(
             content.articles, texts, relations, dict(last.entries) if last else {}
         )
-        pages = plan_site(config, content, texts, relations, entries)
-        return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+        return _anew(config, content, texts, relations, entries, last)
     before = last.relations
     if relations.story_of is before.story_of and relations.duplicate_of is before.duplicate_of:
         # No article's story or original changed: only the replaced articles' entries can.
@@ -87,8 +90,129 @@ def plan(
     )
     if swapped is not None:
         return swapped
+    return _anew(config, content, texts, relations, entries, last)
+
+
+def _anew(
+    config: Config,
+    content: Content,
+    texts: Mapping[str, RenderedText],
+    relations: Relations,
+    entries: dict[str, Entry],
+    last: Plan | None,
+) -> Plan:
+    """Every page planned from scratch: after an article came or went, moved, or changed its
+    story. Then compared with LAST's pages at the same paths (when it was planned with the
+    same settings), so that only the pages that differ need be signed and rendered: an added
+    article shows on a few dozen pages of a site of thousands, and signing them all took
+    longer than planning them."""
     pages = plan_site(config, content, texts, relations, entries)
-    return Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+    if last is None or last.settings != config.settings:
+        plan = Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
+        plan.anew = True
+        return plan
+    changed, swapped, replaced, alike = _compared(last, pages, entries)
+    showing = _showing(pages, last, alike)
+    plan = Plan(pages, changed, config.settings, content, relations, entries, showing, swapped)
+    plan.replaced, plan.anew = replaced, True
+    plan.same_paths = len(pages) == len(last.pages) and all(
+        a.path == b.path for a, b in zip(pages, last.pages, strict=True)
+    )
+    return plan
+
+
+def _compared(
+    last: Plan, pages: list[PageSpec], entries: Mapping[str, Entry]
+) -> tuple[set[int], dict[int, set[str]], dict[str, Entry], dict[int, int]]:
+    """Which of PAGES may differ from LAST's page at the same path: those that are new, or
+    whose context differs in anything but fresh entries of the same articles; and of the
+    others, those that hold fresh entries (by page: their slugs), with the entries these
+    replaced. (A page of the second kind differs only if it read what changed in them: see
+    the builder's _may_differ.) And the last page's index of each page of the second kind or
+    the same: it shows the same articles."""
+    where = last.where()
+    changed: set[int] = set()
+    swapped: dict[int, set[str]] = {}
+    replaced: dict[str, Entry] = {}
+    alike: dict[int, int] = {}
+    memo: dict[tuple[int, int], frozenset[str] | None] = {}
+    same = functools.partial(_alike, old=last.entries, new=entries, memo=memo)
+    for i, page in enumerate(pages):
+        j = where.get(page.path)
+        was = last.pages[j] if j is not None else page
+        if j is None or (was.template, was.in_sitemap, was.lastmod) != (
+            page.template,
+            page.in_sitemap,
+            page.lastmod,
+        ):
+            changed.add(i)
+            continue
+        found = same(was.context, page.context)
+        if found is None or found:
+            changed.add(i)
+        if found is not None:
+            alike[i] = j
+        if found:
+            swapped[i] = set(found)
+            replaced.update((s, last.entries[s]) for s in found)
+    return changed, swapped, replaced, alike
+
+
+_SAME: frozenset[str] = frozenset()
+
+
+def _alike(
+    a: Any,
+    b: Any,
+    old: Mapping[str, Entry],
+    new: Mapping[str, Entry],
+    memo: dict[tuple[int, int], frozenset[str] | None],
+) -> frozenset[str] | None:
+    """Whether A (of the last plan) and B show the same, but for the entries of OLD that B
+    holds NEW's entries of the same articles in place of: None when they differ, else the
+    slugs of those entries. Anything but entries is compared whole: a view by its fields, any
+    other value by ==. (Pages share views and lists: each pair is compared once, in MEMO.)"""
+    if a is b:
+        return _SAME
+    kind = type(a)
+    if kind is not type(b):
+        return None
+    if kind is Entry:
+        slug = a.article.slug
+        return frozenset((slug,)) if old.get(slug) is a and new.get(slug) is b else None
+    if kind in _PLAIN:
+        return _SAME if a == b else None
+    key = (id(a), id(b))  # (both plans are alive throughout: ids are not reused)
+    if key in memo:
+        return memo[key]
+    found: frozenset[str] | None = _SAME
+    if kind is tuple or kind is list:
+        pairs: Iterable[tuple[Any, Any]] = zip(a, b, strict=True) if len(a) == len(b) else ()
+        found = found if len(a) == len(b) else None
+    elif kind is PageSpec:  # the sitemap's: it shows their paths and dates
+        same = (a.path, a.lastmod, a.in_sitemap) == (b.path, b.lastmod, b.in_sitemap)
+        pairs, found = (), (_SAME if same else None)
+    elif isinstance(a, Mapping):
+        pairs = ((a[k], b[k]) for k in a) if a.keys() == b.keys() else ()
+        found = found if a.keys() == b.keys() else None
+    elif names := _field_names(a.__class__):
+        pairs = ((getattr(a, f), getattr(b, f)) for f in names)
+    else:  # an article or its text outside an entry, Markup, a date: as they are
+        pairs, found = (), (_SAME if a == b else None)
+    for x, y in pairs:
+        if x is y:
+            continue
+        part = _alike(x, y, old, new, memo)
+        if part is None:
+            found = None
+            break
+        if part:
+            found = found | part if found else part
+    memo[key] = found
+    return found
+
+
+_PLAIN = frozenset([str, int, float, bool, type(None)])
 
 
 def _same_structure(
@@ -237,12 +361,22 @@ def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
     return value
 
 
-def _showing(pages: list[PageSpec]) -> dict[str, array]:
-    """For each article, the pages whose context holds its entry."""
+def _showing(
+    pages: list[PageSpec], last: Plan | None = None, alike: Mapping[int, int] | None = None
+) -> dict[str, array]:
+    """For each article, the pages whose context holds its entry. ALIKE: the pages that show
+    what LAST's page at that index showed (see _compared): read off LAST, not walked again."""
+    alike = alike or {}
+    was: dict[int, list[str]] = {}
+    if last is not None and alike:
+        for slug, indexes in last.showing.items():
+            for j in indexes:
+                was.setdefault(j, []).append(slug)
     found: dict[str, list[int]] = {}
     memo: dict[int, frozenset[str]] = {}
     for i, page in enumerate(pages):
-        for slug in _slugs(page.context, memo):
+        j = alike.get(i)
+        for slug in was.get(j, ()) if j is not None else _slugs(page.context, memo):
             found.setdefault(slug, []).append(i)
     return {slug: array("I", indexes) for slug, indexes in found.items()}
 
