@@ -9,6 +9,7 @@ link says is what made the two articles alike.
 
 from __future__ import annotations
 
+import re
 import sys
 from array import array
 from collections import Counter
@@ -153,18 +154,23 @@ def _better(one: str, other: str) -> str:
     return other if one.islower() and not other.islower() else one
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def _distinct(spellings: list[str], limit: int) -> tuple[str, ...]:
     """The first LIMIT of SPELLINGS, none said twice: not 'drone' after 'drone plant', and
     'Las Vegas' in the place of 'Las' said before it (among the first few: a pair that ranks
     just below its words still takes their place)."""
     spellings = spellings[: limit * 3]
     folded = [s.casefold() for s in spellings]
-    if len(set(folded)) == len(folded) and all(f and " " not in f for f in folded):
+    if len(set(folded)) == len(folded) and all(f.isalnum() for f in folded):
         return tuple(spellings[:limit])  # single words, none said twice: the usual case
     chosen: list[tuple[str, list[str]]] = []
     said: set[str] = set()
     for spelling in spellings:
-        words = spelling.casefold().split()
+        # (Words as the regex finds them: "GLP" is said within "GLP-1", "Sauvignon" within
+        # "Sauvignon Blanc".)
+        words = _WORDS.findall(spelling.casefold())
         if len(words) > 1:
             within = [i for i, (_, w) in enumerate(chosen) if len(w) == 1 and w[0] in words]
             if within:  # the pair in the place of its first word; its other word goes

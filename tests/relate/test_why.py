@@ -3,7 +3,7 @@
 from briefings.config import Related
 from briefings.relate.model import RelateDoc
 from briefings.relate.vectorize import featurize
-from briefings.relate.why import Terms, common, share_a_name, shared
+from briefings.relate.why import Terms, _distinct, common, share_a_name, shared
 
 
 def terms(title: str, lead: str, tags: tuple[str, ...] = ()) -> Terms:
@@ -40,6 +40,12 @@ def test_a_word_said_within_a_shared_pair_is_said_once_as_that_pair() -> None:
     a = terms("", "The drone plant grew. A drone plant worker spoke.")
     b = terms("", "Inside the drone plant, output grew.")
     assert shared(a, b) == ("drone plant", "grew")
+
+
+def test_a_word_said_within_a_name_said_before_is_not_said_again() -> None:
+    # (As two articles on weight-loss drugs had it: "Shares: GLP-1, GLP, patients".)
+    assert _distinct(["GLP-1", "GLP", "patients", "doses"], 3) == ("GLP-1", "patients", "doses")
+    assert _distinct(["Covid-19", "vaccines"], 3) == ("Covid-19", "vaccines")
 
 
 def test_words_are_spelled_as_written_mid_sentence() -> None:
