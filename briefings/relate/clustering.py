@@ -1,5 +1,6 @@
-"""Stories from the neighbour lists: strong links make components, components are split into
-groups of at most GROUP_LIMIT articles, and each group is clustered by average linkage.
+"""Stories from the neighbour lists: strong links (pairs that may share a story, decided here)
+make components, components are split into groups of at most GROUP_LIMIT articles, and each
+group is clustered by average linkage.
 
 A mixin of RelateIndex, which holds the state read and written here (see the annotations
 below); kept apart because clustering is its own concern, with its own memory of what each
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from briefings.relate import links, why
+from briefings.relate.model import SECONDS_PER_DAY
 from briefings.relate.stories import (
     Link,
     average_linkage,
@@ -23,6 +26,8 @@ from briefings.relate.stories import (
     limited_groups,
     mutual_links,
     story_candidates,
+    story_pair,
+    story_places,
 )
 
 if TYPE_CHECKING:
@@ -69,8 +74,46 @@ class StoryClustering:
     splits: dict[frozenset[int], _Split]
     _members: list | None  # RelateIndex.story_members(): made again once stories change
 
+    # -- the links that may join a story ---------------------------------------------------
+
+    def _story_places(self, r: int) -> dict[int, tuple[int, bool]]:
+        s = self.settings
+        return story_places(*self.best[r], s.story_threshold, s.story_neighbours)
+
+    def _refresh_link(self, r: int, q: int, places: dict[int, tuple[int, bool]]) -> None:
+        """R and Q may share a story when each is among the other's story candidates, close enough
+        in both lists (stories.story_pair), or one copies the other. Mutual links keep busy
+        articles from chaining everything into one huge component. PLACES: R's story places."""
+        linked = False
+        if self.nodes[q] is not None and self.nodes[r] is not None:
+            a, b = places.get(q), self._story_places(q).get(r)  # (place, near)
+            limit = self.settings.story_neighbours
+            close = (
+                a is not None
+                and b is not None
+                and story_pair(a[0], b[0], a[1], b[1], limit)
+                and self._named(r, q)
+            )
+            linked = bool(
+                close or q in self.duplicates[r].tolist() or r in self.duplicates[q].tolist()
+            )
+        change = links.add if linked else links.discard
+        change(self.strong[r], q)
+        change(self.strong[q], r)
+
     def _named(self, r: int, q: int) -> bool:
-        raise NotImplementedError  # RelateIndex's
+        """Whether R and Q may share a story as far as names go: they appeared within
+        story_name_days of each other, or they share a name (why.share_a_name). Reports of one
+        event weeks apart name it alike (Chibok, Equifax, the Cubs); pages on one subject need
+        not name one thing (two guides to cloud computing, months apart). Two reports of one
+        day may share only words ("gang members", "opened fire"): their time says the rest."""
+        one, other = self.nodes[r], self.nodes[q]  # (both live: see callers)
+        apart = abs(one.timestamp - other.timestamp)
+        if apart <= self.settings.story_name_days * SECONDS_PER_DAY:
+            return True
+        return why.share_a_name(one.terms, other.terms)
+
+    # -- components and groups ---------------------------------------------------------------
 
     def _links(self, p: int) -> Iterable[tuple[int, float]]:
         cols, weights = self.best[p]

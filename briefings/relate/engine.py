@@ -27,7 +27,7 @@ from briefings.relate.index import (
 )
 from briefings.relate.model import RelateDoc, RelatedSettings, Scored
 from briefings.relate.space import SimilaritySpace, pack, pack_rows, unpack, unpack_rows
-from briefings.relate.stories import close_pairs, story_candidates, story_pair, story_places
+from briefings.relate.stories import close_pairs, story_candidates
 from briefings.relate.tokens import Columns
 from briefings.relate.vectorize import featurize
 from briefings.relate.why import Terms
@@ -333,43 +333,6 @@ class RelateIndex(StoryClustering):
         places = self._story_places(r)  # (read once: R's links to all of them are refreshed)
         for q in before | set(new[0].tolist()) | set(dups.tolist()):
             self._refresh_link(r, q, places)
-
-    def _story_places(self, r: int) -> dict[int, tuple[int, bool]]:
-        s = self.settings
-        return story_places(*self.best[r], s.story_threshold, s.story_neighbours)
-
-    def _refresh_link(self, r: int, q: int, places: dict[int, tuple[int, bool]]) -> None:
-        """R and Q may share a story when each is among the other's story candidates, close enough
-        in both lists (stories.story_pair), or one copies the other. Mutual links keep busy
-        articles from chaining everything into one huge component. PLACES: R's story places."""
-        linked = False
-        if self.nodes[q] is not None and self.nodes[r] is not None:
-            a, b = places.get(q), self._story_places(q).get(r)  # (place, near)
-            limit = self.settings.story_neighbours
-            close = (
-                a is not None
-                and b is not None
-                and story_pair(a[0], b[0], a[1], b[1], limit)
-                and self._named(r, q)
-            )
-            linked = bool(
-                close or q in self.duplicates[r].tolist() or r in self.duplicates[q].tolist()
-            )
-        change = links.add if linked else links.discard
-        change(self.strong[r], q)
-        change(self.strong[q], r)
-
-    def _named(self, r: int, q: int) -> bool:
-        """Whether R and Q may share a story as far as names go: they appeared within
-        story_name_days of each other, or they share a name (why.share_a_name). Reports of one
-        event weeks apart name it alike (Chibok, Equifax, the Cubs); pages on one subject need
-        not name one thing (two guides to cloud computing, months apart). Two reports of one
-        day may share only words ("gang members", "opened fire"): their time says the rest."""
-        one, other = self._node(r), self._node(q)
-        apart = abs(one.timestamp - other.timestamp)
-        if apart <= self.settings.story_name_days * SECONDS_PER_DAY:
-            return True
-        return why.share_a_name(one.terms, other.terms)
 
     # -- reading -----------------------------------------------------------------------------
 
