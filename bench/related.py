@@ -28,6 +28,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -150,7 +151,7 @@ def web_rows() -> list[dict]:
         if page.get("page_type") != "article" or not page.get("body") or len(date) != 10:
             continue
         date += "T00:00:00"
-        host = page["url"].split("/")[2] if page.get("url", "").count("/") >= 2 else ""
+        host = urlsplit(page.get("url") or "").hostname or ""
         text, title = page["body"], page.get("title") or ""
         rows.append({"id": page["id"], "title": title, "text": text, "date": date, "source": host})
     return rows

@@ -107,18 +107,28 @@ def _anew(
     article shows on a few dozen pages of a site of thousands, and signing them all took
     longer than planning them."""
     pages = plan_site(config, content, texts, relations, entries)
-    if last is None or last.settings != config.settings:
-        plan = Plan(pages, None, config.settings, content, relations, entries, _showing(pages))
-        plan.anew = True
-        return plan
+    settings = config.settings
+    if last is None or last.settings != settings:
+        showing = _showing(pages)
+        return Plan(pages, None, settings, content, relations, entries, showing, anew=True)
     changed, swapped, replaced, alike = _compared(last, pages, entries)
-    showing = _showing(pages, last, alike)
-    plan = Plan(pages, changed, config.settings, content, relations, entries, showing, swapped)
-    plan.replaced, plan.anew = replaced, True
-    plan.same_paths = len(pages) == len(last.pages) and all(
+    same_paths = len(pages) == len(last.pages) and all(
         a.path == b.path for a, b in zip(pages, last.pages, strict=True)
     )
-    return plan
+    showing = _showing(pages, last, alike)
+    return Plan(
+        pages,
+        changed,
+        settings,
+        content,
+        relations,
+        entries,
+        showing,
+        swapped,
+        replaced,
+        anew=True,
+        same_paths=same_paths,
+    )
 
 
 def _compared(
@@ -139,8 +149,11 @@ def _compared(
     same = functools.partial(_alike, old=last.entries, new=entries, memo=memo)
     for i, page in enumerate(pages):
         j = where.get(page.path)
-        was = last.pages[j] if j is not None else page
-        if j is None or (was.template, was.in_sitemap, was.lastmod) != (
+        if j is None:  # a new page
+            changed.add(i)
+            continue
+        was = last.pages[j]
+        if (was.template, was.in_sitemap, was.lastmod) != (
             page.template,
             page.in_sitemap,
             page.lastmod,

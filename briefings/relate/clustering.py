@@ -47,7 +47,7 @@ class _Split:
     clock: int  # RelateIndex.clock when read
     position: dict[int, int]  # tie key -> position, of the members
     # Each one's story candidates: (weight, place, near), as story_candidates gives them, and
-    # whether the two share a name (engine: a story link needs one).
+    # whether names let them share a story (_named).
     closest: dict[int, dict[int, tuple[float, int, bool, bool]]]
     copies: dict[int, tuple[int, ...]]
     links: list[Link]
