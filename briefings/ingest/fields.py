@@ -147,6 +147,7 @@ def outlet(
     headlines = [h for h in headlines if h]
     titles = {words_key(h) for h in headlines}
     domains = {domain for domain in (host, *_parents(host)) if domain}
+    names_found = []
     for candidate in candidates:
         name = _site_name(candidate)
         if SLUG.fullmatch(name):  # a CMS's id for the site ("cultivating-health")...
@@ -154,7 +155,10 @@ def outlet(
         # A bare domain, even dressed as a name ("Trezy_Io": trafilatura makes one when the page
         # names no site), is no name: the title may spell it out, else it is the guess it is.
         if name and words_key(name) not in titles and _as_domain(name) not in domains:
-            return folded.get(name.casefold(), name), False
+            names_found.append(name)
+    if names_found:
+        name = _best_named(names_found, host)
+        return folded.get(name.casefold(), name), False
     named = _spelled_out_domain(headlines, host)
     if named:
         return folded.get(named.casefold(), named), False
@@ -162,6 +166,50 @@ def outlet(
 
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+
+
+def _best_named(names: list[str], host: str) -> str:
+    """The first of NAMES (what the page states, best first) unless a later one names the
+    outlet better: one that spells out a name written as the domain ("The Detroit News" for
+    "detroitnews", "USA TODAY" for "usatoday"), or, when the first shares nothing with the
+    domain (a section: "U.S." on reuters.com), one that does ("Reuters")."""
+    first = names[0]
+    labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
+    if not labels:
+        return first
+    if _as_label(first, labels):
+        spelled = (n for n in names[1:] if _spells_out(n, first))
+        return next(spelled, first)
+    if not _shares_host(first, labels):
+        return next((n for n in names[1:] if _shares_host(n, labels)), first)
+    return first
+
+
+def _as_label(name: str, labels: list[str]) -> bool:
+    """NAME is one of the domain's labels as written there ("detroitnews", "@politifact"),
+    not spelled out."""
+    return (name == name.lower() or "_" in name) and _letters(name) in labels
+
+
+def _spells_out(name: str, label: str) -> bool:
+    """NAME spells LABEL out: with its words apart or its own capitals ("USA TODAY", "The
+    Detroit News"), not merely capitalised ("Cleveland": how trafilatura dresses a domain)."""
+    plain = _letters(label)
+    return plain in _letters(name) and name not in (plain, plain.capitalize(), label)
+
+
+def _shares_host(name: str, labels: list[str]) -> bool:
+    """NAME and a label of the domain hold one another ("NYT" and nytimes, "Sky News" and sky),
+    or the label is NAME's initials ("U.S. Food and Drug Administration" and fda)."""
+    letters = _letters(name)
+    initials = "".join(
+        w[0] for w in re.findall(r"[^\W\d_][\w.]*", name) if w[0].isupper()
+    ).casefold()
+    return any(
+        (min(len(letters), len(label)) >= 3 and (letters in label or label in letters))
+        or (len(label) >= 2 and label in initials)
+        for label in labels
+    )
 
 
 def _as_domain(name: str) -> str:
@@ -201,6 +249,8 @@ def words_key(text: str) -> str:
 
 def _site_name(candidate: str) -> str:
     name = " ".join(candidate.split())
+    if name.startswith("@") and " " not in name:  # a social media handle ("@politifact")
+        name = name[1:]
     parts = TITLE_PARTS.split(name)
     if len(parts) > 1 and len(parts[0].split()) <= 4:
         name = parts[0].strip()

@@ -149,6 +149,36 @@ def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain(
     assert outlet([""], "https://ex.org/a", {}, ["Ex Org - Best | News"]) == ("ex.org", True)
 
 
+def test_a_site_name_written_as_its_domain_gives_way_to_one_spelled_out() -> None:
+    news = "https://www.detroitnews.com/story/a"
+    assert outlet(["detroitnews", "The Detroit News"], news, {}) == ("The Detroit News", False)
+    today = "https://www.usatoday.com/story/a"
+    assert outlet(["usatoday", "Usatoday", "USA TODAY"], today, {}) == ("USA TODAY", False)
+    # Capitalised is not spelled out (trafilatura dresses a domain so): the page's own stays.
+    assert outlet(["cleveland", "Cleveland"], "https://www.cleveland.com/a", {}) == (
+        "cleveland",
+        False,
+    )
+    assert outlet(["@politifact"], "https://www.politifact.com/a", {}) == ("politifact", False)
+
+
+def test_a_section_stated_as_the_site_gives_way_to_the_name_of_the_domain() -> None:
+    reuters = "https://www.reuters.com/article/a"
+    assert outlet(["U.S.", "Reuters"], reuters, {}) == ("Reuters", False)
+    # Names that share the domain, or whose initials it is, stay first.
+    fda = "https://www.fda.gov/a"
+    assert outlet(["U.S. Food and Drug Administration", "FDA"], fda, {}) == (
+        "U.S. Food and Drug Administration",
+        False,
+    )
+    assert outlet(["NYT", "The New York Times Company"], "https://www.nytimes.com/a", {}) == (
+        "NYT",
+        False,
+    )
+    # With nothing better, what the page states.
+    assert outlet(["U.S."], reuters, {}) == ("U.S.", False)
+
+
 def test_a_placeholder_site_name_names_no_outlet() -> None:
     # Themes put "Blog" or "Site" where the site's name goes: the next candidate, else the domain.
     assert outlet(["Blog", "TurboTax"], "https://blog.turbotax.intuit.com/a", {}) == (
