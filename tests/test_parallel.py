@@ -1,6 +1,7 @@
 """Workers spread over the cores: results in order, and no worker outlives a killed build."""
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from briefings.runtime import parallel
 from briefings.runtime.parallel import forked_map, forked_results
 
 REPO = Path(__file__).resolve().parent.parent
@@ -19,6 +21,19 @@ def test_results_come_in_order_whether_forked_or_not() -> None:
 
     assert forked_map(square, 50, 5, 10) == [i * i for i in range(50)]
     assert forked_map(square, 5, 5, 10) == [i * i for i in range(5)]
+
+
+def test_workers_leave_the_objects_they_inherit_to_the_parent(monkeypatch) -> None:
+    """A collection in a worker would walk every inherited object and copy its page: they are
+    frozen while workers run, and collected as usual again afterwards."""
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)  # (other tests leave a thread)
+
+    def frozen(indexes: range) -> list[int]:
+        return [gc.get_freeze_count() for _ in indexes]
+
+    assert gc.get_freeze_count() == 0
+    assert all(count > 1000 for count in forked_map(frozen, 4, 1, 2))
+    assert gc.get_freeze_count() == 0
 
 
 def children_of(pid: int) -> set[int]:

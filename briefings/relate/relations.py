@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence, Set
+import sys
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 
 from briefings.relate.engine import RelateIndex
 from briefings.relate.model import Scored
+from briefings.runtime.parallel import forked_map
+
+LISTS_PARALLEL_FROM = 2_000  # lists to read, below which starting workers costs more than it saves
+LISTS_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -63,32 +68,53 @@ def snapshot(
     )
     if previous is None:
         previous, changed = Relations(), frozenset(index.position)
+    old = previous
     if same_articles:  # only the changed are read again; the order stands (sorted by slug)
-
-        def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
-            return {**old, **{s: read(s) for s in changed if s in old}}
-
+        slugs = [s for s in sorted(changed) if s in old.same_story]
+        same, related, entities = _lists_of(index, slugs)
         copies = {s: index.duplicate_of(s) for s in changed}
-        duplicate_of = previous.duplicate_of
+        duplicate_of = old.duplicate_of
         if any(duplicate_of.get(s) != d for s, d in copies.items()):
             merged = {**duplicate_of, **copies}
             duplicate_of = {s: d for s in sorted(merged) if (d := merged[s])}
-    else:
-        slugs = sorted(index.position)
+        return Relations(
+            stories=tuple(stories),
+            members=members,
+            story_of=story_of,
+            same_story={**old.same_story, **same},
+            related={**old.related, **related},
+            duplicate_of=duplicate_of,
+            entities={**old.entities, **entities},
+        )
+    every = sorted(index.position)
+    same, related, entities = _lists_of(
+        index, [s for s in every if s in changed or s not in old.same_story]
+    )
 
-        def lists(old: Mapping[str, tuple], read: Callable[[str], tuple]) -> dict[str, tuple]:
-            return {s: read(s) if s in changed or s not in old else old[s] for s in slugs}
+    def kept(read: dict[str, tuple], was: Mapping[str, tuple]) -> dict[str, tuple]:
+        return {s: read[s] if s in read else was[s] for s in every}
 
-        duplicate_of = {s: d for s in slugs if (d := index.duplicate_of(s))}
     return Relations(
         stories=tuple(stories),
         members=members,
         story_of=story_of,
-        same_story=lists(previous.same_story, index.same_story),
-        related=lists(previous.related, index.related),
-        duplicate_of=duplicate_of,
-        entities=lists(previous.entities, index.entities),
+        same_story=kept(same, old.same_story),
+        related=kept(related, old.related),
+        duplicate_of={s: d for s in every if (d := index.duplicate_of(s))},
+        entities=kept(entities, old.entities),
     )
+
+
+def _lists_of(
+    index: RelateIndex, slugs: list[str]
+) -> tuple[dict[str, tuple[Scored, ...]], dict[str, tuple[Scored, ...]], dict[str, tuple]]:
+    """The same-story lists, related lists and entities of SLUGS."""
+    if len(slugs) >= LISTS_PARALLEL_FROM:
+        same, related = _read_lists(index, slugs)
+    else:
+        same = {s: index.same_story(s) for s in slugs}
+        related = {s: index.related(s) for s in slugs}
+    return same, related, {s: index.entities(s) for s in slugs}
 
 
 def _same_stories(
@@ -160,3 +186,53 @@ def story_slug(articles: Sequence[str], taken: set[str]) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+# A list as it crosses from a worker: (position, score, reasons by number in the chunk's words).
+_Packed = tuple[tuple[int, float, tuple[int, ...]], ...]
+
+
+def _read_lists(
+    index: RelateIndex, slugs: list[str]
+) -> tuple[dict[str, tuple[Scored, ...]], dict[str, tuple[Scored, ...]]]:
+    """Each of SLUGS' same-story and related lists, read in forked workers: saying why is the
+    cost of a snapshot (a large site's lists hold a million links). Links cross back as
+    positions and reasons as numbers, and are made Scored here with this process's slugs and
+    one string per reason: as the index gives them, not a copy of each string per chunk."""
+
+    def work(indexes: range) -> list[tuple[list[tuple[_Packed, _Packed]], list[str]]]:
+        words: dict[str, int] = {}
+
+        def packed(scored: tuple[Scored, ...]) -> _Packed:
+            return tuple(
+                (
+                    index.position[s.slug],
+                    s.score,
+                    tuple(words.setdefault(w, len(words)) for w in s.why),
+                )
+                for s in scored
+            )
+
+        rows = [
+            (packed(index.same_story(s)), packed(index.related(s)))
+            for s in slugs[indexes.start : indexes.stop]
+        ]
+        return [(rows, list(words))]
+
+    same: dict[str, tuple[Scored, ...]] = {}
+    related: dict[str, tuple[Scored, ...]] = {}
+    nodes = index.nodes
+    start = 0
+    for rows, words in forked_map(work, len(slugs), LISTS_CHUNK, LISTS_PARALLEL_FROM):
+        said = [sys.intern(w) for w in words]
+
+        def scored(packed: _Packed, said: list[str] = said) -> tuple[Scored, ...]:
+            return tuple(
+                Scored(nodes[q].slug, score, tuple(map(said.__getitem__, why)))  # type: ignore[union-attr]
+                for q, score, why in packed
+            )
+
+        for slug, (one, other) in zip(slugs[start : start + len(rows)], rows, strict=True):
+            same[slug], related[slug] = scored(one), scored(other)
+        start += len(rows)
+    return same, related

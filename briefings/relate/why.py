@@ -104,13 +104,18 @@ def shared(a: Terms | Unpacked, b: Terms, limit: int = REASONS) -> tuple[str, ..
     """The terms A and B share, heaviest in both first, as A writes them (or as B does, when B
     writes it as a name)."""
     a_keys, a_shown, a_place = a if isinstance(a, Unpacked) else unpack(a)
-    b_keys = b.keys
+    # (B's terms are read straight from how Terms holds them: a snapshot reads a term list
+    # for each of a large site's hundreds of thousands of links.)
+    b_keys = array("q", b._keys)
     held = a_keys.intersection(b_keys)  # (most pairs share a handful: ask C first)
     if not held:
         return ()
-    b_shown = b.shown
+    b_shown = unpacked(b._said)
+    if len(held) == 1 and limit:  # a third of all links: nothing to rank
+        (key,) = held
+        return (sys.intern(_better(a_shown[a_place[key]], b_shown[b_keys.index(key)])),)
     # Ranked by the sum of their places in both, then by A's: heaviest in both first.
-    both = sorted((a_place[k] + j, a_place[k], j) for j, k in enumerate(b_keys) if k in held)
+    both = sorted([(a_place[k] + j, a_place[k], j) for j, k in enumerate(b_keys) if k in held])
     said = _distinct([_better(a_shown[i], b_shown[j]) for _, i, j in both[:CANDIDATES]], limit)
     # One string per reason, however many links say it: the terms are unpacked afresh for
     # each link, and a large site has a hundred thousand links.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -45,6 +46,9 @@ def forked_results(
             yield from work(indexes)
         return
     _TASK = work
+    # Workers inherit every object; a collection in one would walk them all and copy each page
+    # it touches (reference counts): frozen, they are left alone (as Python's docs advise).
+    gc.freeze()
     try:
         with ProcessPoolExecutor(
             workers, mp_context=get_context("fork"), initializer=_die_with_parent
@@ -53,6 +57,7 @@ def forked_results(
                 yield from part
     finally:
         _TASK = None
+        gc.unfreeze()
 
 
 def _die_with_parent() -> None:

@@ -18,6 +18,7 @@ from briefings.relate import (
     clustering,
     features,
     forget_words,
+    relations,
     snapshot,
     tokens,
     vectorize,
@@ -493,6 +494,24 @@ def test_vectors_are_the_same_from_worker_processes(monkeypatch) -> None:
     for a, b in zip(serial, spread, strict=True):
         assert a.keys.tobytes() == b.keys.tobytes() and a.weights.tobytes() == b.weights.tobytes()
         assert a.names == b.names
+
+
+def test_lists_read_in_worker_processes_are_those_the_index_gives(monkeypatch) -> None:
+    docs, _ = load_fixture()
+    index, one_by_one = relate(docs)
+    monkeypatch.setattr(relations, "LISTS_PARALLEL_FROM", 10)
+    monkeypatch.setattr(relations, "LISTS_CHUNK", 8)
+    monkeypatch.setattr(parallel, "may_fork", lambda: True)
+    used = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counting_pool(used))
+    spread = snapshot(index, {d.slug: d.title for d in docs})
+    assert used  # it did run in worker processes
+    assert spread == one_by_one
+    listed = [s for lists in (spread.same_story, spread.related) for v in lists.values() for s in v]
+    assert len(listed) > len(docs)  # lists, not empty ones
+    # Each reason is one string however many links say it, as the index makes them.
+    said = [w for s in listed for w in s.why]
+    assert len({id(w) for w in said}) == len(set(said)) < len(said)
 
 
 def test_update_reports_what_changed() -> None:
