@@ -68,12 +68,11 @@ def snapshot(
     )
     if previous is None:
         previous, changed = Relations(), frozenset(index.position)
-    old = previous
     if same_articles:  # only the changed are read again; the order stands (sorted by slug)
-        slugs = [s for s in sorted(changed) if s in old.same_story]
+        slugs = [s for s in sorted(changed) if s in previous.same_story]
         same, related, entities = _lists_of(index, slugs)
         copies = {s: index.duplicate_of(s) for s in changed}
-        duplicate_of = old.duplicate_of
+        duplicate_of = previous.duplicate_of
         if any(duplicate_of.get(s) != d for s, d in copies.items()):
             merged = {**duplicate_of, **copies}
             duplicate_of = {s: d for s in sorted(merged) if (d := merged[s])}
@@ -81,14 +80,14 @@ def snapshot(
             stories=tuple(stories),
             members=members,
             story_of=story_of,
-            same_story={**old.same_story, **same},
-            related={**old.related, **related},
+            same_story={**previous.same_story, **same},
+            related={**previous.related, **related},
             duplicate_of=duplicate_of,
-            entities={**old.entities, **entities},
+            entities={**previous.entities, **entities},
         )
     every = sorted(index.position)
     same, related, entities = _lists_of(
-        index, [s for s in every if s in changed or s not in old.same_story]
+        index, [s for s in every if s in changed or s not in previous.same_story]
     )
 
     def kept(read: dict[str, tuple], was: Mapping[str, tuple]) -> dict[str, tuple]:
@@ -98,17 +97,18 @@ def snapshot(
         stories=tuple(stories),
         members=members,
         story_of=story_of,
-        same_story=kept(same, old.same_story),
-        related=kept(related, old.related),
+        same_story=kept(same, previous.same_story),
+        related=kept(related, previous.related),
         duplicate_of={s: d for s in every if (d := index.duplicate_of(s))},
-        entities=kept(entities, old.entities),
+        entities=kept(entities, previous.entities),
     )
 
 
 def _lists_of(
     index: RelateIndex, slugs: list[str]
 ) -> tuple[dict[str, tuple[Scored, ...]], dict[str, tuple[Scored, ...]], dict[str, tuple]]:
-    """The same-story lists, related lists and entities of SLUGS."""
+    """The same-story lists, related lists and entities of SLUGS. (An edit's few lists are
+    read here, one by one: packing them for workers would only add to their cost.)"""
     if len(slugs) >= LISTS_PARALLEL_FROM:
         same, related = _read_lists(index, slugs)
     else:
