@@ -293,7 +293,7 @@ ROLE = re.compile(rf"\b(?:{ROLES})\b", re.IGNORECASE)
 ROLE_IN_BRACKETS = re.compile(rf"\([^)]*\b(?:{ROLES})\b[^)]*\)", re.IGNORECASE)
 # Where a byline's name ends and the page's furniture begins ("Jane Roe Last updated May 3").
 NOT_A_NAME = re.compile(
-    r"\b(?:view|posts?|more|about|last|updated|published|privacy|policy|undefined|author|"
+    r"\b(?:view|posts?|posted|more|about|last|updated|published|privacy|policy|undefined|author|"
     r"written|comments?|share|follow|read|minutes?|min|jan(?:uary)?|feb(?:ruary)?|march|april|"
     r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|"
     r"wed|thu|fri|sat|sun|conditions|terms|page|head|extra|cookies?|menu|login|subscribe|"
@@ -319,13 +319,30 @@ def clean_authors(
             fallback = fallback or [whole]
             continue
         names = author_names(candidate, site)
-        if names and all(_bare(name) in publishers for name in names):
+        if not names:  # "Our Editors", "SFist Contributor": what the page says, failing a name
+            fallback = fallback or _group_byline(whole)
+            continue
+        if all(_bare(name) in publishers for name in names):
             fallback = fallback or names
             continue
         if any(" " in name for name in names):
             return names
         fallback = fallback or names
     return fallback
+
+
+def _group_byline(text: str) -> list[str]:
+    """[TEXT] when it is a byline naming a role and no person ("Our Editors", "Community
+    Editor"), else []."""
+    words = text.split()
+    if (
+        2 <= len(words) <= 4
+        and words[0][:1].isupper()
+        and ROLE.fullmatch(words[-1].strip(".,"))
+        and not NOT_A_NAME.search(text)
+    ):
+        return [text]
+    return []
 
 
 def _bare(name: str) -> str:
@@ -362,6 +379,10 @@ def _name_in(part: str) -> str:
     if role is not None and not re.search(r"\b(?:team|staff)$", part, re.IGNORECASE):
         tokens = tokens[:2] if role >= 2 else []  # "Jane Roe Senior Editor" -> "Jane Roe"
     part = " ".join(tokens)
+    # A name's words are capitalised but for particles ("van", "de", "bin"): "blockchain
+    # analysis" and "Here we discuss compliance" are an author box's bio cut at its commas.
+    if len(tokens) > 1 and any(t.isalpha() and t.islower() and len(t) > 3 for t in tokens):
+        return ""
     if not 2 <= len(part) <= 50 or len(tokens) > 5 or not any(ch.isalpha() for ch in part):
         return ""
     return part

@@ -107,13 +107,14 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             meta.get("author", ""),
             meta.get("article:author", ""),
             document.author or "",
+            *facts.meta_authors,
             *facts.bylines,
             *_written_by(meta),
             *facts.more_bylines,
         ],
         site,
         [result.source, facts.ld_publisher],
-    )
+    ) or clean_authors(facts.themed_bylines, site, [result.source, facts.ld_publisher])
     result.keywords = clean_keywords(
         [
             *_listed(document.categories),

@@ -45,6 +45,23 @@ BY_NAME_THEN_WHEN = re.compile(
     r"(?=[^a-z]*(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|min read)).*",
     re.IGNORECASE | re.DOTALL,
 )
+# Author fields other tools write into <meta> (Parse.ly, Sailthru, Dublin Core, Google Scholar's
+# citation_author once per author): read after the page's own "author" and JSON-LD.
+AUTHOR_METAS = (
+    "parsely-author sailthru.author dc.creator dcterms.creator citation_author article_author "
+    "og:author byl"
+).split()
+# An element a theme names for its author ("blog-meta-author", "dateAndAuthorContainer",
+# "author-box__name"): its short text, dates and separators aside, may be the author's name.
+AUTHOR_CLASS = re.compile(r"author", re.IGNORECASE)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+DATE_TEXT = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\b\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b",
+    re.IGNORECASE,
+)
+# Where a meta line's parts meet: "Dec 26, 2025 • Jane Roe in Travel", "Jane Roe | Writer".
+META_PARTS = re.compile(r"\s*[|·•—–]\s*|\s+-\s+|\s+(?:in|on|at)\s+")
 SHOP_WORDS = re.compile(
     r"add to (?:cart|bag|basket)|in stock|out of stock|buy now|free shipping", re.IGNORECASE
 )
@@ -62,10 +79,14 @@ class PageFacts:
     ld_publisher: str = ""
     ld_published: str = ""
     ld_keywords: list[str] = field(default_factory=list)
+    meta_authors: list[str] = field(default_factory=list)  # AUTHOR_METAS' values, in that order
     bylines: list[str] = field(default_factory=list)  # text of rel=author / class*=author nodes
     # ...and, less sure, of links to author pages, of what follows a "Written by" label and of
     # lines "By Jane Roe": tried after every other source
     more_bylines: list[str] = field(default_factory=list)
+    # ...and, least sure, names in short elements whose class says "author": when none of those
+    # names anyone
+    themed_bylines: list[str] = field(default_factory=list)
     text_chars: int = 0
     link_chars: int = 0
     shop_words: int = 0
@@ -115,11 +136,15 @@ def page_facts(html: str) -> PageFacts:
     except (etree.ParserError, ValueError):
         return facts
     facts.title_tag = _text(tree.find(".//title"))
+    authors: dict[str, list[str]] = {}
     for node in tree.iter("meta"):
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
         value = " ".join((node.get("content") or "").split())
+        if key in AUTHOR_METAS and value and len(authors.setdefault(key, [])) < 10:
+            authors[key].append(value)
         if key and value and key not in facts.meta:
             facts.meta[key] = value
+    facts.meta_authors = ["; ".join(authors[key]) for key in AUTHOR_METAS if key in authors]
     for node in tree.iter("link"):
         if (node.get("rel") or "").lower() == "canonical" and not facts.canonical:
             facts.canonical = (node.get("href") or "").strip()
@@ -138,11 +163,15 @@ def page_facts(html: str) -> PageFacts:
         body = tree
     for node in body.iter(etree.Element):
         if node.tag == "h1" and len(facts.h1) < 8 and (text := _text(node)):
+            if not facts.h1 and (found := _dated_line_after(node)):
+                facts.themed_bylines.append(found)
             facts.h1.append(text)
         if len(facts.bylines) < 8 and _is_byline(node) and (text := _text(node)):
             facts.bylines.append(text[:200])
         if len(facts.more_bylines) < 8 and (found := _byline_near(node)):
             facts.more_bylines.append(found)
+        if len(facts.themed_bylines) < 8 and (found := _themed_byline(node)):
+            facts.themed_bylines.append(found)
     facts.bylines = [_names_of_bio(b, facts.more_bylines) for b in facts.bylines]
     facts.bylines = [b for b in facts.bylines if b]
     text = " ".join(body.text_content().split())
@@ -194,6 +223,46 @@ def _byline_near(node: Any) -> str:
     return ""
 
 
+def _themed_byline(node: Any) -> str:
+    """The names in a short element a theme names for its author (least sure of all: such
+    elements also list other posts' and comments' authors), else ""."""
+    if node.tag not in ("p", "span", "div", "li", "a", "h4", "h5", "h6", "small", "strong"):
+        return ""
+    if not AUTHOR_CLASS.search(_classes(node)) or sum(isinstance(c.tag, str) for c in node) > 3:
+        return ""
+    text = _text(node)
+    return _names_in_meta_line(text) if len(text) <= 80 else ""
+
+
+def _dated_line_after(h1: Any) -> str:
+    """The names in the line of facts right under the headline (the next element with text,
+    after the h1 or after its wrapper when it has none), when it holds a date ("Jane Roe |
+    Senior Writer | July 2, 2025", "Dec 26, 2025 • Jane Roe in Travel"), else ""."""
+    parent = h1.getparent()
+    after = _elements(h1.itersiblings()) or (
+        _elements(parent.itersiblings()) if parent is not None else []
+    )
+    text = next((text for node in after[:3] if (text := _text(node))), "")
+    return _names_in_meta_line(text) if len(text) <= 120 and DATE_TEXT.search(text) else ""
+
+
+def _elements(nodes: Any) -> list[Any]:
+    return [node for node in nodes if isinstance(node.tag, str)]  # no comments
+
+
+def _classes(node: Any) -> str:
+    return f"{node.get('class') or ''} {node.get('id') or ''}"
+
+
+def _names_in_meta_line(text: str) -> str:
+    """The first part of a line of an article's facts that reads as names: "Dec 17, 2025 ·
+    Julian K. Arni" -> "Julian K. Arni"; "" when none does ("About Alexa", "5 min read")."""
+    for part in META_PARTS.split(DATE_TEXT.sub(" | ", text)):
+        if names := _names_only(part.strip(" ,.:")):
+            return names
+    return ""
+
+
 def _names_only(text: str, least: int = 2) -> str:
     """TEXT when it reads as names ("Jane Roe and J. van Dyke") of at least LEAST words in
     all, else "" ("USE CASE", "Faculty")."""
@@ -205,9 +274,11 @@ def _names_only(text: str, least: int = 2) -> str:
 
 def _name_word(word: str) -> bool:
     """A word of a name: "Jane", "O'Riordan", "Çelik", "J.", a particle ("van", "de"); not a
-    shout ("USE") nor a plain word ("posts")."""
+    shout ("USE"), a plain word ("posts"), a label ("Contact:") nor a code ("Ai2")."""
     if word.islower():
         return len(word) <= 3 and word.isalpha()
+    if word.endswith(":") or any(ch.isdigit() for ch in word):  # "Contact:", "Ai2"
+        return False
     rest = word[1:].strip(".")
     return word[0].isupper() and word[0].isalpha() and not (len(rest) > 1 and rest.isupper())
 
@@ -215,7 +286,7 @@ def _name_word(word: str) -> bool:
 def _is_byline(node: Any) -> bool:
     if (node.get("rel") or "").lower() == "author" or (node.get("itemprop") or "") == "author":
         return True
-    names = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    names = _classes(node).lower()
     return bool(re.search(r"\b(?:author-?name|byline|post-author|entry-author)\b", names))
 
 

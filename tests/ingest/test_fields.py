@@ -126,6 +126,22 @@ def test_titles_and_escapes_in_a_byline_are_not_names() -> None:
     assert clean_authors(["Maria Roe &amp; Katerina Doe"]) == ["Maria Roe", "Katerina Doe"]
 
 
+def test_a_byline_naming_a_role_stands_when_the_page_names_no_person() -> None:
+    assert clean_authors(["Our Editors"]) == ["Our Editors"]
+    assert clean_authors(["By SFist Contributor"]) == ["SFist Contributor"]
+    assert clean_authors(["Community Editor", "Jane Roe"]) == ["Jane Roe"]
+    assert clean_authors(["Editor"]) == []  # a role alone says nothing
+
+
+def test_an_author_box_s_phrases_cut_at_commas_are_not_names() -> None:
+    bio = (
+        "Here we discuss cryptoasset compliance, blockchain analysis, financial crime, and how"
+        " we serve customers"
+    )
+    assert clean_authors([bio]) == []
+    assert clean_authors(["Ludwig van Beethoven"]) == ["Ludwig van Beethoven"]
+
+
 def test_the_outlet_beside_real_names_is_not_an_author() -> None:
     assert clean_authors(["Five Books; Sylvia Bishop"], site="Five Books") == ["Sylvia Bishop"]
 

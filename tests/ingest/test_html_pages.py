@@ -428,6 +428,66 @@ def test_bylines_are_found_where_pages_put_them(byline: str, head: str, authors:
 
 
 @pytest.mark.parametrize(
+    ("head", "authors"),
+    [
+        ('<meta name="parsely-author" content="Jane Roe">', ["Jane Roe"]),
+        ('<meta name="sailthru.author" content="Jane Roe">', ["Jane Roe"]),
+        (  # Google Scholar's tags: one per author
+            '<meta name="citation_author" content="Jane Roe">'
+            '<meta name="citation_author" content="John Doe">',
+            ["Jane Roe", "John Doe"],
+        ),
+    ],
+)
+def test_author_fields_other_tools_write_into_meta_are_read(head: str, authors: list[str]) -> None:
+    assert extract_html(with_byline("", head)).authors == authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        # the line of facts right under the headline, when it holds a date
+        ("<p>Jane Roe | Senior Writer | July 2, 2025</p>", ["Jane Roe"]),
+        (
+            "<p>Dec 26, 2025 &bull; <img src='a.png'> Jane Roe in <a href='/t/'>Travel</a></p>",
+            ["Jane Roe"],
+        ),
+        # an element a theme names for its author
+        (
+            '<div class="dateAndAuthor"><span>Dec 17, 2025</span><span>Julian K. Arni</span></div>',
+            ["Julian K. Arni"],
+        ),
+        ('<span class="blog-meta-author"> Tim Enwall </span>', ["Tim Enwall"]),
+    ],
+)
+def test_a_byline_without_a_label_is_found_beside_the_headline_or_in_an_author_element(
+    byline: str, authors: list[str]
+) -> None:
+    assert extract_html(with_byline(byline)).authors == authors
+
+
+@pytest.mark.parametrize(
+    "under",
+    [
+        "<p>Updated: 6/2/2025 Contact: Jane Roe</p>",  # a contact is no author
+        "<p>What the mayor can teach us about bridges, roads and rail in 2025</p>",  # a dek
+        "<p>Jane Roe</p>",  # a line of names without a date may be anything
+    ],
+)
+def test_a_line_under_the_headline_without_a_byline_s_shape_names_nobody(under: str) -> None:
+    assert extract_html(with_byline(under)).authors == []
+
+
+def test_a_stated_handle_beats_a_name_in_an_author_element() -> None:
+    # such elements also list other posts' and comments' authors
+    page = with_byline(
+        '<div class="dateAndAuthor"><span>Dec 17, 2025</span><span>John Doe</span></div>',
+        '<meta name="author" content="kffnirmitap">',
+    )
+    assert extract_html(page).authors == ["kffnirmitap"]
+
+
+@pytest.mark.parametrize(
     "furniture",
     [
         '<nav><a href="/staff/">Faculty</a> <a href="/people/board">Board of Trustees</a></nav>',
