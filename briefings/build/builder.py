@@ -93,6 +93,12 @@ class SiteBuilder:
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
         self._notices = Notices(log)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
+        # The pages whose state (output, stamp, fingerprint, reads) is newer than the build
+        # cache's (see state.py: a small build records them in the cache's journal)...
+        self.since_saved: set[str] = set()
+        # ...and, of those read from a journal, the ones not yet looked at by this process's
+        # plan: the cache's plan is older than they are (an edit undone since must undo them).
+        self._unplanned: set[str] = set()
 
     def snapshot(self) -> Mapping[str, output.Page]:
         return self.outputs
@@ -147,6 +153,8 @@ class SiteBuilder:
         only = plan.changed if site_key == self._site_key else None
         if only is not None:
             only = {i for i in only if self._may_differ(i, pages[i], plan)}
+            if self._unplanned:
+                only |= {i for i, page in enumerate(pages) if page.output in self._unplanned}
         if self._renderer is None or templates != self._templates:
             # Kept between rebuilds for its compiled templates; made anew when any template file
             # appears, goes or changes (an override may shadow a theme file the cache holds).
@@ -169,11 +177,13 @@ class SiteBuilder:
         else:
             outputs, fingerprints, candidates = {}, {}, range(len(pages))
         site = config.output_dir  # resolved once: a large site has tens of thousands of pages
+        seen = set[str]()  # pages found on disk as written (the write phase need not look again)
         for i in candidates:
             page = pages[i]
             if only is not None and i not in only and self._reusable(site, page.output):
                 fingerprints[page.output] = self._fingerprints[page.output]
                 outputs[page.output] = self.outputs[page.output]
+                seen.add(page.output)
                 continue
             outputs[page.output] = b""  # signed, maybe rendered, below: the site keeps the order
             todo.append(page)
@@ -225,7 +235,7 @@ class SiteBuilder:
             # folder; only in-place writes (serve, watch) index afterwards, beside serving.
             staged = not self.outputs or staging is not None
             written, removed, self._stamps = writing.write(
-                config, self.outputs, self._stamps, outputs, staging, streamed, self.log
+                config, self.outputs, self._stamps, outputs, staging, streamed, self.log, seen
             )
         except BaseException:
             if staging is not None:
@@ -237,6 +247,8 @@ class SiteBuilder:
             self._reads = {p: r for p, r in self._reads.items() if p in outputs}
         self._reads.update(reads)
         self._plan, self._site_key = plan, site_key
+        self._unplanned = set()
+        self.since_saved.update(reads, written, removed)
         self._keep_signatures(content, plan, memo)
         self.generation += 1
         if not staged and config.settings.search and search.indexed_among((*written, *removed)):
@@ -340,9 +352,25 @@ class SiteBuilder:
         }
         return state
 
-    def restore(self, state: dict) -> None:
+    def restore(self, state: dict, newer: Iterable[str] = ()) -> None:
+        """Start from STATE; NEWER: the pages a journal made newer than STATE's plan."""
         for name in PERSISTED:
             setattr(self, name, state[name])
+        self._unplanned = set(newer)
+        self.since_saved = set(newer)
+
+    def page_state(self, path: str) -> tuple[bytes, tuple[int, int] | None, str, Reads] | None:
+        """What this builder knows of the page at PATH (the digest of its output, its stamp,
+        fingerprint and reads), for the cache's journal; None when the site has no such page."""
+        data = self.outputs.get(path)
+        if data is None:
+            return None
+        return (
+            output.digest_of(data),
+            self._stamps.get(path),
+            self._fingerprints.get(path, ""),
+            self._reads.get(path, ()),
+        )
 
 
 PERSISTED = tuple(

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from briefings.build import keys
+from briefings.build import journal, keys
 from briefings.build.bodies import BodyStore, is_store, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
@@ -92,7 +92,7 @@ def load_builder(
         store = state["_texts"].store
         if (store.path if store is not None else None) != bodies:
             raise ValueError("it names a body store other than its own")
-        builder.restore(state)
+        builder.restore(state, journal.apply(state, config, CACHE_FILE, code_key()))
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
         return SiteBuilder(config.root, log=log, config=fixed, preview=preview, bodies=bodies)
@@ -154,6 +154,8 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    journal.forget(config, CACHE_FILE)  # it extended the cache just replaced
+    builder.since_saved.clear()
     for stale in stale_stores(path.parent, store.path if store is not None else None):
         stale.unlink(missing_ok=True)
 

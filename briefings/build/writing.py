@@ -7,7 +7,7 @@ unchanged files hard-linked, and swapped in. Either way site/ is never half one 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from briefings.build import output, search
 from briefings.config import Config
@@ -24,14 +24,16 @@ def write(
     staging: output.Staging | None,
     streamed: set[str],
     log: Callable[[str], None],
+    seen: Container[str] = (),
 ) -> Written:
     """Make site/ hold OUTPUTS, where it held LAST (as STAMPS say it was written). STAGING: a
     one-shot build's, into which the STREAMED files are written already; without one, files
-    are replaced in place (serve, watch). The files written, those removed, and the stamps."""
+    are replaced in place (serve, watch). SEEN: files this build found on disk as written.
+    The files written, those removed, and the stamps."""
     site = config.output_dir
     if not last or staging is not None:
         return _write_staged(
-            config, last, stamps, outputs, staging or output.Staging(site), streamed, log
+            config, last, stamps, outputs, staging or output.Staging(site), streamed, log, seen
         )
     written = tuple(
         p
@@ -53,6 +55,7 @@ def _write_staged(
     staging: output.Staging,
     streamed: set[str],
     log: Callable[[str], None],
+    seen: Container[str],
 ) -> Written:
     """Write a whole new site/ beside the old one and swap it in: never a half-written site.
     Files whose bytes did not change are hard-linked from the old site, keeping their mtime.
@@ -60,7 +63,7 @@ def _write_staged(
     site = config.output_dir
     written = tuple(p for p, data in outputs.items() if not output.same(last.get(p), data))
     removed = tuple(p for p in last if p not in outputs)
-    if _patchable(config, last, stamps, outputs, (*written, *removed)):
+    if _patchable(config, last, stamps, outputs, (*written, *removed), seen):
         for path in written:
             if path not in streamed:
                 staging.write(path, output.data_of(outputs[path]))
@@ -101,11 +104,12 @@ def _patchable(
     stamps: Stamps,
     outputs: dict[str, output.Page],
     changed: tuple[str, ...],
+    seen: Container[str],
 ) -> bool:
     """Whether moving a few files into site/ makes it this build's (see output.patch): site/
     holds what we last wrote (its search index included) and at most half its files change
     (CHANGED: written or removed)."""
-    return bool(last) and len(changed) * 2 <= len(outputs) and _intact(config, stamps, last)
+    return bool(last) and len(changed) * 2 <= len(outputs) and _intact(config, stamps, last, seen)
 
 
 def _search_stands(
@@ -116,13 +120,15 @@ def _search_stands(
     return bool(last) and len(outputs) == len(last) and not search.indexed_among(changed)
 
 
-def _intact(config: Config, stamps: Stamps, last: dict[str, output.Page]) -> bool:
+def _intact(
+    config: Config, stamps: Stamps, last: dict[str, output.Page], seen: Container[str]
+) -> bool:
     """site/ holds exactly what we LAST wrote there (nobody edited or removed a file). (Not
     checked against this build's pages: a page new in it, a story's or a topic's, is in no
     site yet, and took the whole site to be staged anew: 16k links, 3 s at 10k articles.)"""
     site = config.output_dir
     return (
-        all(output.unchanged_on_disk(site / p, stamps.get(p)) for p in last)
+        all(p in seen or output.unchanged_on_disk(site / p, stamps.get(p)) for p in last)
         and output.static_unchanged(config, site)
         and (not config.settings.search or (site / "pagefind" / search.SHARDS_FILE).is_file())
     )

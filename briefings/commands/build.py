@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings.build import manifest
+from briefings.build import journal, manifest
 from briefings.build.builder import SiteBuilder
 from briefings.build.output import remove_leftovers
-from briefings.build.state import CACHE_DIR, load_builder, save_builder
+from briefings.build.state import CACHE_DIR, CACHE_FILE, load_builder, save_builder
 from briefings.config import Config
 from briefings.errors import CacheDamaged
 from briefings.relate import forget_words
@@ -41,12 +41,20 @@ class BuildResult:
 
 
 def _keep(
-    builder: SiteBuilder, config: Config, inputs: str, saved: bool, log: Callable[[str], None]
+    builder: SiteBuilder,
+    config: Config,
+    inputs: str,
+    saved: bool,
+    cached: bool,
+    log: Callable[[str], None],
 ) -> None:
-    """Save the build cache (when SAVED) and the manifest. The site is built by now: a cache
-    that cannot be written costs the next build time, and is said, never an error."""
+    """Save the build cache (when SAVED: whole, or only what changed in its journal when the
+    build started from it and changed little) and the manifest. The site is built by now: a
+    cache that cannot be written costs the next build time, and is said, never an error."""
     try:
-        if saved:
+        if saved and cached and journal.fits(builder, config, CACHE_FILE):
+            journal.write(builder, config, CACHE_FILE, manifest.code_key())
+        elif saved:
             save_builder(builder, config)
         manifest.record(config, inputs, len(builder.outputs))
     except OSError as exc:
@@ -119,6 +127,7 @@ def _build(
             config,
             inputs,
             saved=bool(result.written or result.removed or result.rendered or not cached),
+            cached=cached,
             log=log,
         )
     return BuildResult(
