@@ -5,6 +5,7 @@ own words, shortened at a sentence's end)."""
 
 from __future__ import annotations
 
+import html
 import re
 
 from briefings.ingest.clean import SENTENCES, is_prompt
@@ -35,8 +36,15 @@ TRUNCATED = re.compile(
 )
 
 
+# Inline HTML a page left in its text ("GeForce<sup>®</sup>"): Markdown shows it rendered, a
+# summary is plain text. (Not an escaped "\<": that is a "<" the page wrote.)
+HTML_TAG = re.compile(r"(?<!\\)</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
+
+
 def choose_summary(paragraphs: list[str], description: str = "") -> str:
-    dek = " ".join(description.split())
+    # A description escaped twice by its page ("pricing &amp;amp; costs") reads plainly.
+    dek = " ".join(html.unescape(HTML_TAG.sub("", description)).split())
     if _is_prose(dek) and not TRUNCATED.search(dek):
         return _shorten(dek)
     for paragraph in paragraphs[:12]:
@@ -47,8 +55,12 @@ def choose_summary(paragraphs: list[str], description: str = "") -> str:
 
 
 def plain(markdown: str) -> str:
+    """MARKDOWN as the text a reader sees: no link targets, emphasis, inline HTML, escapes or
+    entities."""
     text = MARKDOWN_LINK.sub(r"\1", markdown)
-    text = re.sub(r"[*_`]+", "", text)
+    text = HTML_TAG.sub("", text)
+    text = re.sub(r"(?<!\\)[*_`]+", "", text)
+    text = html.unescape(MARKDOWN_ESCAPE.sub(r"\1", text))
     return " ".join(text.split())
 
 

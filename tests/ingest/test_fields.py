@@ -250,6 +250,20 @@ def test_the_summary_is_the_first_real_paragraph() -> None:
     assert choose_summary(paragraphs) == PROSE
 
 
+def test_the_summary_is_plain_text_as_a_reader_sees_it() -> None:
+    paragraphs = [
+        "The ZOTAC GeForce<sup>®</sup> GTX 10 Series comes with fast memory, a quiet fan and"
+        r" support for every \<Game Ready> driver, said the makers of rustc\_codegen\_gcc &amp; co."
+    ]
+    assert choose_summary(paragraphs) == (
+        "The ZOTAC GeForce® GTX 10 Series comes with fast memory, a quiet fan and support for"
+        " every <Game Ready> driver, said the makers of rustc_codegen_gcc & co."
+    )
+    # a description its page escaped twice
+    dek = "Explore what project management software costs: pricing &amp; plans, per user and flat."
+    assert choose_summary([], dek) == dek.replace("&amp;", "&")
+
+
 def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
     dek = "Engineers found cracks in two piers of the old bridge, which will close to cars for two years."
     assert choose_summary([PROSE], dek) == dek
