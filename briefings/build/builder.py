@@ -176,7 +176,9 @@ class SiteBuilder:
             candidates: Iterable[int] = sorted(only)
         else:
             outputs, fingerprints, candidates = {}, {}, range(len(pages))
-        site = config.output_dir  # resolved once: a large site has tens of thousands of pages
+        # A string, joined to each page's path: a large site has tens of thousands of pages, and
+        # joining Paths took longer than reading the files' stamps.
+        site = str(config.output_dir)
         seen = set[str]()  # pages found on disk as written (the write phase need not look again)
         for i in candidates:
             page = pages[i]
@@ -335,12 +337,12 @@ class SiteBuilder:
         since_plan = base is not None and self._plan is not None and self._plan.relations is base
         return relations, moved if since_plan else None
 
-    def _reusable(self, site: Path, path: str) -> bool:
+    def _reusable(self, site: str, path: str) -> bool:
         """The last output at PATH can stand for this build's: held in memory, or (after a
         restore) still on disk in SITE as we wrote it."""
         data = self.outputs.get(path)
         if isinstance(data, output.Stored):
-            return output.unchanged_on_disk(site / path, self._stamps.get(path))
+            return output.unchanged_on_disk(f"{site}/{path}", self._stamps.get(path))
         return data is not None
 
     def state(self) -> dict:

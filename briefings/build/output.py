@@ -273,15 +273,15 @@ def same(old: bytes | Stored | None, new: bytes | Stored) -> bool:
     return digest_of(old) == digest_of(new)
 
 
-def stamp(path: Path) -> tuple[int, int] | None:
+def stamp(path: Path | str) -> tuple[int, int] | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def unchanged_on_disk(path: Path, recorded: tuple[int, int] | None) -> bool:
+def unchanged_on_disk(path: Path | str, recorded: tuple[int, int] | None) -> bool:
     """The file is still the one we wrote (nobody edited or removed it since)."""
     return recorded is not None and stamp(path) == recorded
 
