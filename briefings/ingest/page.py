@@ -78,6 +78,7 @@ class PageFacts:
     ld_authors: list[str] = field(default_factory=list)
     ld_publisher: str = ""
     ld_published: str = ""
+    ld_modified: str = ""
     ld_keywords: list[str] = field(default_factory=list)
     meta_authors: list[str] = field(default_factory=list)  # AUTHOR_METAS' values, in that order
     bylines: list[str] = field(default_factory=list)  # text of rel=author / class*=author nodes
@@ -323,6 +324,8 @@ def _article_fields(item: dict, facts: PageFacts) -> None:
         facts.ld_headline = " ".join(item["headline"].split())
     if not facts.ld_published and isinstance(item.get("datePublished"), str):
         facts.ld_published = item["datePublished"].strip()
+    if not facts.ld_modified and isinstance(item.get("dateModified"), str):
+        facts.ld_modified = item["dateModified"].strip()
     if not facts.ld_authors:
         facts.ld_authors = _names(item.get("author"))
     if not facts.ld_publisher:

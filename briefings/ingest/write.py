@@ -37,7 +37,7 @@ class Outcome:
     detail: str = ""
 
 
-GUESSED_DATE = "date: guessed from the page's text, check it"
+GUESSED_DATE = "guessed from the page's text"
 
 
 def front_matter(article: Extracted, options: Options, raw_name: str, now: datetime) -> dict:
@@ -59,7 +59,7 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
         # Found only in the text (a copyright year, a date in the story): on wcxb-dev most such
         # pages have no date at all. Published, a made-up date would sort and file the article
         # as if true; the editor confirms it first (or gives --date).
-        needs.append(GUESSED_DATE)
+        needs.append(f"date: {article.date_doubt or GUESSED_DATE}, check it")
     if article.doubt and not options.force:  # --force: the editor says it is an article
         needs.append(f"review: may not be an article ({article.doubt})")
     meta: dict = {"title": title, "slug": make_slug(title) or "article"}

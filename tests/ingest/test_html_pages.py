@@ -4,6 +4,7 @@ what a page lacks, a fingerprint index that needs no rescan, and topics free of 
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import frontmatter
@@ -18,6 +19,7 @@ from briefings.ingest.html import extract_html
 from briefings.ingest.known import Known
 from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
+from briefings.ingest.write import Options, front_matter
 
 PARAGRAPHS = "".join(
     f"<p>{text}</p>"
@@ -243,6 +245,30 @@ def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
     built = briefings("build", project)
     assert built.returncode == 0, built.stderr
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
+
+
+@pytest.mark.parametrize(
+    ("head", "doubted"),
+    [
+        ('<meta property="article:modified_time" content="2026-03-10T09:00:00+00:00">', True),
+        ('<meta property="og:updated_time" content="2026-03-10T09:00:00+00:00">', True),
+        (  # it says when it was published too: the date found is that one, and stands
+            '<meta property="article:published_time" content="2023-07-07T09:00:00+00:00">'
+            '<meta property="article:modified_time" content="2026-03-10T09:00:00+00:00">',
+            False,
+        ),
+    ],
+)
+def test_a_date_that_is_only_the_last_update_is_for_the_editor_to_confirm(
+    head: str, doubted: bool
+) -> None:
+    found = extract_html(page(head=head), "https://riverside.example/b")
+    assert ("date" in found.guessed) is doubted
+    assert bool(found.date_doubt) is doubted
+    assert found.date[:10] == ("2026-03-10" if doubted else "2023-07-07")
+    meta = front_matter(found, Options(), "b.html", datetime(2026, 3, 11, tzinfo=UTC))
+    said = "date: the page states only when it was last updated, check it"
+    assert (said in meta.get("needs", [])) is doubted and bool(meta.get("draft")) is doubted
 
 
 def test_a_date_found_only_in_the_text_makes_a_draft_until_the_editor_confirms_it(
