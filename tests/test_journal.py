@@ -141,3 +141,40 @@ def test_a_signed_journal_naming_a_file_outside_site_changes_nothing_there(
     build_site(load_config(example))
     assert outside.read_text() == "the editor's own file"
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_what_serve_changed_is_journaled_so_the_next_build_patches_site(
+    example: Path, tmp_path: Path
+) -> None:
+    """After editing while `serve` runs, `briefings build` knows site/ as serve left it: it
+    moves in the few files that differ instead of staging a whole new site/."""
+    from briefings.build.state import load_builder
+    from briefings.commands.serve import _journal
+
+    config = load_config(example)
+    build_site(config)
+    builder = load_builder(config, lambda _: None, serving=True)  # as serve starts
+    assert builder.rebuild().error is None
+    add_paragraph(example)
+    result = builder.rebuild([example / ARTICLE])
+    assert result.error is None and result.written
+    assert _journal(builder, config, (False, False), again=False)
+    site = (example / "site").stat().st_ino
+    add_paragraph(example, "Another paragraph.")
+    assert build_site(load_config(example)).rendered == 1
+    assert (example / "site").stat().st_ino == site  # patched in place, not staged anew
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_a_preview_of_drafts_writes_no_journal(example: Path) -> None:
+    from briefings.build.state import load_builder
+    from briefings.commands.serve import _journal
+
+    config = load_config(example)
+    build_site(config)
+    builder = load_builder(config, lambda _: None, serving=True, preview=(True, False))
+    builder.rebuild()
+    add_paragraph(example)
+    builder.rebuild([example / ARTICLE])
+    assert not _journal(builder, config, (True, False), again=False)
+    assert not journal_file(example).exists()

@@ -10,6 +10,7 @@ and so knows site/ as it is on disk; the articles edited since are read, related
 again (the cache still holds them as they were), and the pages named here are looked at anew
 whatever the plan says (an edit undone since must undo them). After JOURNAL_BUILDS builds,
 or JOURNAL_PAGES pages, the build saves the whole cache instead, and the journal goes.
+`serve` keeps it too (it never saves the cache), after each good rebuild: `keep`.
 
 It is JSON, signed as the cache is (keys.py) and tied to the cache file it extends (its size
 and mtime): a journal from elsewhere, damaged, or left beside another cache is ignored, and
@@ -39,19 +40,34 @@ def path_of(config: Config, cache_file: Path) -> Path:
     return config.root / cache_file.parent / "journal.json"
 
 
-def fits(builder: SiteBuilder, config: Config, cache_file: Path) -> bool:
-    """Whether the pages BUILDER changed since the cache was saved may go to a journal."""
+def fits(builder: SiteBuilder, config: Config, cache_file: Path, again: bool = False) -> bool:
+    """Whether the pages BUILDER changed since the cache was saved may go to a journal (AGAIN:
+    one this process wrote before, see keep)."""
     changed = len(builder.since_saved)
     # (a change to settings or templates renders every page: the cache is saved whole)
     if not changed or changed > JOURNAL_PAGES or changed * 4 > len(builder.outputs):
         return False
     journal = _read(config, cache_file)
-    return journal is None or journal["builds"] + 1 < JOURNAL_BUILDS
+    return journal is None or journal["builds"] + (0 if again else 1) < JOURNAL_BUILDS
 
 
-def write(builder: SiteBuilder, config: Config, cache_file: Path, code: str) -> None:
+def keep(builder: SiteBuilder, config: Config, cache_file: Path, code: str, again: bool) -> bool:
+    """`serve` and `watch`, after a good rebuild: record what BUILDER changed since the cache
+    it started from, when it fits a journal (AGAIN: this process wrote it before: counted
+    once); else leave the journal, and a later build finds those pages changed on disk
+    (slower, never wrong). Whether it was written."""
+    if not (config.root / cache_file).is_file() or not fits(builder, config, cache_file, again):
+        return False
+    write(builder, config, cache_file, code, again)
+    return True
+
+
+def write(
+    builder: SiteBuilder, config: Config, cache_file: Path, code: str, again: bool = False
+) -> None:
     """Record what BUILDER knows of the pages it changed since the cache (CACHE_FILE, built by
-    CODE) was saved: written whole, atomically, signed."""
+    CODE) was saved: written whole, atomically, signed. AGAIN: this process wrote it before
+    (serve, after each rebuild): one build more only the first time."""
     cache = config.root / cache_file
     last = _read(config, cache_file)
     pages: dict[str, list | None] = {}
@@ -71,7 +87,7 @@ def write(builder: SiteBuilder, config: Config, cache_file: Path, code: str) -> 
         "code": code,
         "cache": list(_stamp(cache)),
         "output": str(config.output_dir),
-        "builds": (last["builds"] if last else 0) + 1,
+        "builds": (last["builds"] if last else 0) + (0 if again and last else 1),
         "pages": pages,
     }
     target = path_of(config, cache_file)

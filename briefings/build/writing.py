@@ -44,7 +44,9 @@ def write(
     removed = tuple(p for p in last if p not in outputs)
     output.remove_files(site, removed)
     output.copy_static(config, site)
-    return written, removed, stamps
+    # As written (serve's journal records them: build.journal), the removed ones gone.
+    kept = {p: stamp for p, stamp in stamps.items() if p in outputs}
+    return written, removed, kept | {p: output.stamp(site / p) for p in written}
 
 
 def _write_staged(
