@@ -94,7 +94,7 @@ class SiteBuilder:
         self._notices = Notices(log)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
         # The pages whose state (output, stamp, fingerprint, reads) is newer than the build
-        # cache's (see state.py: a small build records them in the cache's journal)...
+        # cache's (a small build records them in the cache's journal: build/journal.py)...
         self.since_saved: set[str] = set()
         # ...and, of those read from a journal, the ones not yet looked at by this process's
         # plan: the cache's plan is older than they are (an edit undone since must undo them).

@@ -10,7 +10,7 @@ and so knows site/ as it is on disk; the articles edited since are read, related
 again (the cache still holds them as they were), and the pages named here are looked at anew
 whatever the plan says (an edit undone since must undo them). After JOURNAL_BUILDS builds,
 or JOURNAL_PAGES pages, the build saves the whole cache instead, and the journal goes.
-`serve` keeps it too (it never saves the cache), after each good rebuild: `keep`.
+`serve` keeps it too (it never saves the cache), after each good rebuild.
 
 It is JSON, signed as the cache is (keys.py) and tied to the cache file it extends (its size
 and mtime): a journal from elsewhere, damaged, or left beside another cache is ignored, and
@@ -27,9 +27,8 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from briefings.build import keys
+from briefings.build import keys, output
 from briefings.build.builder import SiteBuilder
-from briefings.build.output import Stored
 from briefings.config import Config
 
 JOURNAL_BUILDS = 32  # builds journaled in a row before the cache is saved whole
@@ -40,36 +39,23 @@ def path_of(config: Config, cache_file: Path) -> Path:
     return config.root / cache_file.parent / "journal.json"
 
 
-def fits(builder: SiteBuilder, config: Config, cache_file: Path, again: bool = False) -> bool:
-    """Whether the pages BUILDER changed since the cache was saved may go to a journal (AGAIN:
-    one this process wrote before, see keep)."""
+def record(
+    builder: SiteBuilder, config: Config, cache_file: Path, code: str, again: bool = False
+) -> bool:
+    """Record what BUILDER knows of the pages it changed since the cache (CACHE_FILE, built by
+    CODE) was saved, when they fit a journal: written whole, atomically, signed. AGAIN: this
+    process wrote it before (serve, after each rebuild), so it counts one build only. Whether
+    it was written; when not, `briefings build` saves the whole cache, and after `serve` the
+    next build finds those pages changed on disk (slower, never wrong)."""
     changed = len(builder.since_saved)
     # (a change to settings or templates renders every page: the cache is saved whole)
     if not changed or changed > JOURNAL_PAGES or changed * 4 > len(builder.outputs):
         return False
-    journal = _read(config, cache_file)
-    return journal is None or journal["builds"] + (0 if again else 1) < JOURNAL_BUILDS
-
-
-def keep(builder: SiteBuilder, config: Config, cache_file: Path, code: str, again: bool) -> bool:
-    """`serve` and `watch`, after a good rebuild: record what BUILDER changed since the cache
-    it started from, when it fits a journal (AGAIN: this process wrote it before: counted
-    once); else leave the journal, and a later build finds those pages changed on disk
-    (slower, never wrong). Whether it was written."""
-    if not (config.root / cache_file).is_file() or not fits(builder, config, cache_file, again):
-        return False
-    write(builder, config, cache_file, code, again)
-    return True
-
-
-def write(
-    builder: SiteBuilder, config: Config, cache_file: Path, code: str, again: bool = False
-) -> None:
-    """Record what BUILDER knows of the pages it changed since the cache (CACHE_FILE, built by
-    CODE) was saved: written whole, atomically, signed. AGAIN: this process wrote it before
-    (serve, after each rebuild): one build more only the first time."""
-    cache = config.root / cache_file
+    cache = output.stamp(config.root / cache_file)
     last = _read(config, cache_file)
+    builds = (last["builds"] if last else 0) + (0 if again and last else 1)
+    if cache is None or builds >= JOURNAL_BUILDS:
+        return False
     pages: dict[str, list | None] = {}
     for path in sorted(builder.since_saved):
         known = builder.page_state(path)
@@ -83,22 +69,23 @@ def write(
             fingerprint,
             [[sorted(map(list, what)), sorted(among)] for what, among in reads],
         ]
-    record = {
+    entries = {
         "code": code,
-        "cache": list(_stamp(cache)),
+        "cache": list(cache),
         "output": str(config.output_dir),
-        "builds": (last["builds"] if last else 0) + (0 if again and last else 1),
+        "builds": builds,
         "pages": pages,
     }
     target = path_of(config, cache_file)
     fd, temporary = tempfile.mkstemp(prefix=".journal-", dir=target.parent)
     try:
         with os.fdopen(fd, "w+b") as handle, keys.Signing(handle, keys.cache_key()) as signed:
-            signed.write(json.dumps(record, separators=(",", ":")).encode())
+            signed.write(json.dumps(entries, separators=(",", ":")).encode())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return True
 
 
 def forget(config: Config, cache_file: Path) -> None:
@@ -121,7 +108,7 @@ def apply(state: dict[str, Any], config: Config, cache_file: Path, code: str) ->
                 table.pop(path, None)
             continue
         digest, stamp, fingerprint, read = known
-        outputs[path] = Stored(bytes.fromhex(digest))
+        outputs[path] = output.Stored(bytes.fromhex(digest))
         stamps[path] = tuple(stamp) if stamp else None
         fingerprints[path] = fingerprint
         reads[path] = tuple(
@@ -137,8 +124,10 @@ def _read(config: Config, cache_file: Path) -> dict[str, Any] | None:
         with path_of(config, cache_file).open("rb") as handle:
             keys.verify(handle, keys.cache_key())
             journal = json.loads(handle.read())
+        cache = output.stamp(config.root / cache_file)
         if (
-            journal.get("cache") != list(_stamp(config.root / cache_file))
+            cache is None
+            or journal.get("cache") != list(cache)
             or journal.get("output") != str(config.output_dir)
             or not isinstance(journal.get("builds"), int)
             or not all(map(_inside, journal["pages"]))
@@ -170,8 +159,3 @@ def _inside(path: object) -> bool:
         return False
     pure = PurePosixPath(path)
     return not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
-
-
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns)

@@ -52,9 +52,9 @@ def _keep(
     build started from it and changed little) and the manifest. The site is built by now: a
     cache that cannot be written costs the next build time, and is said, never an error."""
     try:
-        if saved and cached and journal.fits(builder, config, CACHE_FILE):
-            journal.write(builder, config, CACHE_FILE, manifest.code_key())
-        elif saved:
+        if saved and not (
+            cached and journal.record(builder, config, CACHE_FILE, manifest.code_key())
+        ):
             save_builder(builder, config)
         manifest.record(config, inputs, len(builder.outputs))
     except OSError as exc:

@@ -128,7 +128,7 @@ def _journal(builder: SiteBuilder, config: Config, preview: tuple[bool, bool], a
     if any(preview) or builder.last_error is not None:
         return False
     try:
-        return journal.keep(builder, config, CACHE_FILE, manifest.code_key(), again)
+        return journal.record(builder, config, CACHE_FILE, manifest.code_key(), again)
     except OSError:  # the next build finds the pages changed on disk: slower, never wrong
         return False
 
