@@ -29,9 +29,10 @@ DISCLOSURE = re.compile(
 )
 DISCLOSURE_WORDS = 40
 # Cut off: at its end, or before the link a CMS puts after its excerpt of the page's first
-# words ("… Continue reading Title": no dek, often a table's or a menu's words).
+# words ("… Continue reading Title": no dek, often a table's or a menu's words); or cut by
+# length in the middle of an entity ("homeowners don&rsquo").
 TRUNCATED = re.compile(
-    r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*(?:(?:continue reading|read more)\b.*)?$",
+    r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*(?:(?:continue reading|read more)\b.*)?$|&#?\w+$",
     re.IGNORECASE | re.DOTALL,
 )
 

@@ -262,6 +262,9 @@ def test_the_summary_is_plain_text_as_a_reader_sees_it() -> None:
     # a description its page escaped twice
     dek = "Explore what project management software costs: pricing &amp; plans, per user and flat."
     assert choose_summary([], dek) == dek.replace("&amp;", "&")
+    # one cut by length in the middle of an entity is no dek: the first paragraph stands
+    cut = "Fewer than half of homeowners offer their builder a hot drink, and 42% of them don&rsquo"
+    assert choose_summary(paragraphs, cut) == choose_summary(paragraphs)
 
 
 def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
