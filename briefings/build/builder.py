@@ -32,7 +32,7 @@ from briefings.errors import BriefingsError, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
-from briefings.render.renderer import Reads, Renderer, render_all
+from briefings.render.renderer import Reads, Renderer, reads_from_json, render_all
 from briefings.render.themes import template_dirs
 from briefings.runtime import progress
 from briefings.site.pages import PageSpec
@@ -86,17 +86,21 @@ class SiteBuilder:
         )
         self._site_key = ""
         self._fingerprints: dict[str, str] = {}
-        self._reads: dict[str, Reads] = {}  # what each page rendered here read of articles
+        # What each page read of articles; as the ledger's JSON until needed (see _reads_of).
+        self._reads: dict[str, Reads | str] = {}
         self._search = search.BackgroundIndexer(log)  # while serving
         self._renderer: Renderer | None = None
         self._templates: tuple = ()
         self._sources: dict = {}  # parsed content files by path, with their (mtime, size)
         self._notices = Notices(log)
         self._stamps: dict[str, tuple[int, int] | None] = {}  # (size, mtime) as written
-        # The pages whose state (output, stamp, fingerprint, reads) is newer than the build
-        # cache's (a small build records them in the cache's journal: build/journal.py)...
-        self.since_saved: set[str] = set()
-        # ...and, of those read from a journal, the ones not yet looked at by this process's
+        # The pages whose state (output, stamp, fingerprint, reads) changed since the site's
+        # ledger last recorded them (build/ledger.py), and the ledger's (token, generation)...
+        self.unrecorded: set[str] = set()
+        self.ledger: tuple[str, int] | None = None
+        # ...where it was when the build cache this builder started from was saved...
+        self.cached_at: tuple[str, int] | None = None
+        # ...and the pages the ledger recorded after that, not yet looked at by this process's
         # plan: the cache's plan is older than they are (an edit undone since must undo them).
         self._unplanned: set[str] = set()
 
@@ -250,7 +254,7 @@ class SiteBuilder:
         self._reads.update(reads)
         self._plan, self._site_key = plan, site_key
         self._unplanned = set()
-        self.since_saved.update(reads, written, removed)
+        self.unrecorded.update(reads, written, removed)
         self._keep_signatures(content, plan, memo)
         self.generation += 1
         if not staged and config.settings.search and search.indexed_among((*written, *removed)):
@@ -305,7 +309,7 @@ class SiteBuilder:
         """Whether page I can differ from its last rendering: it was planned anew, or it read
         something of an article whose fresh entry was swapped into it."""
         swapped = plan.swapped.get(i)
-        reads = self._reads.get(page.output)
+        reads = self._reads_of(page.output)
         if swapped is None or reads is None:
             return True
         return any(
@@ -346,24 +350,28 @@ class SiteBuilder:
         return data is not None
 
     def state(self) -> dict:
-        """What a later build may start from (see briefings.build.state). Outputs are kept as digests:
-        their bytes are in site/, and a large site's pages would make the cache slow to load."""
-        state = {name: getattr(self, name) for name in PERSISTED}
-        state["outputs"] = {
-            p: output.Stored(output.digest_of(data)) for p, data in self.outputs.items()
-        }
-        return state
+        """What a later build may start from, besides what the ledger keeps of each page (see
+        briefings.build.state and briefings.build.ledger)."""
+        return {name: getattr(self, name) for name in PERSISTED}
 
-    def restore(self, state: dict, newer: Iterable[str] = ()) -> None:
-        """Start from STATE; NEWER: the pages a journal made newer than STATE's plan."""
+    def restore(
+        self,
+        state: dict,
+        pages: tuple[dict[str, output.Page], dict, dict[str, str], dict[str, Reads | str]] | None,
+        newer: Iterable[str] = (),
+    ) -> None:
+        """Start from STATE (the build cache) and PAGES, the ledger's tables (outputs, stamps,
+        fingerprints, reads; None: there is no ledger to go with the cache, every page is
+        unknown); NEWER: the pages the ledger recorded after the cache's plan was made."""
         for name in PERSISTED:
             setattr(self, name, state[name])
-        self._unplanned = set(newer)
-        self.since_saved = set(newer)
+        if pages is not None:
+            self.outputs, self._stamps, self._fingerprints, self._reads = pages
+        self._unplanned = set(newer) & self.outputs.keys()
 
     def page_state(self, path: str) -> tuple[bytes, tuple[int, int] | None, str, Reads] | None:
         """What this builder knows of the page at PATH (the digest of its output, its stamp,
-        fingerprint and reads), for the cache's journal; None when the site has no such page."""
+        fingerprint and reads), for the ledger; None when the site has no such page."""
         data = self.outputs.get(path)
         if data is None:
             return None
@@ -371,13 +379,28 @@ class SiteBuilder:
             output.digest_of(data),
             self._stamps.get(path),
             self._fingerprints.get(path, ""),
-            self._reads.get(path, ()),
+            self._reads_of(path) or (),
         )
 
+    def _reads_of(self, path: str) -> Reads | None:
+        """What the page at PATH read, when known. A ledger holds them as JSON, read here when
+        a page's are needed (an edit needs those of a few pages; a large site has 16k)."""
+        reads = self._reads.get(path)
+        if isinstance(reads, str):
+            try:
+                reads = self._reads[path] = reads_from_json(reads)
+            except ValueError:  # not as written: the page is planned anew (None)
+                del self._reads[path]
+                return None
+        return reads
 
-PERSISTED = tuple(
-    "outputs _settings _texts _relating _fingerprints _reads _sources _stamps _plan _site_key".split()
-)
+    def planned_pages(self) -> list[PageSpec]:
+        """The pages of the last good build's plan."""
+        return self._plan.pages if self._plan is not None else []
+
+
+# What the build cache keeps (the pages' own tables are in the ledger).
+PERSISTED = tuple("_settings _texts _relating _sources _plan _site_key".split())
 
 
 class _Phases:

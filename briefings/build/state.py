@@ -1,7 +1,9 @@
 """The persistent build cache in .briefings/cache/: a later `briefings build` starts from the last.
 
-It holds what the in-memory builder knows (parsed files, rendered Markdown, the related index,
-page fingerprints and bytes), keyed by a hash of briefings' own code. Anything unreadable, cut
+It holds what the in-memory builder knows that is costly to make again (parsed files, rendered
+Markdown, the related index, the last plan), keyed by a hash of briefings' own code; what each
+page in site/ is and read is in the site's ledger beside it (ledger.py), which every build
+brings up to date, while this large file is saved only now and then (keep()). Anything unreadable, cut
 short, from another version or not what we wrote is ignored: the build then starts from scratch.
 The cache is a pickle, and a pickle can run code when read: so the file is signed (HMAC-SHA256)
 with a key that never lives in the project (keys.py: the user's cache folder), and read only
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from briefings.build import journal, keys
+from briefings.build import keys, ledger
 from briefings.build.bodies import BodyStore, is_store, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
@@ -54,6 +56,8 @@ CACHE_FILE = CACHE_DIR / "build.pickle"
 # cache's save copies the live ones to a new file (an edit leaves its old body behind).
 COMPACT_SLACK = 32 * 1024 * 1024
 PROTOCOL = pickle.HIGHEST_PROTOCOL
+CACHE_BUILDS = 32  # builds the ledger records before the cache is saved again
+CACHE_PAGES = 400  # pages the ledger may record as newer than the cache before it is saved
 SHARED_TYPES = (BodyStore, Article, RenderedText, Relations, Story, RelateIndex, SimilaritySpace)
 
 
@@ -92,11 +96,34 @@ def load_builder(
         store = state["_texts"].store
         if (store.path if store is not None else None) != bodies:
             raise ValueError("it names a body store other than its own")
-        builder.restore(state, journal.apply(state, config, CACHE_FILE, code_key()))
+        cached_at = ledger.Position(*header["ledger"]) if header.get("ledger") else None
+        known = ledger.read(config, code_key(), cached_at) if cached_at else None
+        if known is None:
+            log("The site's ledger is missing or not this cache's: every page is written again")
+            builder.restore(state, None)
+        else:
+            builder.restore(state, known.tables(), known.newer)
+            builder.ledger, builder.cached_at = known.at, cached_at
     except Exception as exc:  # a corrupt cache must never break or falsify a build
         log(f"Build cache ignored ({type(exc).__name__}: {exc}); building from scratch")
         return SiteBuilder(config.root, log=log, config=fixed, preview=preview, bodies=bodies)
     return builder
+
+
+def keep(builder: SiteBuilder, config: Config) -> None:
+    """After a good build: the ledger brought up to date, and the cache saved whole when it is
+    due. Saving it costs more than a small build (10,000 articles: an 89 MB file, ~1 s), so
+    after one that changed few pages the ledger alone records them (the next build reads the
+    cache, then the pages the ledger recorded since: see ledger.py); after CACHE_BUILDS such
+    builds, or CACHE_PAGES pages, or a quarter of the site, the cache is saved too."""
+    at = ledger.record(builder, config, code_key())
+    since = builder.cached_at
+    if since is None or since[0] != at.token or at.generation - since[1] >= CACHE_BUILDS:
+        save_builder(builder, config)
+        return
+    newer = ledger.newer_pages(config, ledger.Position(*since))
+    if newer > CACHE_PAGES or newer * 4 > len(builder.outputs):
+        save_builder(builder, config)
 
 
 def _check_bodies(bodies: dict | None, folder: Path) -> Path | None:
@@ -143,6 +170,7 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
         "groups": len(groups),
         "parts": list(state),
         "bodies": None if store is None else {"path": str(store.path), "size": store.size},
+        "ledger": list(builder.ledger) if builder.ledger else None,  # see keep()
     }
     key = keys.cache_key()
     fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
@@ -154,8 +182,8 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    journal.forget(config, CACHE_FILE)  # it extended the cache just replaced
-    builder.since_saved.clear()
+    builder.cached_at = builder.ledger
+    (path.parent / "journal.json").unlink(missing_ok=True)  # the ledger's forerunner, if left
     for stale in stale_stores(path.parent, store.path if store is not None else None):
         stale.unlink(missing_ok=True)
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefings.build import journal, manifest
+from briefings.build import manifest, state
 from briefings.build.builder import SiteBuilder
 from briefings.build.output import remove_leftovers
-from briefings.build.state import CACHE_DIR, CACHE_FILE, load_builder, save_builder
+from briefings.build.state import CACHE_DIR, load_builder
 from briefings.config import Config
 from briefings.errors import CacheDamaged
 from briefings.relate import forget_words
@@ -45,23 +46,21 @@ def _keep(
     config: Config,
     inputs: str,
     saved: bool,
-    cached: bool,
     log: Callable[[str], None],
 ) -> None:
-    """Save the build cache (when SAVED: whole, or only what changed in its journal when the
-    build started from it and changed little) and the manifest. The site is built by now: a
-    cache that cannot be written costs the next build time, and is said, never an error."""
+    """When SAVED (the build changed something), bring the site's ledger up to date and save
+    the build cache when due (build.state.keep); then the manifest. The site is built by now:
+    a cache that cannot be written costs the next build time, and is said, never an error."""
     try:
-        if saved and not (
-            cached and journal.record(builder, config, CACHE_FILE, manifest.code_key())
-        ):
-            save_builder(builder, config)
+        if saved:
+            state.keep(builder, config)
         manifest.record(config, inputs, len(builder.outputs))
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         manifest.forget(config)  # a manifest must never vouch for a site it did not see
         where = config.root / ".briefings"
+        what = getattr(exc, "strerror", None) or exc
         log(
-            f"Warning: build cache not saved ({exc.strerror or exc}: {exc.filename or where}); the next build starts from scratch"
+            f"Warning: build cache not saved ({what}: {getattr(exc, 'filename', None) or where}); the next build starts from scratch"
         )
 
 
@@ -127,7 +126,6 @@ def _build(
             config,
             inputs,
             saved=bool(result.written or result.removed or result.rendered or not cached),
-            cached=cached,
             log=log,
         )
     return BuildResult(

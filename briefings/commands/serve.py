@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
-from briefings.build import journal, manifest
+from briefings.build import ledger, manifest
 from briefings.build.builder import RebuildResult, SiteBuilder
 from briefings.build.output import remove_leftovers
-from briefings.build.state import CACHE_FILE, load_builder
+from briefings.build.state import load_builder
 from briefings.config import Config
 from briefings.preview.livereload import LiveState
 from briefings.preview.server import PreviewServer
@@ -53,16 +54,15 @@ def run_preview(
                 f"Serving {config.output_dir.name}/ (up to date) on {server.url}; loading the build cache"
             )
         builder = _first_build(config, echo, preview, live, serve)
-        journaled = _journal(builder, config, preview, again=False)
+        _record(builder, config, preview)
 
         def rebuilt(batch: set[Path], result: RebuildResult) -> None:
-            nonlocal journaled
             names = sorted(_relative(p, config.root) for p in batch)
             echo(f"Changed: {', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
             echo(result.summary())
             live.publish(result.generation, str(result.error) if result.error else None)
             if result.error is None:
-                journaled = _journal(builder, config, preview, journaled) or journaled
+                _record(builder, config, preview)
 
         # Rebuilds run on this, the main thread, and serving on another: only the main thread
         # can stop an article's Markdown that runs past its time limit (runtime.limits).
@@ -121,16 +121,17 @@ def _first_build(
     return builder
 
 
-def _journal(builder: SiteBuilder, config: Config, preview: tuple[bool, bool], again: bool) -> bool:
-    """What serving changed in site/, in the build cache's journal (see build.journal), so
-    that the next `briefings build` knows site/ as it is: not a preview's pages (drafts,
-    future articles), which the next build leaves out. Whether it was written."""
-    if any(preview) or builder.last_error is not None:
+def _record(builder: SiteBuilder, config: Config, preview: tuple[bool, bool]) -> bool:
+    """What serving changed in site/, recorded in the site's ledger (build.ledger), so that
+    the next `briefings build` knows site/ as it is: not a preview's pages (drafts, future
+    articles), which the next build leaves out. Whether it was recorded."""
+    if any(preview) or builder.last_error is not None or not builder.unrecorded:
         return False
     try:
-        return journal.record(builder, config, CACHE_FILE, manifest.code_key(), again)
-    except OSError:  # the next build finds the pages changed on disk: slower, never wrong
+        ledger.record(builder, config, manifest.code_key())
+    except (OSError, sqlite3.Error):  # the next build finds the pages changed on disk: slower
         return False
+    return True
 
 
 def _close(server: PreviewServer, started: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -32,6 +33,25 @@ Read = tuple[str, str]  # (kind, attribute or key)
 # What one page read of articles: which attributes of which articles (by slug; "" for an
 # article the page reached some other way: then of any article).
 Reads = tuple[tuple[frozenset[Read], frozenset[str]], ...]
+
+
+def reads_to_json(reads: Reads) -> str:
+    """READS as the site's ledger keeps them (build/ledger.py): [[[kind, name], ...], [slug, ...]]
+    for each set of attributes and the articles it was read of."""
+    return json.dumps(
+        [[sorted(what), sorted(among)] for what, among in reads], separators=(",", ":")
+    )
+
+
+def reads_from_json(text: str) -> Reads:
+    """What reads_to_json wrote; ValueError when TEXT is not that."""
+    try:
+        return tuple(
+            (frozenset((str(kind), str(name)) for kind, name in what), frozenset(map(str, among)))
+            for what, among in json.loads(text)
+        )
+    except (TypeError, AttributeError) as exc:
+        raise ValueError(f"not a page's reads: {text[:80]!r}") from exc
 
 
 class ReadingEnvironment(jinja2.Environment):
