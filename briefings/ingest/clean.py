@@ -171,3 +171,34 @@ def _mostly_links(paragraph: str) -> bool:
     text = MARKDOWN_LINK.sub(r"\1", paragraph)  # a link's address is not shown
     urls = BARE_URL.findall(text)
     return len(urls) >= 2 and sum(map(len, urls)) * 2 >= len(text)
+
+
+# What a byline line may hold besides the names: a lead-in, a read time, separators.
+BYLINE_WORDS = re.compile(
+    r"\b(?:posted|written|words|story|by|and|author|authors|\d+\s*-?\s*min(?:ute)?s?\s*read)\b",
+    re.IGNORECASE,
+)
+BYLINE_LEAD = 3  # paragraphs at the top where the page's byline may have come through
+
+
+def without_bylines(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """The story without the byline the page printed above it ('By **Jane Roe** — 10 min
+    read', '#### Jane Roe'): the authors are in the front matter, and the article page shows
+    them once. Only a short paragraph near the top that holds nothing but the names found."""
+    names = [normalise(a) for a in authors if normalise(a)]
+    if not names:
+        return paragraphs
+    return [
+        p for i, p in enumerate(paragraphs) if i >= BYLINE_LEAD or not _only_byline(p, names)
+    ]
+
+
+def _only_byline(paragraph: str, names: list[str]) -> bool:
+    if len(paragraph) > 120:
+        return False
+    text = normalise(MARKDOWN_LINK.sub(r"\1", paragraph))
+    if not any(name in text for name in names):
+        return False
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return not BYLINE_WORDS.sub(" ", text).strip(" ,;:|•·—–-")

@@ -551,3 +551,25 @@ are found • Riverside Notes</title></head><body><header><h1>Riverside Notes</h
     assert found.title == "Elm Street bridge closes to cars after cracks are found"
     assert found.source == "Riverside Notes"
     assert "source" not in found.guessed
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "<p>By <strong>Jane Roe</strong> — 10 min read</p>",
+        "<h4>Jane Roe</h4>",
+        "<p>Posted by <a href='/author/jane-roe/'>Jane Roe</a></p>",
+    ],
+)
+def test_the_byline_printed_above_the_story_is_not_in_its_body(printed: str) -> None:
+    """The authors are in the front matter and the article page shows them once."""
+    result = extract_html(with_byline(printed, '<meta name="author" content="Jane Roe">'))
+    assert result.authors == ["Jane Roe"]
+    assert not any("Jane Roe" in p for p in result.paragraphs)
+    assert result.paragraphs[0].startswith("The city council voted")
+
+
+def test_a_paragraph_that_names_the_author_among_other_words_stays() -> None:
+    said = "<p>Jane Roe spoke to residents on both banks of the river.</p>"
+    result = extract_html(with_byline(said, '<meta name="author" content="Jane Roe">'))
+    assert any(p.startswith("Jane Roe spoke") for p in result.paragraphs)
