@@ -188,9 +188,7 @@ def without_bylines(paragraphs: list[str], authors: list[str]) -> list[str]:
     names = [normalise(a) for a in authors if normalise(a)]
     if not names:
         return paragraphs
-    return [
-        p for i, p in enumerate(paragraphs) if i >= BYLINE_LEAD or not _only_byline(p, names)
-    ]
+    return [p for i, p in enumerate(paragraphs) if i >= BYLINE_LEAD or not _only_byline(p, names)]
 
 
 def _only_byline(paragraph: str, names: list[str]) -> bool:
