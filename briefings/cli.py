@@ -289,7 +289,7 @@ def list_articles(
     as_json: bool,
 ) -> None:  # fmt: skip
     """List the articles: slug, date, outlet, story and title, newest first."""
-    from briefings.commands.listing import article_rows, draft_rows, table
+    from briefings.commands.listing import article_rows, draft_rows, draft_table, table
 
     config = _config(project)
     rows = (
@@ -300,7 +300,12 @@ def list_articles(
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(table(rows)))
+        click.echo("\n".join((draft_table if drafts else table)(rows)))
+
+
+def _plural(status: str, n: int) -> str:
+    """An ingest outcome as counted: "1 draft", "3 drafts", "3 written"."""
+    return f"{status}s" if status == "draft" and n != 1 else status
 
 
 @cli.command()
@@ -432,7 +437,7 @@ def ingest(
         lambda line, error: click.echo(line, err=error),
         progress,
     )
-    click.echo(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    click.echo(", ".join(f"{n} {_plural(status, n)}" for status, n in sorted(counts.items())))
     if counts.get("failed"):
         sys.exit(1)
 

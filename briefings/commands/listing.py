@@ -110,14 +110,27 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
     lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"]
     for row in rows:
         story = f"{row['story'][:18]} ({row['outlets']})" if row["story"] else "-"
-        if row.get("needs"):
-            story = "needs " + ", ".join(row["needs"])
         lines.append(
             f"{_cut(row['slug'], SLUG_WIDTH):{SLUG_WIDTH}}  {row['date']:10}  "
             f"{_cut(row['source'], 14):14}  {story:24}  {_cut(row['title'], 60)}"
         )
     unassigned = sum(1 for row in rows if not row["editions"])
     lines.append(f"{len(rows)} articles, {unassigned} in no edition")
+    return lines
+
+
+def draft_table(rows: list[dict[str, Any]]) -> list[str]:
+    """Draft ROWS as lines a terminal shows: each draft, then what it needs and its file
+    (a need can be a sentence: "date: the page states only when it was last updated...")."""
+    lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  TITLE"]
+    for row in rows:
+        lines.append(
+            f"{_cut(row['slug'], SLUG_WIDTH):{SLUG_WIDTH}}  {row['date'] or '?':10}  "
+            f"{_cut(row['source'] or '?', 14):14}  {_cut(row['title'], 60)}"
+        )
+        lines.append(f"    needs {', '.join(row['needs']) or 'nothing: set draft: false'}")
+        lines.append(f"    in {row['path']}")
+    lines.append(f"{len(rows)} draft(s), not published until what each needs is set")
     return lines
 
 

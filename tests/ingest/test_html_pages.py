@@ -238,10 +238,11 @@ def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
     assert post["draft"] is True and post["needs"] == ["date", "source"]
     listed = briefings("list", project, "--drafts")
     assert listed.returncode == 0, listed.stderr
-    assert (
-        "elm-street-bridge-closes-to-cars" in listed.stdout
-        and "needs date, source" in listed.stdout
-    )
+    draft, needs, where = listed.stdout.splitlines()[1:4]  # under the header, one draft
+    assert draft.startswith("elm-street-bridge-closes-to-cars")
+    assert needs.strip() == "needs date, source"
+    assert where.strip() == "in content/articles/elm-street-bridge-closes-to-cars.md"
+    assert "STORY" not in listed.stdout  # a draft is in no story
     built = briefings("build", project)
     assert built.returncode == 0, built.stderr
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
