@@ -394,3 +394,38 @@ def test_links_come_back_from_the_cache_as_they_were() -> None:
     for why in [(), ("Iran",), ("Iran", "drone plant"), ("",), ("a\x1fb",)]:
         link = Link(entry=None, why=why, later=True)  # type: ignore[arg-type]
         assert pickle.loads(pickle.dumps(link)) == link
+
+
+def _build_in_new_process(project: Path) -> set[str]:
+    """Build PROJECT with `briefings build` in a process of its own; the modules it loaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from briefings.commands.build import build_site\n"
+        "from briefings.config import load_config\n"
+        f"build_site(load_config(Path({str(project)!r})))\n"
+        "print(' '.join(sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    return set(done.stdout.split())
+
+
+def test_an_edit_in_a_new_process_needs_no_word_frequencies_for_words_the_site_had(
+    example: Path, tmp_path: Path
+) -> None:
+    """What wordfreq said of each word is kept with the related index: an edit that brings
+    no new word does not load it (0.25-0.35 s a build); a new word does, and both builds
+    equal a fresh build."""
+    build_site(load_config(example))
+    path = example / ARTICLE
+    lead = "The White House said the military cooperation between Moscow and Tehran."
+    path.write_text(path.read_text().replace("\n\n", f"\n\n{lead}\n\n", 1))
+    assert "wordfreq" not in _build_in_new_process(example)
+    assert tree(example / "site") == clean_build(example, tmp_path)
+    path.write_text(path.read_text().replace(lead, "Zorblaxian quintessentials overwhelm."))
+    assert "wordfreq" in _build_in_new_process(example)
+    assert tree(example / "site") == clean_build(example, tmp_path)

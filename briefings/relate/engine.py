@@ -17,6 +17,7 @@ import numpy as np
 from briefings.hashes import number
 from briefings.relate import links, why
 from briefings.relate.clustering import StoryClustering
+from briefings.relate.features import known_zipf, remember_zipf
 from briefings.relate.index import (
     SECONDS_PER_DAY,
     ListRules,
@@ -85,6 +86,9 @@ class RelateIndex(StoryClustering):
         self._story_slugs: dict[int, tuple] = {}  # story key -> (members, slugs, first time)
         self._members: list[tuple[str, ...]] | None = None  # story_members(), while it holds
         self._times, self._ties = np.zeros(0), np.zeros(0, np.int64)  # see _arrays
+        # What features.zipf said of the words seen so far: kept with the index, so that an
+        # edit in a new process need not load wordfreq for words the site already had.
+        self.zipf: dict[str, float] = {}
         self._restamp: set[int] = set()
         self._reworded: set[int] = set()  # stored with other terms since the last update
         self.clock = 0  # counts changes to any article's closest links or copies...
@@ -96,6 +100,7 @@ class RelateIndex(StoryClustering):
         """Add or replace DOCS and drop REMOVED slugs; returns the slugs whose relations changed."""
         docs = list(docs)
         found = featurize(docs, self.settings) if docs else []
+        self.zipf = known_zipf()
         columns = self.columns.of([f.keys for f in found])
         rows = [(cols, f.weights) for f, cols in zip(found, columns, strict=True)]
         names = [(f.names, f.terms) for f in found]
@@ -143,6 +148,7 @@ class RelateIndex(StoryClustering):
     def __setstate__(self, state: dict) -> None:
         best, duplicates = unpack_rows(*state["best"]), unpack(*state["duplicates"])
         self.__dict__.update(state | {"best": best, "duplicates": duplicates})
+        remember_zipf(self.zipf)
 
     def _lists(self, r: int) -> tuple[bytes, bytes, bytes]:
         cols, weights = self.best[r]

@@ -13,6 +13,7 @@ import re
 import sys
 from collections import Counter
 from functools import lru_cache
+from itertools import islice
 
 import Stemmer
 
@@ -52,9 +53,37 @@ def _frequencies() -> dict[str, float]:
     return wordfreq.get_frequency_dict("en", "large")
 
 
+# What zipf() said of each word it was asked about, kept with the related index (the build
+# cache): an edit in a new process then needs wordfreq (0.25-0.35 s to import and load) only
+# for a word the site never had. A cache of a pure function, as the lru_caches here are.
+_ZIPF: dict[str, float] = {}
+
+
+def known_zipf() -> dict[str, float]:
+    """What zipf() has said so far, by word (the dict itself: it grows as words are asked)."""
+    return _ZIPF
+
+
+def remember_zipf(known: dict[str, float]) -> None:
+    """Take KNOWN (what zipf() said, in this or another process: a forked worker, the build
+    cache) as said: wordfreq is not asked of those words again."""
+    global _ZIPF
+    if not _ZIPF:
+        _ZIPF = known  # the build cache's, read back: one dict, not a copy
+    else:
+        _ZIPF.update(known)
+
+
+def zipf_learned_since(count: int) -> dict[str, float]:
+    """What zipf() said after its first COUNT answers (a forked worker's, sent back)."""
+    return dict(islice(_ZIPF.items(), count, None))
+
+
 def forget() -> None:
     """Drop the word frequencies and what was learned of words (tens of MB, loaded again when
     asked for): for a process that will relate nothing more."""
+    global _ZIPF
+    _ZIPF = {}  # a new dict: the related index may still hold the old one, to be saved
     for cached in (_frequencies, _estimated_zipf, _candidate, _could_be_name):
         cached.cache_clear()
     # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own
@@ -71,6 +100,13 @@ def stem_all(words: list[str]) -> list[str]:
 
 def zipf(word: str) -> float:
     """WORD's Zipf frequency in English: log10 of uses per billion words (the = 7.7, Kirby = 3.7)."""
+    known = _ZIPF.get(word)
+    if known is None:
+        known = _ZIPF[word] = _zipf(word)
+    return known
+
+
+def _zipf(word: str) -> float:
     frequency = _frequencies().get(word, 0.0)
     if frequency > 0:
         return round(math.log10(frequency) + 9.0, 2)

@@ -25,7 +25,10 @@ from briefings.relate.features import (
     entities,
     forget,
     information,
+    known_zipf,
+    remember_zipf,
     stem_all,
+    zipf_learned_since,
 )
 from briefings.relate.model import RelateDoc, RelatedSettings
 from briefings.relate.why import KEPT, NAMES_KEPT, Terms, name_key, spelled
@@ -171,11 +174,21 @@ def featurize(
     worker loads the word frequencies itself, at once: this process never holds them, 33 MB,
     unless it featurizes here.)"""
 
-    def work(indexes: range) -> list[Features]:
-        # Workers inherit DOCS: only index ranges and vectors cross between processes.
-        return _batches(docs[indexes.start : indexes.stop], settings, max_features)
+    def work(indexes: range) -> list[tuple[Features, dict[str, float]]]:
+        # Workers inherit DOCS: only index ranges and vectors cross between processes, with
+        # what a worker learned of words' frequencies (kept here, and in the build cache).
+        known = len(known_zipf())
+        found = _batches(docs[indexes.start : indexes.stop], settings, max_features)
+        learned: list[dict[str, float]] = [{} for _ in found]
+        if learned:
+            learned[-1] = zipf_learned_since(known)
+        return list(zip(found, learned, strict=True))
 
-    return forked_map(work, len(docs), CHUNK, PARALLEL_FROM)
+    found = forked_map(work, len(docs), CHUNK, PARALLEL_FROM)
+    for _, learned in found:
+        if learned:
+            remember_zipf(learned)
+    return [features for features, _ in found]
 
 
 def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:

@@ -166,3 +166,21 @@ def test_place_names_keep_their_first_word_and_i_contractions_are_no_names() -> 
     found = entities(body)
     assert "New York" in found and "York" not in found
     assert not {"I'm", "I've", "Im", "Ive"} & set(found)
+
+
+def test_what_workers_learn_of_words_comes_back_to_the_process_that_relates() -> None:
+    """Articles enough to be featurized in forked workers: what wordfreq said of their words
+    is known here after, to be kept with the related index (an edit then needs no wordfreq)."""
+    from briefings.relate.features import known_zipf
+    from briefings.relate.vectorize import PARALLEL_FROM, featurize, forget_words
+    from tests.relate.generated import generate
+
+    forget_words()
+    docs = generate(PARALLEL_FROM + 10)
+    last = docs[-1]
+    docs[-1] = RelateDoc(last.slug, last.title, last.body + " quuxwords", last.timestamp)
+    featurize(docs, Related())
+    known = known_zipf()
+    assert "quuxwords" in known and known["quuxwords"] == 0.0  # the last worker's word
+    assert known["the"] == zipf("the")
+    forget_words()
