@@ -19,6 +19,7 @@ from briefings.relate.features import (
     zipf,
 )
 from briefings.relate.tokens import find
+from briefings.relate.vocabulary import ENDS_CLAUSE, Vocabulary
 from tests.relate.test_relate import load_fixture
 
 SAMPLES = [
@@ -34,7 +35,7 @@ SAMPLES = [
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(), max_size=5))
 def test_words_looked_up_by_chunk_are_the_words_a_regex_finds(texts: list[str]) -> None:
-    vocabulary = vectorize.Vocabulary()
+    vocabulary = Vocabulary()
     for text in [*texts, *texts]:  # learned, then known
         chunks = text.split()
         numbers, counts, codes = vocabulary.look_up(chunks)
@@ -42,7 +43,7 @@ def test_words_looked_up_by_chunk_are_the_words_a_regex_finds(texts: list[str]) 
         assert [spelled[n] for n in numbers.tolist()] == WORD.findall(text)
         assert [vocabulary.words[n] for n in numbers.tolist()] == WORD.findall(text)
         assert counts.tolist() == [len(WORD.findall(c)) for c in chunks]
-        clause = [bool(c & vectorize.ENDS_CLAUSE) for c in codes.tolist()]
+        clause = [bool(c & ENDS_CLAUSE) for c in codes.tolist()]
         assert clause == [not c[-1].isalnum() for c in chunks]
 
 
