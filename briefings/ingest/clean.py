@@ -178,21 +178,39 @@ BYLINE_WORDS = re.compile(
     r"\b(?:posted|written|words|story|by|and|author|authors|\d+\s*-?\s*min(?:ute)?s?\s*read)\b",
     re.IGNORECASE,
 )
-BYLINE_LEAD = 3  # paragraphs at the top where the page's byline may have come through
+HEADER_LEAD = 3  # paragraphs at the top where the page's byline and dates may have come through
+# "Last updated on: April 21, 2025", "*Updated: 10/31/2024*", "Posted On" (its date elsewhere):
+# when the story was published or changed, which the front matter says. (Not "Date: ...",
+# which an event's page uses for the event's own days.)
+_DATE_WORD = (
+    r"(?:[0-9]{1,4}(?:st|nd|rd|th)?|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+    r"|january|february|march|april|june|july|august|september|october|november|december"
+    r"|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|at|on|am|pm|a\.m|p\.m|utc|gmt|[ecmp][sd]t)"
+)
+DATE_LINE = re.compile(
+    r"^[*_#\s]*(?:last\s+)?(?:updated|published|posted|modified|reviewed)(?:\s+on)?\s*[:–—-]?"
+    rf"[\s*_]*(?:{_DATE_WORD}\.?[\s,./:-]*){{0,9}}[\s.*_]*$",
+    re.IGNORECASE,
+)
 
 
-def without_bylines(paragraphs: list[str], authors: list[str]) -> list[str]:
-    """The story without the byline the page printed above it ('By **Jane Roe** — 10 min
-    read', '#### Jane Roe'): the authors are in the front matter, and the article page shows
-    them once. Only a short paragraph near the top that holds nothing but the names found."""
+def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """The story without what the page printed above it: its byline ('By **Jane Roe** — 10
+    min read', '#### Jane Roe') and when it was published or updated ('Last updated: April
+    21, 2025'). The front matter holds both, and the article page shows them once. Only a
+    short line among the first HEADER_LEAD paragraphs that holds nothing else."""
     names = [normalise(a) for a in authors if normalise(a)]
-    if not names:
-        return paragraphs
-    return [p for i, p in enumerate(paragraphs) if i >= BYLINE_LEAD or not _only_byline(p, names)]
+    return [
+        p
+        for i, p in enumerate(paragraphs)
+        if i >= HEADER_LEAD
+        or not (_only_byline(p, names) or (len(p) < 60 and DATE_LINE.match(p.strip())))
+    ]
 
 
 def _only_byline(paragraph: str, names: list[str]) -> bool:
-    if len(paragraph) > 120:
+    if not names or len(paragraph) > 120:
         return False
     text = normalise(MARKDOWN_LINK.sub(r"\1", paragraph))
     if not any(name in text for name in names):

@@ -14,7 +14,7 @@ from htmldate import find_date
 from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
-from briefings.ingest.clean import polish, without_bylines
+from briefings.ingest.clean import polish, without_header_lines
 from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet, site_banner
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
@@ -118,7 +118,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         site,
         [result.source, facts.ld_publisher],
     ) or clean_authors(facts.themed_bylines, site, [result.source, facts.ld_publisher])
-    result.paragraphs = without_bylines(result.paragraphs, result.authors)
+    result.paragraphs = without_header_lines(result.paragraphs, result.authors)
     result.keywords = clean_keywords(
         [
             *_listed(document.categories),

@@ -570,6 +570,31 @@ def test_the_byline_printed_above_the_story_is_not_in_its_body(printed: str) -> 
     assert result.paragraphs[0].startswith("The city council voted")
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "<p><em>Updated: 10/31/2024</em></p>",
+        "<p>Last updated on September 16th, 2023 at 09:27 am</p>",
+        "<p>Posted On</p>",  # its date in an element of its own, elsewhere
+    ],
+)
+def test_when_the_page_says_it_was_published_or_updated_is_not_in_the_body(printed: str) -> None:
+    result = extract_html(with_byline(printed))
+    assert result.paragraphs[0].startswith("The city council voted")
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "<p>Date: January 6-9, 2026</p>",  # an event's own days
+        "<p>Updated policies make the crossing easier for families.</p>",
+    ],
+)
+def test_a_date_or_update_that_is_part_of_the_story_stays(said: str) -> None:
+    result = extract_html(with_byline(said))
+    assert result.paragraphs[0] == said.removeprefix("<p>").removesuffix("</p>")
+
+
 def test_a_paragraph_that_names_the_author_among_other_words_stays() -> None:
     said = "<p>Jane Roe spoke to residents on both banks of the river.</p>"
     result = extract_html(with_byline(said, '<meta name="author" content="Jane Roe">'))
