@@ -16,6 +16,16 @@ BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 RATING = re.compile(r"^(very ?good|good|bad|excellent|like|dislike)!?\s*\(\d+\)\s*$", re.IGNORECASE)
+# A shop's disclosure that its links pay it ("Purchases made through our links may earn us a
+# commission"): said by the site of itself, in the first person, on every page it sells from.
+DISCLOSURE = re.compile(
+    r"\b(?:(?:may|might|will|we|i)\s+)?earn(?:s)?\s+(?:us|me)?\s*(?:a\s+)?(?:small\s+)?(?:commissions?|fees?)\b"
+    r"|\b(?:contains?|uses?|includes?|has)\s+affiliate\s+links\b"
+    r"|\bas\s+an\s+amazon\s+(?:associate|affiliate)\b"
+    r"|\baffiliate\s+(?:disclaimer|disclosure)\b",
+    re.IGNORECASE,
+)
+DISCLOSURE_LENGTH = 400  # characters: a disclosure is short; a story about commissions is not
 
 
 # What text that went through the wrong charset before the page was saved looks like: UTF-8
@@ -79,7 +89,18 @@ def is_boilerplate(line: str) -> bool:
         return True
     if RATING.match(text):
         return True
+    if len(text) <= DISCLOSURE_LENGTH and DISCLOSURE.search(text) and _first_person(text):
+        return True
     return len(text.split()) <= 6 and BOILERPLATE.match(text) is not None
+
+
+FIRST_PERSON = re.compile(r"\b(?:we|us|our|i|me|my)\b", re.IGNORECASE)
+
+
+def _first_person(text: str) -> bool:
+    """The site speaks of itself ('our links', 'I earn'), or of 'this post': not a report
+    about someone else's commissions."""
+    return FIRST_PERSON.search(text) is not None or "this post" in text.lower()
 
 
 def trim_title(text: str, limit: int = 120) -> str:
@@ -117,7 +138,7 @@ TAIL = 3  # paragraphs at the end where a prompt ends the story
 # The heading of a page's table of contents: the list itself is links to the page's own
 # sections, which extraction drops, so the heading is left standing over the story's first lines.
 CONTENTS_HEADING = re.compile(
-    r"^#{1,6}\s+\W*(?:table of contents|contents|in this (?:article|post|guide)|on this page|"
+    r"^(?:#{1,6}\s+)?\W*(?:table of contents|contents|in this (?:article|post|guide)|on this page|"
     r"jump to(?: section)?|quick links|skip to section)\W*$",
     re.IGNORECASE,
 )

@@ -111,6 +111,9 @@ def test_a_table_of_contents_heading_left_without_its_list_goes() -> None:
         "More story.",
     ]
     assert polish(["## In this article:", story]) == [story]
+    # as the page wrote it, not always as a heading
+    assert polish(["Table of Contents", story]) == [story]
+    assert polish(["**Table of Contents**", story]) == [story]
     # A contents list that came through whole stays (an editor may want it); so does prose
     # that merely starts with the words.
     whole = ["## Contents", "- Prices", "- Menus", story]
@@ -118,3 +121,17 @@ def test_a_table_of_contents_heading_left_without_its_list_goes() -> None:
     assert polish(["Contents of the report were leaked on Monday.", story])[0].startswith(
         "Contents"
     )
+
+
+def test_a_site_s_disclosure_that_its_links_pay_it_is_not_story() -> None:
+    story = "The U.S. catering industry generated $72 billion in revenue in 2023, a study found."
+    for disclosure in [
+        "Products are chosen independently by our editors. Purchases made through our links "
+        "may earn us a commission.",
+        "*This post may contain affiliate links.*",
+        "As an Amazon affiliate, I earn from qualifying purchases at no extra cost to you.",
+    ]:
+        assert polish([disclosure, story]) == [story]
+    # a report about someone else's commissions is story
+    report = "Sellers earn a commission on each sale, the company said in a filing on Monday."
+    assert polish([report, story]) == [report, story]
