@@ -25,6 +25,14 @@ DISCLOSURE = re.compile(
     r"|\baffiliate\s+(?:disclaimer|disclosure)\b",
     re.IGNORECASE,
 )
+# A site's cookie banner or policy come through after the story ("We use Necessary cookies to
+# make our website work", a table of cookielawinfo-... rows): from there on it is all banner.
+COOKIE_NOTICE = re.compile(
+    r"\b(?:we|we'd|we’d|we\s+do\s+not|we\s+don['’]t)\s+(?:also\s+)?(?:like\s+to\s+)?"
+    r"(?:use|set)\s+(?:a\s+lot\s+of\s+|optional\s+|necessary\s+|functional\s+)?cookies\b"
+    r"|\bnecessary\s+cookies\b|\bcookielawinfo\b|\bif\s+we\s+use\s+(?:optional\s+)?cookies\b",
+    re.IGNORECASE,
+)
 DISCLOSURE_LENGTH = 400  # characters: a disclosure is short; a story about commissions is not
 
 
@@ -153,6 +161,11 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
     tail = next((i for i in range(max(0, len(kept) - TAIL), len(kept)) if is_prompt(kept[i])), None)
     if tail is not None and tail > 0:
         kept = kept[:tail]  # a prompt near the end: what follows it is the prompt's own pitch
+    banner = next(
+        (i for i in range(len(kept) * 2 // 3, len(kept)) if COOKIE_NOTICE.search(kept[i])), None
+    )
+    if banner is not None and banner > 0:
+        kept = kept[:banner]  # in the last third: the site's cookie banner, and all after it
     kept = [p for p in kept if not is_prompt(p)]
     kept = [
         p

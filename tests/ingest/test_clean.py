@@ -135,3 +135,17 @@ def test_a_site_s_disclosure_that_its_links_pay_it_is_not_story() -> None:
     # a report about someone else's commissions is story
     report = "Sellers earn a commission on each sale, the company said in a filing on Monday."
     assert polish([report, story]) == [report, story]
+
+
+def test_the_site_s_cookie_banner_after_the_story_goes_with_all_after_it() -> None:
+    story = [
+        f"Paragraph {n} of the story about the council's vote on the bridge." for n in range(6)
+    ]
+    banner = [
+        "Necessary cookies are absolutely essential for the website to function properly.",
+        "| Cookie | Duration |\n|---|---|\n| cookielawinfo-checkbox-analytics | 11 months |",
+    ]
+    assert polish([*story, *banner]) == story
+    # a story about cookies says so in its own words, and stays
+    about = "Regulators said websites that use cookies must ask before they set them."
+    assert polish([*story, about]) == [*story, about]
