@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from briefings.build import ledger
+from briefings.build.manifest import code_key
 from briefings.build.state import CACHE_BUILDS, CACHE_FILE, load_builder
 from briefings.commands.build import build_site
 from briefings.commands.serve import _record
@@ -173,3 +174,19 @@ def test_a_preview_of_drafts_records_nothing(example: Path) -> None:
     builder.rebuild([example / ARTICLE])
     assert not _record(builder, config, (True, False))
     assert query(example, "SELECT * FROM pages ORDER BY path") == before
+
+
+def test_a_ledger_changed_under_a_build_is_written_anew(example: Path, tmp_path: Path) -> None:
+    """Another process moved the ledger on (or damaged its count): this build's record of
+    site/ is written whole, and the next build still equals a fresh one."""
+    build_site(load_config(example))
+    add_paragraph(example)
+    config = load_config(example)
+    builder = load_builder(config, lambda _: None)
+    assert builder.rebuild().error is None
+    query(example, "UPDATE meta SET value = 'not a number' WHERE name = 'generation'")
+    at = ledger.record(builder, config, code_key())
+    assert at.generation == 1 and query(example, "SELECT count(*) FROM pages")[0][0] > 10
+    add_paragraph(example, "Another paragraph.")
+    build_site(load_config(example))
+    assert tree(example / "site") == clean_build(example, tmp_path)

@@ -134,7 +134,11 @@ def record(builder: SiteBuilder, config: Config, code: str) -> Position:
         return _write_whole(builder, config, code, path)
     with contextlib.closing(db), db:
         meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
-        if Position(meta.get("token", ""), int(meta.get("generation", -1))) != position:
+        # (compared as written: a value that is not a number is another ledger's, not an error)
+        if (meta.get("token"), meta.get("generation")) != (
+            position.token,
+            str(position.generation),
+        ):
             db.rollback()
             return _write_whole(builder, config, code, path)
         generation = position.generation + 1
