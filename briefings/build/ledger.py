@@ -104,7 +104,7 @@ def read(config: Config, code: str, cached: Position) -> Known | None:
 def _known(rows: sqlite3.Cursor, cached: int) -> Known:
     known = Known()
     for path, _template, fingerprint, digest, size, mtime, reads, generation in rows:
-        if not _inside(path) or not isinstance(fingerprint, str):
+        if not output.inside_site(path) or not isinstance(fingerprint, str):
             raise ValueError(f"ledger: a page's path or fingerprint is not as written ({path!r})")
         known.outputs[path] = output.Stored(bytes.fromhex(digest))
         known.stamps[path] = (
@@ -235,16 +235,3 @@ def _open(path: Path) -> sqlite3.Connection:
         db.close()
         raise
     return db
-
-
-def _inside(path: object) -> bool:
-    """PATH is a file's path inside site/: relative, with no step up. (Strings, not
-    PurePosixPath: a large site's ledger has tens of thousands of rows.)"""
-    return (
-        isinstance(path, str)
-        and path != ""
-        and not path.startswith("/")
-        and "\\" not in path
-        and "\0" not in path
-        and ".." not in path.split("/")
-    )

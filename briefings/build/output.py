@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from briefings.config import Config
 from briefings.hashes import digest
@@ -226,13 +226,22 @@ def _finish_patch(site: Path, folder: Path) -> None:
         written, removed = list(journal["written"]), list(journal["removed"])
     except (OSError, ValueError, KeyError, TypeError):
         return  # no journal (killed before its moves), or not ours: nothing to finish
-    inside = [p for p in [*written, *removed] if isinstance(p, str) and _plain_path(p)]
+    inside = [p for p in [*written, *removed] if inside_site(p)]
     _move(site, folder, [p for p in written if p in inside], [p for p in removed if p in inside])
 
 
-def _plain_path(path: str) -> bool:
-    parts = PurePosixPath(path).parts
-    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts
+def inside_site(path: object) -> bool:
+    """PATH, as a record written beside site/ names a file (a killed build's moves, the
+    ledger), is a file's path inside site/: relative, with no step up. (Strings, not
+    PurePosixPath: a large site's ledger has tens of thousands of rows.)"""
+    return (
+        isinstance(path, str)
+        and path != ""
+        and not path.startswith("/")
+        and "\\" not in path
+        and "\0" not in path
+        and ".." not in path.split("/")
+    )
 
 
 def remove_files(site: Path, paths: Iterable[str]) -> None:

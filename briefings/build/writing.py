@@ -44,7 +44,7 @@ def write(
     removed = tuple(p for p in last if p not in outputs)
     output.remove_files(site, removed)
     output.copy_static(config, site)
-    # As written (serve's journal records them: build.journal), the removed ones gone.
+    # As written (the site's ledger records them: build.ledger), the removed ones gone.
     kept = {p: stamp for p, stamp in stamps.items() if p in outputs}
     return written, removed, kept | {p: output.stamp(site / p) for p in written}
 

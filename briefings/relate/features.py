@@ -84,7 +84,7 @@ def forget() -> None:
     asked for): for a process that will relate nothing more."""
     global _ZIPF
     _ZIPF = {}  # a new dict: the related index may still hold the old one, to be saved
-    for cached in (_frequencies, _estimated_zipf, _candidate, _could_be_name):
+    for cached in (_frequencies, _candidate, _could_be_name):
         cached.cache_clear()
     # wordfreq keeps the same dictionary, and the list it was made from, in caches of its own
     # (when it was loaded at all: not to be loaded just to be emptied).
@@ -115,7 +115,6 @@ def _zipf(word: str) -> float:
     return _estimated_zipf(word) if any(c.isdigit() for c in word) else 0.0
 
 
-@lru_cache(maxsize=50_000)
 def _estimated_zipf(word: str) -> float:
     # wordfreq estimates numbers from their shape ("2017" is common, "400000" is not).
     import wordfreq
