@@ -21,6 +21,7 @@ from briefings.markup.markdown import (
     render_text,
     render_texts,
 )
+from briefings.markup.shortcuts import BracketEnds
 from briefings.runtime import parallel
 from tests.conftest import counting_pool
 
@@ -209,6 +210,23 @@ def test_the_leading_words_of_html_are_those_of_its_whole_text(
 def test_any_paragraphs_render_as_without_the_shortcut(paragraphs: list[str]) -> None:
     fast, plain = both_ways("\n\n".join(paragraphs))
     assert fast == plain
+
+
+# Where each bracket closes, for the link patterns: worked out per bracket, as the stock
+# per-character walk finds it, for every index of any text.
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="[]a(\n", max_size=60))
+def test_bracket_ends_are_those_of_python_markdown(text: str) -> None:
+    stock = markdown.inlinepatterns.LinkInlineProcessor._findBracketEnds(text)
+    ours = BracketEnds(text)
+    assert [ours[i] for i in range(len(text) + 1)] == stock
+
+
+def test_the_link_patterns_find_brackets_the_fast_way() -> None:
+    link = _converter().inlinePatterns["link"]
+    assert link._findBracketEnds is BracketEnds
+    html = _converter().reset().convert("The [minister] said [a [nested] link](https://x.org) [1.")
+    assert '<a href="https://x.org">a [nested] link</a>' in html and "[minister]" in html
 
 
 # What smarty reads around quotes, dashes and stops: its patterns look at the character before
