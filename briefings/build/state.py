@@ -285,8 +285,6 @@ _LIBRARY = frozenset(
         ("numpy._core.multiarray", "_reconstruct"),
         ("numpy.core.multiarray", "_reconstruct"),
         ("pathlib", "PosixPath"),
-        ("scipy.sparse._csr", "csr_matrix"),
-        ("scipy.sparse.csr", "csr_matrix"),
         ("zoneinfo", "ZoneInfo"),
     ]
 )

@@ -8,13 +8,16 @@ queries at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from briefings.relate.model import SECONDS_PER_DAY
-from briefings.relate.space import Entries, SimilaritySpace
+from briefings.relate.space import Entries, SimilaritySpace, csr
 from briefings.runtime.parallel import forked_map
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 BLOCK_ENTRIES = 150_000  # query entries per block...
 BLOCK_PRODUCTS = 4_000_000  # ...and products at most: bounds a block's memory (~200 MB at most)
@@ -167,7 +170,7 @@ def _blocks(space: SimilaritySpace, entries: Entries) -> list[tuple[int, int]]:
     bound (each entry's key held by so many positions, three times over for a common
     feature's buckets; never more than every position per query)."""
     count = len(entries.indptr) - 1
-    held = np.diff(space.base.matrix.indptr)[entries.key_rows] * np.where(entries.common, 3, 1)
+    held = np.diff(space.base.indptr)[entries.key_rows] * np.where(entries.common, 3, 1)
     summed = np.concatenate([[0], np.cumsum(held)])
     per_row = summed[entries.indptr[1:]] - summed[entries.indptr[:-1]]
     products = np.zeros(count + 1, np.int64)
@@ -203,7 +206,7 @@ def all_neighbours(space: SimilaritySpace, entries: Entries, rules: ListRules) -
 
     parts = forked_map(block_lists, len(blocks), 1, 4)
     if not parts:
-        return neighbours_of(sp.csr_matrix((0, 0)), np.zeros(0, np.int64), rules)
+        return neighbours_of(csr((0, 0)), np.zeros(0, np.int64), rules)
     return Neighbours(
         Lists.joined([p.best for p in parts]), Lists.joined([p.duplicates for p in parts])
     )

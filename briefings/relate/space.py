@@ -14,14 +14,18 @@ matrix products (scipy.sparse), taken a block of queries at a time.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from briefings.relate.tokens import find
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 BUCKET_BITS = 22
 OVERLAY_LIMIT = 256  # edited or added articles kept beside the base before it is rebuilt
@@ -30,17 +34,43 @@ Row = tuple[np.ndarray, np.ndarray]  # feature columns (int32), weights
 _EMPTY: Row = (np.zeros(0, np.int32), np.zeros(0, np.float64))
 
 
+def csr(*args: Any, **options: Any) -> sp.csr_matrix:
+    """scipy.sparse.csr_matrix(...), scipy imported when first needed: most saves while editing
+    relate nothing (the lead did not change), and importing scipy.sparse was a tenth of such a
+    build's time."""
+    import scipy.sparse
+
+    return scipy.sparse.csr_matrix(*args, **options)
+
+
 @dataclass(frozen=True)
 class Keyed:
     """Vectors of some positions by key (feature and bucket): MATRIX is keys x positions, its
-    row R the positions holding key KEYS[R] (ascending) with their weights."""
+    row R the positions holding key KEYS[R] (ascending) with their weights. Kept (and cached)
+    as the matrix's arrays: read back, a build that relates nothing never makes the matrix."""
 
     keys: np.ndarray  # int64, ascending
-    matrix: sp.csr_matrix
+    weights: np.ndarray  # the matrix's data, indices and indptr
+    holders: np.ndarray
+    indptr: np.ndarray
+    width: int  # positions
+
+    @classmethod
+    def of(cls, keys: np.ndarray, matrix: sp.csr_matrix) -> Keyed:
+        keyed = cls(keys, matrix.data, matrix.indices, matrix.indptr, matrix.shape[1])
+        keyed.__dict__["matrix"] = matrix  # (the arrays are its own: not a copy)
+        return keyed
+
+    @functools.cached_property
+    def matrix(self) -> sp.csr_matrix:
+        return csr((self.weights, self.holders, self.indptr), shape=(len(self.keys), self.width))
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "matrix"}
 
     def positions(self, lo: int, hi: int) -> np.ndarray:
         """The positions holding any of key rows LO:HI."""
-        return self.matrix.indices[self.matrix.indptr[lo] : self.matrix.indptr[hi]]
+        return self.holders[self.indptr[lo] : self.indptr[hi]]
 
 
 @dataclass(frozen=True)
@@ -75,7 +105,7 @@ class Operands:
         fresh = ~self.stale[on_base.col]
         on_overlay = (self.on_overlay @ self.overlay.matrix).tocoo()
         shape = (self.on_base.shape[0], len(self.stale))
-        return sp.csr_matrix(
+        return csr(
             (
                 np.concatenate([on_base.data[fresh], on_overlay.data]),
                 (
@@ -212,7 +242,7 @@ class SimilaritySpace:
         offset = np.arange(int(spread.sum())) - np.repeat(np.cumsum(spread) - spread, spread)
         columns = np.repeat(rows - below, spread) + offset
         bounds = np.concatenate([[0], np.cumsum(spread)])[entries.indptr[lo : hi + 1] - first]
-        return sp.csr_matrix(
+        return csr(
             (np.repeat(entries.weights[first:last], spread), columns, bounds),
             shape=(hi - lo, len(keys)),
         )
@@ -276,7 +306,7 @@ class SimilaritySpace:
         key_rows = np.empty(len(order), np.int32)
         key_rows[order] = np.cumsum(new, dtype=np.int32) - 1
         del new
-        matrix = sp.csr_matrix(
+        matrix = csr(
             (
                 weights[order],
                 np.asarray(positions, np.int32)[owner[order]],
@@ -284,7 +314,7 @@ class SimilaritySpace:
             ),
             shape=(len(keys), len(self.rows)),
         )
-        return Keyed(keys, matrix), key_rows
+        return Keyed.of(keys, matrix), key_rows
 
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         cols, weights, indptr = self._block(positions)
@@ -365,4 +395,4 @@ def _on(
     queries x KEYED's key rows, each row's entries in the order given."""
     at, found = find(keyed.keys, wanted)
     indptr = np.searchsorted(owner[found], np.arange(count + 1))
-    return sp.csr_matrix((weights[found], at[found], indptr), shape=(count, len(keyed.keys)))
+    return csr((weights[found], at[found], indptr), shape=(count, len(keyed.keys)))
