@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefings.build import search
+from briefings.build import manifest, search
 from briefings.build.state import CACHE_FILE, load_builder
 from briefings.build.texts import text_key
 from briefings.cli import cli
@@ -30,7 +30,8 @@ def clean_build(project: Path, tmp_path: Path) -> dict[str, bytes]:
     """The same project built from scratch, in a folder of its own."""
     fresh = tmp_path / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefings"))
+    # (not a retired site a build is still removing in the background)
+    shutil.copytree(project, fresh, ignore=shutil.ignore_patterns("site", ".briefings", ".site.*"))
     build_site(load_config(fresh), use_cache=False)
     return tree(fresh / "site")
 
@@ -207,6 +208,24 @@ def test_the_no_change_answer_is_no_for_a_new_base_url_or_a_touched_file(example
     page.unlink()
     assert build_site(load_config(example)).rendered == 1
     assert page.is_file()
+
+
+def test_the_no_change_answer_looks_at_every_file_a_build_put_in_site(example: Path) -> None:
+    """Pages, static files and the search index are checked one by one (site/ is not listed:
+    a file no build put there is not looked at)."""
+    first = build_site(load_config(example))
+    (example / "site" / "notes.txt").write_text("the editor's own file")
+    assert manifest.check(load_config(example)).unchanged
+    for name in ("static/style.css", "pagefind/shards.json", "index.html"):
+        path = example / "site" / name
+        assert path.is_file(), name
+        kept = path.read_bytes()
+        path.write_bytes(kept + b" ")
+        assert not manifest.check(load_config(example)).unchanged, name
+        path.write_bytes(kept)
+        build_site(load_config(example))
+        assert manifest.check(load_config(example)).unchanged, name
+    assert first.pages > 0
 
 
 def test_build_command_says_when_nothing_changed_and_no_cache_builds_anew(example: Path) -> None:

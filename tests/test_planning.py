@@ -42,7 +42,7 @@ def lay_out(root: Path) -> list[Path]:
 def fresh_outputs(root: Path, tmp_path: Path) -> dict[str, bytes]:
     copy = tmp_path / "fresh"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".briefings"))
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".briefings", ".site.*"))
     builder = SiteBuilder(copy)
     assert builder.rebuild().error is None
     return builder.outputs

@@ -2,11 +2,13 @@
 
 Each build records, beside the cache, the size and mtime of every input (content, templates,
 static files, briefings.toml) as they were before it read them, with the settings and the code
-that built them; and, after it, the size and mtime of every file it left in site/. When all of
-these are as recorded, a build would change nothing: `briefings build` says so at once instead
-of loading the cache and checking every page. Any difference, or no manifest, and the build runs
-as usual. (The same test as make's: a file changed in place with its size and mtime restored
-goes unseen; `briefings build --no-cache` rebuilds everything.)
+that built them; and, after it, the size and mtime of every file it put in site/: its pages (by
+name), the static files and the search index. When all of these are as recorded, a build would
+change nothing: `briefings build` says so at once instead of loading the cache and checking
+every page. Any difference, or no manifest, and the build runs as usual. (The same test as
+make's: a file changed in place with its size and mtime restored goes unseen; `briefings build
+--no-cache` rebuilds everything.) A file in site/ that no build put there is not looked at:
+listing a large site/ cost more than the rest of a small build's bookkeeping.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from briefings.build import output
 from briefings.config import CONFIG_NAME, Config
 from briefings.render.themes import static_trees, template_dirs
 
 MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
+SEARCH_INDEX = "pagefind"  # in site/: written whole by briefings.build.search
 # Libraries whose version can change what a page looks like.
 SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "scipy")
 
@@ -57,21 +62,26 @@ def check(config: Config) -> Check:
     inputs = inputs_key(config)
     try:
         recorded = json.loads((config.root / MANIFEST_FILE).read_text())
-        same = recorded["inputs"] == inputs and recorded["site"] == site_key(config.output_dir)
-        return Check(same, inputs, int(recorded["pages"]) if same else 0)
+        pages = recorded["files"]
+        if not isinstance(pages, list) or not all(map(output.inside_site, pages)):
+            return Check(False, inputs)  # not one we wrote: never a file outside site/
+        same = recorded["inputs"] == inputs and recorded["site"] == site_key(config, pages)
+        return Check(same, inputs, len(pages) if same else 0)
     except (OSError, ValueError, KeyError, TypeError):
         return Check(False, inputs)
 
 
-def record(config: Config, inputs: str, pages: int) -> None:
-    """After a good build: INPUTS (from check, before the build) and site/ as it now is."""
+def record(config: Config, inputs: str, pages: Collection[str]) -> None:
+    """After a good build: INPUTS (from check, before the build), and the PAGES it left in
+    site/ (paths inside it) with the static files and search index, as they now are."""
     path = config.root / MANIFEST_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"inputs": inputs, "site": site_key(config.output_dir), "pages": pages}
+    files = sorted(pages)
+    data = {"inputs": inputs, "site": site_key(config, files), "files": files}
     fd, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle)
+            json.dump(data, handle, separators=(",", ":"))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -109,17 +119,17 @@ def input_stamps(config: Config) -> dict[str, str]:
     return stamps
 
 
-def site_key(site: Path) -> str:
-    digest = hashlib.sha256()
-    _stamp_tree(digest, site)
-    return digest.hexdigest()
-
-
-def _stamp_tree(digest: hashlib._Hash, folder: Path) -> None:
-    digest.update(f"[{folder}]\n".encode())
+def site_key(config: Config, pages: Iterable[str]) -> str:
+    """The size and mtime of each of PAGES in site/, of each static file there and of the
+    search index's files, as one digest."""
+    site = str(config.output_dir)
     stamps: dict[str, str] = {}
-    _scan(str(folder), stamps)
+    _scan(f"{site}/{SEARCH_INDEX}", stamps)
+    for name in {*pages, *output.static_files(config)}:
+        stamps[f"{site}/{name}"] = _file_stamp(f"{site}/{name}")
+    digest = hashlib.sha256(f"[{site}]\n".encode())
     digest.update("".join(f"{path} {stamp}\n" for path, stamp in sorted(stamps.items())).encode())
+    return digest.hexdigest()
 
 
 def _scan(folder: str, stamps: dict[str, str]) -> None:

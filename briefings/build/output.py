@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from briefings.config import Config
 from briefings.hashes import digest
@@ -62,17 +62,25 @@ def copy_static(config: Config, staging: Path, previous: Path | None = None) -> 
     return count
 
 
-def static_unchanged(config: Config, site: Path) -> bool:
-    """Whether SITE already holds every static file as copy_static would write it."""
-    final: dict[Path, Path] = {}  # later trees override earlier ones, as when copying
+def static_files(config: Config) -> dict[str, Path]:
+    """Where in site/ copy_static puts each static file (a path inside site/), and from where:
+    later trees override earlier ones, as when copying."""
+    final: dict[str, Path] = {}
     for source, below in static_trees(config):
         if source.is_dir():
             for path in source.rglob("*"):
                 if _copied(path):
-                    final[site / below / path.relative_to(source)] = path
+                    final[
+                        (PurePosixPath(below) / path.relative_to(source).as_posix()).as_posix()
+                    ] = path
+    return final
+
+
+def static_unchanged(config: Config, site: Path) -> bool:
+    """Whether SITE already holds every static file as copy_static would write it."""
     return all(
-        target.is_file() and target.read_bytes() == path.read_bytes()
-        for target, path in final.items()
+        (site / target).is_file() and (site / target).read_bytes() == path.read_bytes()
+        for target, path in static_files(config).items()
     )
 
 
