@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefings.build import planning
+from briefings.build import contexts, planning
 from briefings.build.builder import SiteBuilder
 from briefings.build.relate_stage import render_and_relate
 from briefings.config import load_config
@@ -333,5 +333,5 @@ def test_an_article_page_holds_its_own_links_not_the_articles_of_its_editions(
         slug = page.context["entry"].article.slug
         story = plan.relations.story_of[slug].articles
         linked = [s.slug for s in (*plan.relations.same_story[slug], *plan.relations.related[slug])]
-        held = set(planning._slugs(page.context, {}))
+        held = set(contexts.slugs_in(page.context, {}))
         assert held <= {slug, *story, *linked}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefings import urls
+from briefings.build import contexts
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article, Content, replaced
@@ -146,7 +147,7 @@ def _compared(
     replaced: dict[str, Entry] = {}
     alike: dict[int, int] = {}
     memo: dict[tuple[int, int], frozenset[str] | None] = {}
-    same = functools.partial(_alike, old=last.entries, new=entries, memo=memo)
+    same = functools.partial(contexts.alike, old=last.entries, new=entries, memo=memo)
     for i, page in enumerate(pages):
         j = where.get(page.path)
         if j is None:  # a new page
@@ -169,63 +170,6 @@ def _compared(
             swapped[i] = set(found)
             replaced.update((s, last.entries[s]) for s in found)
     return changed, swapped, replaced, alike
-
-
-_SAME: frozenset[str] = frozenset()
-
-
-def _alike(
-    a: Any,
-    b: Any,
-    old: Mapping[str, Entry],
-    new: Mapping[str, Entry],
-    memo: dict[tuple[int, int], frozenset[str] | None],
-) -> frozenset[str] | None:
-    """Whether A (of the last plan) and B show the same, but for the entries of OLD that B
-    holds NEW's entries of the same articles in place of: None when they differ, else the
-    slugs of those entries. Anything but entries is compared whole: a view by its fields, any
-    other value by ==. (Pages share views and lists: each pair is compared once, in MEMO.)"""
-    if a is b:
-        return _SAME
-    kind = type(a)
-    if kind is not type(b):
-        return None
-    if kind is Entry:
-        slug = a.article.slug
-        return frozenset((slug,)) if old.get(slug) is a and new.get(slug) is b else None
-    if kind in _PLAIN:
-        return _SAME if a == b else None
-    key = (id(a), id(b))  # (both plans are alive throughout: ids are not reused)
-    if key in memo:
-        return memo[key]
-    found: frozenset[str] | None = _SAME
-    if kind is tuple or kind is list:
-        pairs: Iterable[tuple[Any, Any]] = zip(a, b, strict=True) if len(a) == len(b) else ()
-        found = found if len(a) == len(b) else None
-    elif kind is PageSpec:  # the sitemap's: it shows their paths and dates
-        same = (a.path, a.lastmod, a.in_sitemap) == (b.path, b.lastmod, b.in_sitemap)
-        pairs, found = (), (_SAME if same else None)
-    elif isinstance(a, Mapping):
-        pairs = ((a[k], b[k]) for k in a) if a.keys() == b.keys() else ()
-        found = found if a.keys() == b.keys() else None
-    elif names := _field_names(a.__class__):
-        pairs = ((getattr(a, f), getattr(b, f)) for f in names)
-    else:  # an article or its text outside an entry, Markup, a date: as they are
-        pairs, found = (), (_SAME if a == b else None)
-    for x, y in pairs:
-        if x is y:
-            continue
-        part = _alike(x, y, old, new, memo)
-        if part is None:
-            found = None
-            break
-        if part:
-            found = found | part if found else part
-    memo[key] = found
-    return found
-
-
-_PLAIN = frozenset([str, int, float, bool, type(None)])
 
 
 def _same_structure(
@@ -287,7 +231,9 @@ def _swap_pages(
     pages = list(last.pages)
     for i in changed:
         page = pages[i]
-        pages[i] = dataclasses.replace(page, context=_swap(page.context, fresh, memo))
+        pages[i] = dataclasses.replace(
+            page, context=contexts.swap_entries(page.context, fresh, memo)
+        )
     index = last.where()
     for slug in listed:
         i = index.get(entries[slug].path)
@@ -322,9 +268,9 @@ def _swap_pages(
     now_memo: dict[int, frozenset[str]] = {}
     for slug in listed:
         i = index[entries[slug].path]
-        for s in _slugs(last.pages[i].context, was_memo):
+        for s in contexts.slugs_in(last.pages[i].context, was_memo):
             gone.setdefault(s, set()).add(i)
-        for s in _slugs(pages[i].context, now_memo):
+        for s in contexts.slugs_in(pages[i].context, now_memo):
             came.setdefault(s, set()).add(i)
     for s in gone.keys() | came.keys():
         kept = set(showing.get(s, ())) - gone.get(s, set())
@@ -345,35 +291,6 @@ def _other_articles(new: tuple | None, old: tuple | None) -> bool:
     return [(s.slug, s.why) for s in new] != [(s.slug, s.why) for s in old]
 
 
-def _swap(value: Any, fresh: dict[int, Entry], memo: dict[int, Any]) -> Any:
-    """VALUE with every stale Entry replaced by its fresh one, views around them made anew."""
-    kind = type(value)
-    if kind is Entry:
-        return fresh.get(id(value), value)
-    if kind is PageSpec:
-        return value  # the sitemap's: their paths and dates, which a swap never changes
-    if kind is tuple or kind is list:
-        known = memo.get(id(value))  # pages share tuples (an article's editions, a story's list)
-        if known is None:
-            swapped = [_swap(v, fresh, memo) for v in value]
-            changed = any(a is not b for a, b in zip(swapped, value, strict=True))
-            known = memo[id(value)] = kind(swapped) if changed else value
-        return known
-    if isinstance(value, Mapping):
-        return {k: _swap(v, fresh, memo) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, Article | RenderedText):
-        known = memo.get(id(value))
-        if known is None:
-            changes = {
-                f.name: new
-                for f in dataclasses.fields(value)
-                if (new := _swap(old := getattr(value, f.name), fresh, memo)) is not old
-            }
-            known = memo[id(value)] = dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
-        return known
-    return value
-
-
 def _showing(
     pages: list[PageSpec], last: Plan | None = None, alike: Mapping[int, int] | None = None
 ) -> dict[str, array]:
@@ -389,45 +306,10 @@ def _showing(
     memo: dict[int, frozenset[str]] = {}
     for i, page in enumerate(pages):
         j = alike.get(i)
-        for slug in was.get(j, ()) if j is not None else _slugs(page.context, memo):
+        for slug in was.get(j, ()) if j is not None else contexts.slugs_in(page.context, memo):
             found.setdefault(slug, []).append(i)
     return {slug: array("I", indexes) for slug, indexes in found.items()}
 
 
 def _pages(indexes: Iterable[int]) -> array:
     return array("I", sorted(indexes))
-
-
-def _slugs(value: Any, memo: dict[int, frozenset[str]]) -> Iterable[str]:
-    kind: type = type(value)
-    if kind is Entry:
-        return (value.article.slug,)
-    if kind is PageSpec:
-        return ()
-    if kind is tuple or kind is list:
-        found = set()
-        for v in value:  # (most are entries: a large site's pages list a quarter million)
-            if type(v) is Entry:
-                found.add(v.article.slug)
-            elif not isinstance(v, str | int | float):
-                found.update(_slugs(v, memo))
-        return found
-    if isinstance(value, Mapping):
-        return {s for v in value.values() for s in _slugs(v, memo)}
-    names = _field_names(kind)
-    if not names:
-        return ()
-    known = memo.get(id(value))
-    if known is None:
-        known = memo[id(value)] = frozenset(
-            s for name in names for s in _slugs(getattr(value, name), memo)
-        )
-    return known
-
-
-@functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    """The fields of a dataclass KIND that may hold entries (none of an article or its text)."""
-    if not dataclasses.is_dataclass(kind) or issubclass(kind, Article | RenderedText):
-        return ()
-    return tuple(f.name for f in dataclasses.fields(kind))

@@ -256,7 +256,7 @@ def _shared(number: int) -> object:
 # opens a server) is refused before it is even looked up: the cache is signed, and even a
 # forged one could only ever make data.
 _DATA_MODULES = frozenset(
-    """briefings.model briefings.config briefings.content.source briefings.markup.markdown
+    """briefings.model briefings.config.settings briefings.content.source briefings.markup.markdown
     briefings.relate.engine briefings.relate.index briefings.relate.model briefings.relate.relations
     briefings.relate.space briefings.relate.tokens briefings.relate.clustering briefings.relate.why
     briefings.site.pages briefings.site.views briefings.build.texts briefings.build.relate_stage

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefings.commands.init import untouched_welcome
 from briefings.config import Config
-from briefings.content.load import parse_when
+from briefings.content.fields import parse_when
 from briefings.errors import BriefingsError
 from briefings.ingest.known import Known
 from briefings.ingest.run import Found, describe, expand, extract_one, place_one

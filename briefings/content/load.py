@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -14,12 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from briefings.content.fields import Fields, kind_of
 from briefings.content.files import collect, listing
 from briefings.content.items import item_problems, unabbreviated
 from briefings.content.source import SourceFile
 from briefings.errors import ContentError, Problem
 from briefings.model import Article, Content, Edition, Image, Section
-from briefings.urls import is_web_url, make_slug
+from briefings.urls import make_slug
 
 ARTICLE_FIELDS = frozenset(
     [
@@ -43,8 +43,6 @@ ARTICLE_FIELDS = frozenset(
     ]
 )
 EDITION_FIELDS = frozenset(["title", "date", "sections", "slug", "fold"])
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DATE_HINT = "use YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+HH:MM]"
 
 
 def load_content(
@@ -171,117 +169,8 @@ def _published(
     return published, True
 
 
-class _Fields:
-    """Reads typed fields from one file's front matter, collecting a problem per bad field."""
-
-    def __init__(self, source: SourceFile, problems: list[Problem]) -> None:
-        self.source = source
-        self.meta = source.meta
-        self.problems = problems
-
-    def fail(self, key: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(self.source.error(key, message, hint).problem)
-
-    def text(self, key: str, required: bool = False) -> str:
-        value = self.meta.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(key, "required field is missing", f"add '{key}: ...' to the front matter")
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(key, f"must be text, not {_kind(value)}")
-            return ""
-        return str(value).strip()
-
-    def text_list(self, key: str) -> tuple[str, ...]:
-        value = self.meta.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            self.fail(key, f"must be a list of text, not {_kind(value)}", f"write {key}: [a, b]")
-            return ()
-        seen: dict[str, None] = {}
-        for item in value:
-            text = str(item).strip()
-            if text:
-                seen.setdefault(text, None)
-        return tuple(seen)
-
-    def flag(self, key: str) -> bool:
-        value = self.meta.get(key, False)
-        if not isinstance(value, bool):
-            self.fail(key, f"must be true or false, not {value!r}")
-            return False
-        return value
-
-    def story(self) -> bool | str:
-        """`story:` true (relating decides), false (a story of its own) or an article's or a
-        story's slug (that story)."""
-        value = self.meta.get("story", True)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and SLUG_RE.match(value.strip()):
-            return value.strip()
-        self.fail(
-            "story",
-            f"must be true, false or a slug, not {value!r}",
-            "write story: false to keep it out of any story, or story: <slug> to put it in that"
-            " article's (or story's) story",
-        )
-        return True
-
-    def when(self, key: str, tz: ZoneInfo) -> tuple[datetime, bool] | None:
-        value = self.meta.get(key)
-        if value is None or value == "":
-            self.fail(key, "required field is missing", DATE_HINT)
-            return None
-        try:
-            return parse_when(str(value), tz)
-        except ValueError as exc:
-            self.fail(key, f"{str(value)!r} is not a valid date: {exc}", DATE_HINT)
-            return None
-
-    def link(self, key: str) -> str:
-        value = self.text(key)
-        if value and not is_web_url(value):
-            self.fail(key, f"{value!r} is not an http(s) URL", "use the full https://... address")
-            return ""
-        return value
-
-    def slug(self, default: Callable[[], str]) -> str:
-        value = self.text("slug")
-        if not value:
-            return default()
-        if not SLUG_RE.match(value):
-            self.fail(
-                "slug", f"{value!r} is not a valid slug", "use lowercase letters, digits and '-'"
-            )
-        return value
-
-
-def parse_when(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
-    """Parse an ISO 8601 date or datetime; naive values are in TZ. Returns (moment, has_time)."""
-    value = value.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return datetime.combine(date.fromisoformat(value), time(0), tz), False
-    if not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value):
-        raise ValueError("not in ISO 8601 form")
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment, True
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
-
-
 def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Article | None:
-    f = _Fields(source, problems)
+    f = Fields(source, problems)
     draft = f.flag("draft")
     title = f.text("title", required=True)
     # A draft may lack what it needs to publish (ingest writes such pages as drafts with
@@ -322,14 +211,14 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
     return article if title and when and source_name else None
 
 
-def _image(f: _Fields) -> Image | None:
+def _image(f: Fields) -> Image | None:
     value = f.meta.get("image")
     if value is None:
         return None
     if isinstance(value, str):
         value = {"src": value}
     if not isinstance(value, dict):
-        f.fail("image", f"must be a mapping (src, alt, caption, credit), not {_kind(value)}")
+        f.fail("image", f"must be a mapping (src, alt, caption, credit), not {kind_of(value)}")
         return None
     unknown = set(value) - {"src", "alt", "caption", "credit"}
     if unknown:
@@ -348,7 +237,7 @@ def _image(f: _Fields) -> Image | None:
 
 
 def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> Edition | None:
-    f = _Fields(source, problems)
+    f = Fields(source, problems)
     title = f.text("title", required=True)
     when = f.when("date", tz)
     for key in sorted(set(source.meta) - EDITION_FIELDS):
@@ -361,11 +250,11 @@ def _load_edition(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
     return Edition(slug, title, when[0], source.body, tuple(sections), source.display, fold)
 
 
-def _sections(f: _Fields) -> list[Section] | None:
+def _sections(f: Fields) -> list[Section] | None:
     value = f.meta.get("sections", [])
     hint = "write sections: [{title: ..., items: [article-slug, ...]}]"
     if not isinstance(value, list):
-        f.fail("sections", f"must be a list, not {_kind(value)}", hint)
+        f.fail("sections", f"must be a list, not {kind_of(value)}", hint)
         return None
     sections = []
     for number, raw in enumerate(value, 1):
