@@ -22,12 +22,16 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstall whenever pyproject.toml changes.
+# Then compiled to bytecode, as pip does for a wheel: where PYTHONDONTWRITEBYTECODE is set,
+# every command would compile the package again (~0.15 s).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q briefings
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q briefings
 	@touch $@ $(VENV)/.installed
 
 # BASE_URL overrides briefings.toml's base_url (the Pages workflow sets it).
