@@ -25,6 +25,7 @@ from briefings.urls import is_web_url
 
 PRECISE_SHARE = 0.6  # chosen on the tune part of aeb-dev and wcxb-dev together
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
+_SKIP_LINK = re.compile(r"\W*(?:skip|jump)\s+to\b", re.IGNORECASE)
 
 
 def _original(canonical: str, url: str) -> str:
@@ -73,9 +74,9 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     document = full or precise
     if document is None:
         return result
-    paragraphs = _paragraphs(precise) if precise is not None else []
+    paragraphs = _paragraphs(precise, url) if precise is not None else []
     if full is not None:
-        wide = _paragraphs(full)
+        wide = _paragraphs(full, url)
         if _words(paragraphs) < PRECISE_SHARE * _words(wide):
             paragraphs = wide
     meta = facts.meta
@@ -168,11 +169,12 @@ def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document 
 _GLUED_CODE = re.compile(r"`([^`\n]{1,40})``([^`\n]{1,40})`")
 
 
-def _paragraphs(document: Document) -> list[str]:
+def _paragraphs(document: Document, url: str) -> list[str]:
     text = xmltotxt(document.body, include_formatting=True)
     for _ in range(2):  # a third span glued on is freed by the second pass
         text = _GLUED_CODE.sub(r"`\1` `\2`", text)
-    return [_safe_links(p.strip()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    paragraphs = (_page_links(p.strip(), url) for p in re.split(r"\n\s*\n", text))
+    return [p for p in paragraphs if p]
 
 
 def _words(paragraphs: list[str]) -> int:
@@ -246,15 +248,32 @@ def _listed(field: object) -> list[str]:
     return [str(v) for v in field] if isinstance(field, list | tuple) else []
 
 
-def _safe_links(paragraph: str) -> str:
-    """Keep http(s) and mailto links; a javascript: or data: link becomes its text."""
+def _page_links(paragraph: str, url: str) -> str:
+    """Links as the page meant them. Kept: http(s) and mailto links; a javascript: or data:
+    link becomes its text. trafilatura resolves a link to a part of the page itself
+    (href="#list") against the site's root ("https://site.example#list", its home page): it
+    points to the page at URL again. And a link that only skips to a part of the page ("Jump
+    to the list", "Skip to search results", at the top of many pages), standing first in a
+    paragraph with no sentence going on after it, goes, text and all: a briefing's copy has
+    nothing to skip. (In a sentence, "you can [jump to the list](#list) to see...", it stays.)"""
+    parts = urlsplit(url)
+    root = f"{parts.scheme}://{parts.netloc}#" if parts.scheme in ("http", "https") else ""
+    page = url.split("#", 1)[0]
 
     def keep(match: re.Match[str]) -> str:
-        target = match.group(2)
-        return (
-            match.group(0)
-            if target.startswith(("http://", "https://", "mailto:"))
-            else match.group(1)
-        )
+        text, target = match.group(1), match.group(2)
+        if root and target.startswith(root):
+            target = f"{page}#{target[len(root) :]}"
+        if (
+            match.start() == 0
+            and page
+            and target.startswith(page + "#")
+            and _SKIP_LINK.match(text)
+            and not paragraph[match.end() :].lstrip()[:1].islower()
+        ):
+            return ""
+        if target.startswith(("http://", "https://", "mailto:")):
+            return f"[{text}]({target})"
+        return text
 
-    return MARKDOWN_LINK.sub(keep, paragraph)
+    return MARKDOWN_LINK.sub(keep, paragraph).strip()

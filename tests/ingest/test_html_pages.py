@@ -140,6 +140,22 @@ def test_code_elements_side_by_side_stay_apart() -> None:
     assert "Eszett is `U+00DF` `0x C3 9F` `two bytes` and" in body
 
 
+def test_links_to_a_part_of_the_page_point_to_the_page_and_skip_links_go() -> None:
+    """trafilatura resolves href="#part" against the site's root (its home page): the link
+    points to the original page again. A link that only skips to a part of the page, first in
+    a paragraph, goes; in a sentence it stays."""
+    skip = '<p><a href="#list">Jump to the list &#x2935;</a> The city council voted again.</p>'
+    said = (
+        '<p>Readers can <a href="#piers">jump to the engineers\' report</a> to see the cracks '
+        "found in two of the stone piers during the routine inspection of the bridge.</p>"
+    )
+    html = page().replace("<article><h1>", f"<article>{skip}{said}<h1>", 1)
+    body = extract_html(html, "https://riverside.example/2025/05/bridge").body
+    assert "Jump to the list" not in body and "The city council voted again." in body
+    assert "[jump to the engineers' report](https://riverside.example/2025/05/bridge#piers)" in body
+    assert "riverside.example#" not in body
+
+
 def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> None:
     to_wire = '<link rel="canonical" href="https://wire.example.com/bridge-closes">'
     copy = extract_html(page(head=HEAD + to_wire), "https://riverside.example/2025/05/bridge")
