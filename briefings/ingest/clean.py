@@ -222,24 +222,33 @@ _DATE_WORD = (
     r"|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|at|on|am|pm|a\.m|p\.m|utc|gmt|[ecmp][sd]t)"
 )
-DATE_LINE = re.compile(
-    r"^[*_#\s]*(?:last\s+)?(?:updated|published|posted|modified|reviewed)(?:\s+on)?\s*[:–—-]?"
-    rf"[\s*_]*(?:{_DATE_WORD}\.?[\s,./:-]*){{0,9}}[\s.*_]*$",
-    re.IGNORECASE,
+_DATE_STATEMENT = (
+    r"(?:(?:originally|first)\s+)?(?:last\s+)?(?:updated|published|posted|modified|reviewed)"
+    r"(?:\s+(?:on|in))?\s*[:–—-]?"
+    rf"[\s*_]*(?:{_DATE_WORD}\.?[\s,./:-]*){{0,9}}"
 )
+# When it was published or updated, and nothing else: "Last updated: April 21, 2025",
+# "*Originally published in March 2022. Last updated on December 20, 2024.*"
+DATE_LINE = re.compile(
+    rf"^[*_#\s]*{_DATE_STATEMENT}(?:[\s.;|·•*_]*{_DATE_STATEMENT})?[\s.*_]*$", re.IGNORECASE
+)
+DATE_LINE_LENGTH = 100
 
 
 def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
     """The story without what the page printed above it: its byline ('By **Jane Roe** — 10
     min read', '#### Jane Roe') and when it was published or updated ('Last updated: April
-    21, 2025'). The front matter holds both, and the article page shows them once. Only a
-    short line among the first HEADER_LEAD paragraphs that holds nothing else."""
+    21, 2025', '*Originally published in March 2022. Last updated on December 20, 2024.*').
+    The front matter holds both, and the article page shows them once. Only a short line
+    among the first HEADER_LEAD paragraphs that holds nothing else."""
     names = [normalise(a) for a in authors if normalise(a)]
     return [
         p
         for i, p in enumerate(paragraphs)
         if i >= HEADER_LEAD
-        or not (_only_byline(p, names) or (len(p) < 60 and DATE_LINE.match(p.strip())))
+        or not (
+            _only_byline(p, names) or (len(p) < DATE_LINE_LENGTH and DATE_LINE.match(p.strip()))
+        )
     ]
 
 

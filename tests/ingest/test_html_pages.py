@@ -592,6 +592,8 @@ def test_the_byline_printed_above_the_story_is_not_in_its_body(printed: str) -> 
         "<p><em>Updated: 10/31/2024</em></p>",
         "<p>Last updated on September 16th, 2023 at 09:27 am</p>",
         "<p>Posted On</p>",  # its date in an element of its own, elsewhere
+        "<p><em>Originally published in March 2022. Last updated on December 20, 2024.</em></p>",
+        "<p>Originally posted February 2017</p>",
     ],
 )
 def test_when_the_page_says_it_was_published_or_updated_is_not_in_the_body(printed: str) -> None:
@@ -604,6 +606,7 @@ def test_when_the_page_says_it_was_published_or_updated_is_not_in_the_body(print
     [
         "<p>Date: January 6-9, 2026</p>",  # an event's own days
         "<p>Updated policies make the crossing easier for families.</p>",
+        "<p>Originally published in 2019, the report was updated twice since.</p>",
     ],
 )
 def test_a_date_or_update_that_is_part_of_the_story_stays(said: str) -> None:
