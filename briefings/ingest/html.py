@@ -24,6 +24,7 @@ from briefings.ingest.summary import choose_summary
 from briefings.urls import is_web_url
 
 PRECISE_SHARE = 0.6  # chosen on the tune part of aeb-dev and wcxb-dev together
+FLAT_LENGTH = 3000  # characters in one paragraph: no story's paragraph runs this long
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 _SKIP_LINK = re.compile(r"\W*(?:skip|jump)\s+to\b", re.IGNORECASE)
 
@@ -79,6 +80,13 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         wide = _paragraphs(full, url)
         if _words(paragraphs) < PRECISE_SHARE * _words(wide):
             paragraphs = wide
+    if _flattened(paragraphs):
+        # Its extractor fell back to the page's text in one run (the header, bylines and the
+        # story as one paragraph); in its recall mode it keeps the page's paragraphs.
+        recall = _extraction(html, url, precise=False, metadata=False, recall=True)
+        structured = _paragraphs(recall, url) if recall is not None else []
+        if structured and not _flattened(structured):
+            paragraphs = structured
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
     references = [meta.get("og:title", ""), facts.title_tag, facts.ld_headline]
@@ -140,7 +148,9 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     return result
 
 
-def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document | None:
+def _extraction(
+    html: str, url: str, precise: bool, metadata: bool, recall: bool = False
+) -> Document | None:
     document = trafilatura.bare_extraction(
         html,
         url=url or None,
@@ -149,6 +159,7 @@ def _extraction(html: str, url: str, precise: bool, metadata: bool) -> Document 
         include_links=True,
         include_formatting=True,
         favor_precision=precise,
+        favor_recall=recall,
         # The precise pass without trafilatura's fallback extractors (readability, jusText):
         # where its own extractor keeps little, the default pass (with them) is taken anyway.
         # A tenth of ingest's time; body F1 the same on aeb-dev and wcxb-dev's held part,
@@ -175,6 +186,17 @@ def _paragraphs(document: Document, url: str) -> list[str]:
         text = _GLUED_CODE.sub(r"`\1` `\2`", text)
     paragraphs = (_page_links(p.strip(), url) for p in re.split(r"\n\s*\n", text))
     return [p for p in paragraphs if p]
+
+
+def _flattened(paragraphs: list[str]) -> bool:
+    """Whether PARAGRAPHS are mostly one run of text with no break in it: a page's structure
+    lost, not a story's paragraphs."""
+    longest = max(paragraphs, key=len, default="")
+    return (
+        len(longest) > FLAT_LENGTH
+        and "\n" not in longest
+        and (len(longest) > 0.8 * sum(map(len, paragraphs)))
+    )
 
 
 def _words(paragraphs: list[str]) -> int:

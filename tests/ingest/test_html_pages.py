@@ -21,6 +21,7 @@ from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
 from briefings.ingest.write import Options, front_matter
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARAGRAPHS = "".join(
     f"<p>{text}</p>"
     for text in [
@@ -154,6 +155,16 @@ def test_links_to_a_part_of_the_page_point_to_the_page_and_skip_links_go() -> No
     assert "Jump to the list" not in body and "The city council voted again." in body
     assert "[jump to the engineers' report](https://riverside.example/2025/05/bridge#piers)" in body
     assert "riverside.example#" not in body
+
+
+def test_a_page_whose_story_comes_out_as_one_run_of_text_keeps_its_paragraphs() -> None:
+    """The fixture has the markup of a real page (a publisher's template, its words replaced)
+    whose text trafilatura 2.3's default mode gives as one run (header, author's bio and
+    story together): its recall mode keeps the page's paragraphs, and those are taken."""
+    html = (FIXTURES / "pages" / "flattened-by-default.html").read_text()
+    paragraphs = extract_html(html, "https://riverside.example/2025/05/bridge").paragraphs
+    assert len(paragraphs) >= 5
+    assert max(map(len, paragraphs)) < 1000
 
 
 def test_a_copy_that_names_its_original_on_another_site_keeps_that_address() -> None:
