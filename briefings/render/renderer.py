@@ -101,6 +101,9 @@ def make_environment(config: Config) -> ReadingEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates are not checked on disk at each use (three stats a page): the builder
+        # makes a new environment whenever a template file appears, goes or changes.
+        auto_reload=False,
     )
     settings = config.settings
     env.globals.update(
