@@ -8,16 +8,12 @@ queries at a time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from briefings.relate.model import SECONDS_PER_DAY
-from briefings.relate.space import Entries, SimilaritySpace, csr
+from briefings.relate.space import Entries, SimilaritySpace, Triples, multiply
 from briefings.runtime.parallel import forked_map
-
-if TYPE_CHECKING:
-    import scipy.sparse as sp
 
 BLOCK_ENTRIES = 150_000  # query entries per block...
 BLOCK_PRODUCTS = 4_000_000  # ...and products at most: bounds a block's memory (~200 MB at most)
@@ -98,12 +94,11 @@ class ListRules:
     duplicate_cosine: float
 
 
-def neighbours_of(products: sp.csr_matrix, query_rows: np.ndarray, rules: ListRules) -> Neighbours:
+def neighbours_of(products: Triples, query_rows: np.ndarray, rules: ListRules) -> Neighbours:
     """Neighbours of the articles at QUERY_ROWS, given PRODUCTS (their similarity to every
     position). At most K duplicates each: enough to connect a crowd of copies, without n²
     pairs."""
-    found = products.tocoo()  # in order of rows
-    rows, cols, sums = found.row, found.col, found.data
+    rows, cols, sums = products  # in order of rows
     me = np.asarray(query_rows, np.int64)[rows]
     # Time weights never exceed 1: a pair under both thresholds in cosine is out whatever its
     # dates (most pairs sharing a feature are).
@@ -200,13 +195,14 @@ def all_neighbours(space: SimilaritySpace, entries: Entries, rules: ListRules) -
     def block_lists(indexes: range) -> list[Neighbours]:
         found = []
         for lo, hi in (blocks[i] for i in indexes):
-            products = space.queries(entries, lo, hi) @ space.base.matrix
+            products = multiply(space.queries(entries, lo, hi), space.base)
             found.append(neighbours_of(products, np.arange(lo, hi), rules))
         return found
 
     parts = forked_map(block_lists, len(blocks), 1, 4)
     if not parts:
-        return neighbours_of(csr((0, 0)), np.zeros(0, np.int64), rules)
+        nothing = np.zeros(0, np.int64)
+        return neighbours_of((nothing, nothing, np.zeros(0)), nothing, rules)
     return Neighbours(
         Lists.joined([p.best for p in parts]), Lists.joined([p.duplicates for p in parts])
     )

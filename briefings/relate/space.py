@@ -47,19 +47,14 @@ def csr(*args: Any, **options: Any) -> sp.csr_matrix:
 class Keyed:
     """Vectors of some positions by key (feature and bucket): MATRIX is keys x positions, its
     row R the positions holding key KEYS[R] (ascending) with their weights. Kept (and cached)
-    as the matrix's arrays: read back, a build that relates nothing never makes the matrix."""
+    as the matrix's arrays; the matrix is made from them only for a product of many rows
+    (a build's): an edit's few are gathered from the arrays (see multiply)."""
 
     keys: np.ndarray  # int64, ascending
     weights: np.ndarray  # the matrix's data, indices and indptr
     holders: np.ndarray
     indptr: np.ndarray
     width: int  # positions
-
-    @classmethod
-    def of(cls, keys: np.ndarray, matrix: sp.csr_matrix) -> Keyed:
-        keyed = cls(keys, matrix.data, matrix.indices, matrix.indptr, matrix.shape[1])
-        keyed.__dict__["matrix"] = matrix  # (the arrays are its own: not a copy)
-        return keyed
 
     @functools.cached_property
     def matrix(self) -> sp.csr_matrix:
@@ -85,6 +80,13 @@ class Entries:
     common: np.ndarray  # bool
 
 
+# A sparse matrix's rows by their entries: (values, columns, bounds of each row), as a CSR
+# matrix holds them; and products as (rows, columns, values), row by row, columns ascending.
+Entries_ = tuple[np.ndarray, np.ndarray, np.ndarray]
+Triples = tuple[np.ndarray, np.ndarray, np.ndarray]
+DENSE_CELLS = 1 << 22  # queries x positions up to this (32 MB of sums): numpy, not scipy
+
+
 @dataclass(frozen=True)
 class Operands:
     """What the products of some articles with every position are summed from: their vectors
@@ -93,28 +95,60 @@ class Operands:
 
     base: Keyed
     overlay: Keyed
-    on_base: sp.csr_matrix
-    on_overlay: sp.csr_matrix
+    on_base: Entries_
+    on_overlay: Entries_
     stale: np.ndarray  # bool per position
 
-    def products(self) -> sp.csr_matrix:
-        """Queries x positions: each query's similarity to every position it shares a key
-        with. A position's terms come from the base or, when stale there, from the overlay:
-        never both, so each sum adds the same terms in the same order as one pass would."""
-        on_base = (self.on_base @ self.base.matrix).tocoo()
-        fresh = ~self.stale[on_base.col]
-        on_overlay = (self.on_overlay @ self.overlay.matrix).tocoo()
-        shape = (self.on_base.shape[0], len(self.stale))
-        return csr(
-            (
-                np.concatenate([on_base.data[fresh], on_overlay.data]),
-                (
-                    np.concatenate([on_base.row[fresh], on_overlay.row]),
-                    np.concatenate([on_base.col[fresh], on_overlay.col]),
-                ),
-            ),
-            shape=shape,
-        )
+    def products(self) -> Triples:
+        """Each query's similarity to every position it shares a key with, as (query,
+        position, sum), by query then position. A position's terms come from the base or,
+        when stale there, from the overlay: never both, so each sum adds the same terms in the
+        same order as one pass would."""
+        count, width = len(self.on_base[2]) - 1, len(self.stale)
+        if count * width <= DENSE_CELLS:
+            sums = _dense(self.on_base, self.base, width)
+            sums[:, self.stale] = 0.0
+            sums += _dense(self.on_overlay, self.overlay, width)  # (only stale positions)
+            rows, cols = np.nonzero(sums)
+            return rows, cols, sums[rows, cols]
+        rows, cols, sums = multiply(self.on_base, self.base)
+        fresh = ~self.stale[cols]
+        more = multiply(self.on_overlay, self.overlay)
+        rows, cols = np.concatenate([rows[fresh], more[0]]), np.concatenate([cols[fresh], more[1]])
+        sums = np.concatenate([sums[fresh], more[2]])
+        order = np.lexsort((cols, rows))
+        return rows[order], cols[order], sums[order]
+
+
+def multiply(queries: Entries_, keyed: Keyed) -> Triples:
+    """QUERIES (rows over KEYED's key rows) times KEYED's matrix, by row then column: with
+    scipy.sparse for many rows; for a few (an edit's, a small site's), summed with numpy into
+    a dense block (see _dense), without importing scipy (a tenth of an edit's build)."""
+    count = len(queries[2]) - 1
+    if count * keyed.width <= DENSE_CELLS:
+        sums = _dense(queries, keyed, keyed.width)
+        rows, cols = np.nonzero(sums)
+        return rows, cols, sums[rows, cols]
+    found = (csr(queries, shape=(count, len(keyed.keys))) @ keyed.matrix).tocoo()
+    return found.row.astype(np.int64), found.col.astype(np.int64), found.data
+
+
+def _dense(queries: Entries_, keyed: Keyed, width: int) -> np.ndarray:
+    """QUERIES times KEYED's matrix as a dense block (queries x WIDTH positions). Each sum adds
+    its terms in the order scipy.sparse does, ((0 + first) + second) + ..., one query entry
+    after another (bincount adds in the order given), so the sums are scipy's to the bit; and
+    a zero sum is no entry, as in scipy's product."""
+    values, keys, bounds = queries
+    count = len(bounds) - 1
+    lo = keyed.indptr[keys].astype(np.int64)
+    lengths = keyed.indptr[keys + 1].astype(np.int64) - lo
+    # Each query entry's row of KEYED, one after the other.
+    at = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+    query = np.repeat(np.repeat(np.arange(count), np.diff(bounds)), lengths)
+    cells = query * width + keyed.holders[at]
+    terms = np.repeat(values, lengths) * keyed.weights[at]
+    sums = np.bincount(cells, weights=terms, minlength=count * width)
+    return sums.astype(np.float64, copy=False).reshape(count, width)  # (no terms: ints)
 
 
 class SimilaritySpace:
@@ -214,8 +248,7 @@ class SimilaritySpace:
 
     def similarities(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (query index, position, cosine) with a cosine above 0 (themselves included)."""
-        found = self.operands(queries).products().tocoo()
-        return found.row.astype(np.int64), found.col.astype(np.int64), found.data
+        return self.operands(queries).products()
 
     @property
     def base(self) -> Keyed:
@@ -226,8 +259,8 @@ class SimilaritySpace:
         article with every other are summed from (see queries())."""
         return self._rebuild()
 
-    def queries(self, entries: Entries, lo: int, hi: int) -> sp.csr_matrix:
-        """Positions LO:HI's vectors as queries over the base (positions x key rows), from
+    def queries(self, entries: Entries, lo: int, hi: int) -> Entries_:
+        """Positions LO:HI's vectors as queries over the base (rows over its key rows), from
         their ENTRIES in it: a common feature also asks for its neighbouring buckets' rows,
         where the base has them (in the order -1, 0, +1, as operands() asks)."""
         keys = self._base.keys
@@ -242,10 +275,7 @@ class SimilaritySpace:
         offset = np.arange(int(spread.sum())) - np.repeat(np.cumsum(spread) - spread, spread)
         columns = np.repeat(rows - below, spread) + offset
         bounds = np.concatenate([[0], np.cumsum(spread)])[entries.indptr[lo : hi + 1] - first]
-        return csr(
-            (np.repeat(entries.weights[first:last], spread), columns, bounds),
-            shape=(hi - lo, len(keys)),
-        )
+        return np.repeat(entries.weights[first:last], spread), columns, bounds
 
     def _rebuild(self) -> Entries:
         """The base: every position's entries under their keys. Returns those entries by
@@ -306,15 +336,9 @@ class SimilaritySpace:
         key_rows = np.empty(len(order), np.int32)
         key_rows[order] = np.cumsum(new, dtype=np.int32) - 1
         del new
-        matrix = csr(
-            (
-                weights[order],
-                np.asarray(positions, np.int32)[owner[order]],
-                np.append(starts, len(order)),
-            ),
-            shape=(len(keys), len(self.rows)),
-        )
-        return Keyed.of(keys, matrix), key_rows
+        holders = np.asarray(positions, np.int32)[owner[order]]
+        bounds = np.append(starts, len(order))
+        return Keyed(keys, weights[order], holders, bounds, len(self.rows)), key_rows
 
     def _entries(self, positions: np.ndarray) -> tuple[np.ndarray, ...]:
         cols, weights, indptr = self._block(positions)
@@ -390,9 +414,9 @@ def unpack_rows(cols: np.ndarray, weights: np.ndarray, bounds: np.ndarray) -> li
 
 def _on(
     keyed: Keyed, count: int, owner: np.ndarray, wanted: np.ndarray, weights: np.ndarray
-) -> sp.csr_matrix:
-    """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds: a matrix of
-    queries x KEYED's key rows, each row's entries in the order given."""
+) -> Entries_:
+    """The entries of COUNT query rows (OWNER, ascending) whose keys KEYED holds: rows of
+    queries over KEYED's key rows, each row's entries in the order given."""
     at, found = find(keyed.keys, wanted)
     indptr = np.searchsorted(owner[found], np.arange(count + 1))
-    return csr((weights[found], at[found], indptr), shape=(count, len(keyed.keys)))
+    return weights[found], at[found], indptr

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from briefings.relate import index
+from briefings.relate import space as space_module
 from briefings.relate.index import ListRules, TimeWeight, all_neighbours, neighbours_of
 from briefings.relate.space import SimilaritySpace
 from briefings.runtime import parallel
@@ -133,3 +134,46 @@ def test_articles_without_features_at_the_end_have_no_neighbours() -> None:
     found = all_neighbours(space, space.everything(), rules_for(space, ties))
     assert as_lists(found) == expected(space, ties)
     assert as_lists(found)[0][-2:] == [[], []]
+
+
+def scipy_product(on: tuple, keyed) -> tuple:
+    """ON (query rows over KEYED's key rows) times KEYED's matrix, by scipy: by row, column."""
+    shape = (len(on[2]) - 1, len(keyed.keys))
+    found = (space_module.csr(on, shape=shape) @ keyed.matrix).tocoo()
+    order = np.lexsort((found.col, found.row))
+    return found.row[order], found.col[order], found.data[order]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_edits_few_products_are_scipys_to_the_bit(seed: int) -> None:
+    """A few query rows' products are summed with numpy (no scipy import on an edit): the
+    same cells with the same sums, to the last bit, as scipy.sparse multiplies them; over the
+    base, over the overlay of edited articles, and merged as an edit reads them."""
+    space = random_space(seed)
+    space.prepare()
+    rng = np.random.default_rng(seed)
+    for p in rng.choice(len(space.rows), 12, replace=False).tolist():
+        cols = np.unique(rng.integers(0, 90, 8)).astype(np.int32)
+        space.put(p, (cols, rng.random(len(cols)) + 0.05), space.times[p])
+    for count in (1, 3, 40):
+        queries = np.sort(rng.choice(len(space.rows), count, replace=False))
+        operands = space.operands(queries)
+        parts = []
+        for on, keyed in (
+            (operands.on_base, operands.base),
+            (operands.on_overlay, operands.overlay),
+        ):
+            ours, theirs = space_module.multiply(on, keyed), scipy_product(on, keyed)
+            for a, b in zip(ours, theirs, strict=True):
+                assert np.array_equal(a, b)  # bit for bit, not approximately
+            parts.append(theirs)
+        (rows, cols, sums), more = parts
+        fresh = ~operands.stale[cols]
+        merged = [
+            np.concatenate([x[fresh], y]) for x, y in zip((rows, cols, sums), more, strict=True)
+        ]
+        order = np.lexsort((merged[1], merged[0]))
+        for a, b in zip(operands.products(), merged, strict=True):
+            assert np.array_equal(a, b[order])
+        assert len(merged[0]) > 0
+    assert len(operands.overlay.keys) > 0  # the edits were multiplied from the overlay too
