@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from briefings.relate.tokens import find
+from briefings.relate.tokens import find, offsets
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -104,13 +104,6 @@ class Operands:
         position, sum), by query then position. A position's terms come from the base or,
         when stale there, from the overlay: never both, so each sum adds the same terms in the
         same order as one pass would."""
-        count, width = len(self.on_base[2]) - 1, len(self.stale)
-        if count * width <= DENSE_CELLS:
-            sums = _dense(self.on_base, self.base, width)
-            sums[:, self.stale] = 0.0
-            sums += _dense(self.on_overlay, self.overlay, width)  # (only stale positions)
-            rows, cols = np.nonzero(sums)
-            return rows, cols, sums[rows, cols]
         rows, cols, sums = multiply(self.on_base, self.base)
         fresh = ~self.stale[cols]
         more = multiply(self.on_overlay, self.overlay)
@@ -126,24 +119,24 @@ def multiply(queries: Entries_, keyed: Keyed) -> Triples:
     a dense block (see _dense), without importing scipy (a tenth of an edit's build)."""
     count = len(queries[2]) - 1
     if count * keyed.width <= DENSE_CELLS:
-        sums = _dense(queries, keyed, keyed.width)
+        sums = _dense(queries, keyed)
         rows, cols = np.nonzero(sums)
         return rows, cols, sums[rows, cols]
     found = (csr(queries, shape=(count, len(keyed.keys))) @ keyed.matrix).tocoo()
     return found.row.astype(np.int64), found.col.astype(np.int64), found.data
 
 
-def _dense(queries: Entries_, keyed: Keyed, width: int) -> np.ndarray:
-    """QUERIES times KEYED's matrix as a dense block (queries x WIDTH positions). Each sum adds
+def _dense(queries: Entries_, keyed: Keyed) -> np.ndarray:
+    """QUERIES times KEYED's matrix as a dense block (queries x its positions). Each sum adds
     its terms in the order scipy.sparse does, ((0 + first) + second) + ..., one query entry
     after another (bincount adds in the order given), so the sums are scipy's to the bit; and
     a zero sum is no entry, as in scipy's product."""
     values, keys, bounds = queries
-    count = len(bounds) - 1
+    count, width = len(bounds) - 1, keyed.width
     lo = keyed.indptr[keys].astype(np.int64)
     lengths = keyed.indptr[keys + 1].astype(np.int64) - lo
     # Each query entry's row of KEYED, one after the other.
-    at = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths) + np.arange(int(lengths.sum()))
+    at = np.repeat(lo, lengths) + offsets(lengths)
     query = np.repeat(np.repeat(np.arange(count), np.diff(bounds)), lengths)
     cells = query * width + keyed.holders[at]
     terms = np.repeat(values, lengths) * keyed.weights[at]
@@ -272,8 +265,7 @@ class SimilaritySpace:
         above = common & (rows + 1 < len(keys))
         above[above] = keys[rows[above] + 1] == keys[rows[above]] + 1
         spread = 1 + below.astype(np.int64) + above
-        offset = np.arange(int(spread.sum())) - np.repeat(np.cumsum(spread) - spread, spread)
-        columns = np.repeat(rows - below, spread) + offset
+        columns = np.repeat(rows - below, spread) + offsets(spread)
         bounds = np.concatenate([[0], np.cumsum(spread)])[entries.indptr[lo : hi + 1] - first]
         return np.repeat(entries.weights[first:last], spread), columns, bounds
 
@@ -367,9 +359,8 @@ class SimilaritySpace:
             np.repeat(weights, spread),
             np.repeat(bucket, spread),
         )
-        start = np.repeat(np.cumsum(spread) - spread, spread)
-        offset = np.arange(len(owner)) - start  # 0, 1, 2 within a common feature
-        bucket = np.where(bucket > 0, bucket + offset - 1, 0)
+        # (0, 1, 2 within a common feature: its bucket and the two beside it)
+        bucket = np.where(bucket > 0, bucket + offsets(spread) - 1, 0)
         return owner, (cols.astype(np.int64) << BUCKET_BITS) | bucket, weights
 
 

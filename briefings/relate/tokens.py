@@ -1,4 +1,5 @@
-"""Numbering many values at once (feature keys to matrix columns), and looking them up."""
+"""Numbering many values at once (feature keys to matrix columns), looking them up, and counting
+within runs of them."""
 
 from __future__ import annotations
 
@@ -64,3 +65,9 @@ class Columns:
             self.columns = np.insert(self.columns, at[fresh], numbers[fresh])
         mapped = numbers.astype(np.int32)[place]
         return np.split(mapped, np.cumsum([len(k) for k in keys])[:-1])
+
+
+def offsets(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., COUNTS[i] - 1 for each i, one after the other: each item's place within its
+    run, when runs of COUNTS items lie one after the other."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)

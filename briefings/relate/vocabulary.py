@@ -12,6 +12,7 @@ import numpy as np
 
 from briefings.hashes import number
 from briefings.relate.features import STOP_WORDS, WORD, information, stem_all
+from briefings.relate.tokens import offsets
 
 KEY_BITS = 48  # feature keys: room for a batch's doc numbers above them in an int64
 MASK = (1 << KEY_BITS) - 1
@@ -78,7 +79,7 @@ class Vocabulary:
         numbers = np.repeat(codes >> 4, counts)
         if len(many):  # the words of chunks of several, in their place
             starts = (np.cumsum(counts) - counts)[many]
-            at = np.repeat(starts, counts[many]) + _offsets(counts[many])
+            at = np.repeat(starts, counts[many]) + offsets(counts[many])
             numbers[at] = list(chain.from_iterable(words))
         return numbers, counts, codes
 
@@ -114,8 +115,3 @@ class _Codes(dict[str, int]):
 
     def __missing__(self, chunk: str) -> int:
         return -1
-
-
-def _offsets(counts: np.ndarray) -> np.ndarray:
-    """0, 1, ..., COUNTS[i] - 1 for each i, one after the other."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
