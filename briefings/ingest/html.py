@@ -27,6 +27,15 @@ PRECISE_SHARE = 0.6  # chosen on the tune part of aeb-dev and wcxb-dev together
 FLAT_LENGTH = 3000  # characters in one paragraph: no story's paragraph runs this long
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")
 _SKIP_LINK = re.compile(r"\W*(?:skip|jump)\s+to\b", re.IGNORECASE)
+# A heading's permalink: a link to a part of the page itself whose whole text is a mark (Sphinx
+# and MkDocs write "¶" after each heading, VitePress and others "#", some "§" or "🔗"). Left in,
+# the mark is glued to the headline ("Logging HOWTO¶", slug "logging-howtop") and to every
+# heading of the body as a link.
+_HEADING_ANCHOR = re.compile(
+    r"<a\s[^<>]*?href\s*=\s*[\"']#[^\"'<>]*[\"'][^<>]*>\s*"
+    r"(?:¶|§|#|🔗|⚓|&para;|&sect;|&#182;|&#167;|&#x[bB]6;|&#x[aA]7;|&#35;)\s*</a\s*>",
+    re.IGNORECASE,
+)
 
 
 def _original(canonical: str, url: str) -> str:
@@ -64,6 +73,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     the page was fetched from (else the address it states: _own_address), which helps find its
     outlet."""
     result = Extracted(extractor=f"trafilatura {trafilatura.__version__}")
+    html = _HEADING_ANCHOR.sub("", html)
     facts = page_facts(html)
     url = url or _own_address(facts.canonical, facts.meta.get("og:url", ""))
     # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on

@@ -157,6 +157,34 @@ def test_links_to_a_part_of_the_page_point_to_the_page_and_skip_links_go() -> No
     assert "riverside.example#" not in body
 
 
+@pytest.mark.parametrize(
+    "mark",
+    [
+        '<a class="headerlink" href="#{id}" title="Link to this heading">\u00b6</a>',  # Sphinx
+        '<a class="headerlink" href="#{id}" title="Permanent link">&para;</a>',  # MkDocs
+        '<a class="header-anchor" href="#{id}" aria-hidden="true">#</a>',  # VitePress
+    ],
+)
+def test_heading_permalinks_leave_no_mark_in_the_headline_slug_or_body(mark: str) -> None:
+    """Documentation and blog generators put a permalink mark after each heading. It is not
+    part of the headline (nor of the slug made from it), nor of the body's headings; a link in
+    the text to a part of the page stays."""
+    html = page(h1="Elm Street bridge closes to cars" + mark.format(id="top"))
+    section = f"<h2>What the engineers found{mark.format(id='found')}</h2>"
+    said = '<p>See <a href="#found">what the engineers found</a> in the two stone piers.</p>'
+    html = html.replace("</article>", f"{section}{PARAGRAPHS}{said}</article>", 1)
+    found = extract_html(html, "https://riverside.example/2025/05/bridge")
+    assert found.title == "Elm Street bridge closes to cars"
+    assert "## What the engineers found\n" in found.body + "\n"
+    assert "\u00b6" not in found.body and "bridge#top" not in found.body
+    assert found.body.count("bridge#found)") == 1  # the link in the text
+    assert (
+        "[what the engineers found](https://riverside.example/2025/05/bridge#found)" in found.body
+    )
+    written = front_matter(found, Options(), "bridge.html", datetime(2025, 5, 7, tzinfo=UTC))
+    assert written["slug"] == "elm-street-bridge-closes-to-cars"
+
+
 def test_a_page_whose_story_comes_out_as_one_run_of_text_keeps_its_paragraphs() -> None:
     """The fixture has the markup of a real page (a publisher's template, its words replaced)
     whose text trafilatura 2.3's default mode gives as one run (header, author's bio and
