@@ -34,6 +34,15 @@ COOKIE_NOTICE = re.compile(
     re.IGNORECASE,
 )
 DISCLOSURE_LENGTH = 400  # characters: a disclosure is short; a story about commissions is not
+# A copyright notice ("© Copyright 2004-2025 Jane Roe. All Rights Reserved."): the page's, not
+# the story's. Not a line that only begins with the word ("Copyright Office weighs in on...")
+# nor a credit ("© A.M. Best Company, used by permission"): a year or "rights reserved" says it.
+COPYRIGHT_NOTICE = re.compile(
+    r"^(?:©|\(c\)|copyright\b)(?=.*(?:\b(?:19|20)\d\d\b|\brights\s+reserved\b))"
+    r"|\ball\s+rights\s+reserved\b",
+    re.IGNORECASE,
+)
+NOTICE_WORDS = 40  # a notice is a line or two; a story about copyright is longer
 
 
 # What text that went through the wrong charset before the page was saved looks like: UTF-8
@@ -98,6 +107,10 @@ def is_boilerplate(line: str) -> bool:
     if RATING.match(text):
         return True
     if len(text) <= DISCLOSURE_LENGTH and DISCLOSURE.search(text) and _first_person(text):
+        return True
+    if len(text.split()) <= NOTICE_WORDS and COPYRIGHT_NOTICE.search(
+        MARKDOWN_LINK.sub(r"\1", text)
+    ):
         return True
     return len(text.split()) <= 6 and BOILERPLATE.match(text) is not None
 

@@ -149,3 +149,21 @@ def test_the_site_s_cookie_banner_after_the_story_goes_with_all_after_it() -> No
     # a story about cookies says so in its own words, and stays
     about = "Regulators said websites that use cookies must ask before they set them."
     assert polish([*story, about]) == [*story, about]
+
+
+def test_a_copyright_notice_is_not_story_but_a_story_about_copyright_is() -> None:
+    notices = [
+        "© Copyright 2004-2025 Jane Roe, John Doe and Riverside Running®. All Rights Reserved.",
+        "Copyright © 2023 City Radio.  All rights reserved.  Visit our [terms of use](https://x.example/t).",
+        "**© 2026 The Riverside Post**",
+    ]
+    assert polish([*STORY, *notices]) == STORY
+    story = [
+        *STORY,
+        "Copyright Office weighs in on AI training and fair use",  # a headline in a list
+        "© A.M. Best Company, used by permission",  # a chart's credit: no year, no notice
+        "The court said in 2023 that copyright covers the translation, and the publisher's lawyers"
+        " argued that all rights reserved by the author passed to it with the manuscript, a claim"
+        " the judges rejected after hearing from both sides and reading the original contract.",
+    ]
+    assert polish(story) == story
