@@ -148,6 +148,15 @@ PROMPT = re.compile(
     r"start your day with|send us (?:your|a)\b|(?:\S+ ){0,3}newsletters?$)",
     re.IGNORECASE,
 )
+# The site's own pitch, said anywhere in a sentence: only in the story's last paragraphs, where
+# a page asks to be followed, subscribed to or paid ("...and follow us on Facebook, Instagram and
+# TikTok to stay up to date"). In the story, such words are news ("subscribers rose 4%").
+PITCH = re.compile(
+    r"\bfollow (?:us|me) (?:on|here)\b|\bfollow on social media\b|\bstay (?:up to date|in touch)\b|"
+    r"\b(?:your|reader) donations?\b|\bdonate (?:now|today|via|to us)\b|\bbecome a (?:patron|paid subscriber|member)\b|"
+    r"\bsupport (?:us|our|my) (?:work|journalism|newsroom|mission)\b|\btell your friends\b",
+    re.IGNORECASE,
+)
 SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
 HEADING = re.compile(r"^#{1,6}\s+")
@@ -171,7 +180,10 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
     repeated as the first heading, link lists trailing the story, repeated paragraphs."""
     kept = [cleaned for p in paragraphs if (cleaned := _without_shortcodes(p))]
     kept = [p for p in kept if not is_boilerplate(p) and not _mostly_links(p)]
-    tail = next((i for i in range(max(0, len(kept) - TAIL), len(kept)) if is_prompt(kept[i])), None)
+    tail = next(
+        (i for i in range(max(0, len(kept) - TAIL), len(kept)) if is_prompt(kept[i], pitch=True)),
+        None,
+    )
     if tail is not None and tail > 0:
         kept = kept[:tail]  # a prompt near the end: what follows it is the prompt's own pitch
     banner = next(
@@ -192,12 +204,18 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
     return drop_repeats(kept)
 
 
-def is_prompt(paragraph: str, max_words: int = 60) -> bool:
+def is_prompt(paragraph: str, max_words: int = 60, pitch: bool = False) -> bool:
+    """Whether PARAGRAPH is mostly calls to action (PROMPT); with PITCH, the site's pitch said
+    anywhere in a sentence counts too (see PITCH: for the story's last paragraphs)."""
     text = HEADING.sub("", paragraph.strip()).strip("*_>- ")
     if not text or len(text.split()) > max_words:
         return False
     sentences = SENTENCES.split(text)
-    prompts = sum(1 for s in sentences if PROMPT.match(s.strip("*_“”\"' ")))
+    prompts = sum(
+        1
+        for s in sentences
+        if PROMPT.match(s.strip("*_“”\"' ")) or (pitch and PITCH.search(s) is not None)
+    )
     return prompts * 2 >= len(sentences) and prompts > 0
 
 

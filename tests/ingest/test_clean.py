@@ -167,3 +167,16 @@ def test_a_copyright_notice_is_not_story_but_a_story_about_copyright_is() -> Non
         " the judges rejected after hearing from both sides and reading the original contract.",
     ]
     assert polish(story) == story
+
+
+def test_the_site_s_pitch_at_the_end_goes_wherever_it_says_it_in_a_sentence() -> None:
+    pitches = [
+        "**Catch up on our in-depth coverage of tech and tools, and follow us on Facebook,"
+        " Instagram and TikTok to stay up to date.**",
+        "Our newsroom is free of charge. Your donations keep it going: donate today.",
+    ]
+    assert polish([*STORY, *pitches]) == STORY
+    # The same words in the story are news, not a pitch.
+    middle = "The paper said reader donations rose by a third after it asked readers to support our work."
+    story = [STORY[0], middle, *STORY[1:]]
+    assert polish(story) == story
