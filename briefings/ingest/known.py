@@ -50,6 +50,7 @@ class Entry:
     fingerprint: str  # as recorded at ingestion
     current: str  # of the body as it is now
     sample: list[int]
+    url: str  # where the page was published, as its front matter says ("" when unknown)
 
     @property
     def edited(self) -> bool:
@@ -63,15 +64,20 @@ class Known:
         self.entries: dict[str, Entry] = {}  # path relative to FOLDER -> entry
         self._by_print: dict[str, list[str]] = {}
         self._by_shingle: dict[int, list[str]] = {}
+        self._by_url: dict[str, list[str]] = {}
         self._slugs: set[str] = set()
         self._added: set[str] = set()  # written in this run
         self._refresh(self._stored())
 
     # --- questions asked per page ---------------------------------------------------------
 
-    def same_page(self, body_print: str, source: str) -> Path | None:
-        """The article with this body (as ingested or as it is now), unless from another outlet."""
-        for name in self._by_print.get(body_print, []):
+    def same_page(self, body_print: str, source: str, url: str = "") -> Path | None:
+        """The article with this body (as ingested or as it is now), or else from this URL,
+        unless from another outlet. (A page ingested again by a newer briefings may come out
+        with other words, a headline without a stray mark say: its address says it is the
+        same page.)"""
+        names = [*self._by_print.get(body_print, []), *self._by_url.get(_address(url), [])]
+        for name in names:
             entry = self.entries[name]
             if not source or entry.source.casefold() == source.casefold():
                 return self.folder / name
@@ -119,8 +125,9 @@ class Known:
             return
         body_print = str(meta.get("fingerprint") or "")
         slug, source = str(meta.get("slug") or ""), str(meta.get("source") or "")
+        url = str(meta.get("url") or "")
         entry = Entry(
-            [info.st_size, info.st_mtime_ns], slug, source, body_print, body_print, sample
+            [info.st_size, info.st_mtime_ns], slug, source, body_print, body_print, sample, url
         )
         self._put(self._name(path), entry)
         self._added.add(self._name(path))
@@ -187,12 +194,21 @@ class Known:
                 self._by_print[key] = [n for n in self._by_print.get(key, []) if n != name]
             for value in old.sample:
                 self._by_shingle[value] = [n for n in self._by_shingle.get(value, []) if n != name]
+            address = _address(old.url)
+            self._by_url[address] = [n for n in self._by_url.get(address, []) if n != name]
         self.entries[name] = entry
         self._slugs.add(entry.slug)
         for key in {entry.fingerprint, entry.current} - {""}:
             self._by_print.setdefault(key, []).append(name)
         for value in entry.sample:
             self._by_shingle.setdefault(value, []).append(name)
+        if _address(entry.url):
+            self._by_url.setdefault(_address(entry.url), []).append(name)
+
+
+def _address(url: str) -> str:
+    """URL as one page's address: without its fragment or a trailing slash; "" for none."""
+    return url.split("#", 1)[0].rstrip("/").strip()
 
 
 def _entry(value: object) -> Entry:
@@ -203,7 +219,8 @@ def _entry(value: object) -> Entry:
         isinstance(entry.stamp, list)
         and all(isinstance(x, int) for x in entry.stamp)
         and all(
-            isinstance(x, str) for x in (entry.slug, entry.source, entry.fingerprint, entry.current)
+            isinstance(x, str)
+            for x in (entry.slug, entry.source, entry.fingerprint, entry.current, entry.url)
         )
         and isinstance(entry.sample, list)
         and all(isinstance(x, int) for x in entry.sample[:MOST_SAMPLED])
@@ -226,4 +243,5 @@ def _read(path: Path, stamp: list[int]) -> Entry | None:
         str(post.get("fingerprint") or ""),
         fingerprint(post.content),
         sampled_shingles(post.content),
+        str(post.get("url") or ""),
     )

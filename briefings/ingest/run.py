@@ -91,16 +91,20 @@ def place_one(
         return found.outcome or Outcome("failed", None, "nothing extracted")
     article, out = found.article, known.folder
     meta = front_matter(article, options, found.name, now_utc())
-    same = known.same_page(meta["fingerprint"], options.source or article.source)
+    source, url = options.source or article.source, str(meta.get("url") or "")
+    same = known.same_page(meta["fingerprint"], source, url)
     if same is not None and not options.force:
         if known.added_now(same):  # two files of one folder hold the same page
             return Outcome("repeated", same, "the same page as one ingested above")
-        return Outcome("unchanged", same, "already ingested")
+        return Outcome("unchanged", same, "already ingested; --force replaces it")
     sample = sampled_shingles(article.body)
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
     if copy_of:
         meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
     path = out / f"{meta['slug']}.md"
+    before = known.entry_at(same) if same is not None else None
+    if same is not None and before is not None:  # --force: replaced where it is, slug and all
+        path, meta["slug"] = same, before.slug
     entry = known.entry_at(path)
     if entry is not None and entry.edited and not options.force:
         return Outcome(

@@ -403,6 +403,31 @@ def test_the_slug_is_written_so_a_new_headline_keeps_the_address(project: Path) 
     assert second["slug"] == "elm-street-bridge-closes-to-cars-2"
 
 
+def test_a_page_ingested_again_with_other_words_is_the_same_article(project: Path) -> None:
+    """A newer briefings may extract a page ingested before in other words (a headline without
+    a stray mark, a paragraph more): its address says it is the same page. It is reported as
+    ingested already, and --force replaces that article where it is, under its slug."""
+    url = "https://riverside.example/2025/05/bridge"
+    first = project.parent / "first.html"
+    first.write_text(page(head=HEAD, h1="Elm Street bridge closes<a href='#t'>\u00b6</a>"))
+    assert briefings("ingest", project, str(first), "--url", url).returncode == 0
+    (written,) = (project / "content/articles").glob("*.md")
+    slug = frontmatter.load(written)["slug"]
+    later = project.parent / "later.html"
+    later.write_text(page(head=HEAD).replace("stone piers", "old stone piers"))
+    again = briefings("ingest", project, str(later), "--url", url)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout, again.stdout
+    assert list((project / "content/articles").glob("*.md")) == [written]
+    forced = briefings("ingest", project, str(later), "--url", url, "--force")
+    assert forced.returncode == 0 and "1 replaced" in forced.stdout, forced.stdout
+    assert list((project / "content/articles").glob("*.md")) == [written]
+    post = frontmatter.load(written)
+    assert post["slug"] == slug and "old stone piers" in post.content
+    # The same address from another outlet is not the same article.
+    other = briefings("ingest", project, str(later), "--url", url, "--source", "Another Outlet")
+    assert other.returncode == 0 and len(list((project / "content/articles").glob("*.md"))) == 2
+
+
 def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(project: Path) -> None:
     stated = str(project.parent / "stated.html")
     assert briefings("ingest", project, stated).returncode == 0
