@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
@@ -207,8 +208,11 @@ class Known:
 
 
 def _address(url: str) -> str:
-    """URL as one page's address: without its fragment or a trailing slash; "" for none."""
-    return url.split("#", 1)[0].rstrip("/").strip()
+    """URL as one page's address: without its fragment or a trailing slash; "" for none, and
+    for a site's home page (what a template states for every page it makes, not one page's)."""
+    address = url.split("#", 1)[0].strip().rstrip("/")
+    parts = urlsplit(address)
+    return address if parts.path.strip("/") or parts.query else ""
 
 
 def _entry(value: object) -> Entry:

@@ -423,9 +423,16 @@ def test_a_page_ingested_again_with_other_words_is_the_same_article(project: Pat
     assert list((project / "content/articles").glob("*.md")) == [written]
     post = frontmatter.load(written)
     assert post["slug"] == slug and "old stone piers" in post.content
-    # The same address from another outlet is not the same article.
+    # The same address from another outlet is not the same article; nor is a site's home page
+    # (stated by some templates for every page) an article's address.
     other = briefings("ingest", project, str(later), "--url", url, "--source", "Another Outlet")
     assert other.returncode == 0 and len(list((project / "content/articles").glob("*.md"))) == 2
+    home = "https://riverside.example/"
+    for n, words in enumerate(["brick piers", "iron railings"]):
+        third = project.parent / f"third-{n}.html"
+        third.write_text(page(head=HEAD).replace("stone piers", words))
+        assert briefings("ingest", project, str(third), "--url", home).returncode == 0
+    assert len(list((project / "content/articles").glob("*.md"))) == 4
 
 
 def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(project: Path) -> None:
