@@ -136,7 +136,12 @@ sys.exit(done.returncode)
 
 
 def timed(command: list[str], cwd: Path, output: bool = False) -> Any:
-    """Wall seconds and peak MB of COMMAND (and OUTPUT: what it printed)."""
+    """Wall seconds and peak MB of COMMAND (and OUTPUT: what it printed). Each starts once
+    what the steps before it wrote (the tree a peer or a cold run just removed, the last
+    build's pages) is on disk: on this machine's ext4 (mounted with online discard) creating
+    files right after removing a site's tens of thousands took up to twice as long (2,000
+    articles, same code: render 2.7-6.6 s), a cost that fell on whichever tool ran next."""
+    os.sync()
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True
