@@ -369,6 +369,11 @@ class SiteBuilder:
             self.outputs, self._stamps, self._fingerprints, self._reads = pages
         self._unplanned = set(newer) & self.outputs.keys()
 
+    def page_stamps(self) -> dict[str, tuple[int, int] | None]:
+        """Each page in site/ with its size and mtime as this build found or wrote it (None: not
+        known)."""
+        return {path: self._stamps.get(path) for path in self.outputs}
+
     def page_state(self, path: str) -> tuple[bytes, tuple[int, int] | None, str, Reads] | None:
         """What this builder knows of the page at PATH (the digest of its output, its stamp,
         fingerprint and reads), for the ledger; None when the site has no such page."""

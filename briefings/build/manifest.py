@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -31,6 +31,7 @@ from briefings.render.themes import static_trees, template_dirs
 MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
 SEARCH_INDEX = "pagefind"  # in site/: written whole by briefings.build.search
 # Libraries whose version can change what a page looks like.
+Stamp = tuple[int, int] | None  # a file's size and mtime in ns, as build.output.stamp gives it
 SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "scipy")
 
 
@@ -71,13 +72,14 @@ def check(config: Config) -> Check:
         return Check(False, inputs)
 
 
-def record(config: Config, inputs: str, pages: Collection[str]) -> None:
+def record(config: Config, inputs: str, pages: Mapping[str, Stamp]) -> None:
     """After a good build: INPUTS (from check, before the build), and the PAGES it left in
-    site/ (paths inside it) with the static files and search index, as they now are."""
+    site/ (paths inside it, with the stamps the build found or gave them: see site_key) with
+    the static files and search index, as they now are."""
     path = config.root / MANIFEST_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     files = sorted(pages)
-    data = {"inputs": inputs, "site": site_key(config, files), "files": files}
+    data = {"inputs": inputs, "site": site_key(config, files, pages), "files": files}
     fd, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as handle:
@@ -119,14 +121,19 @@ def input_stamps(config: Config) -> dict[str, str]:
     return stamps
 
 
-def site_key(config: Config, pages: Iterable[str]) -> str:
+def site_key(config: Config, pages: Iterable[str], known: Mapping[str, Stamp] = {}) -> str:
     """The size and mtime of each of PAGES in site/, of each static file there and of the
-    search index's files, as one digest."""
+    search index's files, as one digest. KNOWN: the stamps a build just found or gave its
+    pages, taken instead of looking again (a large site has 16k). Should one be stale, a later
+    check finds the page not as recorded and builds again: slower, never wrong."""
     site = str(config.output_dir)
     stamps: dict[str, str] = {}
     _scan(f"{site}/{SEARCH_INDEX}", stamps)
     for name in {*pages, *output.static_files(config)}:
-        stamps[f"{site}/{name}"] = _file_stamp(f"{site}/{name}")
+        stamp = known.get(name)
+        stamps[f"{site}/{name}"] = (
+            f"{stamp[0]} {stamp[1]}" if stamp is not None else _file_stamp(f"{site}/{name}")
+        )
     digest = hashlib.sha256(f"[{site}]\n".encode())
     digest.update("".join(f"{path} {stamp}\n" for path, stamp in sorted(stamps.items())).encode())
     return digest.hexdigest()
