@@ -103,6 +103,9 @@ class SiteBuilder:
         # ...and the pages the ledger recorded after that, not yet looked at by this process's
         # plan: the cache's plan is older than they are (an edit undone since must undo them).
         self._unplanned: set[str] = set()
+        # What a check just found of site/'s pages (size, mtime: manifest.check), taken by the
+        # next rebuild instead of looking at each page again; only that one.
+        self.found_on_disk: Mapping[str, tuple[int, int] | None] = {}
 
     def snapshot(self) -> Mapping[str, output.Page]:
         return self.outputs
@@ -115,9 +118,11 @@ class SiteBuilder:
             try:
                 result = self._rebuild(started, changed)
             except BriefingsError as exc:
+                self.found_on_disk = {}
                 self.last_error = exc
                 return RebuildResult(self.generation, (), (), 0, time.perf_counter() - started, exc)
             self.last_error = None
+            self.found_on_disk = {}  # site/ is this build's now
             return result
 
     def _rebuild(self, started: float, changed: Iterable[Path]) -> RebuildResult:
@@ -346,7 +351,10 @@ class SiteBuilder:
         restore) still on disk in SITE as we wrote it."""
         data = self.outputs.get(path)
         if isinstance(data, output.Stored):
-            return output.unchanged_on_disk(f"{site}/{path}", self._stamps.get(path))
+            recorded = self._stamps.get(path)
+            if path in self.found_on_disk:
+                return recorded is not None and self.found_on_disk[path] == recorded
+            return output.unchanged_on_disk(f"{site}/{path}", recorded)
         return data is not None
 
     def state(self) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,15 +75,17 @@ def build_site(
     (FRESH: from scratch, then cache that); on any error the old site stays as it was.
     CHECKED: the manifest check the caller already made (see briefings.build.manifest)."""
     started = time.perf_counter()
-    remove_leftovers(config.output_dir)  # a killed build's moves finished: site/ whole first
+    leftovers = remove_leftovers(config.output_dir)  # a killed build's moves finished: whole
     if use_cache and not fresh:
         checked = checked or manifest.check(config)
         if checked.unchanged:
             seconds = time.perf_counter() - started
             return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
     inputs = checked.inputs if checked else manifest.inputs_key(config)
+    # (What a check found in site/ before a killed build's moves were finished is not there.)
+    on_disk = checked.on_disk if checked and not leftovers else {}
     try:
-        return _build(config, log, use_cache, fresh, inputs)
+        return _build(config, log, use_cache, fresh, inputs, on_disk)
     except CacheDamaged as exc:
         if not use_cache or fresh:
             raise
@@ -97,7 +99,10 @@ def _build(
     use_cache: bool,
     fresh: bool,
     inputs: str,
+    on_disk: Mapping[str, manifest.Stamp] | None = None,
 ) -> BuildResult:
+    """A build with a builder loaded from the cache (or made anew); ON_DISK: site/'s pages as
+    the manifest check just found them (see manifest.Check)."""
     builder = (
         load_builder(config, log)
         if use_cache and not fresh
@@ -112,6 +117,7 @@ def _build(
     # it again (at 10k articles each full collection took ~0.3 s). Read back, that state holds
     # no cycles: what the build lets go of is still freed, by reference counts.
     gc.freeze()
+    builder.found_on_disk = on_disk or {}
     cached = builder.generation > 0 or bool(builder.outputs)
     result = builder.rebuild()
     if result.error is not None:
