@@ -84,7 +84,10 @@ class Entries:
 # matrix holds them; and products as (rows, columns, values), row by row, columns ascending.
 Entries_ = tuple[np.ndarray, np.ndarray, np.ndarray]
 Triples = tuple[np.ndarray, np.ndarray, np.ndarray]
-DENSE_CELLS = 1 << 22  # queries x positions up to this (32 MB of sums): numpy, not scipy
+# Numpy, not scipy, for queries x positions up to DENSE_CELLS (32 MB of sums), when the terms
+# summed are at most as many: on articles all alike (thousands of copies), every query entry
+# meets every position, and summing them apart took ten times scipy's time and gigabytes.
+DENSE_CELLS = 1 << 22
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,19 @@ def multiply(queries: Entries_, keyed: Keyed) -> Triples:
     scipy.sparse for many rows; for a few (an edit's, a small site's), summed with numpy into
     a dense block (see _dense), without importing scipy (a tenth of an edit's build)."""
     count = len(queries[2]) - 1
-    if count * keyed.width <= DENSE_CELLS:
+    if count * keyed.width <= DENSE_CELLS and _terms(queries, keyed) <= DENSE_CELLS:
         sums = _dense(queries, keyed)
         rows, cols = np.nonzero(sums)
         return rows, cols, sums[rows, cols]
     found = (csr(queries, shape=(count, len(keyed.keys))) @ keyed.matrix).tocoo()
     return found.row.astype(np.int64), found.col.astype(np.int64), found.data
+
+
+def _terms(queries: Entries_, keyed: Keyed) -> int:
+    """How many terms QUERIES times KEYED's matrix sums: each query entry's key, as many times
+    as positions hold it."""
+    keys = queries[1]
+    return int((keyed.indptr[keys + 1] - keyed.indptr[keys]).sum())
 
 
 def _dense(queries: Entries_, keyed: Keyed) -> np.ndarray:
