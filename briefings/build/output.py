@@ -174,20 +174,20 @@ def remove_leftovers(output: Path) -> list[Path]:
     """Delete the staging, retired and scratch folders beside OUTPUT whose build process is gone
     (it was killed before it could): they would stay, as large as the site, for good. A build
     killed while it moved its files into OUTPUT (see patch) is finished first: OUTPUT is then
-    wholly that build's site, never old and new pages side by side."""
-    removed = []
+    wholly that build's site, never old and new pages side by side. Returns the staging
+    folders whose moves it finished: those changed OUTPUT."""
+    finished: list[Path] = []
     for kind in ("building", "old", "new", "index"):
         for folder in output.parent.glob(f".{glob.escape(output.name)}.{kind}-*-*"):
             pid = folder.name[len(f".{output.name}.{kind}-") :].split("-")[0]
             if pid.isdecimal() and not _alive(int(pid)) and folder.is_dir():
-                if kind == "building":
-                    _finish_patch(output, folder)
+                if kind == "building" and _finish_patch(output, folder):
+                    finished.append(folder)
                 if kind == "old":  # a retired site, maybe still being removed (Staging.commit)
                     remove_in_background(folder)
                 else:
                     shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
-    return removed
+    return finished
 
 
 def _alive(pid: int) -> bool:
@@ -226,16 +226,18 @@ def _move(site: Path, folder: Path, written: list[str], removed: list[str]) -> N
     remove_files(site, removed)
 
 
-def _finish_patch(site: Path, folder: Path) -> None:
-    """The moves a killed build's journal in FOLDER lists, done now. (The journal lies beside
-    the project like any file in it: a path that leads out of either folder is ignored.)"""
+def _finish_patch(site: Path, folder: Path) -> bool:
+    """The moves a killed build's journal in FOLDER lists, done now; whether there were any.
+    (The journal lies beside the project like any file in it: a path that leads out of either
+    folder is ignored.)"""
     try:
         journal = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
         written, removed = list(journal["written"]), list(journal["removed"])
     except (OSError, ValueError, KeyError, TypeError):
-        return  # no journal (killed before its moves), or not ours: nothing to finish
+        return False  # no journal (killed before its moves), or not ours: nothing to finish
     inside = [p for p in [*written, *removed] if inside_site(p)]
     _move(site, folder, [p for p in written if p in inside], [p for p in removed if p in inside])
+    return True
 
 
 def inside_site(path: object) -> bool:

@@ -75,7 +75,7 @@ def build_site(
     (FRESH: from scratch, then cache that); on any error the old site stays as it was.
     CHECKED: the manifest check the caller already made (see briefings.build.manifest)."""
     started = time.perf_counter()
-    leftovers = remove_leftovers(config.output_dir)  # a killed build's moves finished: whole
+    moved = remove_leftovers(config.output_dir)  # a killed build's moves finished: whole
     if use_cache and not fresh:
         checked = checked or manifest.check(config)
         if checked.unchanged:
@@ -83,7 +83,7 @@ def build_site(
             return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
     inputs = checked.inputs if checked else manifest.inputs_key(config)
     # (What a check found in site/ before a killed build's moves were finished is not there.)
-    on_disk = checked.on_disk if checked and not leftovers else {}
+    on_disk = checked.on_disk if checked and not moved else {}
     try:
         return _build(config, log, use_cache, fresh, inputs, on_disk)
     except CacheDamaged as exc:
