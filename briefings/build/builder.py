@@ -126,7 +126,7 @@ class SiteBuilder:
             return result
 
     def _rebuild(self, started: float, changed: Iterable[Path]) -> RebuildResult:
-        clock = _Phases()
+        clock = progress.Laps()
         config = self.fixed_config or load_config(self.root)
         if config.settings != self._settings:
             self._reset(config)
@@ -414,14 +414,3 @@ class SiteBuilder:
 
 # What the build cache keeps (the pages' own tables are in the ledger).
 PERSISTED = tuple("_settings _texts _relating _sources _plan _site_key".split())
-
-
-class _Phases:
-    def __init__(self) -> None:
-        self.laps: list[tuple[str, float]] = []
-        self.last = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps.append((name, now - self.last))
-        self.last = now

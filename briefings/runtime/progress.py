@@ -42,3 +42,17 @@ def phase_line(log: Callable[[str], None], seconds: float, text: str, quick: flo
     """Say TEXT with its time when a phase took longer than QUICK seconds."""
     if seconds > quick:
         log(f"{text} ({seconds:.1f} s)")
+
+
+class Laps:
+    """The time of each phase of some work (a build's load, relate, render, write), in order:
+    each lap is what passed since the last one (or since the clock was made)."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
