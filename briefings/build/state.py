@@ -258,9 +258,10 @@ def _shared(number: int) -> object:
 _DATA_MODULES = frozenset(
     """briefings.model briefings.config.settings briefings.content.source briefings.markup.markdown
     briefings.relate.engine briefings.relate.index briefings.relate.model briefings.relate.relations
-    briefings.relate.space briefings.relate.tokens briefings.relate.clustering briefings.relate.why
-    briefings.site.pages briefings.site.views briefings.build.texts briefings.build.relate_stage
-    briefings.build.planning briefings.build.output briefings.build.bodies""".split()
+    briefings.relate.space briefings.relate.products briefings.relate.tokens
+    briefings.relate.clustering briefings.relate.why briefings.site.pages briefings.site.views
+    briefings.build.texts briefings.build.relate_stage briefings.build.planning
+    briefings.build.output briefings.build.bodies""".split()
 )
 _FUNCTIONS = frozenset(
     [

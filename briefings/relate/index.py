@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from briefings.relate.model import SECONDS_PER_DAY
-from briefings.relate.space import Entries, SimilaritySpace, Triples, multiply
+from briefings.relate.products import Triples, multiply
+from briefings.relate.space import Entries, SimilaritySpace
 from briefings.runtime.parallel import forked_map
 
 BLOCK_ENTRIES = 150_000  # query entries per block...

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from briefings.relate import index
-from briefings.relate import space as space_module
+from briefings.relate import products as product_module
 from briefings.relate.index import ListRules, TimeWeight, all_neighbours, neighbours_of
 from briefings.relate.space import SimilaritySpace
 from briefings.runtime import parallel
@@ -139,7 +139,7 @@ def test_articles_without_features_at_the_end_have_no_neighbours() -> None:
 def scipy_product(on: tuple, keyed) -> tuple:
     """ON (query rows over KEYED's key rows) times KEYED's matrix, by scipy: by row, column."""
     shape = (len(on[2]) - 1, len(keyed.keys))
-    found = (space_module.csr(on, shape=shape) @ keyed.matrix).tocoo()
+    found = (product_module.csr(on, shape=shape) @ keyed.matrix).tocoo()
     order = np.lexsort((found.col, found.row))
     return found.row[order], found.col[order], found.data[order]
 
@@ -163,7 +163,7 @@ def test_an_edits_few_products_are_scipys_to_the_bit(seed: int) -> None:
             (operands.on_base, operands.base),
             (operands.on_overlay, operands.overlay),
         ):
-            ours, theirs = space_module.multiply(on, keyed), scipy_product(on, keyed)
+            ours, theirs = product_module.multiply(on, keyed), scipy_product(on, keyed)
             for a, b in zip(ours, theirs, strict=True):
                 assert np.array_equal(a, b)  # bit for bit, not approximately
             parts.append(theirs)
