@@ -30,8 +30,8 @@ from briefings.render.themes import static_trees, template_dirs
 
 MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
 SEARCH_INDEX = "pagefind"  # in site/: written whole by briefings.build.search
-# Libraries whose version can change what a page looks like.
 Stamp = tuple[int, int] | None  # a file's size and mtime in ns, as build.output.stamp gives it
+# Libraries whose version can change what a page looks like.
 SHAPING = ("jinja2", "markdown", "nh3", "python-frontmatter", "PyYAML", "numpy", "scipy")
 
 
@@ -127,7 +127,7 @@ def input_stamps(config: Config) -> dict[str, str]:
     return stamps
 
 
-def site_key(config: Config, pages: Iterable[str], known: Mapping[str, Stamp] = {}) -> str:
+def site_key(config: Config, pages: Iterable[str], known: Mapping[str, Stamp] | None = None) -> str:
     """The size and mtime of each of PAGES in site/, of each static file there and of the
     search index's files, as one digest. KNOWN: the stamps a build just found or gave its
     pages, taken instead of looking again (a large site has 16k). Should one be stale, a later
@@ -136,7 +136,7 @@ def site_key(config: Config, pages: Iterable[str], known: Mapping[str, Stamp] = 
     stamps: dict[str, str] = {}
     _scan(f"{site}/{SEARCH_INDEX}", stamps)
     for name in {*pages, *output.static_files(config)}:
-        stamp = known.get(name)
+        stamp = known.get(name) if known else None
         stamps[f"{site}/{name}"] = (
             f"{stamp[0]} {stamp[1]}" if stamp is not None else _file_stamp(f"{site}/{name}")
         )
