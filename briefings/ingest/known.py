@@ -195,16 +195,16 @@ class Known:
                 self._by_print[key] = [n for n in self._by_print.get(key, []) if n != name]
             for value in old.sample:
                 self._by_shingle[value] = [n for n in self._by_shingle.get(value, []) if n != name]
-            address = _address(old.url)
-            self._by_url[address] = [n for n in self._by_url.get(address, []) if n != name]
+            if address := _address(old.url):
+                self._by_url[address] = [n for n in self._by_url[address] if n != name]
         self.entries[name] = entry
         self._slugs.add(entry.slug)
         for key in {entry.fingerprint, entry.current} - {""}:
             self._by_print.setdefault(key, []).append(name)
         for value in entry.sample:
             self._by_shingle.setdefault(value, []).append(name)
-        if _address(entry.url):
-            self._by_url.setdefault(_address(entry.url), []).append(name)
+        if address := _address(entry.url):
+            self._by_url.setdefault(address, []).append(name)
 
 
 def _address(url: str) -> str:

@@ -102,9 +102,8 @@ def place_one(
     if copy_of:
         meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
     path = out / f"{meta['slug']}.md"
-    before = known.entry_at(same) if same is not None else None
-    if same is not None and before is not None:  # --force: replaced where it is, slug and all
-        path, meta["slug"] = same, before.slug
+    if same is not None and (before := known.entry_at(same)) is not None:
+        path, meta["slug"] = same, before.slug  # --force: replaced where it is, slug and all
     entry = known.entry_at(path)
     if entry is not None and entry.edited and not options.force:
         return Outcome(
