@@ -38,6 +38,20 @@ _HEADING_ANCHOR = re.compile(
 )
 
 
+# An address a CMS prefixed with its own site's, though it was whole already:
+# "https://site.example" + "https://images.example/a.jpg", a second scheme before any path.
+_GLUED_URL = re.compile(r"^https?://[^/]*?(https?://.+)$", re.IGNORECASE)
+
+
+def _unglued(url: str) -> str:
+    """URL without a site's address glued before it ("https://site.examplehttps://cdn..." is
+    the image at "https://cdn..."; a broken image on the article's page, else). An address
+    that carries another in its path or query ("https://cdn.example/fit?u=https://...") is
+    left as it is."""
+    glued = _GLUED_URL.match(url.strip())
+    return glued.group(1) if glued else url
+
+
 def _original(canonical: str, url: str) -> str:
     """CANONICAL when it names a page on another site than URL's: a syndicated copy's pointer
     to the original (a site's canonical link to itself says nothing)."""
@@ -151,7 +165,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     result.summary = choose_summary(
         result.paragraphs, meta.get("og:description") or meta.get("description", "")
     )
-    image = meta.get("og:image") or meta.get("twitter:image") or ""
+    image = _unglued(meta.get("og:image") or meta.get("twitter:image") or "")
     result.image_src = image if is_web_url(image) else ""
     result.not_article = not_an_article(facts, result.paragraphs, url)
     result.doubt = "" if result.not_article else doubtful(facts, result.paragraphs, url)

@@ -157,6 +157,24 @@ def test_links_to_a_part_of_the_page_point_to_the_page_and_skip_links_go() -> No
     assert "riverside.example#" not in body
 
 
+def test_an_image_address_a_cms_glued_to_its_own_is_the_image_s() -> None:
+    """Some CMSs prefix their site's address to an image's that was whole already; the page
+    then shows a broken image. An address carrying another in its query stays as it is."""
+    for stated, found in [
+        (
+            "https://riverside.examplehttps://images.example/bridge.jpg?w=940",
+            "https://images.example/bridge.jpg?w=940",
+        ),
+        (
+            "https://cdn.example/fit?url=https://images.example/bridge.jpg",
+            "https://cdn.example/fit?url=https://images.example/bridge.jpg",
+        ),
+    ]:
+        head = f'<meta property="og:image" content="{stated}">'
+        url = "https://riverside.example/2025/05/bridge"
+        assert extract_html(page(head=head), url).image_src == found
+
+
 @pytest.mark.parametrize(
     "mark",
     [
