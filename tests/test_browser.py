@@ -133,3 +133,41 @@ def test_story_and_article_pages_say_why_articles_are_linked(chromium, served: s
     assert grouped.is_visible() and grouped.inner_text().startswith("Grouped because")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.close()
+
+
+# A 1x1 PNG: the lead image an outlet still serves.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4d60000000049454e44ae426082"
+)
+
+
+def test_a_lead_image_that_fails_to_load_leaves_no_empty_figure(
+    chromium, example: Path, tmp_path: Path
+) -> None:
+    images = tmp_path / "outlet"
+    images.mkdir()
+    (images / "lead.png").write_bytes(PIXEL)
+    with serve_under(images, "/") as outlet:
+        for slug, name in (("kept", "lead.png"), ("refused", "gone.png")):
+            (example / "content/articles" / f"{slug}.md").write_text(
+                f"---\ntitle: Lead image {slug}\nslug: {slug}\ndate: 2025-04-14\n"
+                f"source: Outlet\nimage:\n  src: {outlet}{name}\n  caption: The plant\n---\n"
+                "The body of the article.\n"
+            )
+        build_site(load_config(example))
+        with serve_under(example / "site", "/") as served:
+            page = chromium.new_page()
+            shown = {}
+            for slug in ("kept", "refused"):
+                page.goto(served + f"articles/{slug}/")
+                # Until the image has loaded or failed (no timing: the browser says when).
+                page.wait_for_function(
+                    "document.querySelector('figure.lead-image').hidden"
+                    " || document.querySelector('figure.lead-image img').naturalWidth > 0"
+                )
+                figure = page.locator("figure.lead-image")
+                shown[slug] = (figure.is_visible(), page.locator("figcaption").is_visible())
+            page.close()
+    # The image that loads is shown with its caption; the one refused takes its caption along.
+    assert shown == {"kept": (True, True), "refused": (False, False)}
