@@ -91,6 +91,18 @@ def site_banner(h1: str, reference: str) -> bool:
     )
 
 
+def stated_banner(h1: str, site_names: Iterable[str], headlines: Iterable[str]) -> bool:
+    """Whether H1 is the name the page's metadata gives its site (SITE_NAMES: og:site_name,
+    JSON-LD publisher) and none of the headlines it gives (HEADLINES): a publication's name in
+    an h1 above the story (Substack's, with an empty <title>), not its headline."""
+    key = words_key(h1)
+    return (
+        bool(key)
+        and key in {words_key(name) for name in site_names}
+        and key not in {words_key(headline) for headline in headlines}
+    )
+
+
 def _unescaped(text: str) -> str:
     return html.unescape(text) if "&" in text else text
 

@@ -15,7 +15,14 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.xml import xmltotxt
 
 from briefings.ingest.clean import polish, without_header_lines
-from briefings.ingest.fields import choose_title, clean_authors, host_of, outlet, site_banner
+from briefings.ingest.fields import (
+    choose_title,
+    clean_authors,
+    host_of,
+    outlet,
+    site_banner,
+    stated_banner,
+)
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.model import Extracted
@@ -117,7 +124,8 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     # A site's name shown as an h1 banner is no headline, and names the outlet (after those
     # the page states).
     first = next((r for r in references if r), document.title or "")
-    banners = [h for h in facts.h1 if site_banner(h, first)]
+    stated = [meta.get("og:site_name", ""), facts.ld_publisher]
+    banners = [h for h in facts.h1 if site_banner(h, first) or stated_banner(h, stated, references)]
     result.title, _ = choose_title(
         facts.h1, references, site, host_of(url), banners, document.title or ""
     )

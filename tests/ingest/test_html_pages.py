@@ -707,3 +707,20 @@ def test_a_paragraph_that_names_the_author_among_other_words_stays() -> None:
     said = "<p>Jane Roe spoke to residents on both banks of the river.</p>"
     result = extract_html(with_byline(said, '<meta name="author" content="Jane Roe">'))
     assert any(p.startswith("Jane Roe spoke") for p in result.paragraphs)
+
+
+def test_a_publication_s_name_in_an_h1_above_the_story_is_its_source() -> None:
+    # As Substack lays a post out: an empty <title>, the publication's name in an h1 of the
+    # header, the post's headline in another; the publisher named only in JSON-LD.
+    ld = {**LD, "publisher": {"@type": "Organization", "name": "Bridges Weekly"}}
+    html = f"""<!doctype html><html><head><title></title>
+<script type="application/ld+json">{json.dumps(ld)}</script></head><body>
+<header><h1><a href="/">Bridges Weekly</a></h1></header>
+<article><h1>Elm Street bridge closes to cars</h1>{PARAGRAPHS}</article></body></html>"""
+    article = extract_html(html, "https://newsletter.bridges-weekly.example/p/elm-street")
+    assert article.source == "Bridges Weekly" and "source" not in article.guessed
+    assert article.title == "Elm Street bridge closes to cars"
+    # An h1 that is the headline the page states stays the headline, never the source.
+    alone = html.replace("Bridges Weekly", "Elm Street bridge closes to cars")
+    article = extract_html(alone, "https://newsletter.bridges-weekly.example/p/elm-street")
+    assert article.source != "Elm Street bridge closes to cars"
