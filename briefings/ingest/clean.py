@@ -261,9 +261,21 @@ _DATE_STATEMENT = (
 # When it was published or updated, and nothing else: "Last updated: April 21, 2025",
 # "*Originally published in March 2022. Last updated on December 20, 2024.*"
 DATE_LINE = re.compile(
-    rf"^[*_#\s]*{_DATE_STATEMENT}(?:[\s.;|·•*_]*{_DATE_STATEMENT})?[\s.*_]*$", re.IGNORECASE
+    rf"^[*_#\s\\-]*{_DATE_STATEMENT}(?:[\s.;|·•*_]*{_DATE_STATEMENT})?[\s.*_]*$", re.IGNORECASE
 )
 DATE_LINE_LENGTH = 100
+# A day alone ("October 10, 2021", "10 Oct 2021", "2021-10-10"): at the story's end, the date
+# the page printed under it (when it was posted), not a line of the story.
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april"
+    r"|june|july|august|september|october|november|december)\.?"
+)
+BARE_DATE = re.compile(
+    rf"^[*_\s\\-]*(?:{_MONTH}\s+[0-9]{{1,2}},?\s+[0-9]{{4}}|[0-9]{{1,2}}\s+{_MONTH},?\s+[0-9]{{4}}"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})[*_\s.]*$",
+    re.IGNORECASE,
+)
+FOOTER_TAIL = 2  # paragraphs at the end where the page's dates may have come through
 
 
 def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
@@ -271,16 +283,23 @@ def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]
     min read', '#### Jane Roe') and when it was published or updated ('Last updated: April
     21, 2025', '*Originally published in March 2022. Last updated on December 20, 2024.*').
     The front matter holds both, and the article page shows them once. Only a short line
-    among the first HEADER_LEAD paragraphs that holds nothing else."""
+    among the first HEADER_LEAD paragraphs that holds nothing else; and among the last
+    FOOTER_TAIL, a line that says only when it was posted or updated ('*Updated September 26,
+    2011*', '- Posted July 10, 2004', 'October 10, 2021')."""
     names = [normalise(a) for a in authors if normalise(a)]
+    tail = len(paragraphs) - FOOTER_TAIL
     return [
         p
         for i, p in enumerate(paragraphs)
-        if i >= HEADER_LEAD
-        or not (
-            _only_byline(p, names) or (len(p) < DATE_LINE_LENGTH and DATE_LINE.match(p.strip()))
+        if not (
+            (i < HEADER_LEAD and (_only_byline(p, names) or _date_line(p)))
+            or (i >= tail and (_date_line(p) or BARE_DATE.match(p.strip())))
         )
     ]
+
+
+def _date_line(paragraph: str) -> bool:
+    return len(paragraph) < DATE_LINE_LENGTH and bool(DATE_LINE.match(paragraph.strip()))
 
 
 def _only_byline(paragraph: str, names: list[str]) -> bool:

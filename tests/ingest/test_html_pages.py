@@ -703,6 +703,26 @@ def test_a_date_or_update_that_is_part_of_the_story_stays(said: str) -> None:
     assert result.paragraphs[0] == said.removeprefix("<p>").removesuffix("</p>")
 
 
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "<p><em>Updated September 26, 2011</em></p>",
+        "<p>- Posted July 10, 2004</p>",
+        "<p>October 10, 2021</p>",
+        "<p>Last updated on June 2, 2025</p>",
+    ],
+)
+def test_when_the_page_says_it_was_posted_is_not_at_the_end_of_the_body(printed: str) -> None:
+    result = extract_html(page().replace("</article>", printed + "</article>", 1))
+    assert result.paragraphs[-1].startswith("The mayor said repairs would begin")
+
+
+def test_a_date_that_ends_a_sentence_of_the_story_stays_at_its_end() -> None:
+    said = "<p>The bridge is to reopen on October 10, 2027.</p>"
+    result = extract_html(page().replace("</article>", said + "</article>", 1))
+    assert result.paragraphs[-1] == "The bridge is to reopen on October 10, 2027."
+
+
 def test_a_paragraph_that_names_the_author_among_other_words_stays() -> None:
     said = "<p>Jane Roe spoke to residents on both banks of the river.</p>"
     result = extract_html(with_byline(said, '<meta name="author" content="Jane Roe">'))
