@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from briefings.cli import cli
@@ -35,6 +36,18 @@ def test_init_then_build(tmp_path: Path) -> None:
     page = target / "site/articles/welcome-to-your-briefing/index.html"
     assert "Built " in built.stdout and page.is_file()
     assert (target / "site/static/style.css").is_file()  # the theme's
+
+
+def test_init_says_the_next_step_as_it_can_be_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    elsewhere = runner.invoke(cli, ["init", str(tmp_path / "my briefing")])
+    assert f"Next: cd '{tmp_path / 'my briefing'}' && briefings build" in elsewhere.output
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    here = runner.invoke(cli, ["init", "."])
+    assert here.output.rstrip().endswith("Next: briefings build")
 
 
 def test_init_templates_copies_the_theme_to_edit_and_one_file_overrides_it(

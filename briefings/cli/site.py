@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,9 @@ def init(directory: Path, templates: bool) -> None:
     from briefings.commands.init import init_project
 
     written = init_project(directory, log=click.echo, templates=templates)
-    click.echo(f"{len(written)} files created. Next: cd {directory} && briefings build")
+    here = directory.resolve() == Path.cwd().resolve()
+    step = "briefings build" if here else f"cd {shlex.quote(str(directory))} && briefings build"
+    click.echo(f"{len(written)} files created. Next: {step}")
 
 
 @click.command()
