@@ -212,3 +212,17 @@ def test_check_names_drafts_and_slugs_it_made_distinct(example: Path) -> None:
     assert result.returncode == 0, result.stdout
     assert "content/articles/pending.md: a draft, not published: needs date" in result.stdout
     assert "published as 'iran-helping-russia-build-plant" in result.stdout
+
+
+def test_check_counts_drafts_by_what_they_need(example: Path) -> None:
+    needs = {"a": "[date]", "b": "[date, source]", "c": '["date: guessed, check it", review]'}
+    for name, need in needs.items():
+        write(
+            example / f"content/articles/{name}.md",
+            f"---\ntitle: Pending {name}\ndraft: true\nneeds: {need}\nsource: Wire\n---\nBody.\n",
+        )
+    write(example / "content/articles/d.md", "---\ntitle: D\ndraft: true\n---\nBody.\n")
+    lines = check(example, "--no-links").stdout.splitlines()
+    assert lines[-2] == (
+        "drafts: 4, needing date 3, source 1, review 1 (`briefings list --drafts` lists them)"
+    )

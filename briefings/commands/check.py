@@ -4,6 +4,7 @@ status for CI. Errors are what a build would refuse; warnings are what would shi
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,20 @@ from briefings.site.links import find_broken_links
 class Report:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # How many drafts, and how many need each thing (date, source, review): a folder of
+    # ingested pages may leave hundreds, and the editor wants the count of each kind first.
+    drafts: int = 0
+    needs: Counter[str] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
         lines = [f"error: {e}" for e in self.errors] + [f"warning: {w}" for w in self.warnings]
+        if self.drafts:
+            needs = ", ".join(f"{name} {count}" for name, count in self.needs.most_common())
+            lines.append(
+                f"drafts: {self.drafts}"
+                + (f", needing {needs}" if needs else "")
+                + " (`briefings list --drafts` lists them)"
+            )
         verdict = "problems" if self.errors else "ok"
         lines.append(f"{verdict}: {len(self.errors)} errors, {len(self.warnings)} warnings")
         return lines
@@ -50,6 +62,10 @@ def check_project(config: Config, now: datetime | None = None, links: bool = Tru
         f"{a.path}: a draft, not published" + (f": needs {', '.join(a.needs)}" if a.needs else "")
         for a in content.drafts
     ]
+    report.drafts = len(content.drafts)
+    # A need is said as "date: guessed from the page's text, check it": counted by its name.
+    for draft in content.drafts:
+        report.needs.update({need.split(":")[0] for need in draft.needs})
     now = now or datetime.now(UTC)
     for article in content.articles:
         if article.date > now:
