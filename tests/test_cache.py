@@ -353,6 +353,8 @@ def test_even_a_signed_cache_can_only_make_data(
     real = state._dump_parts
 
     def with_payload(handle, parts, shared_groups) -> None:  # a signed cache, payload inside
+        if len(parts) == shared_groups:  # the related index's file: see the next test
+            return real(handle, parts, shared_groups)
         real(handle, [*parts[:-1], _Payload(proof)], shared_groups)
 
     monkeypatch.setattr(state, "_dump_parts", with_payload)
@@ -371,6 +373,38 @@ def test_even_a_signed_cache_can_only_make_data(
     assert tree(example / "site") == clean_build(example, tmp_path)
     pickle.loads(pickle.dumps(_Payload(tmp_path / "direct")))  # read by plain pickle...
     assert (tmp_path / "direct").read_text() == "code ran"  # ...the same payload runs
+
+
+def test_a_signed_related_index_can_only_make_data_either(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The related index is kept in a file of its own, read when an edit needs it: the same
+    checks hold there, and a build that cannot read it relates every article again."""
+    from briefings.build import state
+
+    build_site(load_config(example))
+    proof = tmp_path / "proof"
+    real = state._dump_parts
+
+    def with_payload(handle, parts, shared_groups) -> None:
+        if len(parts) == shared_groups:  # the index's file: its vectors, then the index
+            return real(handle, [parts[0], [_Payload(proof)]], shared_groups)
+        real(handle, parts, shared_groups)
+
+    monkeypatch.setattr(state, "_dump_parts", with_payload)
+    edit_article(example)
+    build_site(load_config(example), fresh=True)  # a new cache, with a new index file
+    monkeypatch.setattr(state, "_dump_parts", real)
+    (stored,) = (example / state.CACHE_DIR).glob(state.INDEX_GLOB)
+    assert b"write_text" in stored.read_bytes()
+    (example / ARTICLE).write_text(
+        (example / ARTICLE).read_text().replace("hundreds of cached drones", "many drones")
+    )  # the lead: the index is needed
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert not proof.exists()
+    assert any("Related index in the build cache ignored" in m for m in messages), messages
+    assert tree(example / "site") == clean_build(example, tmp_path)
 
 
 @pytest.mark.parametrize("at", [0.3, 0.6, 0.9])
@@ -465,4 +499,31 @@ def test_an_edit_in_a_new_process_never_imports_scipy(example: Path, tmp_path: P
     lead = "Iran and Russia opened a drone plant in Alabuga, officials said on Monday."
     path.write_text(path.read_text().replace("\n\n", f"\n\n{lead}\n\n", 1))
     assert not any(m.startswith("scipy") for m in _build_in_new_process(example))
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+def test_an_edit_below_the_lead_never_reads_the_related_index(
+    example: Path, tmp_path: Path
+) -> None:
+    from briefings.build import state
+
+    words = " ".join(f"word{i}" for i in range(600))  # past the lead that relating reads
+    long = example / "content/articles/long.md"
+    write(long, f"---\ntitle: A long one\ndate: 2025-04-14\nsource: Wire\n---\n{words}\n")
+    build_site(load_config(example))
+    (stored,) = (example / state.CACHE_DIR).glob(state.INDEX_GLOB)
+    data = bytearray(stored.read_bytes())
+    data[len(data) // 2] ^= 0x01  # read, it fails its signature and says so
+    stored.write_bytes(bytes(data))
+    long.write_text(long.read_text() + "\nA line added at the end.\n")
+    messages: list[str] = []
+    build_site(load_config(example), log=messages.append)
+    assert not any("Related index" in m for m in messages), messages
+    assert (
+        "A line added at the end." in (example / "site/articles/a-long-one/index.html").read_text()
+    )
+    assert tree(example / "site") == clean_build(example, tmp_path)
+    edit_article(example)  # in the lead: now the index is needed, and found damaged
+    build_site(load_config(example), log=messages.append)
+    assert any("Related index in the build cache ignored" in m for m in messages), messages
     assert tree(example / "site") == clean_build(example, tmp_path)

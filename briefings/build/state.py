@@ -19,6 +19,11 @@ on top of the build's). The objects several parts hold (articles, their texts, t
 are written first, in groups, and the related index on its own; the parts refer to them by
 number, so they are one object again when read.
 
+The related index is not in it either: it is in a file of its own (related-*.pickle, signed
+and read the same way), which the header names, and which Relating reads only when an article's
+doc changed (build/relate_stage.py): an edit below the lead never reads it, and a save after
+such a build names the same file again. Read and found wanting, it is made again.
+
 Article bodies are not in the pickle: they are in a file beside it (bodies.py), which the
 header names with the size the cache needs of it. A cache whose body file is gone or shorter
 is ignored; a body that is not what was written raises CacheDamaged when a page reads it (the
@@ -32,6 +37,7 @@ import copyreg
 import gc
 import os
 import pickle
+import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,6 +48,7 @@ from briefings.build import keys, ledger
 from briefings.build.bodies import BodyStore, is_store, stale_stores
 from briefings.build.builder import SiteBuilder
 from briefings.build.manifest import code_key
+from briefings.build.relate_stage import Relating
 from briefings.build.texts import Texts
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
@@ -52,6 +59,8 @@ from briefings.runtime.memory import release_free_memory
 
 CACHE_DIR = Path(".briefings") / "cache"
 CACHE_FILE = CACHE_DIR / "build.pickle"
+INDEX_PREFIX, INDEX_SUFFIX = "related-", ".pickle"  # the related index, in a file of its own
+INDEX_GLOB = f"{INDEX_PREFIX}*{INDEX_SUFFIX}"
 # Bodies no longer used may take this much of the body store beyond those in use before the
 # cache's save copies the live ones to a new file (an edit leaves its old body behind).
 COMPACT_SLACK = 32 * 1024 * 1024
@@ -96,6 +105,10 @@ def load_builder(
         store = state["_texts"].store
         if (store.path if store is not None else None) != bodies:
             raise ValueError("it names a body store other than its own")
+        relating = state["_relating"]
+        if relating is not None:  # its index is read when first needed (see Relating)
+            found = _index_file(header.get("index"), path.parent)
+            relating.stored = StoredIndex(found, log, freeze=not serving)
         cached_at = ledger.Position(*header["ledger"]) if header.get("ledger") else None
         known = ledger.read(config, code_key(), cached_at) if cached_at else None
         if known is None:
@@ -163,6 +176,8 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     state = builder.state()
     store = _body_store(state["_texts"], path.parent)
+    relating = state["_relating"]
+    index = _stored_index(relating, path.parent) if relating is not None else None
     groups = _shared_groups(state)
     header = {
         "key": code_key(),
@@ -170,22 +185,93 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
         "groups": len(groups),
         "parts": list(state),
         "bodies": None if store is None else {"path": str(store.path), "size": store.size},
+        "index": index.name if index is not None else None,
         "ledger": list(builder.ledger) if builder.ledger else None,  # see keep()
     }
-    key = keys.cache_key()
-    fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w+b") as handle, keys.Signing(handle, key) as signed:
-            pickle.dump(header, signed, protocol=PROTOCOL)
-            _dump_parts(signed, [*groups, *state.values()], len(groups))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _signed_file(path, lambda signed: _write_cache(signed, header, groups, state))
     builder.cached_at = builder.ledger
     (path.parent / "journal.json").unlink(missing_ok=True)  # the ledger's forerunner, if left
     for stale in stale_stores(path.parent, store.path if store is not None else None):
         stale.unlink(missing_ok=True)
+    for stale in path.parent.glob(f"{INDEX_PREFIX}*{INDEX_SUFFIX}"):
+        if stale != index:
+            stale.unlink(missing_ok=True)
+
+
+def _write_cache(signed: keys.Signing, header: dict, groups: list[list], state: dict) -> None:
+    pickle.dump(header, signed, protocol=PROTOCOL)
+    _dump_parts(signed, [*groups, *state.values()], len(groups))
+
+
+def _signed_file(path: Path, write: Callable[[keys.Signing], None]) -> None:
+    """PATH written whole by WRITE, signed, atomically: a crash leaves the old file or none."""
+    fd, temporary = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w+b") as handle, keys.Signing(handle, keys.cache_key()) as signed:
+            write(signed)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _stored_index(relating: Relating, folder: Path) -> Path:
+    """The file holding RELATING's index: the one it was read from, when it was never read
+    (nothing changed it), else a new one."""
+    stored = relating.stored
+    if not relating.index_read() and isinstance(stored, StoredIndex) and stored.path.is_file():
+        return stored.path
+    path = folder / f"{INDEX_PREFIX}{secrets.token_hex(8)}{INDEX_SUFFIX}"
+    index = relating.index
+
+    def write(signed: keys.Signing) -> None:
+        pickle.dump({"key": code_key()}, signed, protocol=PROTOCOL)
+        # The vectors apart from the rest: each part's pickler remembers every object it
+        # wrote until the part is done, and the two together made the build's peak.
+        _dump_parts(signed, [[index.space], [index]], 2)
+
+    _signed_file(path, write)
+    return path
+
+
+def _index_file(name: object, folder: Path) -> Path:
+    """The index file a cache's header names: a file of FOLDER, there."""
+    path = folder / str(name)
+    if not (isinstance(name, str) and path.parent == folder and path.match(INDEX_GLOB)):
+        raise ValueError(f"it names {name!r} as its related index")
+    if not path.is_file():
+        raise ValueError(f"its related index ({name}) is missing")
+    return path
+
+
+class StoredIndex:
+    """Reads a related index from its file when Relating first needs it: signed as the cache
+    is, from this version of briefings, naming nothing but data (see _PartUnpickler). What
+    goes wrong is said, then raised: Relating then relates every article again."""
+
+    def __init__(self, path: Path, log: Callable[[str], None], freeze: bool) -> None:
+        self.path, self.log, self.freeze = path, log, freeze
+
+    def __call__(self) -> RelateIndex:
+        try:
+            with self.path.open("rb") as handle, _no_cycle_collection(self.freeze):
+                keys.verify(handle, keys.cache_key())
+                header = pickle.load(handle)
+                if not isinstance(header, dict) or header.get("key") != code_key():
+                    raise ValueError("it is from another version of briefings")
+                shared: list = []
+                for _ in range(2):
+                    shared += _PartUnpickler(handle, shared).load()
+            index = shared[-1]
+            if not isinstance(index, RelateIndex):
+                raise ValueError("it holds no related index")
+            return index
+        except Exception as exc:
+            self.log(
+                f"Related index in the build cache ignored ({type(exc).__name__}: {exc}); "
+                "relating every article again"
+            )
+            raise
 
 
 def _body_store(texts: Texts, folder: Path) -> BodyStore | None:
@@ -237,10 +323,6 @@ def _shared_groups(state: dict[str, Any]) -> list[list]:
         # The body store first: the texts' Stored bodies and the texts themselves name it.
         [*([texts.store] if texts.store is not None else []), *articles, *texts.by_key.values()],
         [*relations, *(story for r in relations for story in r.stories)],
-        # The index's vectors apart from the rest of it: each part's pickler remembers every
-        # object it wrote until the part is done, and the two together made the build's peak.
-        [relating.index.space] if relating is not None else [],
-        [relating.index] if relating is not None else [],
     ]
     return [list({id(obj): obj for obj in group}.values()) for group in groups]
 
