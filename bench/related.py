@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from briefings.build.relate_stage import lead  # noqa: E402
 from briefings.config import Related  # noqa: E402
-from briefings.relate import RelateDoc, RelateIndex, snapshot  # noqa: E402
+from briefings.relate import RelateDoc, snapshot  # noqa: E402
+from briefings.relate.engine import RelateIndex  # noqa: E402
 from briefings.runtime.memory import release_free_memory  # noqa: E402
 
 SHARED = ROOT.parent / "shared"

@@ -2,6 +2,8 @@
 
 import gc
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,10 +354,10 @@ def test_even_a_signed_cache_can_only_make_data(
     proof = tmp_path / "proof"
     real = state._dump_parts
 
-    def with_payload(handle, parts, shared_groups) -> None:  # a signed cache, payload inside
+    def with_payload(handle, parts, shared_groups, *types) -> None:  # signed, payload inside
         if len(parts) == shared_groups:  # the related index's file: see the next test
-            return real(handle, parts, shared_groups)
-        real(handle, [*parts[:-1], _Payload(proof)], shared_groups)
+            return real(handle, parts, shared_groups, *types)
+        real(handle, [*parts[:-1], _Payload(proof)], shared_groups, *types)
 
     monkeypatch.setattr(state, "_dump_parts", with_payload)
     edit_article(example)
@@ -386,10 +388,10 @@ def test_a_signed_related_index_can_only_make_data_either(
     proof = tmp_path / "proof"
     real = state._dump_parts
 
-    def with_payload(handle, parts, shared_groups) -> None:
+    def with_payload(handle, parts, shared_groups, *types) -> None:
         if len(parts) == shared_groups:  # the index's file: its vectors, then the index
-            return real(handle, [parts[0], [_Payload(proof)]], shared_groups)
-        real(handle, parts, shared_groups)
+            return real(handle, [parts[0], [_Payload(proof)]], shared_groups, *types)
+        real(handle, parts, shared_groups, *types)
 
     monkeypatch.setattr(state, "_dump_parts", with_payload)
     edit_article(example)
@@ -527,3 +529,32 @@ def test_an_edit_below_the_lead_never_reads_the_related_index(
     build_site(load_config(example), log=messages.append)
     assert any("Related index in the build cache ignored" in m for m in messages), messages
     assert tree(example / "site") == clean_build(example, tmp_path)
+
+
+IMPORTS_NUMPY = (
+    "import sys; from briefings.cli import cli\n"
+    "cli.main(['build', '-C', sys.argv[1]], standalone_mode=False)\n"
+    "print('numpy' in sys.modules)\n"
+)
+
+
+def test_a_build_that_relates_nothing_never_loads_numpy(example: Path) -> None:
+    """~70 ms of every edit below a lead and of every build with nothing to do (numpy is for
+    relating: the cache's relations and the pages are plain Python)."""
+    words = " ".join(f"word{i}" for i in range(600))
+    long = example / "content/articles/long.md"
+    write(long, f"---\ntitle: A long one\ndate: 2025-04-14\nsource: Wire\n---\n{words}\n")
+    build_site(load_config(example))
+
+    def numpy_loaded() -> bool:
+        run = subprocess.run(
+            [sys.executable, "-c", IMPORTS_NUMPY, str(example)],
+            capture_output=True, text=True, timeout=120, check=True,
+        )  # fmt: skip
+        return run.stdout.splitlines()[-1] == "True"
+
+    long.write_text(long.read_text() + "\nA line added at the end.\n")
+    assert not numpy_loaded()  # an edit below the lead
+    assert not numpy_loaded()  # nothing changed
+    edit_article(example)
+    assert numpy_loaded()  # an edit in a lead relates again

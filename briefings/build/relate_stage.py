@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from briefings.config import Config
 from briefings.hashes import digest
 from briefings.markup.markdown import RenderedText, leading_words, render_text
 from briefings.model import Article, Content, replaced
-from briefings.relate import (
-    Pins,
-    RelateDoc,
-    RelatedSettings,
-    RelateIndex,
-    Relations,
-    apply_pins,
-    snapshot,
-)
+from briefings.relate import Pins, RelateDoc, RelatedSettings, Relations, apply_pins, snapshot
 from briefings.runtime.memory import LARGE, release_free_memory
+
+if TYPE_CHECKING:
+    from briefings.relate.engine import RelateIndex
 
 
 def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) -> RelateDoc:
@@ -54,11 +51,26 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     """Stories and related lists of every published article (empty when [related] is off)."""
     if not config.settings.related.enabled:
         return Relations()
-    index = RelateIndex(config.settings.related)
+    index = new_index(config.settings.related)
     settings = config.settings.related
     index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
     titles = {a.slug: a.title for a in content.articles}
     return apply_pins(index, snapshot(index, titles), pins(content), titles)[0]
+
+
+def new_index(settings: RelatedSettings) -> RelateIndex:
+    """An empty index. (Its module is imported here, where relating is done, not with this
+    one: it brings numpy, ~70 ms, which a build that relates nothing never needs.)"""
+    from briefings.relate.engine import RelateIndex
+
+    return RelateIndex(settings)
+
+
+def forget_words() -> None:
+    """What relating learned of words (tens of MB) let go, when it learned any here."""
+    vectorize = sys.modules.get("briefings.relate.vectorize")
+    if vectorize is not None:  # (not imported: no word was learned in this process)
+        vectorize.forget_words()
 
 
 def pins(content: Content) -> Pins:
@@ -86,7 +98,7 @@ class Relating:
 
     def __init__(self, settings: RelatedSettings) -> None:
         self.settings = settings
-        self._index: RelateIndex | None = RelateIndex(settings)
+        self._index: RelateIndex | None = new_index(settings)
         # Where the index is read from when first needed (set by build/state.py), or None.
         self.stored: Callable[[], RelateIndex] | None = None
         self.relations: Relations | None = None  # the last snapshot, updated in place of anew
@@ -166,6 +178,6 @@ class Relating:
             self.index  # noqa: B018  (a property that reads it)
             return True
         except Exception:  # whatever the stored index's reader met: see build/state.py
-            self._index, self.stored = RelateIndex(self.settings), None
+            self._index, self.stored = new_index(self.settings), None
             self._docs, self._indexed, self.relations = {}, {}, None
             return False

@@ -41,7 +41,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from briefings.build import keys, ledger
@@ -53,9 +53,11 @@ from briefings.build.texts import Texts
 from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Article
-from briefings.relate import RelateIndex, Relations, Story
-from briefings.relate.space import SimilaritySpace
+from briefings.relate import Relations, Story
 from briefings.runtime.memory import release_free_memory
+
+if TYPE_CHECKING:
+    from briefings.relate.engine import RelateIndex
 
 CACHE_DIR = Path(".briefings") / "cache"
 CACHE_FILE = CACHE_DIR / "build.pickle"
@@ -67,7 +69,7 @@ COMPACT_SLACK = 32 * 1024 * 1024
 PROTOCOL = pickle.HIGHEST_PROTOCOL
 CACHE_BUILDS = 32  # builds the ledger records before the cache is saved again
 CACHE_PAGES = 400  # pages the ledger may record as newer than the cache before it is saved
-SHARED_TYPES = (BodyStore, Article, RenderedText, Relations, Story, RelateIndex, SimilaritySpace)
+SHARED_TYPES: tuple[type, ...] = (BodyStore, Article, RenderedText, Relations, Story)
 
 
 def load_builder(
@@ -228,7 +230,7 @@ def _stored_index(relating: Relating, folder: Path) -> Path:
         pickle.dump({"key": code_key()}, signed, protocol=PROTOCOL)
         # The vectors apart from the rest: each part's pickler remembers every object it
         # wrote until the part is done, and the two together made the build's peak.
-        _dump_parts(signed, [[index.space], [index]], 2)
+        _dump_parts(signed, [[index.space], [index]], 2, (type(index), type(index.space)))
 
     _signed_file(path, write)
     return path
@@ -253,6 +255,8 @@ class StoredIndex:
         self.path, self.log, self.freeze = path, log, freeze
 
     def __call__(self) -> RelateIndex:
+        from briefings.relate.engine import RelateIndex  # (numpy: only where an index is read)
+
         try:
             with self.path.open("rb") as handle, _no_cycle_collection(self.freeze):
                 keys.verify(handle, keys.cache_key())
@@ -287,9 +291,11 @@ def _body_store(texts: Texts, folder: Path) -> BodyStore | None:
     return texts.store
 
 
-def _dump_parts(handle: keys.Signing, parts: list, shared_groups: int) -> None:
+def _dump_parts(
+    handle: keys.Signing, parts: list, shared_groups: int, types: tuple[type, ...] = SHARED_TYPES
+) -> None:
     """Each of PARTS with a pickler of its own; the first SHARED_GROUPS are lists of objects
-    that later parts refer to by number (in the order written)."""
+    (of TYPES) that later parts refer to by number (in the order written)."""
     number: dict[int, int] = {}
 
     def reduce(obj: object) -> tuple:
@@ -300,7 +306,7 @@ def _dump_parts(handle: keys.Signing, parts: list, shared_groups: int) -> None:
         assert isinstance(reduced, tuple), f"{type(obj).__name__} is pickled by name"
         return reduced
 
-    table = copyreg.dispatch_table | dict.fromkeys(SHARED_TYPES, reduce)
+    table = copyreg.dispatch_table | dict.fromkeys(types, reduce)
     for i, part in enumerate(parts):
         pickler = pickle.Pickler(handle, protocol=PROTOCOL)
         pickler.dispatch_table = table

@@ -12,10 +12,10 @@ from pathlib import Path
 from briefings.build import manifest, state
 from briefings.build.builder import SiteBuilder
 from briefings.build.output import remove_leftovers
+from briefings.build.relate_stage import forget_words
 from briefings.build.state import CACHE_DIR, load_builder
 from briefings.config import Config
 from briefings.errors import CacheDamaged
-from briefings.relate import forget_words
 from briefings.runtime.memory import release_free_memory
 
 

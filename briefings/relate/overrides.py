@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from briefings.relate.engine import RelateIndex
 from briefings.relate.relations import Relations, Story, central_member, story_slug
+
+if TYPE_CHECKING:
+    from briefings.relate.engine import RelateIndex
 
 Pins = Mapping[str, bool | str]  # slug -> False (alone) or the slug of an article or a story
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from briefings.relate.engine import RelateIndex
 from briefings.relate.model import Scored
 from briefings.runtime.parallel import forked_map
+
+if TYPE_CHECKING:  # (read through its methods: relations never import numpy, see __init__)
+    from briefings.relate.engine import RelateIndex
 
 LISTS_PARALLEL_FROM = 2_000  # lists to read, below which starting workers costs more than it saves
 LISTS_CHUNK = 500

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from briefings.config import Related
-from briefings.relate import RelateDoc, RelateIndex, snapshot, why
+from briefings.relate import RelateDoc, snapshot, why
+from briefings.relate.engine import RelateIndex
 from tests.relate import generated
 from tests.relate.test_relate import load_fixture
 

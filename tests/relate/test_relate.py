@@ -16,18 +16,18 @@ import pytest
 from briefings.config import Related
 from briefings.relate import (
     RelateDoc,
-    RelateIndex,
     clustering,
     features,
-    forget_words,
     relations,
     snapshot,
     tokens,
     vectorize,
 )
+from briefings.relate.engine import RelateIndex
 from briefings.relate.features import entities
 from briefings.relate.stories import story_candidates, story_pair
 from briefings.relate.tokens import distinct
+from briefings.relate.vectorize import forget_words
 from briefings.runtime import parallel
 from tests.conftest import REPO, counting_pool
 from tests.relate import generated
