@@ -558,3 +558,26 @@ def test_a_build_that_relates_nothing_never_loads_numpy(example: Path) -> None:
     assert not numpy_loaded()  # nothing changed
     edit_article(example)
     assert numpy_loaded()  # an edit in a lead relates again
+
+
+def test_a_related_index_gone_before_the_save_costs_the_cache_never_the_build(
+    example: Path, tmp_path: Path
+) -> None:
+    """Another build's save removes the index files it does not name: a build that never read
+    its own (an edit below a lead) then cannot keep it. The site is built all the same, the
+    cache is not saved (said), and the next build starts from scratch, right."""
+    from briefings.build import state
+
+    build_site(load_config(example))
+    config = load_config(example)
+    builder = state.load_builder(config, print)
+    for stored in (example / state.CACHE_DIR).glob(state.INDEX_GLOB):
+        stored.unlink()
+    assert builder.rebuild().error is None
+    with pytest.raises(OSError, match="related index"):
+        state.save_builder(builder, config)
+    messages: list[str] = []
+    edit_article(example)
+    build_site(load_config(example), log=messages.append)
+    assert any("Build cache ignored" in m for m in messages), messages
+    assert tree(example / "site") == clean_build(example, tmp_path)

@@ -224,7 +224,11 @@ def _stored_index(relating: Relating, folder: Path) -> Path:
     if not relating.index_read() and isinstance(stored, StoredIndex) and stored.path.is_file():
         return stored.path
     path = folder / f"{INDEX_PREFIX}{secrets.token_hex(8)}{INDEX_SUFFIX}"
-    index = relating.index
+    try:
+        index = relating.index
+    except Exception as exc:  # its file went meanwhile (another build's save removed it)
+        # No cache is saved: the last one, naming a file that is gone, is then ignored.
+        raise OSError(f"the related index to keep could not be read ({exc})") from exc
 
     def write(signed: keys.Signing) -> None:
         pickle.dump({"key": code_key()}, signed, protocol=PROTOCOL)
