@@ -195,7 +195,7 @@ def save_builder(builder: SiteBuilder, config: Config) -> None:
     (path.parent / "journal.json").unlink(missing_ok=True)  # the ledger's forerunner, if left
     for stale in stale_stores(path.parent, store.path if store is not None else None):
         stale.unlink(missing_ok=True)
-    for stale in path.parent.glob(f"{INDEX_PREFIX}*{INDEX_SUFFIX}"):
+    for stale in path.parent.glob(INDEX_GLOB):
         if stale != index:
             stale.unlink(missing_ok=True)
 

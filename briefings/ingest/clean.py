@@ -247,9 +247,12 @@ HEADER_LEAD = 3  # paragraphs at the top where the page's byline and dates may h
 # "Last updated on: April 21, 2025", "*Updated: 10/31/2024*", "Posted On" (its date elsewhere):
 # when the story was published or changed, which the front matter says. (Not "Date: ...",
 # which an event's page uses for the event's own days.)
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april"
+    r"|june|july|august|september|october|november|december)"
+)
 _DATE_WORD = (
-    r"(?:[0-9]{1,4}(?:st|nd|rd|th)?|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
-    r"|january|february|march|april|june|july|august|september|october|november|december"
+    rf"(?:[0-9]{{1,4}}(?:st|nd|rd|th)?|{_MONTH}"
     r"|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|at|on|am|pm|a\.m|p\.m|utc|gmt|[ecmp][sd]t)"
 )
@@ -266,12 +269,8 @@ DATE_LINE = re.compile(
 DATE_LINE_LENGTH = 100
 # A day alone ("October 10, 2021", "10 Oct 2021", "2021-10-10"): at the story's end, the date
 # the page printed under it (when it was posted), not a line of the story.
-_MONTH = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april"
-    r"|june|july|august|september|october|november|december)\.?"
-)
 BARE_DATE = re.compile(
-    rf"^[*_\s\\-]*(?:{_MONTH}\s+[0-9]{{1,2}},?\s+[0-9]{{4}}|[0-9]{{1,2}}\s+{_MONTH},?\s+[0-9]{{4}}"
+    rf"^[*_\s\\-]*(?:{_MONTH}\.?\s+[0-9]{{1,2}},?\s+[0-9]{{4}}|[0-9]{{1,2}}\s+{_MONTH}\.?,?\s+[0-9]{{4}}"
     r"|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})[*_\s.]*$",
     re.IGNORECASE,
 )
