@@ -283,18 +283,29 @@ def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]
     21, 2025', '*Originally published in March 2022. Last updated on December 20, 2024.*').
     The front matter holds both, and the article page shows them once. Only a short line
     among the first HEADER_LEAD paragraphs that holds nothing else; and among the last
-    FOOTER_TAIL, a line that says only when it was posted or updated ('*Updated September 26,
-    2011*', '- Posted July 10, 2004', 'October 10, 2021')."""
+    FOOTER_TAIL, or in the run of them that ends the page, a line that says only when it was
+    posted or updated ('*Updated September 26, 2011*', '- Posted July 10, 2004', 'October 10,
+    2021')."""
     names = [normalise(a) for a in authors if normalise(a)]
-    tail = len(paragraphs) - FOOTER_TAIL
+    # Where the run of such lines that ends the page begins: a page may print each of its
+    # updates ("*Updated 2013*", "*Updated 2011*", "- Posted 2004").
+    end = len(paragraphs)
+    while end > 0 and _posted(paragraphs[end - 1]):
+        end -= 1
+    tail = min(end, len(paragraphs) - FOOTER_TAIL)
     return [
         p
         for i, p in enumerate(paragraphs)
         if not (
             (i < HEADER_LEAD and (_only_byline(p, names) or _date_line(p)))
-            or (i >= tail and (_date_line(p) or BARE_DATE.match(p.strip())))
+            or (i >= tail and _posted(p))
         )
     ]
+
+
+def _posted(paragraph: str) -> bool:
+    """PARAGRAPH says only when the page was posted or updated, or is a day alone."""
+    return _date_line(paragraph) or BARE_DATE.match(paragraph.strip()) is not None
 
 
 def _date_line(paragraph: str) -> bool:

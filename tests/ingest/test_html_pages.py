@@ -717,6 +717,14 @@ def test_when_the_page_says_it_was_posted_is_not_at_the_end_of_the_body(printed:
     assert result.paragraphs[-1].startswith("The mayor said repairs would begin")
 
 
+def test_every_update_a_page_prints_at_its_end_goes() -> None:
+    printed = "<p><em>Updated November 23, 2013</em></p><p><em>Updated September 26, 2011</em></p>"
+    result = extract_html(
+        page().replace("</article>", printed + "<p>- Posted July 10, 2004</p></article>", 1)
+    )
+    assert result.paragraphs[-1].startswith("The mayor said repairs would begin")
+
+
 def test_a_date_that_ends_a_sentence_of_the_story_stays_at_its_end() -> None:
     said = "<p>The bridge is to reopen on October 10, 2027.</p>"
     result = extract_html(page().replace("</article>", said + "</article>", 1))
