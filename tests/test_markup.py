@@ -15,7 +15,7 @@ from briefings.markup.markdown import (
     EXTENSIONS,
     _converter,
     excerpt,
-    leading_words,
+    leading_lines,
     markdown_to_html,
     plain_text,
     render_text,
@@ -190,14 +190,29 @@ def test_paragraphs_without_markup_render_as_without_the_shortcut() -> None:
     ),
     st.integers(min_value=1, max_value=12),
 )
-def test_the_leading_words_of_html_are_those_of_its_whole_text(
+def test_the_leading_lines_of_html_hold_the_words_of_its_whole_text(
     parts: list[str], count: int
 ) -> None:
-    """leading_words reads a long fragment start by start, cut anywhere (in a tag, an entity, a
-    character of several bytes): what it gives never differs from reading all of it."""
+    """leading_lines reads a long fragment start by start, cut anywhere (in a tag, an entity, a
+    character of several bytes): its words never differ from reading all of it."""
     fragment = "".join(parts)
     whole = " ".join(plain_text(fragment).split()[:count])
-    assert leading_words(fragment.encode(), count) == whole
+    assert leading_lines(fragment.encode(), count).split() == whole.split()
+
+
+def test_the_leading_lines_of_html_put_each_block_on_a_line() -> None:
+    html = markdown_to_html(
+        "## Trail Shoes For Beginners\n\nA good pair grips wet roads.\nIt fits.\n\n"
+        "- One Pair\n- Two Pairs\n\nThe end &amp; more."
+    )
+    assert leading_lines(html.encode(), 100).split("\n") == [
+        "Trail Shoes For Beginners",
+        "A good pair grips wet roads. It fits.",
+        "One Pair",
+        "Two Pairs",
+        "The end & more.",
+    ]
+    assert leading_lines(html.encode(), 6).split("\n") == ["Trail Shoes For Beginners", "A good"]
 
 
 @settings(max_examples=500, deadline=None)

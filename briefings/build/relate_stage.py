@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from briefings.config import Config
 from briefings.hashes import digest
-from briefings.markup.markdown import RenderedText, leading_words, render_text
+from briefings.markup.markdown import RenderedText, leading_lines, render_text
 from briefings.model import Article, Content, replaced
 from briefings.relate import Pins, RelateDoc, RelatedSettings, Relations, apply_pins, snapshot
 from briefings.runtime.memory import LARGE, release_free_memory
@@ -24,7 +24,7 @@ def relate_doc(article: Article, text: RenderedText, settings: RelatedSettings) 
     return RelateDoc(
         article.slug,
         article.title,
-        leading_words(text.body, lead_words(settings)),
+        leading_lines(text.body, lead_words(settings)),
         article.date.timestamp(),
         article.tags,
         article.source,
@@ -38,9 +38,17 @@ def version(doc: RelateDoc) -> tuple:
 
 
 def lead(text: str, settings: RelatedSettings) -> str:
-    """The start of TEXT: what features and entities read, and more."""
-    words = lead_words(settings)
-    return " ".join(text.split(None, words)[:words])
+    """The start of TEXT, a plain text whose lines are its blocks, as relate_doc gives it from
+    an article's HTML: what features and entities read, and more."""
+    kept: list[str] = []
+    room = lead_words(settings)
+    for line in text.split("\n"):
+        if room <= 0:
+            break
+        if words := line.split():
+            kept.append(" ".join(words[:room]))
+            room -= len(words)
+    return "\n".join(kept)
 
 
 def lead_words(settings: RelatedSettings) -> int:

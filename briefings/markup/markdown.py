@@ -154,21 +154,39 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def leading_words(fragment: bytes, count: int) -> str:
-    """The first COUNT words of plain_text(FRAGMENT), an HTML fragment in UTF-8, reading only as
-    much of a long one as it takes: ever longer starts of it, until one holds more words.
-    (Cut anywhere, a start differs from the whole only in its last word: a character cut short
-    is dropped, and so is a tag cut short.)"""
-    size = 8 * count  # about six characters a word, and some markup
-    while size < len(fragment):
-        start = fragment[:size].decode(errors="ignore")
-        if start.rfind("<") > start.rfind(">"):
+# Where a block ends (a paragraph, heading, list item, quote, caption): a line ends there.
+_BLOCK_END = re.compile(
+    r"</(?:p|h[1-6]|li|dt|dd|blockquote|figcaption|pre|tr|table|ul|ol|div)\s*>|<br\s*/?>", re.I
+)
+
+
+def leading_lines(fragment: bytes, count: int) -> str:
+    """The first COUNT words of plain_text(FRAGMENT), an HTML fragment in UTF-8, each block
+    (paragraph, heading, list item) on a line of its own: what tells a heading from a sentence.
+    Only as much of a long fragment is read as it takes: ever longer starts of it, until one
+    holds more words. (Cut anywhere, a start differs from the whole only in its last word: a
+    character cut short is dropped, and so is a tag cut short.)"""
+    size = 8 * count
+    while True:
+        whole = size >= len(fragment)
+        start = fragment.decode() if whole else fragment[:size].decode(errors="ignore")
+        if not whole and start.rfind("<") > start.rfind(">"):
             start = start[: start.rfind("<")]
-        found = html.unescape(_TAG.sub(" ", start)).split(None, count + 1)
-        if len(found) > count:  # every word but the last is whole
-            return " ".join(found[:count])
+        # (A new line within a block is a space: only block ends make lines.)
+        marked = _BLOCK_END.sub("\x00", start.replace("\n", " "))
+        lines = [line.split() for line in html.unescape(_TAG.sub(" ", marked)).split("\x00")]
+        if whole or sum(map(len, lines)) > count:  # every word but the last is whole
+            break
         size *= 2
-    return " ".join(plain_text(fragment.decode()).split(None, count)[:count])
+    kept: list[str] = []
+    room = count
+    for words in lines:
+        if room <= 0:
+            break
+        if words:
+            kept.append(" ".join(words[:room]))
+            room -= len(words)
+    return "\n".join(kept)
 
 
 def excerpt(body_html: str, summary: str = "", limit: int = 240, title: str = "") -> str:

@@ -99,13 +99,18 @@ def _batches(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -
 def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> list[Features]:
     chunks: list[str] = []
     per_text: list[int] = []
+    headed: list[bool] = []  # each chunk's: on a line that reads as a heading
     limit = s.lead_words * 2
     for doc in docs:  # each article's title, then its lead: up to LIMIT chunks
-        title, lead = doc.title.split(), doc.body.split(None, limit)[:limit]
+        title = doc.title.split()
+        lead, heading = _lead_chunks(doc.body, limit)
         chunks += title
         chunks += lead
+        headed += [False] * len(title)
+        headed += heading
         per_text += (len(title), len(lead))
     spelling, words_per_chunk, codes = _VOCABULARY.look_up(chunks)
+    in_heading = np.repeat(np.array(headed, bool), words_per_chunk)
     del chunks
     ends = np.concatenate([[0], np.cumsum(words_per_chunk)])[np.cumsum([0, *per_text])]
     text = np.repeat(np.arange(len(per_text)), np.diff(ends))
@@ -121,8 +126,9 @@ def _batch(docs: Sequence[RelateDoc], s: RelatedSettings, max_features: int) -> 
     titled_a = text % 2 == 0
     times_a = np.where(titled_a, s.title_weight, 1.0)
     # Capitalised mid-sentence: a name ("Iran"), not a sentence's first word ("Officials").
-    named_a = _VOCABULARY.capital[spelling] & ~opening[at]
-    lower_a = ~_VOCABULARY.capital[spelling]
+    # A heading's words say nothing of names: Title Case capitalises every one.
+    named_a = _VOCABULARY.capital[spelling] & ~opening[at] & ~in_heading[at]
+    lower_a = ~_VOCABULARY.capital[spelling] & ~in_heading[at]
     tag_doc: list[int] = []
     tag_keys: list[int] = []
     tag_words: list[str] = []
@@ -299,6 +305,33 @@ def _pair(one: str, other: str, named: bool) -> str:
     if other[:1].isupper():
         return f"{spelled(one, True)} {spelled(other, True)}" if one[:1].isupper() and named else ""
     return f"{spelled(one, False)} {other}"  # a sentence's first word, or a name and a word
+
+
+HEADING_WORDS = 12  # a line of at most this many words, with no stop at its end, is a heading
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", '"', "”", "’", "'", "…")
+
+
+def _is_heading(words: list[str]) -> bool:
+    return 0 < len(words) <= HEADING_WORDS and not words[-1].endswith(_SENTENCE_ENDS)
+
+
+def _lead_chunks(body: str, limit: int) -> tuple[list[str], list[bool]]:
+    """BODY's first LIMIT chunks (as body.split(None, LIMIT)[:LIMIT]), and for each whether its
+    line (BODY's blocks are its lines) reads as a heading: a few words not ending a sentence
+    ("Best Running Shoes for Beginners")."""
+    chunks: list[str] = []
+    heading: list[bool] = []
+    for line in body.split("\n"):
+        room = limit - len(chunks)
+        if room <= 0:
+            break
+        words = line.split()
+        if not words:
+            continue
+        titled = _is_heading(words)
+        chunks += words[:room]
+        heading += [titled] * min(room, len(words))
+    return chunks, heading
 
 
 def _word_places(

@@ -134,9 +134,18 @@ def share_a_name(a: Terms, b: Terms) -> bool:
     if not held:
         return False
     return any(
-        k in held and any(c.isupper() for c in w) and any(c.islower() for c in w)
+        k in held and _names(w)
         for keys, shown in ((a_keys, a.shown), (b_keys, b.shown))
         for k, w in zip(keys, shown, strict=True)
+    )
+
+
+def _names(term: str) -> bool:
+    """Whether TERM is written as a name: one of its words mixes capitals and small letters
+    (Kyiv, White House, iPhone). Not an acronym beside a common word ("DIY woodworking", "SEO
+    strategies"), which names a subject, like the acronym alone."""
+    return any(
+        any(c.isupper() for c in word) and any(c.islower() for c in word) for word in term.split()
     )
 
 

@@ -189,6 +189,26 @@ def test_articles_days_apart_share_a_story_only_when_they_share_a_name() -> None
     assert linked(text, day=40, story_name_days=float("inf"))  # the rule can be turned off
 
 
+def test_the_title_case_of_a_heading_names_nothing() -> None:
+    """A guide's headings capitalise every word ("Running Shoes For Beginners"): weeks apart,
+    two guides sharing only such words share no name. The same words capitalised inside a
+    sentence are a name."""
+    prose = (
+        "A good pair cushions each stride and grips wet roads, and it should fit a runner's "
+        "foot from the first mile."
+    )
+    tested = "We tested pairs on trails and streets for a month."
+    retested = "Each pair ran a hundred miles of trails and streets before we judged it."
+
+    def linked(heading: str) -> bool:
+        guide = doc("shoes-a", "What to look for in shoes", f"{heading}\n{prose} {tested}")
+        later = doc("shoes-b", "How we test shoes", f"{heading}\n{prose} {retested}", day=40)
+        return bool(relate([guide, later])[0].same_story("shoes-a"))
+
+    assert not linked("Trail Shoes For Beginners")
+    assert linked("Our picks, chosen with Trail Shoes Monthly, are these.")
+
+
 def test_story_links_that_need_a_name_follow_edits_exactly(monkeypatch) -> None:
     """Edits that take a name out of a lead or move a date across story_name_days change only
     the links they should: the index, its links and the splits of large linked groups always

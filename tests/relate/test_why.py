@@ -136,3 +136,18 @@ def test_a_name_either_article_writes_is_a_shared_name_and_words_are_not() -> No
     seo = terms("SEO basics", "Good SEO starts with pages that answer what readers search for.")
     more_seo = terms("SEO in 2025", "Our SEO checklist covers titles, links and page speed.")
     assert "SEO" in shared(seo, more_seo) and not share_a_name(seo, more_seo)  # an acronym alone
+
+
+def test_an_acronym_beside_a_common_word_is_no_name() -> None:
+    """ "DIY woodworking" mixes capitals and small letters, but in no one word: it names a
+    subject, as the acronym alone does (two guides years apart shared it and made a story)."""
+    diy = terms(
+        "Woodworking projects",
+        "These DIY woodworking projects suit a weekend. Each DIY woodworking plan lists its tools.",
+    )
+    more_diy = terms(
+        "More woodworking ideas",
+        "Our DIY woodworking ideas start small. Every DIY woodworking idea comes with a plan.",
+    )
+    assert any("DIY" in w for w in shared(diy, more_diy))
+    assert not share_a_name(diy, more_diy)
