@@ -4,6 +4,7 @@ it is an article at all."""
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -11,7 +12,9 @@ from urllib.parse import urlsplit
 import htmldate.extractors
 import trafilatura
 from htmldate import find_date
+from lxml.html import HtmlElement
 from trafilatura.settings import Document, set_date_params
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from briefings.ingest.clean import polish, without_header_lines
@@ -94,15 +97,18 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     the page was fetched from (else the address it states: _own_address), which helps find its
     outlet."""
     result = Extracted(extractor=f"trafilatura {trafilatura.__version__}")
-    html = _HEADING_ANCHOR.sub("", html)
-    facts = page_facts(html)
+    html = _BREAK_CLOSING_INLINE.sub(r"\2\1", _HEADING_ANCHOR.sub("", html))
+    # Parsed once for every reading: trafilatura works on a copy of a tree it is given.
+    tree = load_html(html)
+    if tree is None:
+        return result
+    facts = page_facts(copy.deepcopy(tree))
     url = url or _own_address(facts.canonical, facts.meta.get("og:url", ""))
     # trafilatura's precision mode keeps less boilerplate (aeb-dev, 2019 news pages), but on
     # newer pages (wcxb-dev) it sometimes drops much of the article or finds none: when it
     # keeps under PRECISE_SHARE of what the default mode finds, the default mode's text is taken.
-    html = _BREAK_CLOSING_INLINE.sub(r"\2\1", html)
-    precise = _extraction(html, url, precise=True, metadata=False)
-    full = _extraction(html, url, precise=False, metadata=True)
+    precise = _extraction(tree, url, precise=True, metadata=False)
+    full = _extraction(tree, url, precise=False, metadata=True)
     document = full or precise
     if document is None:
         return result
@@ -114,7 +120,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     if _flattened(paragraphs):
         # Its extractor fell back to the page's text in one run (the header, bylines and the
         # story as one paragraph); in its recall mode it keeps the page's paragraphs.
-        recall = _extraction(html, url, precise=False, metadata=False, recall=True)
+        recall = _extraction(tree, url, precise=False, metadata=False, recall=True)
         structured = _paragraphs(recall, url) if recall is not None else []
         if structured and not _flattened(structured):
             paragraphs = structured
@@ -181,10 +187,10 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
 
 
 def _extraction(
-    html: str, url: str, precise: bool, metadata: bool, recall: bool = False
+    tree: HtmlElement, url: str, precise: bool, metadata: bool, recall: bool = False
 ) -> Document | None:
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url or None,
         include_comments=False,
         include_tables=True,

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 MAX_JSON_LD = 200_000  # characters of one JSON-LD block; larger blocks are ads' data dumps
 MAX_NODES = 2_000  # JSON-LD objects walked per page
@@ -130,12 +130,9 @@ class PageFacts:
         ).lower().startswith("product")
 
 
-def page_facts(html: str) -> PageFacts:
+def page_facts(tree: HtmlElement) -> PageFacts:
+    """What TREE, a page (which this changes), states and shows beside its article."""
     facts = PageFacts()
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return facts
     facts.title_tag = _text(tree.find(".//title"))
     authors: dict[str, list[str]] = {}
     for node in tree.iter("meta"):
