@@ -38,6 +38,7 @@ from briefings.build import output
 from briefings.build.builder import SiteBuilder
 from briefings.config import Config
 from briefings.render.renderer import Reads, reads_to_json
+from briefings.runtime.sqlite import open_exact
 
 LEDGER_FILE = Path(".briefings") / "cache" / "ledger.sqlite"
 SCHEMA = {
@@ -223,15 +224,4 @@ def _templates(builder: SiteBuilder) -> dict[str, str]:
 def _open(path: Path) -> sqlite3.Connection:
     """A connection to the ledger at PATH, once it is known to hold only our two tables: a
     file with triggers or views in it is not ours, and none of its SQL is run."""
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA trusted_schema = OFF")
-        found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
-        ours = {name: sql for kind, name, sql in found if kind == "table"}
-        others = [name for kind, name, sql in found if kind != "table" and sql is not None]
-        if ours != SCHEMA or others:
-            raise sqlite3.DatabaseError("ledger: not the tables briefings writes")
-    except BaseException:
-        db.close()
-        raise
-    return db
+    return open_exact(path, SCHEMA, "ledger")

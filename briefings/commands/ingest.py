@@ -47,7 +47,7 @@ def ingest_paths(
     folder = (out or config.content_dir / "articles").resolve()
     items = list(expand(paths))
     counts: dict[str, int] = {}
-    known = Known(folder, config.root / ".briefings" / "ingest" / "index.json")
+    known = Known(folder, config.root / ".briefings" / "ingest" / "index.sqlite")
     sources = config.settings.sources
     try:
         with progress(items) as shown:

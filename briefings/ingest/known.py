@@ -2,16 +2,24 @@
 same at 10 or 10,000 articles: its fingerprint finds a second ingest of the same page, a sample
 of its word 5-grams finds a syndicated copy, its slug finds a free file name.
 
-The index is kept between runs in the project's .briefings/ as plain JSON (no code runs on
-load), refreshed by each file's size and mtime; anything malformed in it is ignored and rebuilt
-from the files."""
+The index is kept between runs in the project's .briefings/ingest/index.sqlite (SQLite: a run
+reads only the rows its pages ask about, and writes only what changed), refreshed by each
+file's size and mtime. Found in a project folder it is untrusted: it is used only when its
+schema is the one written here (no triggers, no views: none of its SQL runs) and its rows are
+of the types written; anything else in it is thrown away and the index made again from the
+files.
+
+    sqlite3 .briefings/ingest/index.sqlite "select name, slug, source, url from articles"
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import os
-from dataclasses import asdict, dataclass
+import sqlite3
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,12 +27,35 @@ import frontmatter
 import yaml
 
 from briefings.ingest.clean import normalise
+from briefings.runtime.sqlite import create, open_exact
 from briefings.urls import make_slug
 
 NEAR_DUPLICATE = 0.9  # share of sampled word 5-grams two bodies must share to be copies
 SAMPLE = 4  # keep one 5-gram in SAMPLE (by hash): enough to estimate overlap
 MOST_SAMPLED = 600
+# Each article's smallest sampled values, indexed: a body sharing nine in ten of an article's
+# sampled 5-grams holds some of them (all sixteen missed: about one chance in 10**16), and
+# the index stays small (all 600 of 10,000 articles would be six million rows).
+ANCHORS = 16
 MAX_INDEX_BYTES = 256 * 1024 * 1024
+VERSION = "1"
+SCHEMA = {
+    "meta": "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "articles": (
+        "CREATE TABLE articles (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER"
+        " NOT NULL, slug TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+        " current TEXT NOT NULL, url TEXT NOT NULL, address TEXT NOT NULL, sample BLOB NOT NULL)"
+    ),
+    "anchors": "CREATE TABLE anchors (value INTEGER NOT NULL, name TEXT NOT NULL)",
+    "articles_fingerprint": "CREATE INDEX articles_fingerprint ON articles (fingerprint)",
+    "articles_current": "CREATE INDEX articles_current ON articles (current)",
+    "articles_address": "CREATE INDEX articles_address ON articles (address)",
+    "articles_slug": "CREATE INDEX articles_slug ON articles (slug)",
+    "anchors_value": "CREATE INDEX anchors_value ON anchors (value)",
+    "anchors_name": "CREATE INDEX anchors_name ON anchors (name)",
+}
+ENTRY_COLUMNS = "size, mtime_ns, slug, source, fingerprint, current, sample, url"
+IN_CHUNK = 500  # values in one IN (...): SQLite's limit on parameters was 999 before 3.32
 
 
 def fingerprint(body: str) -> str:
@@ -59,16 +90,20 @@ class Entry:
 
 
 class Known:
+    """The articles in FOLDER, as STORE (an SQLite file; None: kept in memory) knows them once
+    brought up to date with the files. save() keeps what a run added."""
+
     def __init__(self, folder: Path, store: Path | None = None) -> None:
         self.folder = folder
         self.store = store
-        self.entries: dict[str, Entry] = {}  # path relative to FOLDER -> entry
-        self._by_print: dict[str, list[str]] = {}
-        self._by_shingle: dict[int, list[str]] = {}
-        self._by_url: dict[str, list[str]] = {}
-        self._slugs: set[str] = set()
         self._added: set[str] = set()  # written in this run
-        self._refresh(self._stored())
+        self._db = self._opened()
+        try:
+            self._refresh()
+        except (sqlite3.Error, ValueError, TypeError):  # rows not as written: made again
+            self._db.close()
+            self._db = self._opened(anew=True)
+            self._refresh()
 
     # --- questions asked per page ---------------------------------------------------------
 
@@ -77,10 +112,19 @@ class Known:
         unless from another outlet. (A page ingested again by a newer briefings may come out
         with other words, a headline without a stray mark say: its address says it is the
         same page.)"""
-        names = [*self._by_print.get(body_print, []), *self._by_url.get(_address(url), [])]
-        for name in names:
-            entry = self.entries[name]
-            if not source or entry.source.casefold() == source.casefold():
+        rows: list[tuple] = []
+        if body_print:
+            rows += self._db.execute(
+                "SELECT name, source FROM articles WHERE fingerprint = ? OR current = ?"
+                " ORDER BY name",
+                (body_print, body_print),
+            ).fetchall()
+        if address := _address(url):
+            rows += self._db.execute(
+                "SELECT name, source FROM articles WHERE address = ? ORDER BY name", (address,)
+            ).fetchall()
+        for name, stated in rows:
+            if not source or str(stated).casefold() == source.casefold():
                 return self.folder / name
         return None
 
@@ -92,12 +136,20 @@ class Known:
         """The slug of an article from another outlet whose body this one nearly repeats."""
         if not sample:
             return ""
-        shared: dict[str, int] = {}
-        for value in sample:
-            for name in self._by_shingle.get(value, ()):
-                shared[name] = shared.get(name, 0) + 1
-        for name, count in sorted(shared.items(), key=lambda kv: -kv[1]):
-            entry = self.entries[name]
+        values = [_signed(v) for v in sample]
+        names: set[str] = set()
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = values[start : start + IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            query = f"SELECT DISTINCT name FROM anchors WHERE value IN ({marks})"
+            names.update(name for (name,) in self._db.execute(query, chunk))
+        mine = set(sample)
+        shared = []
+        for name in names:
+            entry = self._entry(name)
+            if entry is not None:
+                shared.append((len(mine.intersection(entry.sample)), name, entry))
+        for count, _, entry in sorted(shared, key=lambda found: (-found[0], found[1])):
             if count / max(1, min(len(sample), len(entry.sample))) < NEAR_DUPLICATE:
                 break
             if entry.source.casefold() != source.casefold():
@@ -105,12 +157,12 @@ class Known:
         return ""
 
     def entry_at(self, path: Path) -> Entry | None:
-        return self.entries.get(self._name(path))
+        return self._entry(self._name(path))
 
     def free_slug(self, slug: str) -> str:
         """SLUG, or SLUG-2, -3, ... when another article or file has it."""
         free, n = slug, 1
-        while free in self._slugs or (self.folder / f"{free}.md").exists():
+        while self._slug_taken(free) or (self.folder / f"{free}.md").exists():
             n += 1
             free = f"{slug}-{n}"
         return free
@@ -134,19 +186,40 @@ class Known:
         self._added.add(self._name(path))
 
     def save(self) -> None:
+        """Keep what this run added (a store that cannot be written is made again next time)."""
+        with contextlib.suppress(sqlite3.Error):
+            self._db.commit()
+        self._db.close()
+
+    def _opened(self, anew: bool = False) -> sqlite3.Connection:
+        """The store, or a new one when it is missing, too large, not ours, or ANEW."""
         if self.store is None:
-            return
-        data = {
-            "folder": str(self.folder),
-            "entries": {k: asdict(v) for k, v in self.entries.items()},
-        }
+            return create(":memory:", SCHEMA)
+        with contextlib.suppress(OSError):
+            if anew or self.store.stat().st_size > MAX_INDEX_BYTES:
+                self.store.unlink()
+        try:
+            if self.store.exists():
+                db = open_exact(self.store, SCHEMA, "ingest index")
+                meta = dict(db.execute("SELECT name, value FROM meta").fetchall())
+                if meta == {"folder": str(self.folder), "version": VERSION}:
+                    return db
+                db.close()
+            self.store.unlink(missing_ok=True)
+        except (sqlite3.Error, OSError):
+            with contextlib.suppress(OSError):
+                self.store.unlink()
         try:
             self.store.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.store.with_suffix(".tmp")
-            temporary.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(temporary, self.store)
-        except OSError:
-            pass  # an index that cannot be kept is rebuilt next time
+            # The plain JSON index of briefings 0.1 and before, made again here.
+            (self.store.parent / "index.json").unlink(missing_ok=True)
+            db = create(self.store, SCHEMA)
+        except (sqlite3.Error, OSError):  # an index that cannot be kept: this run's only
+            db = create(":memory:", SCHEMA)
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)", [("folder", str(self.folder)), ("version", VERSION)]
+        )
+        return db
 
     def _name(self, path: Path) -> str:
         try:
@@ -154,57 +227,94 @@ class Known:
         except ValueError:
             return path.as_posix()
 
-    def _stored(self) -> dict[str, Entry]:
-        if self.store is None:
-            return {}
-        try:
-            if self.store.stat().st_size > MAX_INDEX_BYTES:
-                return {}
-            data = json.loads(self.store.read_text(encoding="utf-8"))
-            if data.get("folder") != str(self.folder):
-                return {}
-            return {str(k): _entry(v) for k, v in data["entries"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return {}
+    def _refresh(self) -> None:
+        """The store brought up to date with the files: those changed since (by size and
+        mtime) read again, those gone dropped."""
+        stored: dict[str, tuple[int, int]] = {}
+        for name, size, mtime in self._db.execute("SELECT name, size, mtime_ns FROM articles"):
+            if not (isinstance(name, str) and isinstance(size, int) and isinstance(mtime, int)):
+                raise TypeError("ingest index: a row is not as written")
+            stored[name] = (size, mtime)
+        seen: set[str] = set()
+        if self.folder.is_dir():
+            for top, dirs, files in os.walk(self.folder):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file in sorted(files):
+                    if not file.endswith(".md"):
+                        continue
+                    path = Path(top, file)
+                    try:
+                        info = path.stat()
+                    except OSError:
+                        continue
+                    name = self._name(path)
+                    seen.add(name)
+                    if stored.get(name) == (info.st_size, info.st_mtime_ns):
+                        continue
+                    entry = _read(path, [info.st_size, info.st_mtime_ns])
+                    if entry is None:
+                        self._drop(name)
+                    else:
+                        self._put(name, entry)
+        for name in stored.keys() - seen:
+            self._drop(name)
+        self._db.commit()
 
-    def _refresh(self, stored: dict[str, Entry]) -> None:
-        if not self.folder.is_dir():
-            return
-        for top, dirs, files in os.walk(self.folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for file in sorted(files):
-                if not file.endswith(".md"):
-                    continue
-                path = Path(top, file)
-                try:
-                    info = path.stat()
-                except OSError:
-                    continue
-                name = self._name(path)
-                old = stored.get(name)
-                if old is not None and old.stamp == [info.st_size, info.st_mtime_ns]:
-                    self._put(name, old)
-                elif (entry := _read(path, [info.st_size, info.st_mtime_ns])) is not None:
-                    self._put(name, entry)
+    def _entry(self, name: str) -> Entry | None:
+        row = self._db.execute(
+            f"SELECT {ENTRY_COLUMNS} FROM articles WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        size, mtime, slug, source, body_print, current, sample, url = row
+        texts = (slug, source, body_print, current, url)
+        if not (
+            isinstance(size, int)
+            and isinstance(mtime, int)
+            and all(isinstance(t, str) for t in texts)
+            and isinstance(sample, bytes)
+            and len(sample) % 8 == 0
+            and len(sample) <= 8 * MOST_SAMPLED
+        ):
+            return None  # not as written: as if unknown
+        values = array("Q")
+        values.frombytes(sample)
+        return Entry([size, mtime], slug, source, body_print, current, values.tolist(), url)
+
+    def _slug_taken(self, slug: str) -> bool:
+        found = self._db.execute("SELECT 1 FROM articles WHERE slug = ? LIMIT 1", (slug,))
+        return found.fetchone() is not None
 
     def _put(self, name: str, entry: Entry) -> None:
-        old = self.entries.get(name)
-        if old is not None:
-            self._slugs.discard(old.slug)
-            for key in {old.fingerprint, old.current}:
-                self._by_print[key] = [n for n in self._by_print.get(key, []) if n != name]
-            for value in old.sample:
-                self._by_shingle[value] = [n for n in self._by_shingle.get(value, []) if n != name]
-            if address := _address(old.url):
-                self._by_url[address] = [n for n in self._by_url[address] if n != name]
-        self.entries[name] = entry
-        self._slugs.add(entry.slug)
-        for key in {entry.fingerprint, entry.current} - {""}:
-            self._by_print.setdefault(key, []).append(name)
-        for value in entry.sample:
-            self._by_shingle.setdefault(value, []).append(name)
-        if address := _address(entry.url):
-            self._by_url.setdefault(address, []).append(name)
+        sample = entry.sample[:MOST_SAMPLED]
+        self._db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                *entry.stamp,
+                entry.slug,
+                entry.source,
+                entry.fingerprint,
+                entry.current,
+                entry.url,
+                _address(entry.url),
+                array("Q", sample).tobytes(),
+            ),
+        )
+        self._db.execute("DELETE FROM anchors WHERE name = ?", (name,))
+        self._db.executemany(
+            "INSERT INTO anchors VALUES (?, ?)",
+            [(_signed(v), name) for v in sorted(sample)[:ANCHORS]],
+        )
+
+    def _drop(self, name: str) -> None:
+        self._db.execute("DELETE FROM articles WHERE name = ?", (name,))
+        self._db.execute("DELETE FROM anchors WHERE name = ?", (name,))
+
+
+def _signed(value: int) -> int:
+    """A sampled value (64 bits, unsigned) as SQLite's INTEGER holds it (signed)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def _address(url: str) -> str:
@@ -213,25 +323,6 @@ def _address(url: str) -> str:
     address = url.split("#", 1)[0].strip().rstrip("/")
     parts = urlsplit(address)
     return address if parts.path.strip("/") or parts.query else ""
-
-
-def _entry(value: object) -> Entry:
-    if not isinstance(value, dict):
-        raise TypeError("not an entry")
-    entry = Entry(**value)
-    if not (
-        isinstance(entry.stamp, list)
-        and all(isinstance(x, int) for x in entry.stamp)
-        and all(
-            isinstance(x, str)
-            for x in (entry.slug, entry.source, entry.fingerprint, entry.current, entry.url)
-        )
-        and isinstance(entry.sample, list)
-        and all(isinstance(x, int) for x in entry.sample[:MOST_SAMPLED])
-    ):
-        raise TypeError("malformed entry")
-    entry.sample = entry.sample[:MOST_SAMPLED]
-    return entry
 
 
 def _read(path: Path, stamp: list[int]) -> Entry | None:

@@ -1,7 +1,10 @@
 """A saved HTML page through ingest: its metadata read from the page, stable slugs, drafts for
 what a page lacks, a fingerprint index that needs no rescan, and topics free of CMS junk."""
 
+import contextlib
 import json
+import random
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -17,7 +20,7 @@ from briefings.commands.init import init_project
 from briefings.ingest.extract import extract
 from briefings.ingest.fields import clean_authors
 from briefings.ingest.html import extract_html
-from briefings.ingest.known import Known
+from briefings.ingest.known import ANCHORS, Known, sampled_shingles
 from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
 from briefings.ingest.write import Options, front_matter
@@ -458,16 +461,58 @@ def test_a_page_ingested_again_with_other_words_is_the_same_article(project: Pat
 def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(project: Path) -> None:
     stated = str(project.parent / "stated.html")
     assert briefings("ingest", project, stated).returncode == 0
-    store = project / ".briefings/ingest/index.json"
-    data = json.loads(store.read_text())
-    assert list(data["entries"]) == ["elm-street-bridge-closes-to-cars.md"]
+    store = project / ".briefings/ingest/index.sqlite"
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        rows = db.execute("SELECT name, slug FROM articles").fetchall()
+    assert rows == [("elm-street-bridge-closes-to-cars.md", "elm-street-bridge-closes-to-cars")]
     again = briefings("ingest", project, stated)
     assert again.returncode == 0 and "1 unchanged" in again.stdout
-    store.write_text('{"folder": 1, "entries": {"x": {"__class__": "os.system"}}}')
+    # A store with SQL of its own (a trigger that would write a file's worth of rows as we
+    # write ours) is not ours: thrown away unread, and made again from the files.
+    with contextlib.closing(sqlite3.connect(store)) as db, db:
+        db.execute("CREATE TABLE planted (x TEXT)")
+        db.execute(
+            "CREATE TRIGGER t AFTER INSERT ON articles BEGIN INSERT INTO planted VALUES ('ran'); END"
+        )
+        db.execute("DELETE FROM articles")
     third = briefings("ingest", project, stated)
     assert third.returncode == 0 and "1 unchanged" in third.stdout  # rebuilt from the files
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        tables = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "planted" not in tables
+    # Rows of the wrong types are not trusted either.
+    with contextlib.closing(sqlite3.connect(store)) as db, db:
+        db.execute("UPDATE articles SET size = 'big', sample = 'not bytes'")
     known = Known(project / "content/articles", store)
-    assert [e.slug for e in known.entries.values()] == ["elm-street-bridge-closes-to-cars"]
+    entry = known.entry_at(project / "content/articles/elm-street-bridge-closes-to-cars.md")
+    assert entry is not None and entry.slug == "elm-street-bridge-closes-to-cars"
+    known.save()
+
+
+def test_a_copy_is_found_among_many_articles_by_the_values_it_shares(tmp_path: Path) -> None:
+    """The index answers each page's questions by query: a copy is found among thousands of
+    articles by the values it shares, and a run writes only the rows that changed."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    store = tmp_path / "index.sqlite"
+    words = [f"w{n}" for n in range(5000)]
+    for n in range(300):
+        body = " ".join(random.Random(n).sample(words, 200))
+        (folder / f"a{n}.md").write_text(
+            f"---\ntitle: A {n}\nsource: Outlet {n % 3}\n---\n{body}\n"
+        )
+    Known(folder, store).save()
+    copied = (folder / "a42.md").read_text().split("---\n", 2)[2]
+    known = Known(folder, store)
+    sample = sampled_shingles(copied + " one more line at the end")
+    assert known.copy_of(sample, "Another Outlet") == "a-42"
+    assert known.copy_of(sample, "Outlet 0") == ""  # its own outlet's: not a syndicated copy
+    assert known.free_slug("a-42") == "a-42-2"
+    known.save()
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        (count,) = db.execute("SELECT count(*) FROM articles").fetchone()
+        (anchors,) = db.execute("SELECT count(*) FROM anchors").fetchone()
+    assert count == 300 and anchors <= 300 * ANCHORS
 
 
 def test_page_keywords_make_topics_only_through_the_topics_table(project: Path) -> None:
