@@ -47,7 +47,8 @@ def ingest_paths(
     folder = (out or config.content_dir / "articles").resolve()
     items = list(expand(paths))
     counts: dict[str, int] = {}
-    known = Known(folder, config.root / ".briefings" / "ingest" / "index.sqlite")
+    store = config.root / ".briefings" / "ingest" / "index.sqlite"
+    known = Known(folder, store, lambda line: echo(line, True))  # (to stderr, as progress is)
     sources = config.settings.sources
     try:
         with progress(items) as shown:

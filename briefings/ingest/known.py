@@ -19,6 +19,7 @@ import hashlib
 import os
 import sqlite3
 from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,6 +56,7 @@ SCHEMA = {
     "anchors_name": "CREATE INDEX anchors_name ON anchors (name)",
 }
 ENTRY_COLUMNS = "size, mtime_ns, slug, source, fingerprint, current, sample, url"
+NOTE_FROM = 200  # files to read before the index is usable: said first
 IN_CHUNK = 500  # values in one IN (...): SQLite's limit on parameters was 999 before 3.32
 
 
@@ -93,9 +95,12 @@ class Known:
     """The articles in FOLDER, as STORE (an SQLite file; None: kept in memory) knows them once
     brought up to date with the files. save() keeps what a run added."""
 
-    def __init__(self, folder: Path, store: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path, store: Path | None = None, note: Callable[[str], None] | None = None
+    ) -> None:
         self.folder = folder
         self.store = store
+        self._note = note  # told when many files must be read (the first run in a folder)
         self._added: set[str] = set()  # written in this run
         self._db = self._opened()
         try:
@@ -235,30 +240,36 @@ class Known:
             if not (isinstance(name, str) and isinstance(size, int) and isinstance(mtime, int)):
                 raise TypeError("ingest index: a row is not as written")
             stored[name] = (size, mtime)
+        changed: list[tuple[str, Path, list[int]]] = []
         seen: set[str] = set()
-        if self.folder.is_dir():
-            for top, dirs, files in os.walk(self.folder):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for file in sorted(files):
-                    if not file.endswith(".md"):
-                        continue
-                    path = Path(top, file)
-                    try:
-                        info = path.stat()
-                    except OSError:
-                        continue
-                    name = self._name(path)
-                    seen.add(name)
-                    if stored.get(name) == (info.st_size, info.st_mtime_ns):
-                        continue
-                    entry = _read(path, [info.st_size, info.st_mtime_ns])
-                    if entry is None:
-                        self._drop(name)
-                    else:
-                        self._put(name, entry)
+        for path in self._files():
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            name = self._name(path)
+            seen.add(name)
+            if stored.get(name) != (info.st_size, info.st_mtime_ns):
+                changed.append((name, path, [info.st_size, info.st_mtime_ns]))
+        if self._note is not None and len(changed) >= NOTE_FROM:
+            self._note(f"Indexing {len(changed):,} articles in {self.folder} (once; kept after)")
+        for name, path, stamp in changed:
+            entry = _read(path, stamp)
+            if entry is None:
+                self._drop(name)
+            else:
+                self._put(name, entry)
         for name in stored.keys() - seen:
             self._drop(name)
         self._db.commit()
+
+    def _files(self) -> Iterator[Path]:
+        """The articles' files in FOLDER (not in hidden folders), in order."""
+        if not self.folder.is_dir():
+            return
+        for top, dirs, files in os.walk(self.folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            yield from (Path(top, file) for file in sorted(files) if file.endswith(".md"))
 
     def _entry(self, name: str) -> Entry | None:
         row = self._db.execute(

@@ -501,9 +501,12 @@ def test_a_copy_is_found_among_many_articles_by_the_values_it_shares(tmp_path: P
         (folder / f"a{n}.md").write_text(
             f"---\ntitle: A {n}\nsource: Outlet {n % 3}\n---\n{body}\n"
         )
-    Known(folder, store).save()
+    said: list[str] = []
+    Known(folder, store, said.append).save()
+    assert said == [f"Indexing 300 articles in {folder} (once; kept after)"]
     copied = (folder / "a42.md").read_text().split("---\n", 2)[2]
-    known = Known(folder, store)
+    known = Known(folder, store, said.append)
+    assert len(said) == 1  # kept: nothing to read again
     sample = sampled_shingles(copied + " one more line at the end")
     assert known.copy_of(sample, "Another Outlet") == "a-42"
     assert known.copy_of(sample, "Outlet 0") == ""  # its own outlet's: not a syndicated copy
