@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefings.build.notices import DRAFTS_SHOWN
 from briefings.cli import cli
 from tests.conftest import write
 
@@ -226,3 +227,19 @@ def test_check_counts_drafts_by_what_they_need(example: Path) -> None:
     assert lines[-2] == (
         "drafts: 4, needing date 3, source 1, review 1 (`briefings list --drafts` lists them)"
     )
+
+
+def test_check_names_the_first_drafts_and_counts_them_all(example: Path) -> None:
+    for n in range(DRAFTS_SHOWN + 5):
+        write(
+            example / f"content/articles/pending-{n:02}.md",
+            f"---\ntitle: Pending {n}\ndraft: true\nneeds: [date]\nsource: Wire\n---\nBody.\n",
+        )
+    result = check(example, "--no-links")
+    lines = result.stdout.splitlines()
+    named = [line for line in lines if "a draft, not published" in line]
+    assert len(named) == DRAFTS_SHOWN and "pending-00.md" in named[0]
+    assert "warning: ... and 5 more drafts" in lines
+    warnings = int(lines[-1].split(", ")[1].split()[0])
+    assert warnings >= DRAFTS_SHOWN + 5  # every draft still counts...
+    assert check(example, "--no-links", "--strict").returncode == 1  # ...and fails --strict

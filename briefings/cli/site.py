@@ -155,7 +155,7 @@ def check(project: Path | None, strict: bool, no_links: bool) -> None:
 
     report = check_project(project_config(project), links=not no_links)
     click.echo("\n".join(report.lines()))
-    if report.errors or (strict and report.warnings):
+    if report.errors or (strict and report.warning_count):
         sys.exit(1)
 
 

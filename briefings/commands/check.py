@@ -11,6 +11,7 @@ from pathlib import Path
 
 from briefings import urls
 from briefings.build.builder import SiteBuilder
+from briefings.build.notices import DRAFTS_SHOWN
 from briefings.config import Config
 from briefings.content.load import load_content
 from briefings.errors import ContentError
@@ -26,9 +27,15 @@ class Report:
     # ingested pages may leave hundreds, and the editor wants the count of each kind first.
     drafts: int = 0
     needs: Counter[str] = field(default_factory=Counter)
+    # Each draft is a warning, but only the first DRAFTS_SHOWN are a line each, after the
+    # other warnings: a folder of ingested pages left 335, which buried every other warning.
+    shown_drafts: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [f"error: {e}" for e in self.errors] + [f"warning: {w}" for w in self.warnings]
+        lines += [f"warning: {d}" for d in self.shown_drafts]
+        if self.drafts > len(self.shown_drafts):
+            lines.append(f"warning: ... and {self.drafts - len(self.shown_drafts)} more drafts")
         if self.drafts:
             needs = ", ".join(f"{name} {count}" for name, count in self.needs.most_common())
             lines.append(
@@ -37,8 +44,12 @@ class Report:
                 + " (`briefings list --drafts` lists them)"
             )
         verdict = "problems" if self.errors else "ok"
-        lines.append(f"{verdict}: {len(self.errors)} errors, {len(self.warnings)} warnings")
+        lines.append(f"{verdict}: {len(self.errors)} errors, {self.warning_count} warnings")
         return lines
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.drafts
 
 
 def check_project(config: Config, now: datetime | None = None, links: bool = True) -> Report:
@@ -58,9 +69,9 @@ def check_project(config: Config, now: datetime | None = None, links: bool = Tru
         report.errors += [str(problem) for problem in exc.problems]
         return report
     report.warnings += list(content.notes)
-    report.warnings += [
+    report.shown_drafts = [
         f"{a.path}: a draft, not published" + (f": needs {', '.join(a.needs)}" if a.needs else "")
-        for a in content.drafts
+        for a in content.drafts[:DRAFTS_SHOWN]
     ]
     report.drafts = len(content.drafts)
     # A need is said as "date: guessed from the page's text, check it": counted by its name.
