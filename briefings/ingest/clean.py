@@ -141,7 +141,7 @@ PROMPT = re.compile(
     r"^(?:sign up(?: now| here| today)?[.!:]|sign up (?:for|to) (?:(?:our|the|a|\S+[’']s) )?(?:\S+ ){0,3}"
     r"(?:newsletters?|e-?mails?|alerts|updates)\b|subscribe\b|click here|like this (?:story|article)|share (?:it|this)\b|"
     r"don[’']?t miss|tell us what you think|follow (?:us|him|her|them|me)\b|have a (?:news )?tip|"
-    r"download (?:our|the) app|get the latest|get (?:\S+ ){1,6}delivered|join (?:us|our)\b|"
+    r"download (?:our|the) app|register (?:now|today|for (?:our|free)\b)|get the latest|get (?:\S+ ){1,6}delivered|join (?:us|our)\b|"
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
     r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"
@@ -157,6 +157,8 @@ PITCH = re.compile(
     r"\bsupport (?:us|our|my) (?:work|journalism|newsroom|mission)\b|\btell your friends\b",
     re.IGNORECASE,
 )
+# What may open a call to action before its words: quotes, emphasis, an emoji or an arrow.
+_OPENING = re.compile(r"^(?:[^\w\[(]|_)+")
 SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
 HEADING = re.compile(r"^#{1,6}\s+")
@@ -214,7 +216,7 @@ def is_prompt(paragraph: str, max_words: int = 60, pitch: bool = False) -> bool:
     prompts = sum(
         1
         for s in sentences
-        if PROMPT.match(s.strip("*_“”\"' ")) or (pitch and PITCH.search(s) is not None)
+        if PROMPT.match(_OPENING.sub("", s)) or (pitch and PITCH.search(s) is not None)
     )
     return prompts * 2 >= len(sentences) and prompts > 0
 

@@ -177,7 +177,9 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         [*result.authors, result.source, site],
     )
     result.summary = choose_summary(
-        result.paragraphs, meta.get("og:description") or meta.get("description", "")
+        result.paragraphs,
+        meta.get("og:description") or meta.get("description", ""),
+        result.title,
     )
     image = _unglued(meta.get("og:image") or meta.get("twitter:image") or "")
     result.image_src = image if is_web_url(image) else ""

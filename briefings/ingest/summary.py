@@ -43,14 +43,18 @@ HTML_TAG = re.compile(r"(?<!\\)</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 
 
-def choose_summary(paragraphs: list[str], description: str = "") -> str:
+def choose_summary(paragraphs: list[str], description: str = "", title: str = "") -> str:
     # A description escaped twice by its page ("pricing &amp;amp; costs") reads plainly.
     dek = " ".join(html.unescape(HTML_TAG.sub("", description)).split())
-    if _is_prose(dek) and not TRUNCATED.search(dek):
+    if _is_prose(dek) and not TRUNCATED.search(dek) and not _title_again(dek, title):
         return _shorten(dek)
     for paragraph in paragraphs[:12]:
         text = plain(paragraph)
-        if _is_prose(text) and not NOT_PROSE.search(paragraph.strip()):
+        if (
+            _is_prose(text)
+            and not NOT_PROSE.search(paragraph.strip())
+            and not _title_again(text, title)
+        ):
             return _shorten(text)
     return ""
 
@@ -70,6 +74,20 @@ def _is_prose(text: str) -> bool:
         return False
     letters = sum(ch.isalpha() for ch in text)
     return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,]", text))
+
+
+def _title_again(dek: str, title: str) -> bool:
+    """DEK is the TITLE again, with a few words more ("Almost Timely News: ... :: View in
+    Browser", "... - writeup.md") or twice: a page's title repeated, not a dek. (One that goes
+    on into a sentence of its own, "AWS Lambda is a serverless compute service ...", is.)"""
+    words, titled = _WORD.findall(dek.lower()), _WORD.findall(title.lower())
+    if not titled or words[: len(titled)] != titled:
+        return False
+    rest = words[len(titled) :]
+    return len(rest) < MIN_WORDS or rest[: len(titled)] == titled
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _disclosure(text: str) -> bool:

@@ -23,6 +23,13 @@ def test_prompts_around_the_story_are_removed() -> None:
     assert kept == STORY
 
 
+def test_a_prompt_opened_by_an_emoji_or_emphasis_is_still_a_prompt() -> None:
+    assert is_prompt("\U0001f441\ufe0f Register for our new online course, now available!")
+    assert is_prompt("_Subscribe to our newsletter_")
+    assert is_prompt("\u27a1\ufe0f *Read more about **Modular Monoliths**:*")
+    assert not is_prompt("Registered voters went to the polls on Sunday, officials said.")
+
+
 def test_sentences_about_subscriptions_are_story() -> None:
     line = "Netflix said it had gained 2.4 million subscribers, more than analysts expected."
     assert not is_prompt(line)

@@ -282,6 +282,19 @@ def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
     assert choose_summary([PROSE], excerpt) == PROSE
 
 
+def test_the_title_again_is_no_summary_but_a_dek_that_goes_on_from_it_is() -> None:
+    title = "Almost Timely News: Using AI for Analytics (2025-09-21)"
+    again = f"{title} :: View in Browser"
+    assert choose_summary([again, PROSE], again, title) == PROSE
+    twice = "Zero-Waste for Beginners: A Guide Zero-Waste for Beginners: A Guide " + PROSE
+    assert choose_summary([PROSE], twice, "Zero-Waste for Beginners: A Guide") == PROSE
+    dek = (
+        "AWS Lambda is a serverless compute service for running code without having to provision"
+        " or manage servers."
+    )
+    assert choose_summary([PROSE], dek, "AWS Lambda") == dek
+
+
 def test_an_affiliate_disclosure_is_never_the_summary() -> None:
     small_print = (
         "Products are chosen independently by our editors. Purchases made through our links may"
