@@ -27,7 +27,7 @@ def extract(raw: RawPage, url: str = "", sources: Mapping[str, str] | None = Non
     article.source, guessed = outlet([article.source], article.url, names)
     if guessed:
         article.guessed.append("source")
-    article.summary = choose_summary(article.paragraphs)
+    article.summary = choose_summary(article.paragraphs, title=article.title)
     return article
 
 
