@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
+from briefings.errors import BriefingsError
 from briefings.ingest.clean import normalise
-from briefings.runtime.sqlite import create, open_exact
+from briefings.runtime.sqlite import busy, create, open_exact
 from briefings.urls import make_slug
 
 NEAR_DUPLICATE = 0.9  # share of sampled word 5-grams two bodies must share to be copies
@@ -102,13 +103,23 @@ class Known:
         self.store = store
         self._note = note  # told when many files must be read (the first run in a folder)
         self._added: set[str] = set()  # written in this run
-        self._db = self._opened()
         try:
-            self._refresh()
-        except (sqlite3.Error, ValueError, TypeError):  # rows not as written: made again
-            self._db.close()
-            self._db = self._opened(anew=True)
-            self._refresh()
+            self._db = self._opened()
+            try:
+                self._refresh()
+            except (sqlite3.Error, ValueError, TypeError) as exc:  # not as written: made again
+                self._db.close()
+                if busy(exc):
+                    raise
+                self._db = self._opened(anew=True)
+                self._refresh()
+        except sqlite3.OperationalError as exc:
+            if not busy(exc):
+                raise
+            raise BriefingsError(
+                f"{self.store}: in use by another briefings command",
+                hint="wait for it to finish, then ingest again",
+            ) from exc
 
     # --- questions asked per page ---------------------------------------------------------
 
@@ -187,7 +198,11 @@ class Known:
         entry = Entry(
             [info.st_size, info.st_mtime_ns], slug, source, body_print, body_print, sample, url
         )
-        self._put(self._name(path), entry)
+        try:
+            self._put(self._name(path), entry)
+            self._db.commit()  # at once: another command may be waiting to write
+        except sqlite3.OperationalError:  # busy too long, or no room: the next run reads the
+            self._db.rollback()  # file again (by its stamp), so nothing is lost
         self._added.add(self._name(path))
 
     def save(self) -> None:
@@ -211,7 +226,9 @@ class Known:
                     return db
                 db.close()
             self.store.unlink(missing_ok=True)
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError) as exc:
+            if busy(exc):
+                raise
             with contextlib.suppress(OSError):
                 self.store.unlink()
         try:

@@ -12,6 +12,16 @@ import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 
+# How long a command waits for another (a build, an ingest) to finish writing the same file.
+BUSY_SECONDS = 30.0
+
+
+def busy(exc: BaseException) -> bool:
+    """Whether EXC says the file is in use by another connection past BUSY_SECONDS."""
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        word in str(exc) for word in ("locked", "busy")
+    )
+
 
 class NotOurs(sqlite3.DatabaseError):
     """The file is not one briefings wrote: other tables, indexes, triggers or views."""
@@ -21,7 +31,7 @@ def open_exact(path: Path, schema: Mapping[str, str], what: str) -> sqlite3.Conn
     """A connection to PATH, once its schema (tables and indexes, by name) is SCHEMA, each as
     its CREATE statement; else NotOurs (WHAT names the file in the message). SQLite's own
     indexes (for a primary key) are allowed: they hold no SQL."""
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS)
     try:
         db.execute("PRAGMA trusted_schema = OFF")
         found = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
@@ -38,7 +48,7 @@ def open_exact(path: Path, schema: Mapping[str, str], what: str) -> sqlite3.Conn
 def create(path: Path | str, schema: Mapping[str, str]) -> sqlite3.Connection:
     """A new database at PATH (which must not exist; ":memory:" for one in memory) holding
     SCHEMA."""
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, timeout=BUSY_SECONDS)
     try:
         for statement in schema.values():
             db.execute(statement)

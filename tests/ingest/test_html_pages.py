@@ -17,6 +17,7 @@ import pytest
 from htmldate import find_date
 
 from briefings.commands.init import init_project
+from briefings.errors import BriefingsError
 from briefings.ingest.extract import extract
 from briefings.ingest.fields import clean_authors
 from briefings.ingest.html import extract_html
@@ -24,6 +25,7 @@ from briefings.ingest.known import ANCHORS, Known, sampled_shingles
 from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
 from briefings.ingest.write import Options, front_matter
+from briefings.runtime import sqlite as runtime_sqlite
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PARAGRAPHS = "".join(
@@ -486,6 +488,30 @@ def test_the_index_of_known_articles_is_kept_and_a_bad_one_is_ignored(project: P
     known = Known(project / "content/articles", store)
     entry = known.entry_at(project / "content/articles/elm-street-bridge-closes-to-cars.md")
     assert entry is not None and entry.slug == "elm-street-bridge-closes-to-cars"
+    known.save()
+
+
+def test_an_index_in_use_by_another_command_is_waited_for_never_thrown_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\nsource: Wire\n---\nThe bridge reopened today.\n")
+    store = tmp_path / "index.sqlite"
+    Known(folder, store).save()
+    monkeypatch.setattr(runtime_sqlite, "BUSY_SECONDS", 0.2)
+    with contextlib.closing(sqlite3.connect(store)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another ingest, writing
+        with pytest.raises(BriefingsError, match="in use by another briefings command"):
+            Known(folder, store)
+        other.rollback()
+    assert store.exists()
+    known = Known(folder, store)
+    assert known.entry_at(folder / "a.md") is not None  # kept, not made again
+    (folder / "b.md").write_text("---\ntitle: B\nsource: Wire\n---\nThe ferry stopped.\n")
+    known.add(folder / "b.md", {"slug": "b", "source": "Wire", "fingerprint": "f"}, [4, 8])
+    with contextlib.closing(sqlite3.connect(store)) as other:  # written at once, not at save()
+        assert other.execute("SELECT slug FROM articles WHERE name = 'b.md'").fetchone() == ("b",)
     known.save()
 
 
