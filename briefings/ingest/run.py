@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -111,29 +112,41 @@ def place_one(
             path,
             "exists and was edited by hand since it was ingested: use --force to replace it",
         )
-    if entry is None or not options.force:
-        meta["slug"] = known.free_slug(meta["slug"])
-        path = out / f"{meta['slug']}.md"
+    fresh = entry is None or not options.force  # a new file, under a free name
     status = "duplicate" if copy_of else "draft" if meta.get("draft") else "written"
     detail = copy_of or (f"needs {', '.join(meta['needs'])}" if meta.get("needs") else "")
-    text = render_file(meta, article.body)
-    if dry_run:
-        echo(text)
-        return Outcome(f"{status} (dry run)", path, detail)
-    replaced = path.exists()
-    try:
-        write_inside(out, path, text)
-    except BriefingsError as exc:
-        return Outcome("failed", None, str(exc))
-    except OSError as exc:
-        return Outcome("failed", None, f"{path}: {exc.strerror or exc}")
-    known.add(path, meta, sample)
-    return Outcome("replaced" if replaced else status, path, detail)
+    base = meta["slug"]
+    for _ in range(CLAIMS):
+        if fresh:
+            meta["slug"] = known.free_slug(base)
+            path = out / f"{meta['slug']}.md"
+        text = render_file(meta, article.body)
+        if dry_run:
+            echo(text)
+            return Outcome(f"{status} (dry run)", path, detail)
+        replaced = path.exists()
+        try:
+            write_inside(out, path, text, replace=not fresh)
+        except FileExistsError as exc:
+            if path.exists():
+                continue  # the name was taken meanwhile (another ingest, an editor): the next
+            return Outcome("failed", None, f"{path}: {exc.strerror or exc}")
+        except BriefingsError as exc:
+            return Outcome("failed", None, str(exc))
+        except OSError as exc:
+            return Outcome("failed", None, f"{path}: {exc.strerror or exc}")
+        known.add(path, meta, sample)
+        return Outcome("replaced" if replaced else status, path, detail)
+    return Outcome("failed", None, f"{out}: no free file name for {base!r} (files keep appearing)")
 
 
-def write_inside(folder: Path, path: Path, text: str) -> None:
+CLAIMS = 8  # names tried for a new file, each taken by someone else meanwhile
+
+
+def write_inside(folder: Path, path: Path, text: str, replace: bool = True) -> None:
     """Write TEXT to PATH, which must lie inside FOLDER and not be a symbolic link: a new file
-    is swapped in, so nothing outside FOLDER is ever written through a link."""
+    is swapped in, so nothing outside FOLDER is ever written through a link. Unless REPLACE,
+    a file at PATH is never overwritten, even one that appeared a moment ago: FileExistsError."""
     folder.mkdir(parents=True, exist_ok=True)
     if path.is_symlink():
         raise BriefingsError(
@@ -147,10 +160,29 @@ def write_inside(folder: Path, path: Path, text: str) -> None:
         os.fchmod(fd, 0o644)  # as a file written the usual way (mkstemp's are the owner's only)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _link_new(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _link_new(temporary: str, path: Path) -> None:
+    """TEMPORARY, whole, at PATH only if nothing is there (FileExistsError otherwise): a hard
+    link fails rather than replace. (A folder that takes no hard links: PATH is checked, then
+    replaced, which leaves a moment between the two.)"""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.replace(temporary, path)
+        return
+    os.unlink(temporary)
 
 
 def describe(item: str | Path, outcome: Outcome) -> str:

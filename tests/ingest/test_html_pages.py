@@ -24,6 +24,7 @@ from briefings.ingest.html import extract_html
 from briefings.ingest.known import ANCHORS, Known, sampled_shingles
 from briefings.ingest.page import page_facts
 from briefings.ingest.read import decode
+from briefings.ingest.run import extract_one, place_one
 from briefings.ingest.write import Options, front_matter
 from briefings.runtime import sqlite as runtime_sqlite
 
@@ -512,6 +513,38 @@ def test_an_index_in_use_by_another_command_is_waited_for_never_thrown_away(
     known.add(folder / "b.md", {"slug": "b", "source": "Wire", "fingerprint": "f"}, [4, 8])
     with contextlib.closing(sqlite3.connect(store)) as other:  # written at once, not at save()
         assert other.execute("SELECT slug FROM articles WHERE name = 'b.md'").fetchone() == ("b",)
+    known.save()
+
+
+def test_a_file_that_appears_under_the_chosen_name_is_never_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between choosing a free name and writing, another ingest or the editor may write a file
+    of that name: it is kept, and the page takes the next free name."""
+    folder = tmp_path / "articles"
+    page_file = tmp_path / "stated.html"
+    page_file.write_text(page(head=HEAD))
+    found = extract_one(page_file, Options("", "", "", (), False), {})
+    assert found.article is not None
+    known = Known(folder, tmp_path / "index.sqlite")
+    slug = known.free_slug(
+        front_matter(found.article, Options("", "", "", (), False), "x", datetime.now(UTC))["slug"]
+    )
+    theirs = "---\ntitle: Theirs\n---\nWritten a moment ago.\n"
+    real_free_slug = Known.free_slug
+
+    def raced(self: Known, wanted: str) -> str:  # the name looked free; then a file came
+        chosen = real_free_slug(self, wanted)
+        if not folder.exists():  # (the first time only)
+            folder.mkdir()
+            (folder / f"{chosen}.md").write_text(theirs)
+        return chosen
+
+    monkeypatch.setattr(Known, "free_slug", raced)
+    outcome = place_one(found, known, Options("", "", "", (), False), False, lambda line: None)
+    assert (folder / f"{slug}.md").read_text() == theirs
+    assert outcome.path == folder / f"{slug}-2.md" and outcome.status in ("written", "draft")
+    assert frontmatter.load(outcome.path)["slug"] == f"{slug}-2"
     known.save()
 
 
