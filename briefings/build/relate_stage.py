@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from briefings.config import Config
 from briefings.hashes import digest
-from briefings.markup.markdown import RenderedText, leading_lines, render_text
+from briefings.markup.markdown import RenderedText, first_words, leading_lines, render_text
 from briefings.model import Article, Content, replaced
 from briefings.relate import Pins, RelateDoc, RelatedSettings, Relations, apply_pins, snapshot
 from briefings.runtime.memory import LARGE, release_free_memory
@@ -40,15 +40,7 @@ def version(doc: RelateDoc) -> tuple:
 def lead(text: str, settings: RelatedSettings) -> str:
     """The start of TEXT, a plain text whose lines are its blocks, as relate_doc gives it from
     an article's HTML: what features and entities read, and more."""
-    kept: list[str] = []
-    room = lead_words(settings)
-    for line in text.split("\n"):
-        if room <= 0:
-            break
-        if words := line.split():
-            kept.append(" ".join(words[:room]))
-            room -= len(words)
-    return "\n".join(kept)
+    return first_words((line.split() for line in text.split("\n")), lead_words(settings))
 
 
 def lead_words(settings: RelatedSettings) -> int:

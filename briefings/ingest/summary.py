@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from briefings.ingest.clean import SENTENCES, is_prompt
+from briefings.ingest.clean import SENTENCES, is_prompt, normalise
 
 MIN_WORDS = 12
 MAX_WORDS = 60
@@ -80,14 +80,11 @@ def _title_again(dek: str, title: str) -> bool:
     """DEK is the TITLE again, with a few words more ("Almost Timely News: ... :: View in
     Browser", "... - writeup.md") or twice: a page's title repeated, not a dek. (One that goes
     on into a sentence of its own, "AWS Lambda is a serverless compute service ...", is.)"""
-    words, titled = _WORD.findall(dek.lower()), _WORD.findall(title.lower())
+    words, titled = normalise(dek).split(), normalise(title).split()
     if not titled or words[: len(titled)] != titled:
         return False
     rest = words[len(titled) :]
     return len(rest) < MIN_WORDS or rest[: len(titled)] == titled
-
-
-_WORD = re.compile(r"\w+")
 
 
 def _disclosure(text: str) -> bool:

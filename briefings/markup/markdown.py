@@ -6,7 +6,7 @@ import html
 import itertools
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -178,6 +178,12 @@ def leading_lines(fragment: bytes, count: int) -> str:
         if whole or sum(map(len, lines)) > count:  # every word but the last is whole
             break
         size *= 2
+    return first_words(lines, count)
+
+
+def first_words(lines: Iterable[list[str]], count: int) -> str:
+    """The first COUNT words of LINES (each a line's words), a line of text each; lines with no
+    words left out."""
     kept: list[str] = []
     room = count
     for words in lines:
