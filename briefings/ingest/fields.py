@@ -59,9 +59,18 @@ def choose_title(
         said = words(field) - said_by_site - COMMON
         overlap = [len(words(h) & said) for h in candidates]
         if overlap and max(overlap) > 0:
-            best = candidates[overlap.index(max(overlap))]
-            return _without_site_after(best, site_words), True
+            best = _without_site_after(candidates[overlap.index(max(overlap))], site_words)
+            return _spelled_as_stated(best, [strip_site(s, site_words) for s in stated]), True
     return strip_site(reference, site_words), False
+
+
+def _spelled_as_stated(h1: str, stated: list[str]) -> str:
+    """H1, or the headline a field states when the two differ only where the h1 shows "?" for
+    characters a wrong charset lost ("Beginner? Guide" beside "Beginner's Guide")."""
+    if "?" not in h1.rstrip("?"):
+        return h1
+    lost = re.compile(".{1,3}".join(map(re.escape, h1.split("?"))))
+    return next((s for s in stated if s != h1 and lost.fullmatch(s)), h1)
 
 
 def _without_site_after(headline: str, site_words: set[str]) -> str:
@@ -111,7 +120,7 @@ def strip_site(title: str, site_words: set[str]) -> str:
     """TITLE without the site's name before or after it ("Headline - The Times of India")."""
     parts = [p.strip() for p in TITLE_PARTS.split(title) if p.strip()]
     if len(parts) < 2:
-        return title.strip()
+        return _without_domain(title.strip(), site_words)
 
     def is_site(part: str, most_words: int) -> bool:
         found = words(part)
@@ -124,6 +133,21 @@ def strip_site(title: str, site_words: set[str]) -> str:
     while len(parts) > 1 and is_site(parts[0], 3):
         parts.pop(0)
     return " - ".join(parts)
+
+
+DOMAIN = re.compile(r"(?:www\.)?([\w-]+)(?:\.[\w-]+)+", re.IGNORECASE)
+
+
+def _without_domain(title: str, site_words: set[str]) -> str:
+    """TITLE without the site's domain written before or after it with no separator
+    ("davidbau.com Vibe Coding"), when at least two words are left."""
+    tokens = title.split()
+    for end in (0, -1):
+        found = DOMAIN.fullmatch(tokens[end]) if len(tokens) > 2 else None
+        if found and found.group(1).casefold() in site_words:
+            del tokens[end]
+            return " ".join(tokens)
+    return title
 
 
 def host_of(url: str) -> str:

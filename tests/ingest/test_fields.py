@@ -420,3 +420,22 @@ def test_an_h1_after_a_longer_headline_in_the_title_is_the_sites_banner() -> Non
     headline = "Top 7 Corporate Catering Trends for 2024"
     assert not site_banner(headline, f"Tastify | {headline}")
     assert choose_title([headline], [f"Tastify | {headline}"], "", "")[0] == headline
+
+
+def test_an_h1_whose_charset_lost_characters_is_spelled_as_the_page_states_it() -> None:
+    stated = "Event Planning: Beginner's Guide | Academy"
+    title, from_h1 = choose_title(
+        ["Event Planning? Beginner? Guide"], [stated], "Academy", "academy.edu"
+    )
+    assert (title, from_h1) == ("Event Planning: Beginner's Guide", True)
+    # A question in the h1 is kept as it is: the fields say nothing else there.
+    title, _ = choose_title(["Is remote work here to stay?"], ["Remote work | Academy"], "", "")
+    assert title == "Is remote work here to stay?"
+
+
+def test_a_domain_glued_to_a_title_with_no_separator_is_cut() -> None:
+    title, _ = choose_title([], ["davidbau.com Vibe Coding"], "", "davidbau.com")
+    assert title == "Vibe Coding"
+    # A domain that is not the site's stays: it is what the headline says.
+    title, _ = choose_title([], ["Why node.js streams matter"], "", "example.com")
+    assert title == "Why node.js streams matter"
