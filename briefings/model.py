@@ -48,6 +48,7 @@ class Article:
     note: str = ""  # the curator's "why it matters", Markdown
     draft: bool = False
     needs: tuple[str, ...] = ()  # what a draft lacks to publish ("date", "source")
+    guessed: tuple[str, ...] = ()  # fields ingest inferred ("title": a text dump's first words)
     slug_given: bool = False  # the front matter says `slug:` (else it derives from the title)
     # Which story it belongs to: True, the one relating finds; False, none (its own); a slug,
     # the story of that article or that story slug (the editor's word beats the engine's).

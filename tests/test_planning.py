@@ -335,3 +335,23 @@ def test_an_article_page_holds_its_own_links_not_the_articles_of_its_editions(
         linked = [s.slug for s in (*plan.relations.same_story[slug], *plan.relations.related[slug])]
         held = set(contexts.slugs_in(page.context, {}))
         assert held <= {slug, *story, *linked}
+
+
+def test_a_guessed_title_dropped_from_front_matter_renames_its_story_as_fresh(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "proj"
+    lay_out(root)
+    builder = SiteBuilder(root)
+    assert builder.rebuild().error is None
+    story = next(s for s in builder._plan.relations.stories if s.is_multi)
+    (path,) = (a.path for a in builder._plan.content.articles if a.slug == story.central)
+    first = root / path
+    for guessed in ("guessed: [title]\n", ""):
+        head, body = first.read_text().split("---\n", 2)[1:]
+        head = "".join(line + "\n" for line in head.splitlines() if not line.startswith("guessed"))
+        first.write_text(f"---\n{head}{guessed}---\n{body}")
+        assert builder.rebuild([first]).error is None
+        renamed = builder._plan.relations.story_of[story.central]
+        assert (renamed.title == story.title) == (guessed == "")
+        assert builder.outputs == fresh_outputs(root, tmp_path)

@@ -55,7 +55,9 @@ def relate_articles(config: Config, content: Content, texts: dict[str, RenderedT
     settings = config.settings.related
     index.update(relate_doc(a, texts[a.slug], settings) for a in content.articles)
     titles = {a.slug: a.title for a in content.articles}
-    return apply_pins(index, snapshot(index, titles), pins(content), titles)[0]
+    unnamed = {a.slug for a in content.articles if "title" in a.guessed}
+    relations = snapshot(index, titles, unnamed=unnamed)
+    return apply_pins(index, relations, pins(content), titles, unnamed)[0]
 
 
 def new_index(settings: RelatedSettings) -> RelateIndex:
@@ -107,6 +109,7 @@ class Relating:
         self._docs: dict[str, tuple[Article, RenderedText, tuple]] = {}
         self._indexed: dict[str, tuple] = {}  # slug -> the version of its doc in the index
         self._last: tuple[Sequence[Article], dict[str, str]] = ((), {})  # related last; titles
+        self._unnamed: set[str] = set()  # the articles whose titles were guessed (story_title)
 
     def __getstate__(self) -> dict:
         # The index is kept apart (build/state.py); the last articles, in memory only.
@@ -131,9 +134,11 @@ class Relating:
         pairs = replaced(self._last[0], content.articles) if prior else None
         if pairs is None:  # look at every article
             todo, made, docs, titles = list(content.articles), {}, {}, {}
+            unnamed: set[str] = set()
         else:  # only at those replaced since: the others are the same objects
             todo = [new for _, new in pairs]
             made, docs, titles = dict(prior), dict(indexed), dict(self._last[1])
+            unnamed = set(self._unnamed)
         changed, added = [], 0
         for a in todo:  # one pass: on a new structure, this runs for every article
             text, known = texts[a.slug], prior.get(a.slug)
@@ -144,12 +149,19 @@ class Relating:
                     changed.append(doc)
                     added += was is None
             made[a.slug], docs[a.slug], titles[a.slug] = known, known[2], a.title
+            (unnamed.add if "title" in a.guessed else unnamed.discard)(a.slug)
         gone = len(indexed) > len(docs) - added  # some indexed slug is no longer published
         removed = [slug for slug in indexed if slug not in docs] if gone else []
         pinned_by = pins(content)
+        unnamed = {s for s in unnamed if s in docs}  # (published: not those removed)
+        # An editor who drops `title` from `guessed:` names the story by that title: its
+        # story is looked at again, though nothing the index reads changed.
+        renamed = {s for s in unnamed ^ self._unnamed if s in docs}
+        self._unnamed = unnamed
         if (
             not changed
             and not removed
+            and not renamed
             and not pinned_by
             and self._pinless
             and self.relations is not None
@@ -164,11 +176,12 @@ class Relating:
             del changed  # ...with their leads (a large site's are tens of MB)
             release_free_memory()
         self._docs, self._indexed, self._last = made, docs, (content.articles, titles)
-        self.relations = snapshot(self.index, titles, self.relations, moved)
+        self.relations = snapshot(self.index, titles, self.relations, moved | renamed, unnamed)
         # The editor's pins over the engine's stories: the next snapshot starts from the engine's.
-        pinned, repinned = apply_pins(self.index, self.relations, pinned_by, titles)
+        pinned, repinned = apply_pins(self.index, self.relations, pinned_by, titles, unnamed)
         self._pinless = pinned is self.relations
-        return pinned, moved | repinned
+        retitled = {m for s in renamed if s in pinned.story_of for m in pinned.story_of[s].articles}
+        return pinned, moved | retitled | repinned
 
     def _readable(self) -> bool:
         """Whether the index is in memory or could be read; if not, this stage starts anew."""

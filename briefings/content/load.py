@@ -199,6 +199,7 @@ def _load_article(source: SourceFile, tz: ZoneInfo, problems: list[Problem]) -> 
         tags=f.text_list("tags"),
         keywords=f.text_list("keywords"),
         needs=f.text_list("needs"),
+        guessed=f.text_list("guessed"),
         summary=f.text("summary"),
         dateline=f.text("dateline"),
         image=_image(f),

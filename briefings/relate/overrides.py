@@ -7,11 +7,11 @@ the next snapshot is taken from the engine's relations, not from these.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from briefings.relate.relations import Relations, Story, central_member, story_slug
+from briefings.relate.relations import Relations, Story, central_member, story_slug, story_title
 
 if TYPE_CHECKING:
     from briefings.relate.engine import RelateIndex
@@ -24,9 +24,11 @@ def apply_pins(
     relations: Relations,
     pins: Pins,
     title_of: Mapping[str, str],
+    unnamed: Set[str] = frozenset(),
 ) -> tuple[Relations, set[str]]:
     """RELATIONS with PINS applied, and the slugs whose story or lists they changed. A pin that
-    names neither an article nor a story is left out, with a note in the relations."""
+    names neither an article nor a story is left out, with a note in the relations. UNNAMED:
+    the articles whose titles were guessed (relations.story_title)."""
     pins = {s: p for s, p in pins.items() if p is not True and s in relations.story_of}
     if not pins:
         return relations, set()
@@ -54,7 +56,7 @@ def apply_pins(
     touched = {key for key, old in members.items() if old != _articles(relations, key)}
     if not touched:
         return replace(relations, notes=tuple(notes)), set()
-    return _regrouped(index, relations, members, touched, title_of, notes)
+    return _regrouped(index, relations, members, touched, (title_of, unnamed), notes)
 
 
 def _articles(relations: Relations, key: str) -> list[str]:
@@ -67,7 +69,7 @@ def _regrouped(
     relations: Relations,
     members: dict[str, list[str]],
     touched: set[str],
-    title_of: Mapping[str, str],
+    titles: tuple[Mapping[str, str], Set[str]],
     notes: list[str],
 ) -> tuple[Relations, set[str]]:
     kept = [s for s in relations.stories if s.key not in touched]
@@ -80,7 +82,8 @@ def _regrouped(
         central = central_member(index, articles, pinned=True)
         slug = story_slug(articles, taken)
         reasons = index.why(articles) if len(articles) > 1 else ()
-        made.append(Story(articles[0], slug, title_of[central], articles, central, reasons))
+        title = story_title(articles, central, *titles)
+        made.append(Story(articles[0], slug, title, articles, central, reasons))
     stories = sorted([*kept, *made], key=lambda s: (index.timestamp(s.articles[0]), s.articles[0]))
     story_of = {m: s for s in stories for m in s.articles}
     moved = {m for s in made for m in s.articles}

@@ -51,20 +51,22 @@ def snapshot(
     title_of: Mapping[str, str],
     previous: Relations | None = None,
     changed: Set[str] = frozenset(),
+    unnamed: Set[str] = frozenset(),
 ) -> Relations:
     """Relations of every article in INDEX.
 
     With PREVIOUS, the snapshot taken before the last update, only the lists of CHANGED slugs
-    (what RelateIndex.update returned) are read again: the others are as they were."""
+    (what RelateIndex.update returned) are read again: the others are as they were. UNNAMED:
+    the articles whose titles were guessed (story_title)."""
     members = index.story_members()
     if (
         previous is not None
         and (previous.members is members or previous.members == members)  # (a cache read back)
-        and _same_stories(index, title_of, previous, changed)
+        and _same_stories(index, title_of, previous, changed, unnamed)
     ):
         stories, story_of = previous.stories, previous.story_of
     else:
-        stories = tuple(_stories(index, members, title_of, previous, changed))
+        stories = tuple(_stories(index, members, title_of, previous, changed, unnamed))
         story_of = {m: story for story in stories for m in story.articles}
     same_articles = previous is not None and (
         story_of is previous.story_of or previous.same_story.keys() == story_of.keys()
@@ -121,7 +123,11 @@ def _lists_of(
 
 
 def _same_stories(
-    index: RelateIndex, title_of: Mapping[str, str], previous: Relations, changed: Set[str]
+    index: RelateIndex,
+    title_of: Mapping[str, str],
+    previous: Relations,
+    changed: Set[str],
+    unnamed: Set[str],
 ) -> bool:
     """Whether PREVIOUS's stories still stand, given that the index's story list is the one they
     were made from: those of the CHANGED articles keep their central article, its title, and
@@ -135,7 +141,8 @@ def _same_stories(
             continue
         checked.add(id(story))
         central = central_member(index, story.articles)
-        if central != story.central or title_of[central] != story.title:
+        title = story_title(story.articles, central, title_of, unnamed)
+        if central != story.central or title != story.title:
             return False
         if story.is_multi and index.why(story.articles) != story.why:
             return False
@@ -148,6 +155,7 @@ def _stories(
     title_of: Mapping[str, str],
     previous: Relations | None,
     changed: Set[str],
+    unnamed: Set[str],
 ) -> list[Story]:
     stories: list[Story] = []
     taken: set[str] = set()
@@ -158,7 +166,7 @@ def _stories(
         old = kept.get(articles)
         fresh = old is None or not changed.isdisjoint(articles)
         central = old.central if old is not None and not fresh else central_member(index, articles)
-        title = title_of[central]
+        title = story_title(articles, central, title_of, unnamed)
         slug = story_slug(articles, taken)
         if old is None or fresh or (old.slug, old.title) != (slug, title):
             reasons = index.why(articles) if len(articles) > 1 else ()
@@ -175,6 +183,16 @@ def central_member(index: RelateIndex, members: Sequence[str], pinned: bool = Fa
     story = members if pinned else None
     weight = {m: index.centrality(m, story) for m in members}
     return max(members, key=lambda m: (weight[m], -members.index(m)))
+
+
+def story_title(
+    articles: Sequence[str], central: str, title_of: Mapping[str, str], unnamed: Set[str]
+) -> str:
+    """The title of the story of ARTICLES: its CENTRAL article's, unless that title was guessed
+    (UNNAMED: a text dump's first sentence), then the first member's whose title was not."""
+    if central in unnamed:
+        central = next((a for a in articles if a not in unnamed), central)
+    return title_of[central]
 
 
 def story_slug(articles: Sequence[str], taken: set[str]) -> str:

@@ -223,3 +223,21 @@ def test_a_page_that_names_its_original_elsewhere_points_there(example: Path) ->
     build_site(load_config(example))
     page = (example / "site/articles" / RUDAW / "index.html").read_text()
     assert '<link rel="canonical" href="https://wire.example.com/story/1">' in page
+
+
+def story_title(site: Path) -> str:
+    (story_page,) = (site / "stories").glob("*/index.html")
+    return re.findall(r"<h1[^>]*>(.*?)</h1>", story_page.read_text(), re.S)[0]
+
+
+def test_a_story_is_not_named_by_a_title_ingest_guessed(example: Path) -> None:
+    build_site(load_config(example))
+    assert "Iran helping Russia build plant" in story_title(example / "site")
+    # Had MarketLink's page come as a text dump with no headline, ingest would have taken its
+    # first sentence, and said so: the story takes the other report's title.
+    front(example / f"content/articles/{MARKETLINK}.md", "guessed: [title]")
+    build_site(load_config(example))
+    assert "The White House on Friday said" in story_title(example / "site")
+    # The article keeps its own title on its page.
+    page = (example / "site" / "articles" / MARKETLINK / "index.html").read_text()
+    assert "Iran helping Russia build plant" in page
