@@ -194,6 +194,7 @@ def outlet(
             names_found.append(name)
     if names_found:
         name = _best_named(names_found, host)
+        name = _as_titled(name, headlines, domains) or name
         return folded.get(name.casefold(), name), False
     named = _spelled_out_domain(headlines, host)
     if named:
@@ -219,6 +220,26 @@ def _best_named(names: list[str], host: str) -> str:
     if not _shares_host(first, labels):
         return next((n for n in names[1:] if _shares_host(n, labels)), first)
     return first
+
+
+def _as_titled(name: str, headlines: Iterable[str], domains: set[str]) -> str:
+    """How the page's title writes NAME when NAME is a label of its domain as written there
+    ("cleveland", "@politifact", "Wday_"): the domain itself ("... - cleveland.com", as such
+    outlets call themselves) or the name spelled out ("... | PolitiFact West Virginia"); else
+    "" (my6sense is what my6sense.com calls itself)."""
+    labels = [_letters(domain.split(".")[0]) for domain in domains]
+    if not _as_label(name, labels):
+        return ""
+    for headline in headlines:
+        parts = [p.strip() for p in TITLE_PARTS.split(" ".join(headline.split()))]
+        for part in (parts[-1], parts[0]) if len(parts) > 1 else ():
+            domain = part.casefold().removeprefix("www.")
+            if domain in domains:
+                return domain
+            spelled = len(part) <= 60 and part[:1].isupper() and not re.search(r"\d", part)
+            if spelled and _spells_out(part, _letters(name)):  # (not "AliExpress 44")
+                return part
+    return ""
 
 
 def _as_label(name: str, labels: list[str]) -> bool:

@@ -37,6 +37,11 @@ TRUNCATED = re.compile(
 )
 
 
+# A paragraph wholly in brackets is an aside to what came before ("(We never did settle on one,
+# unlike our 565 municipalities ...)"), an editor's insert or a note: no lead.
+ASIDE = re.compile(r"[(\[].*[)\]][.!?]?", re.DOTALL)
+
+
 # Inline HTML a page left in its text ("GeForce<sup>®</sup>"): Markdown shows it rendered, a
 # summary is plain text. (Not an escaped "\<": that is a "<" the page wrote.)
 HTML_TAG = re.compile(r"(?<!\\)</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
@@ -52,6 +57,7 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
         text = plain(paragraph)
         if (
             _is_prose(text)
+            and not ASIDE.fullmatch(text)
             and not NOT_PROSE.search(paragraph.strip())
             and not _title_again(text, title)
         ):

@@ -178,6 +178,22 @@ def test_a_site_name_written_as_its_domain_gives_way_to_one_spelled_out() -> Non
     assert outlet(["@politifact"], "https://www.politifact.com/a", {}) == ("politifact", False)
 
 
+def test_a_site_name_written_as_its_domain_is_taken_as_the_title_writes_it() -> None:
+    page = "https://www.cleveland.com/2019/11/doobie.html"
+    title = "Doobie Brothers to reunite for Blossom show - cleveland.com"
+    assert outlet(["cleveland"], page, {}, [title]) == ("cleveland.com", False)
+    fact_check = "What is the value of drugs? | PolitiFact West Virginia"
+    assert outlet(["@politifact"], "https://www.politifact.com/a", {}, [fact_check]) == (
+        "PolitiFact West Virginia",
+        False,
+    )
+    # What the title calls it is no name when it carries a number, nor when it is the label.
+    shop = "Some gadget - AliExpress 44"
+    assert outlet(["aliexpress"], "https://www.aliexpress.com/i", {}, [shop])[0] == "aliexpress"
+    own = "Native Ad Platform Names Chief Strategy Officer | my6sense"
+    assert outlet(["my6sense"], "https://my6sense.com/a", {}, [own])[0] == "my6sense"
+
+
 def test_a_section_stated_as_the_site_gives_way_to_the_name_of_the_domain() -> None:
     reuters = "https://www.reuters.com/article/a"
     assert outlet(["U.S.", "Reuters"], reuters, {}) == ("Reuters", False)
@@ -248,6 +264,12 @@ def test_the_summary_is_the_first_real_paragraph() -> None:
         PROSE,
     ]
     assert choose_summary(paragraphs) == PROSE
+
+
+def test_an_aside_in_brackets_is_no_summary() -> None:
+    aside = "(We never did settle on one, unlike our 565 towns, which are packed with mottos.)"
+    assert choose_summary([aside, PROSE]) == PROSE
+    assert choose_summary([f"[Update, April 2011: {aside[1:-2]}]", PROSE]) == PROSE
 
 
 def test_the_summary_is_plain_text_as_a_reader_sees_it() -> None:
