@@ -51,7 +51,12 @@ MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 def choose_summary(paragraphs: list[str], description: str = "", title: str = "") -> str:
     # A description escaped twice by its page ("pricing &amp;amp; costs") reads plainly.
     dek = " ".join(html.unescape(HTML_TAG.sub("", description)).split())
-    if _is_prose(dek) and not TRUNCATED.search(dek) and not _title_again(dek, title):
+    if (
+        _is_prose(dek)
+        and not TRUNCATED.search(dek)
+        and not _title_again(dek, title)
+        and not _cut_from(dek, paragraphs)
+    ):
         return _shorten(dek)
     for paragraph in paragraphs[:12]:
         text = plain(paragraph)
@@ -91,6 +96,17 @@ def _title_again(dek: str, title: str) -> bool:
         return False
     rest = words[len(titled) :]
     return len(rest) < MIN_WORDS or rest[: len(titled)] == titled
+
+
+def _cut_from(dek: str, paragraphs: list[str]) -> bool:
+    """DEK is the start of one of the first PARAGRAPHS, cut off by length with no mark ("...
+    settlements illegal, wh"): a CMS's excerpt, which the paragraph itself says whole."""
+    if re.search(r"[.!?…\"”’')]$", dek):
+        return False
+    return any(
+        len(text := plain(paragraph)) > len(dek) and text.startswith(dek)
+        for paragraph in paragraphs[:12]
+    )
 
 
 def _disclosure(text: str) -> bool:

@@ -266,6 +266,17 @@ def test_the_summary_is_the_first_real_paragraph() -> None:
     assert choose_summary(paragraphs) == PROSE
 
 
+def test_a_description_cut_off_by_length_gives_way_to_the_paragraph_it_cuts() -> None:
+    whole = (
+        "The United States faced stiff international criticism on Tuesday over its decision to"
+        " no longer consider the settlements illegal, while its allies cheered the move."
+    )
+    assert choose_summary([whole], whole[:130]) == whole  # "... the settlements illeg"
+    # A dek that ends its sentence stands, though the first paragraph begins with it.
+    dek = whole.split(", while")[0] + "."
+    assert choose_summary([whole], dek) == dek
+
+
 def test_an_aside_in_brackets_is_no_summary() -> None:
     aside = "(We never did settle on one, unlike our 565 towns, which are packed with mottos.)"
     assert choose_summary([aside, PROSE]) == PROSE
