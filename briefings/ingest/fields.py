@@ -348,13 +348,23 @@ ROLES = (
 )
 ROLE = re.compile(rf"\b(?:{ROLES})\b", re.IGNORECASE)
 ROLE_IN_BRACKETS = re.compile(rf"\([^)]*\b(?:{ROLES})\b[^)]*\)", re.IGNORECASE)
-# Where a byline's name ends and the page's furniture begins ("Jane Roe Last updated May 3").
+# Where a byline's name ends and the page's furniture begins ("Jane Roe Last updated May 3",
+# "Jane Roe Monday, November 18"; not "JaneR on Friday", which says who wrote and when).
 NOT_A_NAME = re.compile(
     r"\b(?:view|posts?|posted|more|about|last|updated|published|privacy|policy|undefined|author|"
     r"written|comments?|share|follow|read|minutes?|min|jan(?:uary)?|feb(?:ruary)?|march|april|"
     r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|"
     r"wed|thu|fri|sat|sun|conditions|terms|page|head|extra|cookies?|menu|login|subscribe|"
-    r"admin|webmaster|name|home)\b|[@©/\\<>{}=]|https?:|\d",
+    r"admin|webmaster|name|home|(?<!on )(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
+    r"[@©/\\<>{}=]|https?:|\d",
+    re.IGNORECASE,
+)
+# A news agency credited after its reporter's name ("ERIC TUCKER Associated Press", "Jane
+# Roe. Sputnik International"): the agency is no part of the name.
+AGENCY_AFTER = re.compile(
+    r"(?<=\w)[.,]?\s+(?:the\s+)?(?:associated press|reuters|agence france-presse|afp|bloomberg|"
+    r"united press international|upi|press association|pti|ani|xinhua|kyodo|yonhap|dpa|efe|"
+    r"ansa|sputnik(?: international)?)$",
     re.IGNORECASE,
 )
 MOST_AUTHORS = 8
@@ -428,6 +438,8 @@ def _name_in(part: str) -> str:
     """The name a byline's part starts with: "By Keith Barry Senior Autos Reporter" -> "Keith
     Barry"; "" when it holds none ("View more posts", "Luxury Travel Expert")."""
     part = BY.sub("", part.strip(" .,:-–—·")).strip()
+    if len(part.split()) > 2:
+        part = AGENCY_AFTER.sub("", part)
     cut = NOT_A_NAME.search(part)
     if cut:
         part = part[: cut.start()].strip(" .,:-–—·")
@@ -442,4 +454,10 @@ def _name_in(part: str) -> str:
         return ""
     if not 2 <= len(part) <= 50 or len(tokens) > 5 or not any(ch.isalpha() for ch in part):
         return ""
-    return part
+    return _cased(part) if len(tokens) > 1 and part.isupper() else part
+
+
+def _cased(name: str) -> str:
+    """A name a byline writes in capitals, as a name is written: "LISA MASCARO" -> "Lisa
+    Mascaro", "SEAN O'BRIEN" -> "Sean O'Brien"."""
+    return re.sub(r"[^\W\d_]+", lambda m: m[0][0] + m[0][1:].lower(), name)

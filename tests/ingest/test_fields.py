@@ -105,6 +105,17 @@ def test_bylines_become_names_only() -> None:
     assert clean_authors(["Lance Ryan (Content Manager)"]) == ["Lance Ryan"]
 
 
+def test_a_wire_byline_reads_as_names_are_written() -> None:
+    wire = "By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER Associated Press"
+    assert clean_authors([wire]) == ["Lisa Mascaro", "Mary Clare Jalonick", "Eric Tucker"]
+    assert clean_authors(["SEAN O'BRIEN"]) == ["Sean O'Brien"]
+    assert clean_authors(["Finian Cunningham. Sputnik International"]) == ["Finian Cunningham"]
+    assert clean_authors(["By Malcolm Owen Monday, November 18, 2019"]) == ["Malcolm Owen"]
+    # The agency alone is the byline; a short handle in capitals stays as written.
+    assert clean_authors(["Associated Press"]) == ["Associated Press"]
+    assert clean_authors(["KWCHCIK"]) == ["KWCHCIK"]
+
+
 def test_a_label_glued_to_the_name_is_cut_but_a_name_that_begins_with_by_stays() -> None:
     # "Posted by<a>Jane Roe</a>" reads "Posted byJane Roe"
     assert clean_authors(["Posted byJane Roe"]) == ["Jane Roe"]
