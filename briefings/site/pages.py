@@ -14,6 +14,7 @@ from briefings.config import Config
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
+from briefings.urls import make_slug
 from briefings.site.views import (
     EditionLine,
     EditionView,
@@ -84,6 +85,7 @@ def plan_site(
         relations,
         settings.related.entity_min_articles if settings.related.entity_topics else 0,
         aliases,
+        set(map(make_slug, {e.article.source for e in entries.values()})),
     )
     for slug, e in entries.items():
         topics = tuple(chosen_topics(e.article, aliases))

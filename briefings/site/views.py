@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -292,13 +292,19 @@ def chosen_topics(article: Article, aliases: Mapping[str, str]) -> list[str]:
 
 
 def topic_keys(
-    relations: Relations, min_articles: int, aliases: Mapping[str, str]
+    relations: Relations,
+    min_articles: int,
+    aliases: Mapping[str, str],
+    outlets: Set[str] = frozenset(),
 ) -> Callable[[Article], list[str]]:
     """An article's topic pages: its chosen topics, and the names found in it that at least
-    MIN_ARTICLES share (none when 0)."""
+    MIN_ARTICLES share (none when 0), but for the site's OUTLETS (as slugs): a wire credited
+    in many datelines ("(Reuters) -") has its source page, and is no subject."""
     counts = Counter(
         make_slug(name) for names in relations.entities.values() for name in set(names)
     )
+    for outlet in outlets:
+        counts.pop(outlet, None)
 
     def keys(article: Article) -> list[str]:
         listed = chosen_topics(article, aliases)

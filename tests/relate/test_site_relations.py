@@ -152,6 +152,25 @@ def test_entity_topics_beside_tags(example: Path) -> None:
     assert (example / "site/topics/moscow/index.html").is_file()
 
 
+def test_an_outlet_of_the_site_is_no_entity_topic(example: Path) -> None:
+    for n, city in enumerate(["Lagos", "Nairobi", "Accra"]):
+        write(
+            example / f"content/articles/wire-{n}.md",
+            f"---\ntitle: Port strike spreads to {city}\ndate: 2025-04-1{n + 5}\nsource: Daily"
+            f" {city}\n---\n{city} (Reuters) - Dock workers in {city} walked out on Tuesday, "
+            "officials said, as the strike over pay spread along the coast. Reuters could not "
+            "reach the port authority for comment.\n",
+        )
+    build_site(load_config(example))
+    assert (example / "site/topics/reuters/index.html").is_file()  # a name three share
+    # Once Reuters is one of the site's outlets, its name is its source page, no subject.
+    text = (example / "content/articles/wire-0.md").read_text()
+    (example / "content/articles/wire-0.md").write_text(text.replace("Daily Lagos", "Reuters"))
+    build_site(load_config(example))
+    assert not (example / "site/topics/reuters/index.html").exists()
+    assert (example / "site/sources/reuters/index.html").is_file()
+
+
 def briefings(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "briefings", *args], capture_output=True, text=True, timeout=120
