@@ -57,7 +57,10 @@ CREDIT = re.compile(
 BYLINE = re.compile(
     r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*$"
 )
-SITE_SUFFIX = re.compile(r"^(.{15,}?)\s*(?:\s[-|–—:]\s*|-)\s*([A-Z][\w&.' ]{1,30})\s*$")
+SITE_SUFFIX = re.compile(
+    r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
+)  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com"
+WORDISH = re.compile(r"\w")
 MODERATES = re.compile(r"^([A-Z][\w&.' -]{1,30}?) moderates all comments")
 TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
 
@@ -272,28 +275,43 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
 
 
 def _title_and_source(result: Extracted, header: list[str]) -> None:
+    """The headline and outlet a dump's header gives. A dump of a whole page begins with its
+    <title> ("Headline - Outlet") as html-text writes it; the headline may show again below it
+    as the page's h1, the visible one."""
+    first = header[0] if header else ""
     candidates = [
-        h
-        for h in header
-        if 3 <= len(h.split()) <= 30 and not is_boilerplate(h) and not CREDIT.search(h)
+        h for h in header if 3 <= _words(h) <= 30 and not is_boilerplate(h) and not CREDIT.search(h)
     ]
-    keys = [normalise(c) for c in candidates]
-    # A headline often appears twice: in the <title> (with the site's name) and as the <h1>.
-    for i, key in enumerate(keys):
-        for j, other in enumerate(keys):
-            if i != j and key and other != key and key in other:
-                result.title = candidates[i]
-                suffix = SITE_SUFFIX.match(candidates[j])
-                if suffix and normalise(suffix.group(1)).endswith(key):
-                    result.source = suffix.group(2).strip(" -|")
-                return
-    for candidate in candidates:
+    titled = normalise(first)
+    for line in candidates:  # the h1 within the first line (the <title>, or a breadcrumb's)
+        key = normalise(line)
+        if (
+            line != first
+            and _words(line) >= max(3, _words(_site_cut(first)) // 2)
+            and key != titled
+            and key in titled
+        ):
+            result.title = line
+            suffix = SITE_SUFFIX.match(first)
+            if suffix and normalise(suffix.group(1)).endswith(key):
+                result.source = suffix.group(2).strip(" -|")
+            return
+    for candidate in (first, *candidates):
         suffix = SITE_SUFFIX.match(candidate)
-        if suffix and len(suffix.group(1).split()) >= 4:
+        if suffix and _words(suffix.group(1)) >= 4:
             result.title, result.source = suffix.group(1).strip(), suffix.group(2).strip(" -|")
             return
-    if candidates and len(candidates[-1].split()) >= 5:
-        result.title = candidates[-1]
+
+
+def _site_cut(line: str) -> str:
+    """LINE without an outlet's name after its headline."""
+    suffix = SITE_SUFFIX.match(line)
+    return suffix.group(1) if suffix else line
+
+
+def _words(line: str) -> int:
+    """Words in LINE, not counting marks ("News › ‹" is one word)."""
+    return sum(1 for token in line.split() if WORDISH.search(token))
 
 
 def _date(lines: list[str]) -> str:

@@ -58,6 +58,46 @@ def test_rudaw_seed() -> None:
         assert leftover not in article.body
 
 
+STORY = [
+    "Their American dream shattered and huge savings wasted, nearly 150 Indians returned home"
+    " broke on Wednesday after being deported from the United States, officials said.",
+    "Most of them had paid agents large sums to reach the border through several countries, and"
+    " many said they had sold land or borrowed from relatives to pay for the journey there.",
+    "Officials at the airport said the men would be questioned about the agents who sent them,"
+    " and that the state government would help those who wanted to find work at home.",
+]
+
+
+def test_a_dump_that_begins_with_the_pages_title_is_titled_by_it() -> None:
+    page = [
+        "Deportees return home from US with shattered dreams - oregonlive.com",
+        "Skip to Article",
+        "News by Topic › ‹",
+        "Back To Main Menu",
+        "Business › ‹",
+        "Back To Main Menu",
+        "Politics Home",
+        *STORY,
+    ]
+    article = extract_text("\n".join(page))
+    assert article.title == "Deportees return home from US with shattered dreams"
+    assert article.source == "oregonlive.com"
+    # An outlet's name with a hyphen of its own is not cut there.
+    page[0] = "Deportees return home from US with shattered dreams | The Anti-June Cleaver"
+    article = extract_text("\n".join(page))
+    assert (article.title, article.source) == (
+        "Deportees return home from US with shattered dreams",
+        "The Anti-June Cleaver",
+    )
+
+
+def test_a_header_with_no_headline_gives_a_guessed_title_not_a_menu_line() -> None:
+    page = ["Menu", "Published 11:34 PM EST", "Follow the topics within this article", *STORY]
+    article = extract_text("\n".join(page))
+    assert article.title.startswith("Their American dream shattered")
+    assert "title" in article.guessed
+
+
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]")
 
 
