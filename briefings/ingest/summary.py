@@ -56,8 +56,9 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
         and not TRUNCATED.search(dek)
         and not _title_again(dek, title)
         and not _cut_from(dek, paragraphs)
+        and _whole_enough(short := _shorten(dek))
     ):
-        return _shorten(dek)
+        return short
     for paragraph in paragraphs[:12]:
         text = plain(paragraph)
         if (
@@ -65,9 +66,17 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
             and not ASIDE.fullmatch(text)
             and not NOT_PROSE.search(paragraph.strip())
             and not _title_again(text, title)
+            and _whole_enough(short := _shorten(text))
         ):
-            return _shorten(text)
+            return short
     return ""
+
+
+def _whole_enough(short: str) -> bool:
+    """A paragraph shortened at its first sentence's end still says something: not a
+    run-on whose only stop is an abbreviation ("South Dakota Gov." of a page's widget text
+    glued to the story's first words)."""
+    return len(short.split()) >= MIN_WORDS
 
 
 def plain(markdown: str) -> str:

@@ -288,6 +288,17 @@ def test_a_description_cut_off_by_length_gives_way_to_the_paragraph_it_cuts() ->
     assert choose_summary([whole], dek) == dek
 
 
+def test_a_run_on_whose_only_stop_is_an_abbreviation_is_no_summary() -> None:
+    run_on = (
+        "South Dakota Gov. Kristi Noem Kristi Lynn Noem South Dakota governor doubles down on"
+        " campaign South Dakota drops pipeline protest laws after lawsuit New South Dakota law"
+        " takes effect Monday meaning protesters who block roads may face fines and other"
+        " penalties under the rules the state wrote last spring after months of argument in"
+        " the state house and senate which drew a crowd"
+    )
+    assert choose_summary([run_on, PROSE]) == PROSE
+
+
 def test_an_aside_in_brackets_is_no_summary() -> None:
     aside = "(We never did settle on one, unlike our 565 towns, which are packed with mottos.)"
     assert choose_summary([aside, PROSE]) == PROSE
