@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.ingest.clean import is_boilerplate, normalise, polish, trim_title
+from briefings.ingest.fields import author_names
 from briefings.ingest.model import Extracted
 
 STOP = frozenset(
@@ -115,6 +116,8 @@ def extract_text(raw: str) -> Extracted:
     header = lines[:start]
     while body and CREDIT.search(body[0]) and len(body) > 1:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
+    if len(body) > 2 and _credit_line(body[1]):  # ...or a caption, then its credit on a line
+        header += [body.pop(0), body.pop(0)]
     _metadata(result, header, lines, body)
     result.paragraphs = body
     return result
@@ -249,12 +252,10 @@ def _headline_index(lines: list[Line]) -> int | None:
 def _metadata(result: Extracted, header: list[str], lines: list[str], body: list[str]) -> None:
     _title_and_source(result, header)
     result.date = _date(header) or _date(lines[: len(header) + 3])
-    for line in header[-3:]:
+    for line in header[-5:]:  # (a caption and its credit may follow the byline)
         match = BYLINE.match(line)
         if match:
-            result.authors = [
-                a.strip() for a in re.split(r",|\band\b", match.group(1)) if a.strip()
-            ]
+            result.authors = author_names(match.group(1))  # as an HTML page's are cleaned
     _caption(result, header)
     if body:
         match = DATELINE.match(body[0])
@@ -347,12 +348,22 @@ def _iso(match: re.Match[str]) -> str:
 
 
 def _caption(result: Extracted, header: list[str]) -> None:
-    for line in header[-4:]:
+    for i, line in enumerate(header[-4:], len(header[-4:]) * -1):
         match = CREDIT.search(line)
         if match and len(line.split()) >= 6:
             result.image_caption = line[: match.start()].strip()
             result.image_credit = match.group(1).strip(" .")
             return
+        if match and _credit_line(line) and i > -len(header) and len(header[i - 1].split()) >= 6:
+            result.image_caption = header[i - 1]
+            result.image_credit = match.group(1).strip(" .")
+            return
+
+
+def _credit_line(line: str) -> bool:
+    """LINE is a photo credit alone ("Photo: Damian Dovarganes, AP")."""
+    match = CREDIT.search(line)
+    return match is not None and match.start() == 0 and len(line.split()) <= 8
 
 
 def _tags(lines: list[str]) -> list[str]:

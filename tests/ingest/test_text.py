@@ -91,6 +91,24 @@ def test_a_dump_that_begins_with_the_pages_title_is_titled_by_it() -> None:
     )
 
 
+def test_a_caption_with_its_credit_on_the_next_line_is_the_image_not_the_story() -> None:
+    caption = (
+        "Karma Automotive's vice president, left, unveils the Karman Vision SC2 concept vehicle"
+        " at the Los Angeles Auto Show on Tuesday."
+    )
+    page = [
+        "Deportees return home from US with shattered dreams - Connecticut Post",
+        "By TOM KRISHER and DEE-ANN DURBIN",
+        caption,
+        "Photo: Damian Dovarganes, AP",
+        *STORY,
+    ]
+    article = extract_text("\n".join(page))
+    assert article.paragraphs[0] == STORY[0]
+    assert (article.image_caption, article.image_credit) == (caption, "Damian Dovarganes, AP")
+    assert article.authors == ["Tom Krisher", "Dee-Ann Durbin"]  # the byline above them
+
+
 def test_a_header_with_no_headline_gives_a_guessed_title_not_a_menu_line() -> None:
     page = ["Menu", "Published 11:34 PM EST", "Follow the topics within this article", *STORY]
     article = extract_text("\n".join(page))
