@@ -295,13 +295,18 @@ def _title_and_source(result: Extracted, header: list[str]) -> None:
             result.title = line
             suffix = SITE_SUFFIX.match(first)
             if suffix and normalise(suffix.group(1)).endswith(key):
-                result.source = suffix.group(2).strip(" -|")
+                result.source = _outlet(suffix.group(2))
             return
     for candidate in (first, *candidates):
         suffix = SITE_SUFFIX.match(candidate)
         if suffix and _words(suffix.group(1)) >= 4:
-            result.title, result.source = suffix.group(1).strip(), suffix.group(2).strip(" -|")
+            result.title, result.source = suffix.group(1).strip(), _outlet(suffix.group(2))
             return
+
+
+def _outlet(name: str) -> str:
+    """The outlet a title's suffix names: "www.wday.ru" is wday.ru."""
+    return name.strip(" -|").removeprefix("www.")
 
 
 def _site_cut(line: str) -> str:

@@ -70,7 +70,7 @@ STORY = [
 
 def test_a_dump_that_begins_with_the_pages_title_is_titled_by_it() -> None:
     page = [
-        "Deportees return home from US with shattered dreams - oregonlive.com",
+        "Deportees return home from US with shattered dreams - www.oregonlive.com",
         "Skip to Article",
         "News by Topic › ‹",
         "Back To Main Menu",
