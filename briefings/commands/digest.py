@@ -30,7 +30,7 @@ def run_digest(
         )
     if (send or dry_run) and not recipients:
         raise BriefingsError("no recipients", hint="give --to ADDRESS or --list FILE.csv")
-    built = make_digest(config, edition, log=echo)
+    built = make_digest(config, edition, log=echo, preview=not (send or dry_run))
     mode = "full items" if built.parts.full else "summaries"
     echo(f"Digest of {built.edition.edition.slug}: {built.parts.subject!r} ({mode})")
     if out:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -20,6 +20,7 @@ from briefings.errors import BriefingsError
 from briefings.site.views import EditionView, edition_view, make_entries
 
 SECRET_VARIABLE = "BRIEFINGS_UNSUBSCRIBE_SECRET"
+PREVIEW_SENDER = "briefing@example.org"  # a preview's sender while the project names none
 STATE_FOLDER = ".briefings"
 
 
@@ -50,16 +51,29 @@ class Digest:
 
 
 def make_digest(
-    config: Config, edition_key: str | None, log: Callable[[str], None] = lambda _: None
+    config: Config,
+    edition_key: str | None,
+    log: Callable[[str], None] = lambda _: None,
+    preview: bool = False,
 ) -> Digest:
-    """The digest of the edition named EDITION_KEY (its date or slug), or of the latest."""
+    """The digest of the edition named EDITION_KEY (its date or slug), or of the latest.
+    PREVIEW: only to be looked at (written to a file), so that it may come from PREVIEW_SENDER
+    while the project names no sender; a digest to send needs one."""
     settings = config.settings
     if not settings.digest.from_address:
-        raise BriefingsError(
-            "digest.from_address is not set",
-            path=config.config_file,
-            hint='add [digest] from_address = "news@example.org"',
+        if not preview:
+            raise BriefingsError(
+                "digest.from_address is not set",
+                path=config.config_file,
+                hint='add [digest] from_address = "news@example.org"',
+            )
+        log(
+            f"digest.from_address is not set: this preview comes from {PREVIEW_SENDER}"
+            f' (set [digest] from_address = "..." in {config.config_file.name} before --send)'
         )
+        digest = replace(settings.digest, from_address=PREVIEW_SENDER)
+        config = replace(config, settings=replace(settings, digest=digest))
+        settings = config.settings
     # What the site publishes now: an article dated later is not mailed before it is online.
     content = visible(load_content(config.content_dir, config.tz, config.root), datetime.now(UTC))
     view = _edition(config, content, edition_key)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from briefings.commands.build import build_site
 from briefings.config import load_config
-from briefings.digest import make_digest, write_eml
+from briefings.digest import Recipient, make_digest, write_eml
 from briefings.digest.message import check_address, clean_header
 from briefings.errors import BriefingsError
 from tests.conftest import write
@@ -60,6 +61,20 @@ def test_eml_is_a_complete_message(example: Path, tmp_path: Path) -> None:
     )  # written, not stripped HTML
     assert "display:none" in html.get_content().replace(" ", "")  # the hidden preheader
     assert 'style="' in html.get_content()  # CSS inlined for clients that drop <style>
+
+
+def test_a_preview_needs_no_sender_but_a_digest_to_send_does(example: Path) -> None:
+    text = (example / "briefings.toml").read_text().split("[digest]")[0]
+    write(example / "briefings.toml", text)
+    build_site(load_config(example))  # (a digest links to the built site's pages)
+    said: list[str] = []
+    preview = make_digest(load_config(example), None, log=said.append, preview=True)
+    assert preview.message(Recipient("reader@example.org"))["From"].addresses[0].addr_spec == (
+        "briefing@example.org"
+    )
+    assert any("from_address is not set" in line for line in said)
+    with pytest.raises(BriefingsError, match="from_address is not set"):
+        make_digest(load_config(example), None)
 
 
 def test_both_parts_say_what_the_editor_wrote_in_the_same_order(example: Path) -> None:
