@@ -323,3 +323,21 @@ def _only_byline(paragraph: str, names: list[str]) -> bool:
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
     return not BYLINE_WORDS.sub(" ", text).strip(" ,;:|•·—–-")
+
+
+# "ERBIL, Kurdistan Region - The White House ...", "WASHINGTON (AP) — Ambassador ...": the place
+# a news story was filed from, and the agency's credit, before its first words.
+DATELINE = re.compile(
+    r"^([A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+(?=\S)"
+)
+
+
+def split_dateline(paragraphs: list[str]) -> str:
+    """The dateline that opens the first of PARAGRAPHS (which this cuts from it), or ""."""
+    if not paragraphs:
+        return ""
+    match = DATELINE.match(paragraphs[0])
+    if not match or len(paragraphs[0]) <= len(match.group(0)) + 40:
+        return ""
+    paragraphs[0] = paragraphs[0][match.end() :]
+    return match.group(1).strip()

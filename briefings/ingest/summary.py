@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from briefings.ingest.clean import SENTENCES, is_prompt, normalise
+from briefings.ingest.clean import DATELINE, SENTENCES, is_prompt, normalise
 
 MIN_WORDS = 12
 MAX_WORDS = 60
@@ -124,7 +124,11 @@ def _disclosure(text: str) -> bool:
 
 
 def _shorten(text: str) -> str:
-    """At most MAX_WORDS words, cut after a sentence where one ends in time."""
+    """At most MAX_WORDS words, cut after a sentence where one ends in time; without the
+    dateline that opens a news story ("NEW YORK (Reuters) - "): a list shows the outlet."""
+    line = DATELINE.match(text)
+    if line and len(text) > len(line.group(0)) + 40:
+        text = text[line.end() :]
     if len(text.split()) <= MAX_WORDS:
         return text
     kept: list[str] = []

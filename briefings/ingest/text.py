@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefings.ingest.clean import is_boilerplate, normalise, polish, trim_title
+from briefings.ingest.clean import (
+    is_boilerplate,
+    normalise,
+    polish,
+    split_dateline,
+    trim_title,
+)
 from briefings.ingest.fields import author_names
 from briefings.ingest.model import Extracted
 
@@ -48,9 +54,6 @@ DATE_PATTERNS = [
         r"\b(\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
     ),
 ]
-DATELINE = re.compile(
-    r"^([A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+(?=\S)"
-)
 CREDIT = re.compile(
     r"\s*[(\[]?\b(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:by|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
     re.IGNORECASE,
@@ -257,11 +260,7 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
         if match:
             result.authors = author_names(match.group(1))  # as an HTML page's are cleaned
     _caption(result, header)
-    if body:
-        match = DATELINE.match(body[0])
-        if match and len(body[0]) > len(match.group(0)) + 40:
-            result.dateline = match.group(1).strip()
-            body[0] = body[0][match.end() :]
+    result.dateline = split_dateline(body)
     result.tags = _tags(lines)
     if not result.source:
         for line in lines:

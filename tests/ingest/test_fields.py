@@ -299,6 +299,11 @@ def test_a_run_on_whose_only_stop_is_an_abbreviation_is_no_summary() -> None:
     assert choose_summary([run_on, PROSE]) == PROSE
 
 
+def test_a_summary_does_not_open_with_the_dateline() -> None:
+    assert choose_summary([f"NEW YORK (Reuters) - {PROSE}"]) == PROSE
+    assert choose_summary([], f"WASHINGTON (AP) — {PROSE}") == PROSE
+
+
 def test_an_aside_in_brackets_is_no_summary() -> None:
     aside = "(We never did settle on one, unlike our 565 towns, which are packed with mottos.)"
     assert choose_summary([aside, PROSE]) == PROSE
