@@ -203,7 +203,28 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
         kept = kept[1:]  # the title is in the front matter; the page shows it once
     while kept and LINK_ONLY.match(kept[-1].strip()):
         kept.pop()
-    return drop_repeats(kept)
+    return drop_repeats([_drop_cap_joined(p) for p in kept])
+
+
+# A paragraph that opens with a drop cap set apart from its word ("T he Davis Cup Final began",
+# "H ong Kong is burning"): the page styles the first letter, a text dump spaces it off.
+DROP_CAP = re.compile(r"([B-HJ-NP-Z]) ([a-z]+)\b")  # (not A, I, O: words of their own)
+
+
+def _drop_cap_joined(paragraph: str) -> str:
+    """PARAGRAPH with its drop cap joined to its word, when the two make a word that is more
+    common than the rest alone ("T he" -> "The"; not "R is a language", "C and C++")."""
+    found = DROP_CAP.match(paragraph)
+    if found is None:
+        return paragraph
+    from wordfreq import zipf_frequency  # (only for such a paragraph: its word list is large)
+
+    joined = found.group(1) + found.group(2)
+    if zipf_frequency(joined, "en") >= 3.0 and zipf_frequency(joined, "en") > zipf_frequency(
+        found.group(2), "en"
+    ):
+        return joined + paragraph[found.end() :]
+    return paragraph
 
 
 def is_prompt(paragraph: str, max_words: int = 60, pitch: bool = False) -> bool:

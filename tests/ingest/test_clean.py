@@ -187,3 +187,11 @@ def test_the_site_s_pitch_at_the_end_goes_wherever_it_says_it_in_a_sentence() ->
     middle = "The paper said reader donations rose by a third after it asked readers to support our work."
     story = [STORY[0], middle, *STORY[1:]]
     assert polish(story) == story
+
+
+def test_a_drop_cap_set_apart_from_its_word_is_joined_to_it() -> None:
+    story = "T he Davis Cup Final began on Monday with the new format in Madrid, to mixed reviews."
+    assert polish([story]) == [story.replace("T he", "The", 1)]
+    # A letter that is a word of its own, or a name, stays apart from what follows.
+    for kept in ("R is a language for statistics and graphics, free and open.", "C and C++ APIs"):
+        assert polish([kept]) == [kept]
