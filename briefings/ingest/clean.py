@@ -12,8 +12,13 @@ BOILERPLATE = re.compile(
     r"read more|related( articles| stories)?|recommended|most (read|popular|viewed)|ranking|"
     r"recommendation|comments?|post a comment|leave a (comment|reply)|you may also like|"
     r"cookies?|accept( all)?( cookies)?|we use cookies|skip to (main )?content|print|email|"
-    r"click here|copyright|all rights reserved|©|back to top|view comments|tags?:?|in:)\b",
+    r"click here|copyright|all rights reserved|©|back to top|view comments|tags?:?|in:|"
+    r"view all|back to gallery|(?:image|photo|slide) \d+ of\b)\b",
     re.IGNORECASE,
+)
+# A photo gallery's place, alone on a line: "1 / 23", "Image 1 of / 9" (not "5/5", a score).
+GALLERY_COUNTER = re.compile(
+    r"(?:(?:image|photo|slide)\s+)?\d+\s+(?:/|of)\s+/?\s*\d+", re.IGNORECASE
 )
 RATING = re.compile(r"^(very ?good|good|bad|excellent|like|dislike)!?\s*\(\d+\)\s*$", re.IGNORECASE)
 # A shop's disclosure that its links pay it ("Purchases made through our links may earn us a
@@ -111,6 +116,8 @@ def is_boilerplate(line: str) -> bool:
     if len(text.split()) <= NOTICE_WORDS and COPYRIGHT_NOTICE.search(
         MARKDOWN_LINK.sub(r"\1", text)
     ):
+        return True
+    if GALLERY_COUNTER.fullmatch(text):
         return True
     return len(text.split()) <= 6 and BOILERPLATE.match(text) is not None
 

@@ -195,3 +195,10 @@ def test_a_drop_cap_set_apart_from_its_word_is_joined_to_it() -> None:
     # A letter that is a word of its own, or a name, stays apart from what follows.
     for kept in ("R is a language for statistics and graphics, free and open.", "C and C++ APIs"):
         assert polish([kept]) == [kept]
+
+
+def test_a_photo_gallerys_controls_are_no_part_of_the_story() -> None:
+    story = "Officials said the strike spread along the coast on Tuesday, closing three ports."
+    gallery = ["Image 1 of / 9", "1 / 23", "Back to Gallery", "View all (23)"]
+    assert polish([story, *gallery, story + " More to come."]) == [story, story + " More to come."]
+    assert polish(["5/5", story]) == ["5/5", story]  # a review's score is no counter
