@@ -19,6 +19,7 @@ from trafilatura.xml import xmltotxt
 
 from briefings.ingest.clean import polish, without_header_lines
 from briefings.ingest.fields import (
+    author_names,
     choose_title,
     clean_authors,
     host_of,
@@ -164,7 +165,11 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         ],
         site,
         [result.source, facts.ld_publisher],
-    ) or clean_authors(facts.themed_bylines, site, [result.source, facts.ld_publisher])
+    ) or clean_authors(
+        [*facts.themed_bylines, *_told_bylines(meta, result.paragraphs, result.source)],
+        site,
+        [result.source, facts.ld_publisher],
+    )
     result.paragraphs = without_header_lines(result.paragraphs, result.authors)
     result.keywords = clean_keywords(
         [
@@ -293,6 +298,38 @@ def _searched_date(html: str, url: str) -> str:
 
 def _no_date(string: str) -> datetime | None:
     return None
+
+
+# Where a page says who wrote it in a sentence: its description ("This post was written by
+# Jane Roe, MD, gastroenterologist"), or a bio after the story ("Jane Roe is a freelance travel
+# writer ..."). Least sure of all: read only when nothing else names anyone.
+_DESCRIBED_BY = re.compile(
+    r"^(?:this (?:post|article|story|piece) (?:was|is) )?(?:written|posted|reported) by (.{3,80})",
+    re.IGNORECASE,
+)
+_BIO = re.compile(
+    r"^((?:Dr\.? )?[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}) is an? (?:[\w-]+,? ){0,4}?"
+    r"(?:writer|journalist|editor|reporter|author|contributor|blogger|columnist|correspondent)\b"
+)
+
+
+def _told_bylines(meta: dict[str, str], paragraphs: list[str], outlet: str) -> list[str]:
+    """The names a page gives in a sentence about who wrote it (_DESCRIBED_BY, _BIO), but
+    the OUTLET's."""
+    found = []
+    described = _DESCRIBED_BY.match(meta.get("og:description") or meta.get("description", ""))
+    if described:  # (its names: not "gastroenterologist" after "Jane Roe, MD")
+        names = author_names(described.group(1).split(". ")[0])
+        mine = [n for n in names if n[:1].isupper() and not _names_outlet(n, outlet)]
+        found.append("; ".join(mine))
+    found += [bio.group(1) for p in paragraphs[-4:] if (bio := _BIO.match(p.lstrip("*_ ")))]
+    return found
+
+
+def _names_outlet(name: str, outlet: str) -> bool:
+    """NAME is the outlet's, whole, with more words or fewer ("Parkview Health" of "Parkview")."""
+    a, b = name.casefold(), outlet.casefold()
+    return bool(outlet) and (a.startswith(b) or b.startswith(a))
 
 
 def _written_by(meta: dict[str, str]) -> list[str]:

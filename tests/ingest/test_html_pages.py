@@ -861,3 +861,21 @@ def test_a_publication_s_name_in_an_h1_above_the_story_is_its_source() -> None:
     alone = html.replace("Bridges Weekly", "Elm Street bridge closes to cars")
     article = extract_html(alone, "https://newsletter.bridges-weekly.example/p/elm-street")
     assert article.source != "Elm Street bridge closes to cars"
+
+
+def test_a_page_that_names_its_writer_only_in_a_sentence_gives_the_name() -> None:
+    url = "https://riverside.example/2025/05/bridge"
+    described = (
+        '<meta property="og:site_name" content="The Riverside Post">'
+        '<meta name="description" content="This post was written by Ann Lee, MD, engineer,'
+        ' The Riverside Post. The bridge will close.">'
+    )
+    assert extract_html(page(head=described), url).authors == ["Ann Lee, MD"]
+    bio = page(footer="x").replace(
+        "</article>",
+        "<p>Julia Gralberg is a freelance travel writer who has lived by the river for years."
+        "</p></article>",
+    )
+    assert extract_html(bio, url).authors == ["Julia Gralberg"]
+    # A byline the page states wins over both.
+    assert extract_html(page(head=HEAD + described), url).authors == ["Jane Roe", "John Doe"]
