@@ -226,10 +226,14 @@ def _themed_byline(node: Any) -> str:
     elements also list other posts' and comments' authors), else ""."""
     if node.tag not in ("p", "span", "div", "li", "a", "h4", "h5", "h6", "small", "strong"):
         return ""
-    if not AUTHOR_CLASS.search(_classes(node)) or sum(isinstance(c.tag, str) for c in node) > 3:
+    if not AUTHOR_CLASS.search(_classes(node)):
         return ""
     text = _text(node)
-    return _names_in_meta_line(text) if len(text) <= 80 else ""
+    if len(text) <= 80 and sum(isinstance(c.tag, str) for c in node) <= 3:
+        return _names_in_meta_line(text)
+    # An author box: its first line of text is the name ("Lauren Vetter", then her bio).
+    first = next((t for c in node.iter() if (t := " ".join((c.text or "").split()))), "")
+    return _names_only(first) if len(first.split()) <= 4 else ""
 
 
 def _dated_line_after(h1: Any) -> str:

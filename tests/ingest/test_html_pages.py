@@ -879,3 +879,16 @@ def test_a_page_that_names_its_writer_only_in_a_sentence_gives_the_name() -> Non
     assert extract_html(bio, url).authors == ["Julia Gralberg"]
     # A byline the page states wins over both.
     assert extract_html(page(head=HEAD + described), url).authors == ["Jane Roe", "John Doe"]
+
+
+def test_an_author_box_gives_the_name_on_its_first_line_not_its_bio() -> None:
+    box = (
+        '<div class="blog_author-wrapper"><div class="blog_author-image"><img alt=""></div>'
+        '<div class="blog_author-text"><div class="small">Lauren Vetter</div><div><p>Lauren'
+        " Vetter is a growth-focused marketing professional who works with clinics and"
+        " practices across the country on their search results.</p></div></div></div>"
+    )
+    html = page(footer="x").replace("</article>", f"</article>{box}")
+    assert extract_html(html, "https://riverside.example/2025/05/bridge").authors == [
+        "Lauren Vetter"
+    ]
