@@ -131,6 +131,26 @@ def _first_person(text: str) -> bool:
     return FIRST_PERSON.search(text) is not None or "this post" in text.lower()
 
 
+# A full stop that ends no sentence: after a title or an initial ("Gov.", "Dr.", "U.S.", "J.").
+_ABBREVIATION = re.compile(r"(?:\b[A-Z][a-z]{0,3}|\b(?:[A-Za-z]\.)+[A-Za-z])\.$")
+
+
+def first_sentence(text: str) -> str:
+    """TEXT's first sentence: up to a stop followed by a space, not one after an abbreviation
+    ("South Dakota Gov. Kristi Noem ...") nor one inside a quotation ("says, 'Meth. We're on
+    it,' and ...")."""
+    quotes = 0
+    for match in SENTENCES.finditer(text):
+        head = text[: match.start()]
+        quotes = head.count("“") - head.count("”") + (head.count('"') % 2)
+        single = len(re.findall(r"(?:^|\s)[‘']", head)) - len(
+            re.findall(r"[’'](?:\s|$|[,.])", head)
+        )
+        if quotes <= 0 and single <= 0 and not _ABBREVIATION.search(head):
+            return head
+    return text
+
+
 def trim_title(text: str, limit: int = 120) -> str:
     """A headline-length start of a sentence, cut at a clause boundary (used for guessed titles)."""
     if len(text) <= limit:
@@ -148,7 +168,7 @@ PROMPT = re.compile(
     r"^(?:sign up(?: now| here| today)?[.!:]|sign up (?:for|to) (?:(?:our|the|a|\S+[’']s) )?(?:\S+ ){0,3}"
     r"(?:newsletters?|e-?mails?|alerts|updates)\b|subscribe\b|click here|like this (?:story|article)|share (?:it|this)\b|"
     r"don[’']?t miss|tell us what you think|follow (?:us|him|her|them|me)\b|have a (?:news )?tip|"
-    r"download (?:our|the) app|register (?:now|today|for (?:our|free)\b)|get the latest|get (?:\S+ ){1,6}delivered|join (?:us|our)\b|"
+    r"download (?:our|the) app|register (?:now|today|for (?:our|free)\b)|get the latest|get (?:\S+ ){1,6}delivered|get (?:\S+ ){0,2}news alerts\b|join (?:us|our)\b|"
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
     r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.ingest.clean import (
+    first_sentence,
     is_boilerplate,
     normalise,
     polish,
@@ -270,7 +271,7 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
                 break
     if not result.title and body:
         # The page names no headline: use its first sentence, and say it was guessed.
-        result.title = trim_title(re.split(r"(?<=[.!?])\s+", body[0])[0])
+        result.title = trim_title(first_sentence(body[0]))
         result.guessed.append("title")
 
 

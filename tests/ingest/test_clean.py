@@ -202,3 +202,21 @@ def test_a_photo_gallerys_controls_are_no_part_of_the_story() -> None:
     gallery = ["Image 1 of / 9", "1 / 23", "Back to Gallery", "View all (23)"]
     assert polish([story, *gallery, story + " More to come."]) == [story, story + " More to come."]
     assert polish(["5/5", story]) == ["5/5", story]  # a review's score is no counter
+
+
+def test_a_first_sentence_does_not_stop_at_an_abbreviation_or_inside_a_quotation() -> None:
+    from briefings.ingest.clean import first_sentence
+
+    for sentence in (
+        "Former U.S. ambassador Marie Yovanovitch testified on Friday.",
+        "Patrick W. Carlineo Jr., 55, faces up to 10 years in prison.",
+        "South Dakota says, 'Meth. We're On It,' and Twitter asks if it is OK.",
+    ):
+        assert first_sentence(f"{sentence} Then more was said.") == sentence
+
+
+def test_a_pitch_for_news_alerts_is_no_part_of_the_story() -> None:
+    story = "Officials said the strike spread along the coast on Tuesday, closing three ports."
+    pitch = "Get breaking news alerts and special reports. The news that matters, delivered."
+    rest = [f"{story} Day {n}." for n in range(4)]
+    assert polish([story, pitch, *rest]) == [story, *rest]
