@@ -213,6 +213,12 @@ def ingest(
         progress,
     )
     click.echo(", ".join(f"{n} {_plural(status, n)}" for status, n in sorted(counts.items())))
+    if counts.get("draft") and not dry_run:
+        click.echo(
+            "Drafts are not published until they have what they need: fill it in (then remove"
+            " `draft:` and `needs:`), or ingest them again with --source, --url or --date."
+            " `briefings list --drafts` lists them."
+        )
     if counts.get("failed"):
         sys.exit(1)
 

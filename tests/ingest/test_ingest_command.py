@@ -65,6 +65,7 @@ def test_ingesting_twice_creates_no_second_article(project: Path) -> None:
     seed_example(project)
     again = ingest(project, str(SEEDS))
     assert again.returncode == 0 and "2 unchanged" in again.stdout
+    assert "Drafts are not published" not in again.stdout  # no draft: nothing to say
     assert len(list((project / "content/articles").glob("*.md"))) == 2
 
 
@@ -217,6 +218,7 @@ def test_a_page_without_a_date_is_written_as_a_draft_that_says_what_it_needs(
     result = ingest(project, str(SEEDS / "000_34bffc32063d5a65.txt"))
     assert result.returncode == 0, result.stderr
     assert "(needs date)" in result.stdout and "1 draft" in result.stdout
+    assert "--date" in result.stdout and "briefings list --drafts" in result.stdout  # what next
     post = frontmatter.load(next((project / "content/articles").glob("*.md")))
     assert post["draft"] is True and post["needs"] == ["date"] and "date" not in post
     assert post["source"] == "Rudaw" and post["slug"].startswith("the-white-house")
