@@ -23,6 +23,7 @@ class Extracted:
     paragraphs: list[str] = field(default_factory=list)  # Markdown paragraphs
     guessed: list[str] = field(default_factory=list)  # fields we inferred rather than read
     date_doubt: str = ""  # why a guessed date is in doubt, when not found only in the text
+    source_doubt: str = ""  # why a source found on the page is still a guess to confirm
     extractor: str = ""
     not_article: str = ""  # why the page is not an article, or ""
     doubt: str = ""  # why it may not be one: then written as a draft for the editor to check

@@ -269,10 +269,45 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
             if match:
                 result.source = match.group(1).strip()
                 break
+    if not result.source and (holder := _copyright_holder(lines)):
+        # Often the company, not the outlet ("NYP Holdings"): a guess the editor confirms.
+        result.source = holder
+        result.guessed.append("source")
+        result.source_doubt = "read from the page's copyright line"
     if not result.title and body:
         # The page names no headline: use its first sentence, and say it was guessed.
         result.title = trim_title(first_sentence(body[0]))
         result.guessed.append("title")
+
+
+# The holder a page's footer names: "© 2019 CNBC LLC. All Rights Reserved.", "Copyright ©
+# 2019 CityAM. Limited", "© ScienceAlert Pty Ltd." (what follows it, and a company's suffix, cut).
+COPYRIGHT_LINE = re.compile(
+    r"(?i:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?[.,]?\s*)?(?:[-–]\s*)?"
+    r"([A-Z][\w&'’.]*(?:\s+(?:&\s+)?[A-Z][\w&'’.]*){0,4})"
+)
+COMPANY_SUFFIX = re.compile(
+    r"(?:[\s,]+(?:LLC|L\.L\.C|Inc|Ltd|Limited|Pty|PLC|Corp|Corporation|Co|GmbH|S\.A|AG|"
+    r"Media(?:\s+(?:Group|Network|Company))?|Holdings|Group|Company|Enterprises?|Entertainment)\.?)+$",
+    re.IGNORECASE,
+)
+PICTURED = re.compile(r"(?i)(?:photo|image|picture|illustration|credit)s?\W*$")
+NOT_A_HOLDER = re.compile(r"(?i)(?:all|copyright|designed|powered|developed|website|site|theme)\b")
+
+
+def _copyright_holder(lines: list[str]) -> str:
+    """The name a page's last copyright line gives its holder, up to the end of its sentence and
+    without a company's suffix ("© 2019 CNBC LLC. All Rights Reserved." -> "CNBC"); "" when
+    none names one ("© 2019 all rights reserved", "Copyright © 2019 - Designed by ...")."""
+    for line in reversed(lines[-60:]):
+        found = COPYRIGHT_LINE.search(line)
+        if found is None or PICTURED.search(line[: found.start()]):
+            continue  # (a photo's credit names its photographer)
+        name = re.split(r"\.\s|\s+All\s+Rights\b", found.group(1) + " ")[0].strip(" .,")
+        name = COMPANY_SUFFIX.sub("", name).strip(" .,&")
+        if 2 <= len(name) <= 40 and not NOT_A_HOLDER.match(name):
+            return name
+    return ""
 
 
 def _title_and_source(result: Extracted, header: list[str]) -> None:

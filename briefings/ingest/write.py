@@ -60,6 +60,8 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
         # pages have no date at all. Published, a made-up date would sort and file the article
         # as if true; the editor confirms it first (or gives --date).
         needs.append(f"date: {article.date_doubt or GUESSED_DATE}, check it")
+    if source and "source" in guessed and article.source_doubt:
+        needs.append(f"source: {article.source_doubt}, check it")
     if article.doubt and not options.force:  # --force: the editor says it is an article
         needs.append(f"review: may not be an article ({article.doubt})")
     meta: dict = {"title": title, "slug": make_slug(title) or "article"}

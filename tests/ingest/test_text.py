@@ -109,6 +109,22 @@ def test_a_caption_with_its_credit_on_the_next_line_is_the_image_not_the_story()
     assert article.authors == ["Tom Krisher", "Dee-Ann Durbin"]  # the byline above them
 
 
+def test_a_dump_that_names_no_outlet_gets_its_copyright_holder_as_a_guess_to_confirm() -> None:
+    from datetime import UTC, datetime
+
+    from briefings.ingest.write import Options, front_matter
+
+    page = ["Menu", "Deportees return home", *STORY, "Photo © Jane Roe", "© 2019 CNBC LLC. All"
+            " Rights Reserved. A Division of NBCUniversal"]  # fmt: skip
+    article = extract_text("\n".join(page))
+    assert article.source == "CNBC" and "source" in article.guessed
+    meta = front_matter(article, Options(date="2019-11-20"), "x.txt", datetime.now(UTC))
+    assert meta["source"] == "CNBC" and meta["draft"] is True  # never published unconfirmed
+    assert meta["needs"] == ["source: read from the page's copyright line, check it"]
+    # A photo's credit names its photographer, not the outlet.
+    assert extract_text("\n".join(page[:-1])).source == ""
+
+
 def test_a_header_with_no_headline_gives_a_guessed_title_not_a_menu_line() -> None:
     page = ["Menu", "Published 11:34 PM EST", "Follow the topics within this article", *STORY]
     article = extract_text("\n".join(page))
