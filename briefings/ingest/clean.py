@@ -139,7 +139,6 @@ def first_sentence(text: str) -> str:
     """TEXT's first sentence: up to a stop followed by a space, not one after an abbreviation
     ("South Dakota Gov. Kristi Noem ...") nor one inside a quotation ("says, 'Meth. We're on
     it,' and ...")."""
-    quotes = 0
     for match in SENTENCES.finditer(text):
         head = text[: match.start()]
         quotes = head.count("“") - head.count("”") + (head.count('"') % 2)
@@ -247,9 +246,8 @@ def _drop_cap_joined(paragraph: str) -> str:
     from wordfreq import zipf_frequency  # (only for such a paragraph: its word list is large)
 
     joined = found.group(1) + found.group(2)
-    if zipf_frequency(joined, "en") >= 3.0 and zipf_frequency(joined, "en") > zipf_frequency(
-        found.group(2), "en"
-    ):
+    common = zipf_frequency(joined, "en")
+    if common >= 3.0 and common > zipf_frequency(found.group(2), "en"):
         return joined + paragraph[found.end() :]
     return paragraph
 
@@ -380,12 +378,18 @@ DATELINE = re.compile(
 )
 
 
+def dateline_of(text: str) -> tuple[str, str]:
+    """The dateline that opens TEXT, and the rest of it; ("", TEXT) when it opens with none, or
+    when little would be left (then the "dateline" is the whole line's start)."""
+    match = DATELINE.match(text)
+    if not match or len(text) <= len(match.group(0)) + 40:
+        return "", text
+    return match.group(1).strip(), text[match.end() :]
+
+
 def split_dateline(paragraphs: list[str]) -> str:
     """The dateline that opens the first of PARAGRAPHS (which this cuts from it), or ""."""
     if not paragraphs:
         return ""
-    match = DATELINE.match(paragraphs[0])
-    if not match or len(paragraphs[0]) <= len(match.group(0)) + 40:
-        return ""
-    paragraphs[0] = paragraphs[0][match.end() :]
-    return match.group(1).strip()
+    dateline, paragraphs[0] = dateline_of(paragraphs[0])
+    return dateline

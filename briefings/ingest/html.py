@@ -17,11 +17,10 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from briefings.ingest.authors import author_names, clean_authors
 from briefings.ingest.clean import polish, without_header_lines
 from briefings.ingest.fields import (
-    author_names,
     choose_title,
-    clean_authors,
     host_of,
     outlet,
     site_banner,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from briefings.ingest.clean import DATELINE, SENTENCES, is_prompt, normalise
+from briefings.ingest.clean import SENTENCES, dateline_of, is_prompt, normalise
 
 MIN_WORDS = 12
 MAX_WORDS = 60
@@ -51,16 +51,16 @@ MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 def choose_summary(paragraphs: list[str], description: str = "", title: str = "") -> str:
     # A description escaped twice by its page ("pricing &amp;amp; costs") reads plainly.
     dek = " ".join(html.unescape(HTML_TAG.sub("", description)).split())
+    texts = [plain(paragraph) for paragraph in paragraphs[:12]]
     if (
         _is_prose(dek)
         and not TRUNCATED.search(dek)
         and not _title_again(dek, title)
-        and not _cut_from(dek, paragraphs)
+        and not _cut_from(dek, texts)
         and _whole_enough(short := _shorten(dek))
     ):
         return short
-    for paragraph in paragraphs[:12]:
-        text = plain(paragraph)
+    for paragraph, text in zip(paragraphs, texts, strict=False):
         if (
             _is_prose(text)
             and not ASIDE.fullmatch(text)
@@ -107,15 +107,13 @@ def _title_again(dek: str, title: str) -> bool:
     return len(rest) < MIN_WORDS or rest[: len(titled)] == titled
 
 
-def _cut_from(dek: str, paragraphs: list[str]) -> bool:
-    """DEK is the start of one of the first PARAGRAPHS, cut off by length with no mark ("...
-    settlements illegal, wh"): a CMS's excerpt, which the paragraph itself says whole."""
+def _cut_from(dek: str, texts: list[str]) -> bool:
+    """DEK is the start of one of the first paragraphs (TEXTS, as plain text), cut off by
+    length with no mark ("... settlements illegal, wh"): a CMS's excerpt, which the paragraph
+    itself says whole."""
     if re.search(r"[.!?…\"”’')]$", dek):
         return False
-    return any(
-        len(text := plain(paragraph)) > len(dek) and text.startswith(dek)
-        for paragraph in paragraphs[:12]
-    )
+    return any(len(text) > len(dek) and text.startswith(dek) for text in texts)
 
 
 def _disclosure(text: str) -> bool:
@@ -126,9 +124,7 @@ def _disclosure(text: str) -> bool:
 def _shorten(text: str) -> str:
     """At most MAX_WORDS words, cut after a sentence where one ends in time; without the
     dateline that opens a news story ("NEW YORK (Reuters) - "): a list shows the outlet."""
-    line = DATELINE.match(text)
-    if line and len(text) > len(line.group(0)) + 40:
-        text = text[line.end() :]
+    text = dateline_of(text)[1]
     if len(text.split()) <= MAX_WORDS:
         return text
     kept: list[str] = []

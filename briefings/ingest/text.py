@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from briefings.ingest.authors import author_names
 from briefings.ingest.clean import (
     first_sentence,
     is_boilerplate,
@@ -15,7 +16,6 @@ from briefings.ingest.clean import (
     split_dateline,
     trim_title,
 )
-from briefings.ingest.fields import author_names
 from briefings.ingest.model import Extracted
 
 STOP = frozenset(

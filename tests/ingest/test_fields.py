@@ -2,7 +2,8 @@
 
 import pytest
 
-from briefings.ingest.fields import choose_title, clean_authors, outlet, site_banner, strip_site
+from briefings.ingest.authors import clean_authors
+from briefings.ingest.fields import choose_title, outlet, site_banner, strip_site
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.page import PageFacts

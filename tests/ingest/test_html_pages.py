@@ -18,8 +18,8 @@ from htmldate import find_date
 
 from briefings.commands.init import init_project
 from briefings.errors import BriefingsError
+from briefings.ingest.authors import clean_authors
 from briefings.ingest.extract import extract
-from briefings.ingest.fields import clean_authors
 from briefings.ingest.html import extract_html
 from briefings.ingest.known import ANCHORS, Known, sampled_shingles
 from briefings.ingest.page import page_facts

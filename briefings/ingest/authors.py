@@ -1,0 +1,139 @@
+"""An article's authors, as names only, from the bylines a page offers: "By Jane Roe and John
+Doe, Staff Writers" -> ["Jane Roe", "John Doe"]. Bylines carry "By", job titles, credentials,
+dates and the outlet's name; these rules are general (no site is named here) and were checked
+on pages held out from the ones they were written on (see bench/extraction.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from briefings.ingest.fields import unescaped
+
+# "Reviewed by X" -> "X"; also glued, as a label and a name in two elements read ("Posted byX")
+BY = re.compile(r"^(?:.*?\bby(?:\b|(?-i:(?=[A-Z])))[:\s]*|authors?[:\s]+)", re.IGNORECASE)
+SPLIT_NAMES = re.compile(r"\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?", re.IGNORECASE)
+CREDENTIAL = re.compile(
+    r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}(?:\s*\([^)]{1,30}\))?$"
+)  # MD, PhD, RD, M.S.
+ROLES = (
+    r"editors?|writers?|reporters?|correspondents?|contributors?|columnists?|experts?|"
+    r"educators?|managers?|directors?|specialists?|analysts?|producers?|journalists?|"
+    r"(?:co-?)?founders?|ceo|chief|officer|strategist|consultant|coordinator|intern|reviewer|"
+    r"attorneys?|lawyers?"
+)
+ROLE = re.compile(rf"\b(?:{ROLES})\b", re.IGNORECASE)
+ROLE_IN_BRACKETS = re.compile(rf"\([^)]*\b(?:{ROLES})\b[^)]*\)", re.IGNORECASE)
+# Where a byline's name ends and the page's furniture begins ("Jane Roe Last updated May 3",
+# "Jane Roe Monday, November 18"; not "JaneR on Friday", which says who wrote and when).
+NOT_A_NAME = re.compile(
+    r"\b(?:view|posts?|posted|more|about|last|updated|published|privacy|policy|undefined|author|"
+    r"written|comments?|share|follow|read|minutes?|min|jan(?:uary)?|feb(?:ruary)?|march|april|"
+    r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|"
+    r"wed|thu|fri|sat|sun|conditions|terms|page|head|extra|cookies?|menu|login|subscribe|"
+    r"admin|webmaster|name|home|(?<!on )(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
+    r"[@©/\\<>{}=]|https?:|\d",
+    re.IGNORECASE,
+)
+# A news agency credited after its reporter's name ("ERIC TUCKER Associated Press", "Jane
+# Roe. Sputnik International"): the agency is no part of the name.
+AGENCY_AFTER = re.compile(
+    r"(?<=\w)[.,]?\s+(?:the\s+)?(?:associated press|reuters|agence france-presse|afp|bloomberg|"
+    r"united press international|upi|press association|pti|ani|xinhua|kyodo|yonhap|dpa|efe|"
+    r"ansa|sputnik(?: international)?)$",
+    re.IGNORECASE,
+)
+MOST_AUTHORS = 8
+
+
+def clean_authors(
+    candidates: Iterable[str], site: str = "", outlets: Iterable[str] = ()
+) -> list[str]:
+    """The names of the first candidate that holds a person's full name (a handle such as
+    "kffnirmitap" only when nothing better is found), as a list: "By Jane Roe and John Doe,
+    Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD").
+    A candidate naming only the outlet (SITE or one of OUTLETS) is taken only when no later one
+    names a person: a publisher often fills its own name into the author field."""
+    publishers = {_bare(name) for name in (site, *outlets) if name}
+    fallback: list[str] = []
+    for candidate in candidates:
+        whole = " ".join(BY.sub("", str(candidate or "").strip()).split())
+        if _bare(whole) in publishers:  # as written: "The Washington Post" keeps its "Post"
+            fallback = fallback or [whole]
+            continue
+        names = author_names(candidate, site)
+        if not names:  # "Our Editors", "SFist Contributor": what the page says, failing a name
+            fallback = fallback or _group_byline(whole)
+            continue
+        if all(_bare(name) in publishers for name in names):
+            fallback = fallback or names
+            continue
+        if any(" " in name for name in names):
+            return names
+        fallback = fallback or names
+    return fallback
+
+
+def _group_byline(text: str) -> list[str]:
+    """[TEXT] when it is a byline naming a role and no person ("Our Editors", "Community
+    Editor"), else []."""
+    words = text.split()
+    if (
+        2 <= len(words) <= 4
+        and words[0][:1].isupper()
+        and ROLE.fullmatch(words[-1].strip(".,"))
+        and not NOT_A_NAME.search(text)
+    ):
+        return [text]
+    return []
+
+
+def _bare(name: str) -> str:
+    return re.sub(r"\W+", "", name.casefold())
+
+
+def author_names(text: str, site: str = "") -> list[str]:
+    # Unescaped first: a byline's "&amp;" split as names would.
+    text = unescaped(str(text or ""))
+    text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
+    names: list[str] = []
+    for part in SPLIT_NAMES.split(text):
+        part = _name_in(part)
+        if not part:
+            continue
+        if names and CREDENTIAL.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        elif part.casefold() not in map(str.casefold, names):
+            names.append(part)
+    if site and len(names) > 1:  # the outlet beside real names is not an author
+        names = [n for n in names if n.casefold() != site.casefold()] or names
+    return names[:MOST_AUTHORS]
+
+
+def _name_in(part: str) -> str:
+    """The name a byline's part starts with: "By Keith Barry Senior Autos Reporter" -> "Keith
+    Barry"; "" when it holds none ("View more posts", "Luxury Travel Expert")."""
+    part = BY.sub("", part.strip(" .,:-–—·")).strip()
+    if len(part.split()) > 2:
+        part = AGENCY_AFTER.sub("", part)
+    cut = NOT_A_NAME.search(part)
+    if cut:
+        part = part[: cut.start()].strip(" .,:-–—·")
+    tokens = part.split()
+    role = next((i for i, t in enumerate(tokens) if ROLE.fullmatch(t.strip(".,"))), None)
+    if role is not None and not re.search(r"\b(?:team|staff)$", part, re.IGNORECASE):
+        tokens = tokens[:2] if role >= 2 else []  # "Jane Roe Senior Editor" -> "Jane Roe"
+    part = " ".join(tokens)
+    # A name's words are capitalised but for particles ("van", "de", "bin"): "blockchain
+    # analysis" and "Here we discuss compliance" are an author box's bio cut at its commas.
+    if len(tokens) > 1 and any(t.isalpha() and t.islower() and len(t) > 3 for t in tokens):
+        return ""
+    if not 2 <= len(part) <= 50 or len(tokens) > 5 or not any(ch.isalpha() for ch in part):
+        return ""
+    return _cased(part) if len(tokens) > 1 and part.isupper() else part
+
+
+def _cased(name: str) -> str:
+    """A name a byline writes in capitals, as a name is written: "LISA MASCARO" -> "Lisa
+    Mascaro", "SEAN O'BRIEN" -> "Sean O'Brien"."""
+    return re.sub(r"[^\W\d_]+", lambda m: m[0][0] + m[0][1:].lower(), name)
