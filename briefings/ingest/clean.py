@@ -48,6 +48,15 @@ COPYRIGHT_NOTICE = re.compile(
     re.IGNORECASE,
 )
 NOTICE_WORDS = 40  # a notice is a line or two; a story about copyright is longer
+# ...but one that opens with the notice itself is a notice, however long its terms run on
+# ("Copyright 1995 - . All rights reserved. The content (including but not limited to ...").
+NOTICE_OPENING = re.compile(
+    r"^(?:©|\(c\)|copyright\b)[^.]{0,30}?[.,]?\s*all\s+rights\s+reserved\b", re.IGNORECASE
+)
+# A gallery's caption, ending with its place in the gallery ("... Hide Caption 2 of 30").
+GALLERY_CAPTION = re.compile(
+    r"\b(?:caption|image|photo|picture|slide)\s+\d+\s+of\s+\d+$", re.IGNORECASE
+)
 
 
 # What text that went through the wrong charset before the page was saved looks like: UTF-8
@@ -117,7 +126,11 @@ def is_boilerplate(line: str) -> bool:
         MARKDOWN_LINK.sub(r"\1", text)
     ):
         return True
-    if GALLERY_COUNTER.fullmatch(text):
+    if (
+        NOTICE_OPENING.match(text)
+        or GALLERY_COUNTER.fullmatch(text)
+        or GALLERY_CAPTION.search(text)
+    ):
         return True
     return len(text.split()) <= 6 and BOILERPLATE.match(text) is not None
 
@@ -371,20 +384,26 @@ def _only_byline(paragraph: str, names: list[str]) -> bool:
     return not BYLINE_WORDS.sub(" ", text).strip(" ,;:|•·—–-")
 
 
-# "ERBIL, Kurdistan Region - The White House ...", "WASHINGTON (AP) — Ambassador ...": the place
-# a news story was filed from, and the agency's credit, before its first words.
+# The place a news story was filed from, and the agency's credit, before its first words: the
+# place in capitals, maybe a region and a day, maybe the agency, then a dash ("ERBIL, Kurdistan
+# Region - ", "SEOUL/WASHINGTON (Reuters) - ", "OFER PRISON, West Bank, Jan 1 (Reuters) - ",
+# "BEIJING -- "); or the agency alone ("(Reuters) - ", "(CNN) ").
 DATELINE = re.compile(
-    r"^([A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?)\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s+(?=\S)"
+    r"^(?:(?P<place>[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40}){0,2})\s*"
+    r"(?P<agency>\([^)]{1,30}\))?\s*[-–—]+\s+"
+    r"|(?P<alone>\([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,2}\))\s*(?:[-–—]+\s+|(?=[A-Z])))(?=\S)"
 )
 
 
 def dateline_of(text: str) -> tuple[str, str]:
-    """The dateline that opens TEXT, and the rest of it; ("", TEXT) when it opens with none, or
-    when little would be left (then the "dateline" is the whole line's start)."""
+    """The dateline that opens TEXT ("NEW YORK (Reuters)", "(CNN)"), and the rest of it; ("",
+    TEXT) when it opens with none, or when little would be left (then the "dateline" is the
+    whole line's start)."""
     match = DATELINE.match(text)
     if not match or len(text) <= len(match.group(0)) + 40:
         return "", text
-    return match.group(1).strip(), text[match.end() :]
+    found = " ".join(p.strip(" -–—") for p in match.group("place", "agency", "alone") if p)
+    return found, text[match.end() :]
 
 
 def split_dateline(paragraphs: list[str]) -> str:

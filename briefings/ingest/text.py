@@ -59,12 +59,20 @@ CREDIT = re.compile(
     r"\s*[(\[]?\b(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:by|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
     re.IGNORECASE,
 )
+# A caption's credit as wire photos end it: the photographer and the agency ("(AP Photo/Richard
+# Drew, File)", "(Alastair Grant/Associated Press)"), or a copyright after it ("... on July 15,
+# 2016 ©Boris Horvat (AFP)"; one alone on a line may be any picture's, or the page's).
+AGENCY_CREDIT = re.compile(
+    r"\s*(?:\(((?:AP Photo|[A-Z][^()/]{1,40})/[A-Z][^()]{1,50})\)"
+    r"|(?<=[\w.)])\s*©\s*([A-Z][^©()\d]{2,50}(?:\s*\([A-Z]{2,10}\))?))\s*$"
+)
 BYLINE = re.compile(
     r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*$"
 )
 SITE_SUFFIX = re.compile(
-    r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
-)  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com"
+    r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
+)  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com" (not a
+# sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.')
 WORDISH = re.compile(r"\w")
 MODERATES = re.compile(r"^([A-Z][\w&.' -]{1,30}?) moderates all comments")
 TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
@@ -118,7 +126,7 @@ def extract_text(raw: str) -> Extracted:
         return result
     body = polish(lines[start:end])
     header = lines[:start]
-    while body and CREDIT.search(body[0]) and len(body) > 1:
+    while body and _credit(body[0]) and len(body) > 1:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
     if len(body) > 2 and _credit_line(body[1]):  # ...or a caption, then its credit on a line
         header += [body.pop(0), body.pop(0)]
@@ -316,7 +324,7 @@ def _title_and_source(result: Extracted, header: list[str]) -> None:
     as the page's h1, the visible one."""
     first = header[0] if header else ""
     candidates = [
-        h for h in header if 3 <= _words(h) <= 30 and not is_boilerplate(h) and not CREDIT.search(h)
+        h for h in header if 3 <= _words(h) <= 30 and not is_boilerplate(h) and not _credit(h)
     ]
     titled = normalise(first)
     for line in candidates:  # the h1 within the first line (the <title>, or a breadcrumb's)
@@ -357,6 +365,8 @@ def _words(line: str) -> int:
 
 def _date(lines: list[str]) -> str:
     for line in lines:
+        if _credit(line):
+            continue  # a caption dates its photo ("In this May 18, 2017 file photo, ..."), not the story
         for pattern in DATE_PATTERNS:
             match = pattern.search(line)
             if match:
@@ -389,20 +399,30 @@ def _iso(match: re.Match[str]) -> str:
 
 def _caption(result: Extracted, header: list[str]) -> None:
     for i, line in enumerate(header[-4:], len(header[-4:]) * -1):
-        match = CREDIT.search(line)
+        match = _credit(line)
         if match and len(line.split()) >= 6:
             result.image_caption = line[: match.start()].strip()
-            result.image_credit = match.group(1).strip(" .")
+            result.image_credit = _credited(match)
             return
         if match and _credit_line(line) and i > -len(header) and len(header[i - 1].split()) >= 6:
             result.image_caption = header[i - 1]
-            result.image_credit = match.group(1).strip(" .")
+            result.image_credit = _credited(match)
             return
+
+
+def _credit(line: str) -> re.Match[str] | None:
+    """The photo credit that ends LINE, when it has one: then LINE is a caption."""
+    return CREDIT.search(line) or AGENCY_CREDIT.search(line)
+
+
+def _credited(match: re.Match[str]) -> str:
+    """Who a credit _credit() found names."""
+    return next(group for group in match.groups() if group).strip(" .")
 
 
 def _credit_line(line: str) -> bool:
     """LINE is a photo credit alone ("Photo: Damian Dovarganes, AP")."""
-    match = CREDIT.search(line)
+    match = _credit(line)
     return match is not None and match.start() == 0 and len(line.split()) <= 8
 
 

@@ -163,8 +163,14 @@ def test_a_copyright_notice_is_not_story_but_a_story_about_copyright_is() -> Non
         "© Copyright 2004-2025 Jane Roe, John Doe and Riverside Running®. All Rights Reserved.",
         "Copyright © 2023 City Radio.  All rights reserved.  Visit our [terms of use](https://x.example/t).",
         "**© 2026 The Riverside Post**",
+        # however long its terms, a line that opens as a notice is one
+        "Copyright 1995 - . All rights reserved. The content (including but not limited to text,"
+        " photo, multimedia information, etc) published in this site belongs to the Riverside"
+        " Post. Without written authorization, such content shall not be republished or used in"
+        " any form. Note: Browsers with 1024*768 or higher resolution are suggested for this site.",
     ]
     assert polish([*STORY, *notices]) == STORY
+    assert polish([notices[-1], *STORY]) == STORY
     story = [
         *STORY,
         "Copyright Office weighs in on AI training and fair use",  # a headline in a list
@@ -202,6 +208,13 @@ def test_a_photo_gallerys_controls_are_no_part_of_the_story() -> None:
     gallery = ["Image 1 of / 9", "1 / 23", "Back to Gallery", "View all (23)"]
     assert polish([story, *gallery, story + " More to come."]) == [story, story + " More to come."]
     assert polish(["5/5", story]) == ["5/5", story]  # a review's score is no counter
+    # A gallery's captions, each with its place in it, are the gallery's, not the story's.
+    captions = [
+        f"Photos: The strike Dock workers picket the port of {port} on Tuesday. Hide Caption"
+        f" {n} of 30"
+        for n, port in enumerate(("Tacoma", "Oakland"), 1)
+    ]
+    assert polish([*captions, story]) == [story]
 
 
 def test_a_first_sentence_does_not_stop_at_an_abbreviation_or_inside_a_quotation() -> None:

@@ -303,6 +303,18 @@ def test_a_run_on_whose_only_stop_is_an_abbreviation_is_no_summary() -> None:
 def test_a_summary_does_not_open_with_the_dateline() -> None:
     assert choose_summary([f"NEW YORK (Reuters) - {PROSE}"]) == PROSE
     assert choose_summary([], f"WASHINGTON (AP) — {PROSE}") == PROSE
+    # Two places, a region and a day, or the agency alone, with or without its dash.
+    for dateline in (
+        "SEOUL/WASHINGTON (Reuters) - ",
+        "OFER PRISON, West Bank, Jan 1 (Reuters) - ",
+        "(Reuters) - ",
+        "(CNN) ",
+        "BEIJING -- ",
+    ):
+        assert choose_summary([dateline + PROSE]) == PROSE, dateline
+    # Capitals that open a sentence are no dateline.
+    shouted = "THE second largest credit rating firm in the UK admitted on Tuesday " + PROSE
+    assert choose_summary([shouted]) == shouted
 
 
 def test_an_aside_in_brackets_is_no_summary() -> None:

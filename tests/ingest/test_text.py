@@ -109,6 +109,41 @@ def test_a_caption_with_its_credit_on_the_next_line_is_the_image_not_the_story()
     assert article.authors == ["Tom Krisher", "Dee-Ann Durbin"]  # the byline above them
 
 
+def test_a_wire_photo_caption_above_the_story_is_the_image_and_dates_nothing() -> None:
+    caption = (
+        "FILE - In this May 18, 2017 file photo, actress Uma Thurman poses for photographers"
+        " during the photo call at the film festival in Cannes, southern France."
+    )
+    for credit, credited in (
+        ("(AP Photo/Alastair Grant, File)", "AP Photo/Alastair Grant, File"),
+        ("(Alastair Grant/Associated Press)", "Alastair Grant/Associated Press"),
+        ("©Alastair Grant (AFP)", "Alastair Grant (AFP)"),
+    ):
+        article = extract_text("\n".join([f"{caption} {credit}", *STORY]))
+        assert article.paragraphs[0] == STORY[0]
+        assert (article.image_caption, article.image_credit) == (caption, credited)
+        assert article.date == ""  # the photo's day, not the story's
+        assert not article.title.startswith("FILE")
+    # The story's own dateline: the place, and the agency that wrote it.
+    article = extract_text("\n".join([f"{caption} {credit}", f"NEW YORK (AP) — {STORY[0]}"]))
+    assert article.dateline == "NEW YORK (AP)"
+    assert article.paragraphs[0] == STORY[0]
+
+
+def test_a_sentence_that_ends_in_a_dash_and_words_is_no_headline_and_outlet() -> None:
+    page = [
+        'He opened fire as he shouted "Allahu Akbar" - God is greatest.',
+        "Photos: The scene",
+        "Getty Images The promenade on Friday",
+        "Reuters",
+        "AP Mourners at the scene",
+        *STORY,
+    ]
+    article = extract_text("\n".join(page))
+    assert article.source == ""
+    assert article.title != page[0]
+
+
 def test_a_dump_that_names_no_outlet_gets_its_copyright_holder_as_a_guess_to_confirm() -> None:
     from datetime import UTC, datetime
 
