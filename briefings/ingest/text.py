@@ -16,6 +16,18 @@ from briefings.ingest.clean import (
     split_dateline,
     trim_title,
 )
+from briefings.ingest.header import (
+    SITE_SUFFIX,
+    STAMPED,
+    caption,
+    copyright_holder,
+    credit,
+    credit_line,
+    read_date,
+    tags,
+    title_and_source,
+    words,
+)
 from briefings.ingest.model import Extracted
 
 STOP = frozenset(
@@ -46,36 +58,13 @@ BOX_HEAD = re.compile(
     r"you (may|might) also like|more (from|on|stories)\b|see also|also read|don[’']t miss)\b:?",
     re.IGNORECASE,
 )
-DATE_PATTERNS = [
-    re.compile(r"\b(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?"),
-    re.compile(
-        r"\b((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4})\b"
-    ),
-    re.compile(
-        r"\b(\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4})\b"
-    ),
-]
-CREDIT = re.compile(
-    r"\s*[(\[]?\b(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:by|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
-    re.IGNORECASE,
-)
-# A caption's credit as wire photos end it: the photographer and the agency ("(AP Photo/Richard
-# Drew, File)", "(Alastair Grant/Associated Press)"), or a copyright after it ("... on July 15,
-# 2016 ©Boris Horvat (AFP)"; one alone on a line may be any picture's, or the page's).
-AGENCY_CREDIT = re.compile(
-    r"\s*(?:\(((?:AP Photo|[A-Z][^()/]{1,40})/[A-Z][^()]{1,50})\)"
-    r"|(?<=[\w.)])\s*©\s*([A-Z][^©()\d]{2,50}(?:\s*\([A-Z]{2,10}\))?))\s*$"
-)
 BYLINE = re.compile(
     r"^By\s+([A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*)\s*$"
 )
-SITE_SUFFIX = re.compile(
-    r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
-)  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com" (not a
-# sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.')
-WORDISH = re.compile(r"\w")
+PICTURE_SOURCE = re.compile(
+    r"(?i)\bgetty images\b|\bimage (?:copyright|caption)\b|/(?:AP|AFP|Reuters)\b"
+)
 MODERATES = re.compile(r"^([A-Z][\w&.' -]{1,30}?) moderates all comments")
-TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -126,13 +115,35 @@ def extract_text(raw: str) -> Extracted:
         return result
     body = polish(lines[start:end])
     header = lines[:start]
-    while body and _credit(body[0]) and len(body) > 1:
+    while body and credit(body[0]) and len(body) > 1:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
-    if len(body) > 2 and _credit_line(body[1]):  # ...or a caption, then its credit on a line
+    if len(body) > 2 and credit_line(body[1]):  # ...or a caption, then its credit on a line
         header += [body.pop(0), body.pop(0)]
     _metadata(result, header, lines, body)
+    if "title" in result.guessed and start <= 3 and _opens_as_headline(header[0] if header else ""):
+        # A dump of the story alone, not of a page around it: its first line is the headline.
+        result.title = header[0]
+        result.guessed.remove("title")
     result.paragraphs = body
     return result
+
+
+def _opens_as_headline(line: str) -> bool:
+    """LINE reads as a headline: a few words in Title Case or few function words, and no
+    sentence, menu, date or picture credit (a standfirst runs longer; a caption names its
+    picture's source)."""
+    measured = measure(line)
+    long = [word for word in WORD.findall(line) if len(word) >= 4]
+    title_case = bool(long) and sum(word[0].isupper() for word in long) >= 0.7 * len(long)
+    return (
+        _headline_like(measured)
+        and 4 <= words(line) <= 14
+        and (title_case or measured.stop_ratio <= 0.3)
+        and not is_boilerplate(line)
+        and not credit(line)
+        and not PICTURE_SOURCE.search(line)
+        and not read_date([line])
+    )
 
 
 def inline_boxes(lines: list[Line], most: int = 6) -> list[int]:
@@ -262,22 +273,33 @@ def _headline_index(lines: list[Line]) -> int | None:
 
 
 def _metadata(result: Extracted, header: list[str], lines: list[str], body: list[str]) -> None:
-    _title_and_source(result, header)
-    result.date = _date(header) or _date(lines[: len(header) + 3])
+    title_and_source(result, header)
+    # A line that dates the story ("By Jane Roe Updated Nov 13, 2019", "Updated: 2017-09-15
+    # 17:52") is above it, or just below its start, alone or first ("19 Nov 2019 05:44 GMT",
+    # "October 12, 2018 / 0 Comments") or saying so (published, updated, posted, by). A date a
+    # sentence names (in the story, a cookie banner) is the day of what it tells, and one
+    # below a quotation its day ("- Jane Roe on Sunday, October 13th, 2019 in a newspaper").
+    near = [
+        line
+        for line in lines[len(header) : len(header) + 3]
+        if STAMPED.match(line) or len(line.split()) <= 8 or read_date([line[:30]])
+    ]
+    dated = [line for line in [*header, *near] if STAMPED.match(line) or not measure(line).good]
+    result.date = read_date(sorted(dated, key=lambda line: not STAMPED.match(line)))
     for line in header[-5:]:  # (a caption and its credit may follow the byline)
         match = BYLINE.match(line)
         if match:
             result.authors = author_names(match.group(1))  # as an HTML page's are cleaned
-    _caption(result, header)
+    caption(result, header)
     result.dateline = split_dateline(body)
-    result.tags = _tags(lines)
+    result.tags = tags(lines)
     if not result.source:
         for line in lines:
             match = MODERATES.match(line)
             if match:
                 result.source = match.group(1).strip()
                 break
-    if not result.source and (holder := _copyright_holder(lines)):
+    if not result.source and (holder := copyright_holder(lines)):
         # Often the company, not the outlet ("NYP Holdings"): a guess the editor confirms.
         result.source = holder
         result.guessed.append("source")
@@ -286,155 +308,3 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
         # The page names no headline: use its first sentence, and say it was guessed.
         result.title = trim_title(first_sentence(body[0]))
         result.guessed.append("title")
-
-
-# The holder a page's footer names: "© 2019 CNBC LLC. All Rights Reserved.", "Copyright ©
-# 2019 CityAM. Limited", "© ScienceAlert Pty Ltd." (what follows it, and a company's suffix, cut).
-COPYRIGHT_LINE = re.compile(
-    r"(?i:©|\(c\)|\bcopyright\b)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?[.,]?\s*)?(?:[-–]\s*)?"
-    r"([A-Z][\w&'’.]*(?:\s+(?:&\s+)?[A-Z][\w&'’.]*){0,4})"
-)
-COMPANY_SUFFIX = re.compile(
-    r"(?:[\s,]+(?:LLC|L\.L\.C|Inc|Ltd|Limited|Pty|PLC|Corp|Corporation|Co|GmbH|S\.A|AG|"
-    r"Media(?:\s+(?:Group|Network|Company))?|Holdings|Group|Company|Enterprises?|Entertainment)\.?)+$",
-    re.IGNORECASE,
-)
-PICTURED = re.compile(r"(?i)(?:photo|image|picture|illustration|credit)s?\W*$")
-NOT_A_HOLDER = re.compile(r"(?i)(?:all|copyright|designed|powered|developed|website|site|theme)\b")
-
-
-def _copyright_holder(lines: list[str]) -> str:
-    """The name a page's last copyright line gives its holder, up to the end of its sentence and
-    without a company's suffix ("© 2019 CNBC LLC. All Rights Reserved." -> "CNBC"); "" when
-    none names one ("© 2019 all rights reserved", "Copyright © 2019 - Designed by ...")."""
-    for line in reversed(lines[-60:]):
-        found = COPYRIGHT_LINE.search(line)
-        if found is None or PICTURED.search(line[: found.start()]):
-            continue  # (a photo's credit names its photographer)
-        name = re.split(r"\.\s|\s+All\s+Rights\b", found.group(1) + " ")[0].strip(" .,")
-        name = COMPANY_SUFFIX.sub("", name).strip(" .,&")
-        if 2 <= len(name) <= 40 and not NOT_A_HOLDER.match(name):
-            return name
-    return ""
-
-
-def _title_and_source(result: Extracted, header: list[str]) -> None:
-    """The headline and outlet a dump's header gives. A dump of a whole page begins with its
-    <title> ("Headline - Outlet") as html-text writes it; the headline may show again below it
-    as the page's h1, the visible one."""
-    first = header[0] if header else ""
-    candidates = [
-        h for h in header if 3 <= _words(h) <= 30 and not is_boilerplate(h) and not _credit(h)
-    ]
-    titled = normalise(first)
-    for line in candidates:  # the h1 within the first line (the <title>, or a breadcrumb's)
-        key = normalise(line)
-        if (
-            line != first
-            and _words(line) >= max(3, _words(_site_cut(first)) // 2)
-            and key != titled
-            and key in titled
-        ):
-            result.title = line
-            suffix = SITE_SUFFIX.match(first)
-            if suffix and normalise(suffix.group(1)).endswith(key):
-                result.source = _outlet(suffix.group(2))
-            return
-    for candidate in (first, *candidates):
-        suffix = SITE_SUFFIX.match(candidate)
-        if suffix and _words(suffix.group(1)) >= 4:
-            result.title, result.source = suffix.group(1).strip(), _outlet(suffix.group(2))
-            return
-
-
-def _outlet(name: str) -> str:
-    """The outlet a title's suffix names: "www.wday.ru" is wday.ru."""
-    return name.strip(" -|").removeprefix("www.")
-
-
-def _site_cut(line: str) -> str:
-    """LINE without an outlet's name after its headline."""
-    suffix = SITE_SUFFIX.match(line)
-    return suffix.group(1) if suffix else line
-
-
-def _words(line: str) -> int:
-    """Words in LINE, not counting marks ("News › ‹" is one word)."""
-    return sum(1 for token in line.split() if WORDISH.search(token))
-
-
-def _date(lines: list[str]) -> str:
-    for line in lines:
-        if _credit(line):
-            continue  # a caption dates its photo ("In this May 18, 2017 file photo, ..."), not the story
-        for pattern in DATE_PATTERNS:
-            match = pattern.search(line)
-            if match:
-                return _iso(match)
-    return ""
-
-
-def _iso(match: re.Match[str]) -> str:
-    from datetime import datetime
-
-    text = match.group(1)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        time = match.group(2) if match.lastindex and match.lastindex >= 2 else None
-        return f"{text}T{time}" if time else text
-    for fmt in (
-        "%B %d, %Y",
-        "%B %d %Y",
-        "%b %d, %Y",
-        "%b %d %Y",
-        "%b. %d, %Y",
-        "%d %B %Y",
-        "%d %b %Y",
-    ):
-        try:
-            return datetime.strptime(text.replace("Sept", "Sep"), fmt).date().isoformat()
-        except ValueError:
-            continue
-    return ""
-
-
-def _caption(result: Extracted, header: list[str]) -> None:
-    for i, line in enumerate(header[-4:], len(header[-4:]) * -1):
-        match = _credit(line)
-        if match and len(line.split()) >= 6:
-            result.image_caption = line[: match.start()].strip()
-            result.image_credit = _credited(match)
-            return
-        if match and _credit_line(line) and i > -len(header) and len(header[i - 1].split()) >= 6:
-            result.image_caption = header[i - 1]
-            result.image_credit = _credited(match)
-            return
-
-
-def _credit(line: str) -> re.Match[str] | None:
-    """The photo credit that ends LINE, when it has one: then LINE is a caption."""
-    return CREDIT.search(line) or AGENCY_CREDIT.search(line)
-
-
-def _credited(match: re.Match[str]) -> str:
-    """Who a credit _credit() found names."""
-    return next(group for group in match.groups() if group).strip(" .")
-
-
-def _credit_line(line: str) -> bool:
-    """LINE is a photo credit alone ("Photo: Damian Dovarganes, AP")."""
-    match = _credit(line)
-    return match is not None and match.start() == 0 and len(line.split()) <= 8
-
-
-def _tags(lines: list[str]) -> list[str]:
-    for i, line in enumerate(lines):
-        if TAGS_HEAD.match(line):
-            tags = []
-            for following in lines[i + 1 : i + 15]:
-                item = following.lstrip("-•* ").strip()
-                if not following.startswith(("-", "•", "*")) or not item or len(item.split()) > 4:
-                    break
-                tags.append(item)
-            if tags:
-                return tags
-    return []

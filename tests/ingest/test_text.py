@@ -144,6 +144,38 @@ def test_a_sentence_that_ends_in_a_dash_and_words_is_no_headline_and_outlet() ->
     assert article.title != page[0]
 
 
+def test_a_dump_of_the_story_alone_is_titled_by_its_first_line() -> None:
+    headline = "Seven killed as tram derails after 'speeding' round sharp bend"
+    article = extract_text("\n".join([headline, *STORY]))
+    assert article.title == headline and "title" not in article.guessed
+    # A standfirst, a caption or a sentence that lost its full stop is no headline: guessed.
+    for first in (
+        "Last month, Musk unveiled the 2017 Tesla Roadster, billed as the fastest production car"
+        " ever made",
+        "Image copyright Getty Images Image caption The pair have been friends for 20 years",
+        "The streak of light was spotted across the region and captured on video",
+    ):
+        article = extract_text("\n".join([first, *STORY]))
+        assert article.title != first and "title" in article.guessed, first
+
+
+def test_a_date_is_read_from_a_line_that_dates_the_story_never_from_a_sentence() -> None:
+    cookies = (
+        "We use cookies to improve your experience; our policy was updated and became effective"
+        " May 23rd, 2018."
+    )
+    quoted = "— Jane Roe on Sunday, October 13th, 2019 in an article in a local newspaper"
+    page = [cookies, "By Ann Lee on Monday, November 18th, 2019 at 11:08 a.m.", *STORY]
+    assert extract_text("\n".join(page)).date == "2019-11-18"
+    assert extract_text("\n".join([*STORY[:1], "19 Nov 2019 05:44 GMT", *STORY[1:]])).date == (
+        "2019-11-19"
+    )
+    # The days the story's sentences, a banner or a quotation name are not the story's.
+    dated = "The flight left Auckland on Jan. 1, 2018 but landed in Honolulu the day before it."
+    for page in ([dated, *STORY], [cookies, *STORY], [STORY[0], quoted, *STORY[1:]]):
+        assert extract_text("\n".join(page)).date == "", page[0]
+
+
 def test_a_dump_that_names_no_outlet_gets_its_copyright_holder_as_a_guess_to_confirm() -> None:
     from datetime import UTC, datetime
 
