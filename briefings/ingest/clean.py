@@ -53,6 +53,9 @@ NOTICE_WORDS = 40  # a notice is a line or two; a story about copyright is longe
 NOTICE_OPENING = re.compile(
     r"^(?:©|\(c\)|copyright\b)[^.]{0,30}?[.,]?\s*all\s+rights\s+reserved\b", re.IGNORECASE
 )
+# A video player's text: what to watch, and how long it runs ("JUST WATCHED Chibok girls'
+# abduction Replay More Videos ... MUST WATCH Chibok girls' abduction 01:26").
+VIDEO_EMBED = re.compile(r"(?i)\bwatch(?:ed)?\b.*\s\d{1,2}:\d{2}$")
 # A gallery's caption, ending with its place in the gallery ("... Hide Caption 2 of 30").
 GALLERY_CAPTION = re.compile(
     r"\b(?:caption|image|photo|picture|slide)\s+\d+\s+of\s+\d+$", re.IGNORECASE
@@ -130,6 +133,7 @@ def is_boilerplate(line: str) -> bool:
         NOTICE_OPENING.match(text)
         or GALLERY_COUNTER.fullmatch(text)
         or GALLERY_CAPTION.search(text)
+        or VIDEO_EMBED.search(text)
     ):
         return True
     return len(text.split()) <= 6 and BOILERPLATE.match(text) is not None

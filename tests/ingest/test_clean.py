@@ -215,6 +215,14 @@ def test_a_photo_gallerys_controls_are_no_part_of_the_story() -> None:
         for n, port in enumerate(("Tacoma", "Oakland"), 1)
     ]
     assert polish([*captions, story]) == [story]
+    # So is a video player's text: what to watch, and for how long.
+    player = (
+        "JUST WATCHED The strike at the ports Replay More Videos ... MUST WATCH The strike at the"
+        " ports 01:26"
+    )
+    assert polish([story, player, story + " More to come."]) == [story, story + " More to come."]
+    kept = "The strike began at 05:00 and the first ships were turned away by 06:30"
+    assert polish([kept]) == [kept]  # times in a sentence are the story's
 
 
 def test_a_first_sentence_does_not_stop_at_an_abbreviation_or_inside_a_quotation() -> None:
