@@ -167,15 +167,28 @@ def first_sentence(text: str) -> str:
     return text
 
 
+# Words a cut headline cannot end on: it would stop mid-phrase ("... on social media on the").
+DANGLING = frozenset(
+    "a an the of on in to for with and or but by at from as that than this these their its his"
+    " her our your my into onto over under about".split()
+)
+
+
 def trim_title(text: str, limit: int = 120) -> str:
-    """A headline-length start of a sentence, cut at a clause boundary (used for guessed titles)."""
+    """A headline-length start of a sentence, cut at a clause boundary (used for guessed titles);
+    else at a word, not after one that leaves a phrase open, and marked as cut ("…")."""
     if len(text) <= limit:
         return text.rstrip(".")
     cut = max(
         (m.start() for m in re.finditer(r",\s| with | and | as | after | while ", text[:limit])),
         default=-1,
     )
-    return text[:cut] if cut > 40 else text[:limit].rsplit(" ", 1)[0]
+    if cut > 40:
+        return text[:cut]
+    words = text[:limit].split()[:-1]  # (the last may be cut in two)
+    while len(words) > 1 and words[-1].lower() in DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
 
 
 # Calls to action a page wraps around its article: newsletter and subscription prompts, sharing,

@@ -241,3 +241,16 @@ def test_a_pitch_for_news_alerts_is_no_part_of_the_story() -> None:
     pitch = "Get breaking news alerts and special reports. The news that matters, delivered."
     rest = [f"{story} Day {n}." for n in range(4)]
     assert polish([story, pitch, *rest]) == [story, *rest]
+
+
+def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> None:
+    from briefings.ingest.clean import trim_title
+
+    sentence = (
+        "Mountain View based tech giant Google has announced that Pixel 2 users can take better"
+        " images for social media on the their Pixel 2 devices now, thanks to the Visual Core."
+    )
+    title = trim_title(sentence)
+    assert title.endswith("social media…")  # not "... on the"
+    assert len(title) <= 121 and sentence.startswith(title.removesuffix("…"))
+    assert trim_title("A short headline.") == "A short headline"  # whole: no mark
