@@ -11,7 +11,7 @@ from briefings.config import Config
 from briefings.content.fields import parse_when
 from briefings.errors import BriefingsError
 from briefings.ingest.known import Known
-from briefings.ingest.run import Found, describe, expand, extract_one, place_one
+from briefings.ingest.run import Found, RunTitles, describe, expand, extract_one, place_one
 from briefings.ingest.write import Options
 from briefings.runtime.parallel import forked_results
 
@@ -50,10 +50,13 @@ def ingest_paths(
     store = config.root / ".briefings" / "ingest" / "index.sqlite"
     known = Known(folder, store, lambda line: echo(line, True))  # (to stderr, as progress is)
     sources = config.settings.sources
+    titles = RunTitles()
     try:
         with progress(items) as shown:
             for item, found in _extracted(shown, items, options, sources):
-                outcome = place_one(found, known, options, dry_run, lambda line: echo(line, False))
+                outcome = place_one(
+                    found, known, options, dry_run, lambda line: echo(line, False), titles
+                )
                 key = outcome.status.split()[0]
                 counts[key] = counts.get(key, 0) + 1
                 echo(describe(item, outcome), key == "failed")

@@ -9,13 +9,19 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import frontmatter
 
 from briefings.errors import BriefingsError
+from briefings.ingest.clean import first_sentence, normalise, trim_title
 from briefings.ingest.extract import extract, refusal
 from briefings.ingest.known import Known, sampled_shingles
 from briefings.ingest.model import Extracted
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
+from briefings.ingest.summary import plain
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
+from briefings.urls import make_slug
 
 
 def expand(paths: list[str]) -> Iterator[str | Path]:
@@ -81,13 +87,71 @@ def extract_one(item: str | Path, options: Options, sources: Mapping[str, str] |
 _LINK = "a symbolic link in a folder: name it to ingest it"
 
 
+class RunTitles:
+    """The titles a run gave its articles, by outlet. One title on two different pages of an
+    outlet is the site's (its name or tagline, in every page's <title>), not a headline: both
+    get a guessed title instead (their first sentence, marked `guessed`)."""
+
+    def __init__(self) -> None:
+        self._first: dict[tuple[str, str], Path | None] = {}  # None: already retitled
+
+    def check(self, meta: dict, article: Extracted) -> Path | None:
+        """Retitle META when another page of its outlet had its title in this run; the path of
+        that page's file when it is still to be retitled too (see retitle)."""
+        key = _title_key(meta)
+        if key is None or key not in self._first:
+            return None
+        first = article.paragraphs[0] if article.paragraphs else ""
+        _guess_title(meta, plain(first))
+        earlier, self._first[key] = self._first[key], None
+        return earlier
+
+    def written(self, meta: dict, path: Path) -> None:
+        key = _title_key(meta)
+        if key is not None:
+            self._first.setdefault(key, path)
+
+
+def _title_key(meta: dict) -> tuple[str, str] | None:
+    """META's title and outlet (its address's host when it names none), compared as words;
+    None without either (two towns' pages may both be "Building Department")."""
+    title = normalise(str(meta.get("title") or ""))
+    site = str(meta.get("source") or "") or (urlsplit(str(meta.get("url") or "")).hostname or "")
+    if not title or not site or "title" in meta.get("guessed", []):
+        return None
+    return normalise(site), title
+
+
+def _guess_title(meta: dict, first_paragraph: str) -> None:
+    """META's title made its first sentence's, and marked as guessed."""
+    meta["title"] = trim_title(first_sentence(first_paragraph)) or meta["title"]
+    meta["guessed"] = sorted({*meta.get("guessed", []), "title"})
+
+
+def retitle(path: Path, known: Known) -> None:
+    """The article this run wrote at PATH, given a guessed title (its file and slug stay: the
+    editor may have seen it listed)."""
+    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    meta = dict(post.metadata)
+    first = post.content.strip().split("\n\n", 1)[0]
+    _guess_title(meta, plain(first))
+    write_inside(known.folder, path, render_file(meta, post.content))
+    entry = known.entry_at(path)
+    known.add(path, meta, entry.sample if entry is not None else [])
+
+
 def place_one(
-    found: Found, known: Known, options: Options, dry_run: bool, echo: Callable[[str], None]
+    found: Found,
+    known: Known,
+    options: Options,
+    dry_run: bool,
+    echo: Callable[[str], None],
+    titles: RunTitles | None = None,
 ) -> Outcome:
     """Write what extract_one found into KNOWN's folder: written (a draft when it lacks a date
     or a source), unchanged (ingested before), repeated (the same page as one this run
     ingested), a duplicate (another outlet's copy, recorded as
-    such), or failed with the reason."""
+    such), or failed with the reason. TITLES: those the run gave so far (see RunTitles)."""
     if found.outcome is not None or found.article is None:
         return found.outcome or Outcome("failed", None, "nothing extracted")
     article, out = found.article, known.folder
@@ -100,6 +164,12 @@ def place_one(
         return Outcome("unchanged", same, "already ingested; --force replaces it")
     sample = sampled_shingles(article.body)
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
+    # (A copy carries its original's headline: no site's title, that.)
+    earlier = titles.check(meta, article) if titles is not None and not copy_of else None
+    if earlier is not None and not dry_run:
+        retitle(earlier, known)
+        echo(f"  retitled  {earlier} (its title is its site's, on other pages too: now guessed)")
+    meta["slug"] = make_slug(meta["title"]) or meta["slug"]
     if copy_of:
         meta["duplicate_of"] = copy_of  # a syndicated copy: recorded, not doubled
     path = out / f"{meta['slug']}.md"
@@ -136,6 +206,8 @@ def place_one(
         except OSError as exc:
             return Outcome("failed", None, f"{path}: {exc.strerror or exc}")
         known.add(path, meta, sample)
+        if titles is not None:
+            titles.written(meta, path)
         return Outcome("replaced" if replaced else status, path, detail)
     return Outcome("failed", None, f"{out}: no free file name for {base!r} (files keep appearing)")
 

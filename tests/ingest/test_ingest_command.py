@@ -102,6 +102,38 @@ def test_a_syndicated_copy_is_recorded_as_a_duplicate(project: Path, tmp_path: P
     assert sum(1 for c in copies if c.get("duplicate_of")) == 1
 
 
+def test_one_title_on_several_pages_of_a_site_is_its_name_not_their_headline(
+    project: Path, tmp_path: Path
+) -> None:
+    stories = [
+        "Dock workers walked out at the port of Tacoma on Tuesday, closing three terminals as"
+        " talks over pay broke down for the second time this month, officials said.",
+        "The city council voted on Monday to close the old library on Elm Street after a"
+        " decade of repairs, moving its books to the new branch across the river.",
+    ]
+    for n, story in enumerate(stories):
+        (tmp_path / f"page-{n}.txt").write_text(
+            f"Local news and opinion - The Riverside Post\n{story}\n{story} More to come soon.\n"
+        )
+    result = ingest(project, str(tmp_path / "page-0.txt"), str(tmp_path / "page-1.txt"))
+    assert result.returncode == 0, result.stderr
+    assert "retitled" in result.stdout
+    posts = {p.stem: frontmatter.load(p) for p in (project / "content/articles").glob("*.md")}
+    written = [post for post in posts.values() if post.get("source") == "The Riverside Post"]
+    assert len(written) == 2
+    for post in written:
+        assert post["title"] != "Local news and opinion" and "title" in post["guessed"]
+        assert post["title"] in post.content  # the story's first sentence, marked as a guess
+    assert "local-news-and-opinion" in posts  # the first keeps its file: it was listed so
+    # One page with the site's line as its title is left as it is (nothing shows it is not).
+    (project / "content/articles/local-news-and-opinion.md").unlink()
+    (tmp_path / "page-0.txt").write_text(
+        (tmp_path / "page-0.txt").read_text().replace("Tacoma", "Seattle")
+    )
+    alone = ingest(project, str(tmp_path / "page-0.txt"))
+    assert "retitled" not in alone.stdout
+
+
 def test_hand_edited_article_is_kept_unless_forced(project: Path, tmp_path: Path) -> None:
     seed_example(project)
     article = next((project / "content/articles").glob("iran-*.md"))
