@@ -95,11 +95,12 @@ class RunTitles:
     def __init__(self) -> None:
         self._first: dict[tuple[str, str], Path | None] = {}  # None: already retitled
 
-    def check(self, meta: dict, article: Extracted) -> Path | None:
-        """Retitle META when another page of its outlet had its title in this run; the path of
-        that page's file when it is still to be retitled too (see retitle)."""
+    def check(self, meta: dict, article: Extracted, same: Path | None = None) -> Path | None:
+        """Retitle META when another page of its outlet had its title in this run (not SAME,
+        this page's own file); the path of that page's file when it is still to be retitled
+        too (see retitle)."""
         key = _title_key(meta)
-        if key is None or key not in self._first:
+        if key is None or key not in self._first or (same and self._first[key] == same):
             return None
         first = article.paragraphs[0] if article.paragraphs else ""
         _guess_title(meta, plain(first))
@@ -165,7 +166,7 @@ def place_one(
     sample = sampled_shingles(article.body)
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
     # (A copy carries its original's headline: no site's title, that.)
-    earlier = titles.check(meta, article) if titles is not None and not copy_of else None
+    earlier = titles.check(meta, article, same) if titles is not None and not copy_of else None
     if earlier is not None and not dry_run:
         retitle(earlier, known)
         echo(f"  retitled  {earlier} (its title is its site's, on other pages too: now guessed)")
