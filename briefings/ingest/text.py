@@ -238,7 +238,9 @@ def _joins(a: int, b: int, lines: list[Line], max_gap: int, menu_run: int = 0) -
     """Whether the prose lines A and B belong to one article: few lines between them, none of
     them an end marker, and (with MENU_RUN) no run of that many menu-like lines either."""
     gap = lines[a + 1 : b]
-    if len(gap) > max_gap or any(_ends(g) for g in gap):
+    # Captions between paragraphs (a picture's line of 6+ words, no full stop) count half.
+    size = sum(0.5 if 6 <= g.words <= 30 and not g.sentence and not g.good else 1 for g in gap)
+    if size > max_gap or any(_ends(g) for g in gap):
         return False
     run = 0
     for line in gap:

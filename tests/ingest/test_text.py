@@ -237,3 +237,31 @@ def test_every_output_sentence_is_in_the_input(lines: list[str]) -> None:
         for sentence in SENTENCE.findall(paragraph):
             assert sentence.strip() in raw
     assert not article.title or article.title.rstrip("…") in raw
+
+
+def test_a_run_of_picture_captions_between_paragraphs_does_not_cut_the_lead_off() -> None:
+    lead = [
+        "At least 84 people were killed when a truck was driven into a crowd watching the"
+        " fireworks on the promenade in Nice on Thursday night, officials said.",
+        "The driver zig-zagged through the crowd for more than a mile before police shot him,"
+        " and the city's mayor asked residents to stay indoors through the night.",
+    ]
+    captions = [
+        f"{credit} {what} on the promenade in Nice after the attack"
+        for credit, what in [
+            ("AP:Associated Press", "Flowers and candles left by mourners"),
+            ("EFE", "Abandoned pushchairs beside the barriers"),
+            ("Getty Images", "Police officers guard the scene"),
+            ("Reuters", "A forensic team examines the truck"),
+            ("Barcroft Media", "People gather to light candles"),
+            ("EPA", "A victim is treated by paramedics"),
+            ("Matrix", "Soldiers patrol the seafront road"),
+        ]
+    ]
+    rest = [
+        f"{STORY[n % 3]} The account was repeated by officials on Friday in city {n}."
+        for n in range(9)
+    ]
+    article = extract_text("\n".join([*lead, *captions, *rest]))
+    assert article.paragraphs[0] == lead[0]
+    assert rest[-1] in article.paragraphs
