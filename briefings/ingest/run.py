@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import frontmatter
+import yaml
 
 from briefings.errors import BriefingsError
 from briefings.ingest.clean import first_sentence, normalise, trim_title
@@ -129,16 +130,21 @@ def _guess_title(meta: dict, first_paragraph: str) -> None:
     meta["guessed"] = sorted({*meta.get("guessed", []), "title"})
 
 
-def retitle(path: Path, known: Known) -> None:
+def retitle(path: Path, known: Known) -> bool:
     """The article this run wrote at PATH, given a guessed title (its file and slug stay: the
-    editor may have seen it listed)."""
-    post = frontmatter.loads(path.read_text(encoding="utf-8"))
-    meta = dict(post.metadata)
-    first = post.content.strip().split("\n\n", 1)[0]
-    _guess_title(meta, plain(first))
-    write_inside(known.folder, path, render_file(meta, post.content))
+    editor may have seen it listed); False when it can no longer be read or written (gone,
+    changed meanwhile): it is then left as it is."""
+    try:
+        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        meta = dict(post.metadata)
+        first = post.content.strip().split("\n\n", 1)[0]
+        _guess_title(meta, plain(first))
+        write_inside(known.folder, path, render_file(meta, post.content))
+    except (OSError, ValueError, yaml.YAMLError, BriefingsError):
+        return False
     entry = known.entry_at(path)
     known.add(path, meta, entry.sample if entry is not None else [])
+    return True
 
 
 def place_one(
@@ -167,8 +173,7 @@ def place_one(
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
     # (A copy carries its original's headline: no site's title, that.)
     earlier = titles.check(meta, article, same) if titles is not None and not copy_of else None
-    if earlier is not None and not dry_run:
-        retitle(earlier, known)
+    if earlier is not None and not dry_run and retitle(earlier, known):
         echo(f"  retitled  {earlier} (its title is its site's, on other pages too: now guessed)")
     meta["slug"] = make_slug(meta["title"]) or meta["slug"]
     if copy_of:

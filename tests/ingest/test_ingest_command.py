@@ -134,6 +134,20 @@ def test_one_title_on_several_pages_of_a_site_is_its_name_not_their_headline(
     assert "retitled" not in alone.stdout
 
 
+def test_a_page_to_retitle_that_is_gone_or_broken_is_left_and_stops_nothing(
+    tmp_path: Path,
+) -> None:
+    from briefings.ingest.known import Known
+    from briefings.ingest.run import retitle
+
+    known = Known(tmp_path, None)
+    assert retitle(tmp_path / "gone.md", known) is False
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [unclosed\n---\nBody.\n")
+    assert retitle(broken, known) is False
+    assert broken.read_text().startswith("---\ntitle: [unclosed")  # left as it was
+
+
 def test_hand_edited_article_is_kept_unless_forced(project: Path, tmp_path: Path) -> None:
     seed_example(project)
     article = next((project / "content/articles").glob("iran-*.md"))
