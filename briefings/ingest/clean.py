@@ -188,7 +188,7 @@ def trim_title(text: str, limit: int = 120) -> str:
     words = text[:limit].split()[:-1]  # (the last may be cut in two)
     while len(words) > 1 and words[-1].lower() in DANGLING:
         words.pop()
-    return " ".join(words).rstrip(",;:") + "…"
+    return (" ".join(words).rstrip(",;:") or text[:limit]) + "…"  # (or one word of 120+)
 
 
 # Calls to action a page wraps around its article: newsletter and subscription prompts, sharing,

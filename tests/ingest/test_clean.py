@@ -254,3 +254,4 @@ def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> No
     assert title.endswith("social media…")  # not "... on the"
     assert len(title) <= 121 and sentence.startswith(title.removesuffix("…"))
     assert trim_title("A short headline.") == "A short headline"  # whole: no mark
+    assert trim_title("x" * 200) == "x" * 120 + "…"  # one word longer than a headline
