@@ -125,6 +125,20 @@ def test_outside_a_project_a_command_says_so_and_names_init(tmp_path: Path) -> N
     assert list(tmp_path.iterdir()) == []  # nothing made where it ran
 
 
+def test_list_with_nothing_to_list_says_so_without_a_header(example: Path) -> None:
+    drafts = subprocess.run(
+        [sys.executable, "-m", "briefings", "list", "--drafts"],
+        cwd=example, capture_output=True, text=True,
+    )  # fmt: skip
+    assert drafts.returncode == 0, drafts.stderr
+    assert drafts.stdout.strip() == "No drafts: every article is published."
+    none_since = subprocess.run(
+        [sys.executable, "-m", "briefings", "list", "--since", "2099-01-01"],
+        cwd=example, capture_output=True, text=True,
+    )  # fmt: skip
+    assert none_since.stdout.strip() == "No articles."
+
+
 def test_list_shows_each_article_with_its_story_and_what_no_edition_lists(example: Path) -> None:
     write(
         example / "content/articles/a-late-brief.md",

@@ -106,7 +106,10 @@ def _outlets(content: Content, relations: Relations, slug: str) -> int:
 
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
-    """ROWS as lines of a table a terminal shows, long slugs and titles cut."""
+    """ROWS as lines of a table a terminal shows, long slugs and titles cut (no header over
+    no rows)."""
+    if not rows:
+        return ["No articles."]
     lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"]
     for row in rows:
         story = f"{row['story'][:18]} ({row['outlets']})" if row["story"] else "-"
@@ -122,6 +125,8 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
 def draft_table(rows: list[dict[str, Any]]) -> list[str]:
     """Draft ROWS as lines a terminal shows: each draft, then what it needs and its file
     (a need can be a sentence: "date: the page states only when it was last updated...")."""
+    if not rows:
+        return ["No drafts: every article is published."]
     lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  TITLE"]
     for row in rows:
         lines.append(
