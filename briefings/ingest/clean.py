@@ -174,13 +174,30 @@ DANGLING = frozenset(
 )
 
 
+# Words that open a clause which cannot stand alone ("When Google launched its phone last year").
+SUBORDINATE = re.compile(
+    r"(?i)^(?:when|while|after|before|as|if|although|though|because|since|once|until|despite|"
+    r"with|in|on|at|for|from|during|amid|according)\b"
+)
+
+
+def _whole_clause(start: str) -> bool:
+    """START (of a sentence, up to a cut) is no fragment: no aside left open ("Actress Uma
+    Thurman, in long-awaited remarks") and no leading clause alone."""
+    return start.count(", ") % 2 == 0 and not SUBORDINATE.match(start)  # (not "£1,000")
+
+
 def trim_title(text: str, limit: int = 120) -> str:
     """A headline-length start of a sentence, cut at a clause boundary (used for guessed titles);
     else at a word, not after one that leaves a phrase open, and marked as cut ("…")."""
     if len(text) <= limit:
         return text.rstrip(".")
     cut = max(
-        (m.start() for m in re.finditer(r",\s| with | and | as | after | while ", text[:limit])),
+        (
+            m.start()
+            for m in re.finditer(r",\s| with | and | as | after | while ", text[:limit])
+            if _whole_clause(text[: m.start()])
+        ),
         default=-1,
     )
     if cut > 40:

@@ -255,3 +255,19 @@ def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> No
     assert len(title) <= 121 and sentence.startswith(title.removesuffix("…"))
     assert trim_title("A short headline.") == "A short headline"  # whole: no mark
     assert trim_title("x" * 200) == "x" * 120 + "…"  # one word longer than a headline
+    # Not cut where it leaves an aside open or a leading clause alone.
+    aside = (
+        "Actress Uma Thurman, in long-awaited remarks, has accused embattled Hollywood producer"
+        " Harvey Weinstein of forcing himself upon her and of making her perform a stunt."
+    )
+    assert not trim_title(aside).endswith("remarks")
+    leading = (
+        "When Google launched its Pixel 2 flagship smartphone last year, it included something"
+        " of a surprise: a co-processor for photographs that no other phone had at the time."
+    )
+    assert not trim_title(leading).endswith("last year")
+    whole = (
+        "North Korea has fired a ballistic missile, which reportedly passed through Japan's"
+        " airspace near Hokkaido before it fell into the Pacific Ocean early on Tuesday."
+    )
+    assert trim_title(whole) == "North Korea has fired a ballistic missile"
