@@ -136,7 +136,7 @@ def test_list_with_nothing_to_list_says_so_without_a_header(example: Path) -> No
         [sys.executable, "-m", "briefings", "list", "--since", "2099-01-01"],
         cwd=example, capture_output=True, text=True,
     )  # fmt: skip
-    assert none_since.stdout.strip() == "No articles."
+    assert none_since.stdout.strip() == "0 articles, 0 in no edition"
 
 
 def test_list_shows_each_article_with_its_story_and_what_no_edition_lists(example: Path) -> None:

@@ -106,11 +106,9 @@ def _outlets(content: Content, relations: Relations, slug: str) -> int:
 
 
 def table(rows: list[dict[str, Any]]) -> list[str]:
-    """ROWS as lines of a table a terminal shows, long slugs and titles cut (no header over
-    no rows)."""
-    if not rows:
-        return ["No articles."]
-    lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"]
+    """ROWS as lines of a table a terminal shows, long slugs and titles cut; with no rows,
+    only the count ("0 articles, 0 in no edition": what `list --unassigned` is asked for)."""
+    lines = [f"{'SLUG':{SLUG_WIDTH}}  {'DATE':10}  {'OUTLET':14}  {'STORY':24}  TITLE"][: len(rows)]
     for row in rows:
         story = f"{row['story'][:18]} ({row['outlets']})" if row["story"] else "-"
         lines.append(
