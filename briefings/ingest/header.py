@@ -39,6 +39,7 @@ SITE_SUFFIX = re.compile(
     r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
 )  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com" (not a
 # sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.')
+MENU_MARKS = re.compile(r"\s[|•›»·/]\s")  # between a menu's or a breadcrumb's items
 WORDISH = re.compile(r"\w")
 TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
 
@@ -97,7 +98,8 @@ def title_and_source(result: Extracted, header: list[str]) -> None:
             return
     for candidate in (first, *candidates):
         suffix = SITE_SUFFIX.match(candidate)
-        if suffix and words(suffix.group(1)) >= 4:
+        # (not a menu's items: "Home | News | Sport | Weather | Travel" names no outlet)
+        if suffix and words(suffix.group(1)) >= 4 and len(MENU_MARKS.findall(suffix.group(1))) < 2:
             result.title, result.source = suffix.group(1).strip(), _outlet(suffix.group(2))
             return
 

@@ -17,6 +17,7 @@ from briefings.ingest.clean import (
     trim_title,
 )
 from briefings.ingest.header import (
+    MENU_MARKS,
     SITE_SUFFIX,
     STAMPED,
     caption,
@@ -143,6 +144,7 @@ def _opens_as_headline(line: str) -> bool:
         and not credit(line)
         and not PICTURE_SOURCE.search(line)
         and not read_date([line])
+        and len(MENU_MARKS.findall(line)) < 2  # "Home | News | Sport | Weather": a menu
     )
 
 

@@ -154,6 +154,8 @@ def test_a_dump_of_the_story_alone_is_titled_by_its_first_line() -> None:
         " ever made",
         "Image copyright Getty Images Image caption The pair have been friends for 20 years",
         "The streak of light was spotted across the region and captured on video",
+        "Home | News | Sport | Weather | Travel",
+        "News › World › Asia › North Korea",
     ):
         article = extract_text("\n".join([first, *STORY]))
         assert article.title != first and "title" in article.guessed, first
