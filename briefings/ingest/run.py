@@ -15,10 +15,11 @@ import frontmatter
 import yaml
 
 from briefings.errors import BriefingsError
-from briefings.ingest.clean import first_sentence, normalise, trim_title
+from briefings.ingest.clean import normalise
 from briefings.ingest.extract import extract, refusal
 from briefings.ingest.known import Known, sampled_shingles
 from briefings.ingest.model import Extracted
+from briefings.ingest.opening import first_sentence, trim_title
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
 from briefings.ingest.summary import plain
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file

@@ -8,7 +8,8 @@ from __future__ import annotations
 import html
 import re
 
-from briefings.ingest.clean import SENTENCES, dateline_of, is_prompt, normalise
+from briefings.ingest.clean import SENTENCES, is_prompt, normalise
+from briefings.ingest.opening import dateline_of
 
 MIN_WORDS = 12
 MAX_WORDS = 60

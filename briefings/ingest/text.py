@@ -8,14 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.ingest.authors import author_names
-from briefings.ingest.clean import (
-    first_sentence,
-    is_boilerplate,
-    normalise,
-    polish,
-    split_dateline,
-    trim_title,
-)
+from briefings.ingest.clean import is_boilerplate, normalise, polish
 from briefings.ingest.header import (
     MENU_MARKS,
     SITE_SUFFIX,
@@ -30,6 +23,7 @@ from briefings.ingest.header import (
     words,
 )
 from briefings.ingest.model import Extracted
+from briefings.ingest.opening import first_sentence, split_dateline, trim_title
 
 STOP = frozenset(
     "a an and are as at be been but by for from had has have he her his i in into is it its of on or "

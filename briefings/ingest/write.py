@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from briefings.ingest.clean import trim_title
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.known import fingerprint
 from briefings.ingest.model import Extracted
+from briefings.ingest.opening import trim_title
 from briefings.ingest.summary import plain
 from briefings.urls import make_slug
 

@@ -226,7 +226,7 @@ def test_a_photo_gallerys_controls_are_no_part_of_the_story() -> None:
 
 
 def test_a_first_sentence_does_not_stop_at_an_abbreviation_or_inside_a_quotation() -> None:
-    from briefings.ingest.clean import first_sentence
+    from briefings.ingest.opening import first_sentence
 
     for sentence in (
         "Former U.S. ambassador Marie Yovanovitch testified on Friday.",
@@ -244,7 +244,7 @@ def test_a_pitch_for_news_alerts_is_no_part_of_the_story() -> None:
 
 
 def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> None:
-    from briefings.ingest.clean import trim_title
+    from briefings.ingest.opening import trim_title
 
     sentence = (
         "Mountain View based tech giant Google has announced that Pixel 2 users can take better"
