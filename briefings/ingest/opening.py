@@ -67,6 +67,12 @@ def trim_title(text: str, limit: int = 120) -> str:
     return (" ".join(words).rstrip(",;:") or text[:limit]) + "…"  # (or one word of 120+)
 
 
+def guessed_title(text: str) -> str:
+    """The title a story that names none is given: its first sentence, cut to a headline's
+    length (the caller marks it `guessed`). TEXT is its first paragraph, as plain text."""
+    return trim_title(first_sentence(text))
+
+
 # The place a news story was filed from, and the agency's credit, before its first words: the
 # place in capitals, maybe a region and a day, maybe the agency, then a dash ("ERBIL, Kurdistan
 # Region - ", "SEOUL/WASHINGTON (Reuters) - ", "OFER PRISON, West Bank, Jan 1 (Reuters) - ",

@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
@@ -17,9 +16,10 @@ import yaml
 from briefings.errors import BriefingsError
 from briefings.ingest.clean import normalise
 from briefings.ingest.extract import extract, refusal
+from briefings.ingest.fields import host_of
 from briefings.ingest.known import Known, sampled_shingles
 from briefings.ingest.model import Extracted
-from briefings.ingest.opening import first_sentence, trim_title
+from briefings.ingest.opening import guessed_title
 from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
 from briefings.ingest.summary import plain
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
@@ -119,7 +119,7 @@ def _title_key(meta: dict) -> tuple[str, str] | None:
     """META's title and outlet (its address's host when it names none), compared as words;
     None without either (two towns' pages may both be "Building Department")."""
     title = normalise(str(meta.get("title") or ""))
-    site = str(meta.get("source") or "") or (urlsplit(str(meta.get("url") or "")).hostname or "")
+    site = str(meta.get("source") or "") or host_of(str(meta.get("url") or ""))
     if not title or not site or "title" in meta.get("guessed", []):
         return None
     return normalise(site), title
@@ -127,7 +127,7 @@ def _title_key(meta: dict) -> tuple[str, str] | None:
 
 def _guess_title(meta: dict, first_paragraph: str) -> None:
     """META's title made its first sentence's, and marked as guessed."""
-    meta["title"] = trim_title(first_sentence(first_paragraph)) or meta["title"]
+    meta["title"] = guessed_title(first_paragraph) or meta["title"]
     meta["guessed"] = sorted({*meta.get("guessed", []), "title"})
 
 

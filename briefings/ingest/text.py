@@ -23,7 +23,7 @@ from briefings.ingest.header import (
     words,
 )
 from briefings.ingest.model import Extracted
-from briefings.ingest.opening import first_sentence, split_dateline, trim_title
+from briefings.ingest.opening import guessed_title, split_dateline
 
 STOP = frozenset(
     "a an and are as at be been but by for from had has have he her his i in into is it its of on or "
@@ -304,5 +304,5 @@ def _metadata(result: Extracted, header: list[str], lines: list[str], body: list
         result.source_doubt = "read from the page's copyright line"
     if not result.title and body:
         # The page names no headline: use its first sentence, and say it was guessed.
-        result.title = trim_title(first_sentence(body[0]))
+        result.title = guessed_title(body[0])
         result.guessed.append("title")

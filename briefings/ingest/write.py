@@ -16,7 +16,7 @@ import yaml
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.known import fingerprint
 from briefings.ingest.model import Extracted
-from briefings.ingest.opening import trim_title
+from briefings.ingest.opening import guessed_title
 from briefings.ingest.summary import plain
 from briefings.urls import make_slug
 
@@ -48,7 +48,9 @@ def front_matter(article: Extracted, options: Options, raw_name: str, now: datet
     title = article.title
     guessed = set(article.guessed)
     if not title:
-        title = trim_title(plain(article.paragraphs[0]) if article.paragraphs else "") or raw_name
+        title = (
+            guessed_title(plain(article.paragraphs[0]) if article.paragraphs else "") or raw_name
+        )
         guessed.add("title")
     if options.source:
         guessed.discard("source")

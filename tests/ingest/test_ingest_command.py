@@ -148,6 +148,18 @@ def test_a_page_to_retitle_that_is_gone_or_broken_is_left_and_stops_nothing(
     assert broken.read_text().startswith("---\ntitle: [unclosed")  # left as it was
 
 
+def test_a_malformed_address_names_no_site_to_compare_titles_by(tmp_path: Path) -> None:
+    from briefings.ingest.model import Extracted
+    from briefings.ingest.run import RunTitles
+
+    titles = RunTitles()
+    for n in range(2):  # (an address a page states is hostile input: it must not stop a run)
+        meta = {"title": "Local news and opinion", "url": "http://[::1/page"}
+        assert titles.check(meta, Extracted(paragraphs=["A story."])) is None
+        titles.written(meta, tmp_path / f"page-{n}.md")
+        assert meta["title"] == "Local news and opinion"
+
+
 def test_hand_edited_article_is_kept_unless_forced(project: Path, tmp_path: Path) -> None:
     seed_example(project)
     article = next((project / "content/articles").glob("iran-*.md"))
