@@ -96,6 +96,8 @@ class Content:
     drafts: tuple[Article, ...] = ()  # not published: listed with what each needs
     notes: tuple[str, ...] = ()  # what loading decided for the editor (a slug made distinct)
     scheduled: tuple[Article, ...] = ()  # dated in the future: held back (content.visible)
+    # Articles whose files have problems, not built (load_content's leave_out): (path, problem)
+    left_out: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def by_slug(self) -> Mapping[str, Article]:

@@ -148,10 +148,10 @@ def test_failed_build_leaves_previous_site_byte_identical(example: Path) -> None
     build(example)
     before = snapshot(example / "site")
     write(
-        example / "content/articles/broken.md",
-        "---\ntitle: Broken\ndate: 2025-02-31\nsource: X\n---\n",
+        example / "content/editions/2025-04-15.md",
+        "---\ntitle: Broken\ndate: 2025-02-31\nsections: []\n---\n",
     )
-    with pytest.raises(ContentError, match=r"broken\.md:3: date"):
+    with pytest.raises(ContentError, match=r"2025-04-15\.md:3: date"):
         build(example)
     assert snapshot(example / "site") == before
     assert sorted(p.name for p in example.iterdir()) == [

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from briefings.build.notices import DRAFTS_SHOWN
 from briefings.cli import cli
-from tests.conftest import write
+from tests.conftest import article_text, write
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -76,11 +76,32 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_user_mistake_is_one_clear_line_and_exit_1(project: Path) -> None:
-    write(project / "content/articles/a.md", "---\ntitle: T\ndate: 2025-02-31\nsource: S\n---\n")
+    write(project / "content/editions/e.md", "---\ntitle: T\ndate: 2025-02-31\n---\n")
     result = run("build", "-C", str(project))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "content/articles/a.md:3: date: '2025-02-31' is not a valid date" in result.stderr
+    assert "content/editions/e.md:3: date: '2025-02-31' is not a valid date" in result.stderr
+
+
+def test_one_bad_article_is_left_out_and_said_until_mended(project: Path) -> None:
+    write(project / "content/articles/good.md", article_text(title="Good news"))
+    bad = write(
+        project / "content/articles/bad.md", "---\ntitle: T\ndate: 2025-02-31\nsource: S\n---\n"
+    )
+    problem = "content/articles/bad.md:3: date: '2025-02-31' is not a valid date"
+    result = run("build", "-C", str(project))
+    assert result.returncode == 0, result.stderr
+    assert "1 article(s) left out" in result.stdout and problem in result.stdout
+    assert (project / "site/articles/good-news/index.html").is_file()
+    assert not (project / "site/articles/t").exists()
+    again = run("build", "-C", str(project))  # nothing changed: the article is still left out
+    assert "Nothing changed" in again.stdout and problem in again.stdout
+    write(bad, article_text(title="T", date="2025-02-28"))
+    mended = run("build", "-C", str(project))
+    assert "left out" not in mended.stdout
+    assert "Build cache ignored" not in mended.stdout  # it held the problem: read back
+    assert (project / "site/articles/t/index.html").is_file()
+    assert "left out" not in run("build", "-C", str(project)).stdout
 
 
 def test_debug_shows_the_traceback(project: Path) -> None:

@@ -165,6 +165,48 @@ def test_python_yaml_tags_are_rejected_never_executed(project: Path, tmp_path: P
     assert not marker.exists()
 
 
+def laughs(levels: int, field: str) -> str:
+    """Front matter whose FIELD is a "billion laughs": nine aliases of nine aliases of ... of
+    nine strings, 9**LEVELS values in a few lines."""
+    lines = [
+        "title: Laughs",
+        "date: 2025-01-01",
+        "source: x",
+        'a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    ]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    lines.append(f"{field}: *a{levels - 1}")
+    return "---\n" + "\n".join(lines) + "\n---\nbody\n"
+
+
+def test_yaml_aliases_that_unfold_into_millions_are_a_problem_with_their_line(
+    project: Path,
+) -> None:
+    write(project / "content/articles/laughs.md", laughs(9, "extra"))  # 387 million strings
+    problems = problems_of(project)
+    assert problems[0] == (
+        "content/articles/laughs.md:9: a4: holds more than 10,000 values once its aliases are"
+        " expanded (write the values out, without aliases (*name))"
+    )
+
+
+def test_an_alias_inside_its_own_anchor_or_deep_nesting_is_a_problem(project: Path) -> None:
+    write(project / "content/articles/loop.md", article_text(loop="&a [1, *a]"))
+    write(project / "content/articles/deep.md", article_text(deep="[" * 25 + "1" + "]" * 25))
+    assert problems_of(project) == [
+        "content/articles/deep.md:5: deep: nested more than 20 levels deep (front matter takes"
+        " plain values and lists)",
+        "content/articles/loop.md:5: loop: holds itself (an alias inside its own anchor) (write"
+        " the values out, without aliases (*name))",
+    ]
+
+
+def test_a_few_aliases_are_fine(project: Path) -> None:
+    write(project / "content/articles/a.md", laughs(2, "extra"))
+    (article,) = load(project).articles
+    assert article.extra["extra"] == [["lol"] * 9] * 9
+
+
 def test_no_front_matter(project: Path) -> None:
     write(project / "content/articles/plain.md", "Just some text\n")
     (problem,) = problems_of(project)

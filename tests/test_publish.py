@@ -112,7 +112,7 @@ def test_failing_build_publishes_nothing(repo: tuple[Path, Path]) -> None:
     root, bare = repo
     assert briefings(root, "publish").returncode == 0
     published = git(bare, "rev-parse", "gh-pages")
-    write(root / "content/articles/bad.md", "---\ntitle: Bad\ndate: 2025-02-31\nsource: X\n---\n")
+    write(root / "content/editions/bad.md", "---\ntitle: Bad\ndate: 2025-02-31\n---\n")
     result = briefings(root, "publish")
     assert result.returncode == 1 and "bad.md:3: date" in result.stderr
     assert git(bare, "rev-parse", "gh-pages") == published

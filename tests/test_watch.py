@@ -23,7 +23,8 @@ class Watching:
 
     def __init__(self, project: Path) -> None:
         self.project = project
-        self.builder = SiteBuilder(project)
+        self.said: list[str] = []
+        self.builder = SiteBuilder(project, log=self.said.append)
         assert self.builder.rebuild().error is None
         self.results: list[tuple[set[Path], RebuildResult]] = []
         self.stop = threading.Event()
@@ -129,6 +130,19 @@ def test_a_broken_save_keeps_the_last_good_site(example: Path) -> None:
         assert w.results[-1][1].error is not None and "2025-02-31" in str(w.results[-1][1].error)
         assert w.page() == before
         assert w.builder.outputs  # the snapshot the server serves is still the good one
+
+
+def test_an_article_broken_before_is_left_out_and_other_saves_still_build(example: Path) -> None:
+    broken = write(example / "content/articles/old.md", "---\ntitle: Old\ndate: 2025-02-31\n---\n")
+    with Watching(example) as w:
+        assert "Warning: 1 article(s) left out" in "\n".join(w.said)
+        before = w.page()
+        text = (example / ARTICLE).read_text()
+        write(example / ARTICLE, text.replace("hundreds of drones", "hundreds of new drones"))
+        w.until(lambda: "hundreds of new drones" in w.page(), timeout=30)
+        assert w.results[-1][1].error is None and w.page() != before
+        assert not (example / "site/articles/old").exists()
+    assert broken.is_file()
 
 
 def test_changes_during_a_rebuild_are_not_lost(

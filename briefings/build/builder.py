@@ -28,7 +28,7 @@ from briefings.config import Config, load_config
 from briefings.content.files import content_files
 from briefings.content.load import load_content
 from briefings.content.visible import visible
-from briefings.errors import BriefingsError, TemplateError
+from briefings.errors import BriefingsError, ContentError, Problem, TemplateError
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
@@ -75,6 +75,7 @@ class SiteBuilder:
         # What the site holds now, by site-relative path (or only its digest: see Staging).
         self.outputs: dict[str, output.Page] = {}
         self.last_error: BriefingsError | None = None
+        self.left_out: tuple[tuple[str, str], ...] = ()  # the last load's (Content.left_out)
         self._lock = threading.Lock()
         self._settings: Any = None
         self._texts = Texts(bodies)
@@ -107,6 +108,18 @@ class SiteBuilder:
         # next rebuild instead of looking at each page again; only that one.
         self.found_on_disk: Mapping[str, tuple[int, int] | None] = {}
 
+    @staticmethod
+    def _check_saved(content: Content, config: Config, changed: list[Path]) -> None:
+        """Raise for the problems of an article left out whose file is among CHANGED (a watcher
+        saw it saved): while serving, a save that breaks the article being edited shows the
+        problem and keeps its last good page, where a build leaves the article out."""
+        saved = {str(path) for path in changed}
+        broken = [text for path, text in content.left_out if str(config.root / path) in saved]
+        if broken:
+            raise ContentError(
+                map(Problem, broken), summary=f"content has {len(broken)} problem(s)"
+            )
+
     def snapshot(self) -> Mapping[str, output.Page]:
         return self.outputs
 
@@ -127,6 +140,7 @@ class SiteBuilder:
 
     def _rebuild(self, started: float, changed: Iterable[Path]) -> RebuildResult:
         clock = progress.Laps()
+        changed = list(changed)
         config = self.fixed_config or load_config(self.root)
         if config.settings != self._settings:
             self._reset(config)
@@ -139,8 +153,11 @@ class SiteBuilder:
             content_files(config.content_dir, changed)
             if self.outputs and not self.last_error
             else None,
+            leave_out=True,
         )
+        self._check_saved(content, config, changed)
         content = visible(content, datetime.now(UTC), *self.preview)
+        self.left_out = content.left_out
         self._notices.content(content)
         texts = self._texts.render(content)
         self._notices.texts(content, texts)

@@ -29,6 +29,7 @@ from briefings.config import CONFIG_NAME, Config
 from briefings.render.themes import static_trees, template_dirs
 
 MANIFEST_FILE = Path(".briefings") / "cache" / "manifest.json"
+MAX_LINE = 1000  # characters of a recorded problem shown again
 SEARCH_INDEX = "pagefind"  # in site/: written whole by briefings.build.search
 Stamp = tuple[int, int] | None  # a file's size and mtime in ns, as build.output.stamp gives it
 # Libraries whose version can change what a page looks like.
@@ -60,6 +61,9 @@ class Check:
     # of looking at each one again (16k at 10k articles). Should one change meanwhile, the
     # next check finds it not as recorded and builds again.
     on_disk: Mapping[str, Stamp] = field(default_factory=dict)
+    # The problems of the articles the last build left out (as recorded: said again, since a
+    # build that changes nothing leaves them out still).
+    left_out: tuple[str, ...] = ()
 
 
 def check(config: Config) -> Check:
@@ -73,19 +77,27 @@ def check(config: Config) -> Check:
         site = str(config.output_dir)
         found = {page: output.stamp(f"{site}/{page}") for page in pages}
         same = recorded["inputs"] == inputs and recorded["site"] == site_key(config, pages, found)
-        return Check(same, inputs, len(pages) if same else 0, found)
+        return Check(same, inputs, len(pages) if same else 0, found, _lines(recorded["left_out"]))
     except (OSError, ValueError, KeyError, TypeError):
         return Check(False, inputs)
 
 
-def record(config: Config, inputs: str, pages: Mapping[str, Stamp]) -> None:
+def record(
+    config: Config, inputs: str, pages: Mapping[str, Stamp], left_out: Iterable[str] = ()
+) -> None:
     """After a good build: INPUTS (from check, before the build), and the PAGES it left in
     site/ (paths inside it, with the stamps the build found or gave them: see site_key) with
-    the static files and search index, as they now are."""
+    the static files and search index, as they now are; LEFT_OUT: the problems of the articles
+    it left out."""
     path = config.root / MANIFEST_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     files = sorted(pages)
-    data = {"inputs": inputs, "site": site_key(config, files, pages), "files": files}
+    data = {
+        "inputs": inputs,
+        "site": site_key(config, files, pages),
+        "files": files,
+        "left_out": list(left_out),
+    }
     fd, temporary = tempfile.mkstemp(prefix=".manifest-", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as handle:
@@ -94,6 +106,14 @@ def record(config: Config, inputs: str, pages: Mapping[str, Stamp]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _lines(recorded: object) -> tuple[str, ...]:
+    """RECORDED as lines to print: a manifest is read from the project folder, and a line
+    holding a terminal's control characters could rewrite what the editor sees."""
+    if not isinstance(recorded, list) or not all(isinstance(line, str) for line in recorded):
+        raise ValueError("not a list of problems")
+    return tuple("".join(c for c in line if c.isprintable())[:MAX_LINE] for line in recorded)
 
 
 def forget(config: Config) -> None:

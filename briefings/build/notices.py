@@ -1,6 +1,7 @@
-"""What a build says to the editor beside its result: slugs made distinct, drafts and what they
-need, articles held back until their date, `story:` pins naming nothing. Each once, and again
-when it changes (a serving builder rebuilds on every save)."""
+"""What a build says to the editor beside its result: articles left out (their files have
+problems), slugs made distinct, drafts and what they need, articles held back until their date,
+`story:` pins naming nothing. Each once, and again when it changes (a serving builder rebuilds
+on every save)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class Notices:
 
     def content(self, content: Content) -> None:
         said = (
+            content.left_out,
             content.notes,
             tuple((a.path, a.needs) for a in content.drafts),
             tuple(a.path for a in content.scheduled),
@@ -30,11 +32,19 @@ class Notices:
         if said == self._content:
             return
         self._content = said
+        if content.left_out:
+            files = len({path for path, _ in content.left_out})
+            self.log(
+                f"Warning: {files} article(s) left out, their files have problems (mend them"
+                " and build again):"
+            )
+            for _, problem in content.left_out:
+                self.log(f"  {problem}")
         for note in content.notes:
             self.log(f"Note: {note}")
         if content.scheduled:
             self.log(f"Note: {scheduled_note(content.scheduled)}")
-        drafts = said[1]
+        drafts = said[2]
         if drafts:
             self.log(f"{len(drafts)} draft(s), not published:")
             for path, needs in drafts[:DRAFTS_SHOWN]:

@@ -58,6 +58,10 @@ def build(project: Path | None, base_url: str | None, stats: bool, no_cache: boo
         click.echo(
             f"Nothing changed: the {checked.pages} pages in {shown(config)}/ are up to date ({seconds:.2f} s)"
         )
+        if checked.left_out:
+            click.echo("Warning: still left out, their files have problems:")
+            for problem in checked.left_out:
+                click.echo(f"  {problem}")
         return
     from briefings.commands.build import build_site
 

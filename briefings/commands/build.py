@@ -54,7 +54,9 @@ def _keep(
     try:
         if saved:
             state.keep(builder, config)
-        manifest.record(config, inputs, builder.page_stamps())
+        manifest.record(
+            config, inputs, builder.page_stamps(), [problem for _, problem in builder.left_out]
+        )
     except (OSError, sqlite3.Error) as exc:
         manifest.forget(config)  # a manifest must never vouch for a site it did not see
         where = config.root / ".briefings"

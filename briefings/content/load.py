@@ -17,6 +17,7 @@ from briefings.content.fields import Fields, kind_of
 from briefings.content.files import collect, listing
 from briefings.content.items import item_problems, unabbreviated
 from briefings.content.source import SourceFile
+from briefings.content.visible import only_items
 from briefings.errors import ContentError, Problem
 from briefings.model import Article, Content, Edition, Image, Section
 from briefings.urls import make_slug
@@ -51,24 +52,30 @@ def load_content(
     root: Path | None = None,
     cache: dict | None = None,
     changed: Collection[str] | None = None,
+    leave_out: bool = False,
 ) -> Content:
     """Load and validate everything under CONTENT_DIR; raise ContentError listing every problem.
     CACHE (kept by the caller between builds) skips files whose size and mtime are unchanged.
     CHANGED (with CACHE): the only files that may differ since the last load, as a file watcher
-    reported them; the others are neither listed nor looked at again."""
+    reported them; the others are neither listed nor looked at again. LEAVE_OUT: an article
+    whose file has problems is left out instead, its problems in `left_out` (a build: one bad
+    article never fails the whole site); editions then list the others."""
     root = root or content_dir.parent
     problems: list[Problem] = []
     if cache is None:
         changed = None
+    unloaded: list[Problem] = []
     articles = collect(
         _load_article,
         listing(content_dir / "articles", cache, changed),
         root,
         tz,
-        problems,
+        unloaded,
         cache,
         changed,
     )
+    if not leave_out:
+        problems += unloaded
     notes: list[str] = []
     articles = _distinct_slugs(articles, cache, notes)
     published, moved = _published(articles, problems, cache)
@@ -84,6 +91,11 @@ def load_content(
             problems += item_problems(edition, by_slug, root, slugs)
     if problems:
         raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
+    if unloaded and editions:
+        # An item naming an article left out (its file's problems say why: item_problems
+        # passes it over) is not shown until the file is mended.
+        published_slugs = {a.slug for a in published}
+        editions = [only_items(e, published_slugs) for e in editions]
     if not edition_files:
         # Derived from the articles' slugs and dates alone: the last ones stand if none moved.
         last = cache.get("derived") if cache is not None and not moved else None
@@ -96,7 +108,11 @@ def load_content(
     editions.sort(key=lambda e: (e.date, e.slug), reverse=True)
     drafts = tuple(a for a in articles if a.draft)
     return Content(
-        articles=tuple(published), editions=tuple(editions), drafts=drafts, notes=tuple(notes)
+        articles=tuple(published),
+        editions=tuple(editions),
+        drafts=drafts,
+        notes=tuple(notes),
+        left_out=tuple((str(p.path or ""), str(p)) for p in unloaded),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,13 @@ from briefings.errors import BriefingsError
 from briefings.hashes import digest
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# Values in one file's front matter once YAML's aliases are expanded, and levels of nesting: far
+# beyond any article's. An alias ("*name") repeats what its anchor holds, so nine lines of them
+# stand for 387 million strings (a "billion laughs"): every page that read the field, or the
+# build's fingerprint of it, would walk them all.
+MAX_VALUES = 10_000
+MAX_DEPTH = 20
+UNALIASED = "write the values out, without aliases (*name)"
 
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present: much faster
@@ -181,7 +189,56 @@ def read_source(path: Path, display: str) -> SourceFile:
     if not isinstance(meta, dict):
         raise BriefingsError("front matter must be key: value pairs", path=display, line=first_line)
     markdown = Markdown(body.strip().encode(), str(path), display)
-    return SourceFile(path, display, meta, markdown, fm_text, first_line)
+    source = SourceFile(path, display, meta, markdown, fm_text, first_line)
+    _check_bounded(source)
+    return source
+
+
+def _check_bounded(source: SourceFile) -> None:
+    """Raise when a field of SOURCE, its aliases expanded, holds more than MAX_VALUES values,
+    is nested deeper than MAX_DEPTH or holds itself (an alias inside its own anchor)."""
+    sizes: dict[int, int] = {}
+    for key, value in source.meta.items():
+        try:
+            _count(value, sizes, set(), 0)
+        except _Unbounded as exc:
+            raise source.error(str(key), *exc.args) from None
+
+
+class _Unbounded(Exception):
+    """(what is wrong, what to do)"""
+
+
+def _count(value: Any, sizes: dict[int, int], open_: set[int], depth: int) -> int:
+    """How many values VALUE holds, itself included, with what aliases share counted at each
+    place they stand (SIZES: per list or mapping, by id, as counted; OPEN: those being counted,
+    which may not hold themselves)."""
+    if isinstance(value, dict):
+        children: Any = itertools.chain(value.keys(), value.values())
+    elif isinstance(value, list):
+        children = value
+    else:
+        return 1
+    known = sizes.get(id(value))
+    if known is not None:
+        return known
+    if id(value) in open_:
+        raise _Unbounded("holds itself (an alias inside its own anchor)", UNALIASED)
+    if depth >= MAX_DEPTH:
+        raise _Unbounded(
+            f"nested more than {MAX_DEPTH} levels deep", "front matter takes plain values and lists"
+        )
+    open_.add(id(value))
+    total = 1
+    for child in children:
+        total += _count(child, sizes, open_, depth + 1)
+        if total > MAX_VALUES:
+            raise _Unbounded(
+                f"holds more than {MAX_VALUES:,} values once its aliases are expanded", UNALIASED
+            )
+    open_.discard(id(value))
+    sizes[id(value)] = total
+    return total
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> BriefingsError:

@@ -23,7 +23,9 @@ def visible(content: Content, now: datetime, drafts: bool = False, future: bool 
         shown += [a for a in content.drafts if "date" not in a.needs]
     shown.sort(key=lambda a: (a.date, a.path), reverse=True)
     slugs = {a.slug for a in shown}
-    editions = tuple(e for e in (_only(e, slugs) for e in content.editions) if e.path or e.slugs)
+    editions = tuple(
+        e for e in (only_items(e, slugs) for e in content.editions) if e.path or e.slugs
+    )
     return replace(
         content,
         articles=tuple(shown),
@@ -32,8 +34,9 @@ def visible(content: Content, now: datetime, drafts: bool = False, future: bool 
     )
 
 
-def _only(edition: Edition, slugs: set[str]) -> Edition:
-    """EDITION without the items not published now (an edition names what is due later)."""
+def only_items(edition: Edition, slugs: set[str]) -> Edition:
+    """EDITION without the items not in SLUGS: not published now (an edition names what is due
+    later), or left out (their files have problems)."""
     if all(s in slugs for s in edition.slugs):
         return edition
     sections = tuple(

@@ -75,7 +75,11 @@ def make_digest(
         config = replace(config, settings=replace(settings, digest=digest))
         settings = config.settings
     # What the site publishes now: an article dated later is not mailed before it is online.
-    content = visible(load_content(config.content_dir, config.tz, config.root), datetime.now(UTC))
+    # As a build does, an article whose file has problems is left out, and said.
+    loaded = load_content(config.content_dir, config.tz, config.root, leave_out=True)
+    for _, problem in loaded.left_out:
+        log(f"Warning: left out, its file has problems: {problem}")
+    content = visible(loaded, datetime.now(UTC))
     view = _edition(config, content, edition_key)
     list_id = settings.digest.list_id or default_list_id(settings.title, settings.base_url)
     sample = Recipient(settings.digest.from_address)

@@ -358,13 +358,20 @@ def _read(path: Path, stamp: list[int]) -> Entry | None:
         post = frontmatter.load(path)
     except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError):
         return None
-    slug = str(post.get("slug") or make_slug(str(post.get("title") or "")) or path.stem)
+    slug = _scalar(post.get("slug")) or make_slug(_scalar(post.get("title"))) or path.stem
     return Entry(
         stamp,
         slug,
-        str(post.get("source") or ""),
-        str(post.get("fingerprint") or ""),
+        _scalar(post.get("source")),
+        _scalar(post.get("fingerprint")),
         fingerprint(post.content),
         sampled_shingles(post.content),
-        str(post.get("url") or ""),
+        _scalar(post.get("url")),
     )
+
+
+def _scalar(value: object) -> str:
+    """A field's value as text; "" for none, and for a list or mapping: no field read here
+    holds one, and a file in content/ may hold aliases that unfold into millions of values
+    (written out, they would take all the memory there is)."""
+    return "" if value is None or isinstance(value, list | dict) else str(value)

@@ -5,11 +5,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from briefings.commands.build import build_site
 from briefings.config import load_config
+from briefings.content.load import load_content
 from briefings.errors import ContentError
 from tests.conftest import write
 
@@ -121,10 +123,18 @@ def test_a_story_naming_nothing_is_said_and_changes_nothing(example: Path) -> No
 def test_a_story_that_is_no_slug_is_an_error_with_its_line(example: Path) -> None:
     front(example / f"content/articles/{RUDAW}.md", "story: [a, b]")
     with pytest.raises(ContentError) as failed:
-        build_site(load_config(example))
+        load_content(example / "content", ZoneInfo("UTC"), example)
     (problem,) = failed.value.problems
     assert problem.field == "story" and problem.line == 2
     assert "must be true, false or a slug" in str(problem)
+    # A build leaves that article out, says so with the line, and builds the rest.
+    said: list[str] = []
+    build_site(load_config(example), log=said.append)
+    assert f"  content/articles/{RUDAW}.md:2: story: must be true, false or a slug" in "\n".join(
+        said
+    )
+    assert not (example / "site/articles" / RUDAW).exists()
+    assert len(list((example / "site/articles").glob("*/index.html"))) == 1
 
 
 def test_unrelated_article_gets_no_same_story(example: Path) -> None:
