@@ -144,6 +144,14 @@ def test_a_ledger_naming_a_file_outside_site_changes_nothing_there(
     assert tree(example / "site") == clean_build(example, tmp_path)
 
 
+def test_a_page_s_reads_nested_past_the_stack_are_ignored(example: Path, tmp_path: Path) -> None:
+    build_site(load_config(example))
+    query(example, "UPDATE pages SET reads = ? WHERE path = ?", "[" * 100_000, PAGE)
+    add_paragraph(example)
+    build_site(load_config(example))  # the page is planned anew, as one with no reads known
+    assert tree(example / "site") == clean_build(example, tmp_path)
+
+
 def test_what_serve_changed_is_recorded_so_the_next_build_patches_site(
     example: Path, tmp_path: Path
 ) -> None:

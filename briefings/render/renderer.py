@@ -50,7 +50,7 @@ def reads_from_json(text: str) -> Reads:
             (frozenset((str(kind), str(name)) for kind, name in what), frozenset(map(str, among)))
             for what, among in json.loads(text)
         )
-    except (TypeError, AttributeError) as exc:
+    except (TypeError, AttributeError, RecursionError) as exc:  # (nested past Python's stack)
         raise ValueError(f"not a page's reads: {text[:80]!r}") from exc
 
 
