@@ -552,6 +552,21 @@ def test_a_journal_that_leads_out_of_the_site_is_not_followed(
     assert not dead.exists()
 
 
+def test_records_nested_past_the_stack_are_ignored(example: Path, tmp_path: Path) -> None:
+    """JSON nested deeper than Python's stack raises RecursionError, not ValueError: a manifest
+    or a killed build's journal found so in the project is not ours, and changes nothing."""
+    build_site(load_config(example))
+    before = snapshot(example / "site")
+    manifest = example / ".briefings/cache/manifest.json"
+    manifest.write_text("[" * 100_000)
+    dead = example / ".site.building-999999-x"
+    write(dead / output.JOURNAL, "[" * 100_000)
+    output.remove_leftovers(example / "site")
+    assert not dead.exists()
+    build_site(load_config(example))  # no "nothing changed" from that manifest: built again
+    assert snapshot(example / "site") == before
+
+
 def test_search_is_indexed_in_shards_and_an_edit_indexes_only_its_own(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -78,7 +78,7 @@ def check(config: Config) -> Check:
         found = {page: output.stamp(f"{site}/{page}") for page in pages}
         same = recorded["inputs"] == inputs and recorded["site"] == site_key(config, pages, found)
         return Check(same, inputs, len(pages) if same else 0, found, _lines(recorded["left_out"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # (JSON nested that deep)
         return Check(False, inputs)
 
 

@@ -233,7 +233,7 @@ def _finish_patch(site: Path, folder: Path) -> bool:
     try:
         journal = json.loads((folder / JOURNAL).read_text(encoding="utf-8"))
         written, removed = list(journal["written"]), list(journal["removed"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False  # no journal (killed before its moves), or not ours: nothing to finish
     inside = [p for p in [*written, *removed] if inside_site(p)]
     _move(site, folder, [p for p in written if p in inside], [p for p in removed if p in inside])

@@ -86,8 +86,8 @@ class SentLog:
             try:
                 entry = json.loads(line)
                 last[str(entry["to"]).lower()] = str(entry["status"])
-            except (json.JSONDecodeError, KeyError, TypeError):
-                continue  # a line cut short by a crash says nothing
+            except (json.JSONDecodeError, KeyError, TypeError, RecursionError):
+                continue  # a line cut short by a crash (or not ours) says nothing
         return {to: "unknown" if state == "sending" else state for to, state in last.items()}
 
     def sent(self) -> set[str]:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from briefings.cli import cli
 from briefings.digest import unsubscribe_token
+from briefings.digest.deliver import SentLog
 from tests.conftest import write
 from tests.digest.conftest import digest_project
 from tests.digest.smtp import Recorder, free_port, login, smtp_server
@@ -290,3 +291,10 @@ def test_sending_keeps_to_the_rate_limit(example: Path) -> None:
     # followed at once by the next, as it should be.)
     assert len(recorder.starts) == 3
     assert recorder.starts[-1] - recorder.starts[0] >= 0.25  # unpaced: a few ms
+
+
+def test_a_send_log_line_nested_past_the_stack_says_nothing(tmp_path: Path) -> None:
+    log = write(
+        tmp_path / "sent.jsonl", '{"to": "a@example.org", "status": "sent"}\n' + "[" * 100_000
+    )
+    assert SentLog(log).sent() == {"a@example.org"}
