@@ -50,6 +50,7 @@ def test_settings_are_read(tmp_path: Path) -> None:
             "[related]\nstory_name_days = -1\n",
             "briefings.toml:2: related.story_name_days must be 0",
         ),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "invalid TOML: values nested deeper"),
     ],
 )
 def test_invalid_config_names_the_key(tmp_path: Path, toml: str, expected: str) -> None:

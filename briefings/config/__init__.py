@@ -99,6 +99,12 @@ def load_config(root: Path) -> Config:
         raise ConfigError(
             f"invalid TOML: {strip_position(str(exc))}", path=path, line=line
         ) from exc
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(
+            "invalid TOML: values nested deeper than any setting",
+            path=path,
+            hint="settings take plain values, lists and tables",
+        ) from None
     settings = settings_from(Settings, table, path, text, prefix="")
     return _validated(root, settings, path, text)
 
