@@ -169,6 +169,11 @@ def place_one(
     if same is not None and not options.force:
         if known.added_now(same):  # two files of one folder hold the same page
             return Outcome("repeated", same, "the same page as one ingested above")
+        entry = known.entry_at(same)
+        if entry is not None and entry.edited:
+            return Outcome(
+                "unchanged", same, "already ingested, and edited since: --force replaces it"
+            )
         return Outcome("unchanged", same, "already ingested; --force replaces it")
     sample = sampled_shingles(article.body)
     copy_of = known.copy_of(sample, str(meta.get("source", "")))
@@ -190,6 +195,8 @@ def place_one(
             "exists and was edited by hand since it was ingested: use --force to replace it",
         )
     fresh = entry is None or not options.force  # a new file, under a free name
+    # --force over a file edited by hand: the editor's version is kept beside it.
+    keep_edits = entry is not None and entry.edited and not fresh and not dry_run
     status = "duplicate" if copy_of else "draft" if meta.get("draft") else "written"
     detail = copy_of or (f"needs {', '.join(meta['needs'])}" if meta.get("needs") else "")
     base = meta["slug"]
@@ -203,6 +210,8 @@ def place_one(
             return Outcome(f"{status} (dry run)", path, detail)
         replaced = path.exists()
         try:
+            if keep_edits:
+                detail = f"the edited version is kept in {keep_copy(out, path).name}"
             write_inside(out, path, text, replace=not fresh)
         except FileExistsError as exc:
             if path.exists():
@@ -220,6 +229,21 @@ def place_one(
 
 
 CLAIMS = 8  # names tried for a new file, each taken by someone else meanwhile
+
+
+def keep_copy(folder: Path, path: Path) -> Path:
+    """A copy of the file at PATH beside it, under a name of its own (PATH.edited-TIME, which
+    no build or ingest reads as an article), made before it is replaced."""
+    stamp = now_utc().strftime("%Y%m%dT%H%M%S")
+    for n in range(CLAIMS):
+        kept = path.with_name(f"{path.name}.edited-{stamp}" + (f"-{n}" if n else ""))
+        try:
+            with open(kept, "xb") as handle:  # never over a file that is there
+                handle.write(path.read_bytes())
+            return kept
+        except FileExistsError:
+            continue
+    raise BriefingsError(f"no free name to keep its edited version in {folder}", path=str(path))
 
 
 def write_inside(folder: Path, path: Path, text: str, replace: bool = True) -> None:
@@ -272,7 +296,7 @@ def describe(item: str | Path, outcome: Outcome) -> str:
         f" ({outcome.detail})"
         if outcome.detail
         and outcome.status.split()[0]
-        in ("failed", "unchanged", "repeated", "skipped", "draft", "refused")
+        in ("failed", "unchanged", "repeated", "skipped", "draft", "refused", "replaced")
         else ""
     )
     return f"  {outcome.status:9} {item}{where}{detail}"

@@ -175,9 +175,16 @@ def test_hand_edited_article_is_kept_unless_forced(project: Path, tmp_path: Path
     refused = ingest(project, str(changed))
     assert refused.returncode == 1 and "edited by hand" in refused.stderr
     assert "(edited)" in article.read_text()
+    again = ingest(project, str(SEEDS / "003_e80a322980c1467b.txt"))  # the page as ingested
+    assert "already ingested, and edited since: --force replaces it" in again.stdout
     forced = ingest(project, str(changed), "--force")
     assert forced.returncode == 0 and "replaced" in forced.stdout
     assert "(edited)" not in article.read_text() and "about 600 miles" in article.read_text()
+    # The editor's version is kept beside it, where no build reads it as an article.
+    (kept,) = article.parent.glob(f"{article.name}.edited-*")
+    assert "(edited)" in kept.read_text() and kept.name in forced.stdout
+    assert "edited-" not in ingest(project, str(changed), "--force").stdout  # nothing edited
+    assert len(list(article.parent.glob("*.edited-*"))) == 1
 
 
 def test_dry_run_writes_nothing(project: Path) -> None:
