@@ -102,3 +102,40 @@ def test_open_page_reloads_and_shows_errors_in_an_overlay(
     page.wait_for_function("!document.getElementById('briefings-overlay')", timeout=15_000)
     assert "hundreds of LIVE drones" in page.inner_text("main")
     page.close()
+
+
+@pytest.fixture
+def broken(example: Path) -> Path:
+    """An article broken before serving starts (made before `served` when asked first)."""
+    return write(
+        example / "content/articles/other.md", "---\ntitle: Other\ndate: 2025-02-31\n---\n"
+    )
+
+
+def test_articles_left_out_are_listed_at_the_foot_of_open_pages(
+    chromium, broken: Path, served: str, example: Path
+) -> None:
+    page = chromium.new_page()
+    page.goto(served + URL_PATH)
+    bar = page.locator("#briefings-warning")
+    bar.wait_for(timeout=15_000)
+    assert "1 article(s) left out" in bar.inner_text()
+    assert "content/articles/other.md:3: date: '2025-02-31' is not a valid date" in bar.inner_text()
+    assert page.locator("#briefings-overlay").count() == 0  # the page itself is not in doubt
+    # Another article's edit builds, and the bar stays (the broken one is still left out).
+    article = example / ARTICLE
+    article.write_text(article.read_text().replace("hundreds of drones", "hundreds of LIVE drones"))
+    page.wait_for_function(
+        "document.body.innerText.includes('hundreds of LIVE drones')", timeout=15_000
+    )
+    bar.wait_for(timeout=15_000)
+    # Saved still broken, it is the file being edited: the build fails and says so on top.
+    broken.write_text("---\ntitle: Other\ndate: 2025-02-30\n---\n")
+    page.locator("#briefings-overlay").wait_for(timeout=15_000)
+    assert "2025-02-30" in page.locator("#briefings-overlay").inner_text()
+    broken.write_text("---\ntitle: Other\ndate: 2025-02-28\nsource: Wire\n---\nMended.\n")
+    page.wait_for_function(
+        "!document.getElementById('briefings-warning') && !document.getElementById('briefings-overlay')",
+        timeout=15_000,
+    )
+    page.close()

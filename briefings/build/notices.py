@@ -15,6 +15,14 @@ from briefings.relate import Relations
 DRAFTS_SHOWN = 20
 
 
+def left_out_lines(left_out: tuple[tuple[str, str], ...], then: str) -> list[str]:
+    """What to say of the articles left out (Content.left_out): how many, each problem, and to
+    mend them and THEN."""
+    files = len({path for path, _ in left_out})
+    head = f"{files} article(s) left out, their files have problems (mend them and {then}):"
+    return [head, *(f"  {problem}" for _, problem in left_out)]
+
+
 class Notices:
     def __init__(self, log: Callable[[str], None]) -> None:
         self.log = log
@@ -33,13 +41,10 @@ class Notices:
             return
         self._content = said
         if content.left_out:
-            files = len({path for path, _ in content.left_out})
-            self.log(
-                f"Warning: {files} article(s) left out, their files have problems (mend them"
-                " and build again):"
-            )
-            for _, problem in content.left_out:
-                self.log(f"  {problem}")
+            head, *problems = left_out_lines(content.left_out, "build again")
+            self.log(f"Warning: {head}")
+            for line in problems:
+                self.log(line)
         for note in content.notes:
             self.log(f"Note: {note}")
         if content.scheduled:

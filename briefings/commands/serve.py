@@ -10,6 +10,7 @@ from pathlib import Path
 
 from briefings.build import ledger, manifest
 from briefings.build.builder import RebuildResult, SiteBuilder
+from briefings.build.notices import left_out_lines
 from briefings.build.output import remove_leftovers
 from briefings.build.state import load_builder
 from briefings.config import Config
@@ -60,7 +61,9 @@ def run_preview(
             names = sorted(_relative(p, config.root) for p in batch)
             echo(f"Changed: {', '.join(names[:5])}{' and more' if len(names) > 5 else ''}")
             echo(result.summary())
-            live.publish(result.generation, str(result.error) if result.error else None)
+            live.publish(
+                result.generation, str(result.error) if result.error else None, _warning(builder)
+            )
             if result.error is None:
                 _record(builder, config, preview)
 
@@ -116,9 +119,16 @@ def _first_build(
         if first.error
         else f"Built {len(builder.outputs)} pages ({first.rendered} rendered) in {first.seconds:.2f} s"
     )
-    if first.error or first.rendered or first.written or first.removed:  # pages loaded stand
-        live.publish(builder.generation, str(first.error) if first.error else None)
+    if first.error or first.rendered or first.written or first.removed or builder.left_out:
+        live.publish(
+            builder.generation, str(first.error) if first.error else None, _warning(builder)
+        )  # else the pages loaded stand as they are
     return builder
+
+
+def _warning(builder: SiteBuilder) -> str | None:
+    """What open pages show at their foot: the articles the last build left out, and why."""
+    return "\n".join(left_out_lines(builder.left_out, "save")) if builder.left_out else None
 
 
 def _record(builder: SiteBuilder, config: Config, preview: tuple[bool, bool]) -> bool:

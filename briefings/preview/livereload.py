@@ -1,6 +1,7 @@
 """Live reload for the preview server: server-sent events, and a small script injected into served
 HTML (never into the files in site/). After a good rebuild open pages reload; after a failed one
-they show an overlay with the file, line and message, cleared by the next good save."""
+they show an overlay with the file, line and message, cleared by the next good save. Articles a
+build left out (their files have problems) are listed in a bar at the foot of open pages."""
 
 from __future__ import annotations
 
@@ -32,11 +33,33 @@ SCRIPT = """<script>
     text.style.cssText = "white-space:pre-wrap;margin:0";
     box.append(title, text);
   }
+  function banner(warning) {
+    let bar = document.getElementById("briefings-warning");
+    if (!warning) { if (bar) bar.remove(); return; }
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.id = "briefings-warning";
+      bar.setAttribute("role", "status");
+      bar.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:40vh;overflow:auto;background:#fff3cd;color:#3d2e00;border-top:2px solid #e0a800;font:13px/1.5 ui-monospace,monospace;padding:.75rem 2.5rem .75rem 1rem";
+      document.body.appendChild(bar);
+    }
+    bar.innerHTML = "";
+    const text = document.createElement("pre");
+    text.textContent = warning;
+    text.style.cssText = "white-space:pre-wrap;margin:0";
+    const close = document.createElement("button");
+    close.textContent = "\u00d7";
+    close.setAttribute("aria-label", "Hide");
+    close.style.cssText = "position:absolute;top:.25rem;right:.5rem;border:0;background:none;font:20px system-ui,sans-serif;cursor:pointer;color:inherit";
+    close.onclick = () => bar.remove();
+    bar.append(text, close);
+  }
   source.addEventListener("state", (event) => {
     const state = JSON.parse(event.data);
     if (generation !== null && state.generation !== generation) { location.reload(); return; }
     generation = state.generation;
     overlay(state.error);
+    banner(state.warning);
   });
 })();
 </script>"""
@@ -48,12 +71,13 @@ class LiveState:
     def __init__(self, generation: int = 0, error: str | None = None) -> None:
         self.generation = generation
         self.error = error
+        self.warning: str | None = None  # the articles the last build left out, and why
         self.version = 0  # bumps on every change of generation or error
         self.changed = threading.Condition()
 
-    def publish(self, generation: int, error: str | None) -> None:
+    def publish(self, generation: int, error: str | None, warning: str | None = None) -> None:
         with self.changed:
-            self.generation, self.error = generation, error
+            self.generation, self.error, self.warning = generation, error, warning
             self.version += 1
             self.changed.notify_all()
 
@@ -64,7 +88,9 @@ class LiveState:
             return self.version
 
     def event(self) -> bytes:
-        data = json.dumps({"generation": self.generation, "error": self.error})
+        data = json.dumps(
+            {"generation": self.generation, "error": self.error, "warning": self.warning}
+        )
         return f"event: state\ndata: {data}\n\n".encode()
 
 
