@@ -139,7 +139,7 @@ def test_an_article_broken_before_is_left_out_and_other_saves_still_build(exampl
         before = w.page()
         text = (example / ARTICLE).read_text()
         write(example / ARTICLE, text.replace("hundreds of drones", "hundreds of new drones"))
-        w.until(lambda: "hundreds of new drones" in w.page(), timeout=30)
+        w.until(lambda: "hundreds of new drones" in w.page() and bool(w.results), timeout=30)
         assert w.results[-1][1].error is None and w.page() != before
         assert not (example / "site/articles/old").exists()
     assert broken.is_file()
