@@ -210,7 +210,7 @@ def place_one(
             return Outcome(f"{status} (dry run)", path, detail)
         replaced = path.exists()
         try:
-            if keep_edits:
+            if keep_edits and not path.is_symlink():  # (a link is not written through below)
                 detail = f"the edited version is kept in {keep_copy(out, path).name}"
             write_inside(out, path, text, replace=not fresh)
         except FileExistsError as exc:
