@@ -96,12 +96,15 @@ def test_one_bad_article_is_left_out_and_said_until_mended(project: Path) -> Non
     assert not (project / "site/articles/t").exists()
     again = run("build", "-C", str(project))  # nothing changed: the article is still left out
     assert "Nothing changed" in again.stdout and problem in again.stdout
+    strict = run("build", "--strict", "-C", str(project))  # for CI that must not publish so
+    assert strict.returncode == 1 and "left out (--strict)" in strict.stderr
     write(bad, article_text(title="T", date="2025-02-28"))
     mended = run("build", "-C", str(project))
     assert "left out" not in mended.stdout
     assert "Build cache ignored" not in mended.stdout  # it held the problem: read back
     assert (project / "site/articles/t/index.html").is_file()
     assert "left out" not in run("build", "-C", str(project)).stdout
+    assert run("build", "--strict", "-C", str(project)).returncode == 0
 
 
 def test_debug_shows_the_traceback(project: Path) -> None:

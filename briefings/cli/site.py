@@ -17,6 +17,7 @@ from briefings.cli.options import (
     shown,
 )
 from briefings.config import require_public_base
+from briefings.errors import BriefingsError
 
 
 @click.command()
@@ -44,9 +45,17 @@ def init(directory: Path, templates: bool) -> None:
     "--stats", is_flag=True, help="Print the time of each phase: load, relate, render, write."
 )
 @click.option("--no-cache", is_flag=True, help="Build everything anew (then cache that build).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when an article was left out for problems in its file (the rest is built).",
+)
 @friendly_errors
-def build(project: Path | None, base_url: str | None, stats: bool, no_cache: bool) -> None:
-    """Build the site into the output folder (site/ by default)."""
+def build(
+    project: Path | None, base_url: str | None, stats: bool, no_cache: bool, strict: bool
+) -> None:
+    """Build the site into the output folder (site/ by default). An article whose file has
+    problems is left out and said; the rest is built."""
     from briefings.build import manifest
 
     config = project_config(project, base_url)
@@ -62,6 +71,7 @@ def build(project: Path | None, base_url: str | None, stats: bool, no_cache: boo
             click.echo("Warning: still left out, their files have problems:")
             for problem in checked.left_out:
                 click.echo(f"  {problem}")
+        _strict(strict, checked.left_out)
         return
     from briefings.commands.build import build_site
 
@@ -69,6 +79,15 @@ def build(project: Path | None, base_url: str | None, stats: bool, no_cache: boo
     click.echo(result.summary(config.root))
     if stats:
         click.echo(result.stats())
+    _strict(strict, result.left_out)
+
+
+def _strict(strict: bool, left_out: tuple[str, ...]) -> None:
+    if strict and left_out:
+        raise BriefingsError(
+            f"{len(left_out)} problem(s) in articles left out (--strict)",
+            hint="mend them and build again",
+        )
 
 
 @click.command()

@@ -26,6 +26,7 @@ class BuildResult:
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)
     rendered: int = 0  # pages rendered; the others came unchanged from the cache
+    left_out: tuple[str, ...] = ()  # the problems of the articles it left out
 
     def summary(self, root: Path) -> str:
         try:
@@ -82,7 +83,9 @@ def build_site(
         checked = checked or manifest.check(config)
         if checked.unchanged:
             seconds = time.perf_counter() - started
-            return BuildResult(config.output_dir, checked.pages, seconds, {"check": seconds})
+            return BuildResult(
+                config.output_dir, checked.pages, seconds, {"check": seconds}, 0, checked.left_out
+            )
     inputs = checked.inputs if checked else manifest.inputs_key(config)
     # (What a check found in site/ before a killed build's moves were finished is not there.)
     on_disk = checked.on_disk if checked and not moved else {}
@@ -142,4 +145,5 @@ def _build(
         result.seconds,
         dict(result.phases),
         result.rendered,
+        tuple(problem for _, problem in builder.left_out),
     )
