@@ -14,45 +14,41 @@ SCRIPT = """<script>
 (() => {
   const source = new EventSource("%(events)s");
   let generation = null;
-  function overlay(error) {
-    let box = document.getElementById("briefings-overlay");
-    if (!error) { if (box) box.remove(); return; }
+  // A box fixed over the page, with MESSAGE in it (none: the box goes); returns it, or null.
+  function panel(id, role, css, message) {
+    let box = document.getElementById(id);
+    if (!message) { if (box) box.remove(); return null; }
     if (!box) {
       box = document.createElement("div");
-      box.id = "briefings-overlay";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem";
+      box.id = id;
+      box.setAttribute("role", role);
+      box.style.cssText = css;
       document.body.appendChild(box);
     }
     box.innerHTML = "";
+    const text = document.createElement("pre");
+    text.textContent = message;
+    text.style.cssText = "white-space:pre-wrap;margin:0";
+    box.append(text);
+    return box;
+  }
+  function overlay(error) {
+    const box = panel("briefings-overlay", "alert", "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace;padding:2rem", error);
+    if (!box) return;
     const title = document.createElement("h2");
     title.textContent = "Build failed: the last good version of this page is underneath";
     title.style.cssText = "color:#ff8a80;font:bold 16px system-ui,sans-serif;margin:0 0 1rem";
-    const text = document.createElement("pre");
-    text.textContent = error;
-    text.style.cssText = "white-space:pre-wrap;margin:0";
-    box.append(title, text);
+    box.prepend(title);
   }
   function banner(warning) {
-    let bar = document.getElementById("briefings-warning");
-    if (!warning) { if (bar) bar.remove(); return; }
-    if (!bar) {
-      bar = document.createElement("div");
-      bar.id = "briefings-warning";
-      bar.setAttribute("role", "status");
-      bar.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:40vh;overflow:auto;background:#fff3cd;color:#3d2e00;border-top:2px solid #e0a800;font:13px/1.5 ui-monospace,monospace;padding:.75rem 2.5rem .75rem 1rem";
-      document.body.appendChild(bar);
-    }
-    bar.innerHTML = "";
-    const text = document.createElement("pre");
-    text.textContent = warning;
-    text.style.cssText = "white-space:pre-wrap;margin:0";
+    const bar = panel("briefings-warning", "status", "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:40vh;overflow:auto;background:#fff3cd;color:#3d2e00;border-top:2px solid #e0a800;font:13px/1.5 ui-monospace,monospace;padding:.75rem 2.5rem .75rem 1rem", warning);
+    if (!bar) return;
     const close = document.createElement("button");
     close.textContent = "\u00d7";
     close.setAttribute("aria-label", "Hide");
     close.style.cssText = "position:absolute;top:.25rem;right:.5rem;border:0;background:none;font:20px system-ui,sans-serif;cursor:pointer;color:inherit";
     close.onclick = () => bar.remove();
-    bar.append(text, close);
+    bar.append(close);
   }
   source.addEventListener("state", (event) => {
     const state = JSON.parse(event.data);
