@@ -98,6 +98,11 @@ def test_one_bad_article_is_left_out_and_said_until_mended(project: Path) -> Non
     assert "Nothing changed" in again.stdout and problem in again.stdout
     strict = run("build", "--strict", "-C", str(project))  # for CI that must not publish so
     assert strict.returncode == 1 and "left out (--strict)" in strict.stderr
+    # The editor's desk sees what the build publishes, and is told why one is missing.
+    listed = run("list", "--json", "-C", str(project))
+    assert listed.returncode == 0 and problem in listed.stderr
+    assert [row["slug"] for row in json.loads(listed.stdout)] == ["good-news"]
+    assert run("stories", "-C", str(project)).returncode == 0
     write(bad, article_text(title="T", date="2025-02-28"))
     mended = run("build", "-C", str(project))
     assert "left out" not in mended.stdout

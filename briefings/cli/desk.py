@@ -46,7 +46,7 @@ def new_edition_cmd(project: Path | None, day: Any, max_sections: int) -> None:
 
     config = project_config(project)
     when = day.date() if day else datetime.now(config.tz).date()
-    click.echo("\n".join(new_edition(config, when, max_sections).lines(config.root)))
+    click.echo("\n".join(new_edition(config, when, max_sections, _warn).lines(config.root)))
 
 
 @click.command(name="list")
@@ -68,14 +68,19 @@ def list_articles(
 
     config = project_config(project)
     rows = (
-        draft_rows(config)
+        draft_rows(config, _warn)
         if drafts
-        else article_rows(config, unassigned, since.date() if since else None, story)
+        else article_rows(config, unassigned, since.date() if since else None, story, _warn)
     )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join((draft_table if drafts else table)(rows)))
+
+
+def _warn(line: str) -> None:
+    """What an editor's command says beside its output (on stderr: --json stays JSON)."""
+    click.echo(line, err=True)
 
 
 def _plural(status: str, n: int) -> str:
@@ -93,7 +98,7 @@ def stories(project: Path | None, content_dir: Path | None, as_json: bool) -> No
     from briefings.commands.relations import project_relations, story_lines, story_rows
 
     config = project_config(project, anywhere=content_dir is not None)
-    content, relations = project_relations(config, content_dir)
+    content, relations = project_relations(config, content_dir, _warn)
     if as_json:
         click.echo(json.dumps(story_rows(relations), ensure_ascii=False, indent=2))
     else:
@@ -113,7 +118,7 @@ def related(
     from briefings.commands.relations import project_relations, related_lines, related_rows
 
     config = project_config(project, anywhere=content_dir is not None)
-    content, relations = project_relations(config, content_dir)
+    content, relations = project_relations(config, content_dir, _warn)
     rows = related_rows(content, relations, slugs)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

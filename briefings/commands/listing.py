@@ -4,7 +4,9 @@ which edition lists it, and which are in none yet."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from briefings.build.relate_stage import render_and_relate
@@ -14,6 +16,16 @@ from briefings.model import Content
 from briefings.relate import Relations
 
 SLUG_WIDTH = 40
+Warn = Callable[[str], None]
+
+
+def desk_content(config: Config, warn: Warn, folder: Path | None = None) -> Content:
+    """The content (of FOLDER, else the project's) as a build publishes it: an article whose
+    file has problems is left out, and WARN is told each problem (`check` lists them all)."""
+    content = load_content(folder or config.content_dir, config.tz, config.root, leave_out=True)
+    for _, problem in content.left_out:
+        warn(f"Warning: left out, its file has problems: {problem}")
+    return content
 
 
 def article_rows(
@@ -21,11 +33,12 @@ def article_rows(
     unassigned: bool = False,
     since: date | None = None,
     story: str | None = None,
+    warn: Warn = lambda _: None,
 ) -> list[dict[str, Any]]:
     """Every published article, newest first, as a row: slug, date, outlet, title, story,
     editions. UNASSIGNED: only those no edition file holds; SINCE: only those from that day
-    on; STORY: only those of the story with that slug (or id)."""
-    content = load_content(config.content_dir, config.tz, config.root)
+    on; STORY: only those of the story with that slug (or id). WARN: told of articles left out."""
+    content = desk_content(config, warn)
     relations = render_and_relate(config, content)[1]
     listed = editions_holding(content, relations)
     rows = []
@@ -51,9 +64,9 @@ def article_rows(
     return rows
 
 
-def draft_rows(config: Config) -> list[dict[str, Any]]:
+def draft_rows(config: Config, warn: Warn = lambda _: None) -> list[dict[str, Any]]:
     """The drafts (never published), each with what it needs to publish."""
-    content = load_content(config.content_dir, config.tz, config.root)
+    content = desk_content(config, warn)
     return [
         {
             "slug": a.slug,

@@ -11,9 +11,8 @@ from pathlib import Path
 import yaml
 
 from briefings.build.relate_stage import render_and_relate
-from briefings.commands.listing import covered
+from briefings.commands.listing import Warn, covered, desk_content
 from briefings.config import Config
-from briefings.content.load import load_content
 from briefings.errors import BriefingsError
 from briefings.model import Article
 
@@ -44,17 +43,20 @@ class Drafted:
         return lines
 
 
-def new_edition(config: Config, day: date, max_sections: int = MAX_SECTIONS) -> Drafted:
+def new_edition(
+    config: Config, day: date, max_sections: int = MAX_SECTIONS, warn: Warn = lambda _: None
+) -> Drafted:
     """Write content/editions/DAY.md from the published articles of DAY and before that no
     edition holds: a section per story, stories with more outlets first, then the newest; each
-    led by its fullest report (the earliest of equals), the others folded under it."""
+    led by its fullest report (the earliest of equals), the others folded under it. WARN: told
+    of articles left out (their files have problems)."""
     path = config.content_dir / "editions" / f"{day.isoformat()}.md"
     if path.exists():
         raise BriefingsError(
             f"{path.relative_to(config.root)} exists already",
             hint="edit it, or give another date: briefings new edition YYYY-MM-DD",
         )
-    content = load_content(config.content_dir, config.tz, config.root)
+    content = desk_content(config, warn)
     relations = render_and_relate(config, content)[1]
     held = covered(content, relations)
     stories: dict[str, list[Article]] = defaultdict(list)

@@ -6,17 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from briefings.build.relate_stage import render_and_relate
+from briefings.commands.listing import Warn, desk_content
 from briefings.config import Config
-from briefings.content.load import load_content
 from briefings.errors import BriefingsError
 from briefings.model import Content
 from briefings.relate import Relations
 
 
-def project_relations(config: Config, content_dir: Path | None = None) -> tuple[Content, Relations]:
-    """The project's content (or CONTENT_DIR's articles) and their relations."""
-    folder = content_dir.resolve() if content_dir else config.content_dir
-    content = load_content(folder, config.tz, config.root)
+def project_relations(
+    config: Config, content_dir: Path | None = None, warn: Warn = lambda _: None
+) -> tuple[Content, Relations]:
+    """The project's content (or CONTENT_DIR's articles) and their relations; WARN: told of
+    articles left out."""
+    content = desk_content(config, warn, content_dir.resolve() if content_dir else None)
     return content, render_and_relate(config, content)[1]
 
 
