@@ -15,7 +15,7 @@ from briefings.build import output, search
 from briefings.build.builder import SiteBuilder
 from briefings.commands.build import build_site
 from briefings.config import load_config
-from briefings.errors import ConfigError, ContentError, TemplateError
+from briefings.errors import BriefingsError, ConfigError, ContentError, TemplateError
 from briefings.site.links import find_broken_links
 from tests.conftest import set_config, write
 from tests.sitecheck import crawl, serve_under, snapshot
@@ -160,6 +160,13 @@ def test_failed_build_leaves_previous_site_byte_identical(example: Path) -> None
         "content",
         "site",
     ]
+
+
+def test_a_file_where_the_site_goes_is_never_replaced(example: Path) -> None:
+    write(example / "site", "the editor's notes, saved as 'site' by mistake\n")
+    with pytest.raises(BriefingsError, match="the output folder is a file"):
+        build(example)
+    assert (example / "site").read_text() == "the editor's notes, saved as 'site' by mistake\n"
 
 
 def test_template_error_names_file_and_line_and_keeps_site(example: Path) -> None:

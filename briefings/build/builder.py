@@ -142,6 +142,7 @@ class SiteBuilder:
         clock = progress.Laps()
         changed = list(changed)
         config = self.fixed_config or load_config(self.root)
+        output.check_output(config.output_dir)
         if config.settings != self._settings:
             self._reset(config)
         content = load_content(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from briefings.config import Config
+from briefings.errors import BriefingsError
 from briefings.hashes import digest
 from briefings.render.themes import static_trees
 
@@ -110,6 +111,18 @@ def _copy_tree(source: Path, target: Path, previous: Path | None = None) -> int:
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
     return count
+
+
+def check_output(folder: Path) -> None:
+    """Raise when FOLDER, where the site goes, is there but is a file: a build swaps the whole
+    folder for a new one (see Staging), and the file would be lost. (config.output_dir is
+    resolved: through a link, the folder it leads to is swapped, and the link stays.)"""
+    if folder.exists() and not folder.is_dir():
+        raise BriefingsError(
+            "the output folder is a file: a build would replace it",
+            path=str(folder),
+            hint="move it away, or set [paths] output in briefings.toml to another folder",
+        )
 
 
 class Staging:
