@@ -169,6 +169,18 @@ def test_a_file_where_the_site_goes_is_never_replaced(example: Path) -> None:
     assert (example / "site").read_text() == "the editor's notes, saved as 'site' by mistake\n"
 
 
+def test_a_static_file_over_a_page_is_said(example: Path) -> None:
+    write(example / "static/index.html", "<p>Our own landing page</p>\n")
+    write(example / "static/CNAME", "news.example.org\n")  # no page of ours: nothing said
+    said: list[str] = []
+    build_site(load_config(example), log=said.append)
+    assert (example / "site/index.html").read_text() == "<p>Our own landing page</p>\n"
+    notes = [line for line in said if "static file" in line]
+    assert notes == [
+        "Note: a static file replaces the page the build makes at index.html (static/index.html)"
+    ]
+
+
 def test_template_error_names_file_and_line_and_keeps_site(example: Path) -> None:
     build(example)
     before = snapshot(example / "site")

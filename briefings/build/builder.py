@@ -173,6 +173,7 @@ class SiteBuilder:
         progress.phase_line(self.log, clock.laps[-1][1], f"Related them: {stories:,} stories")
         plan = planning.plan(config, content, texts, relations, self._plan, moved)
         pages = plan.pages
+        self._notices.static(config, {page.output for page in pages})
         templates = fingerprint.tree_stamp(template_dirs(config))
         site_key = fingerprint.digest((__version__, repr(config.settings), templates))
         # After an edit that leaves the site's structure alone, only the pages showing what

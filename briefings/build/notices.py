@@ -6,7 +6,10 @@ on every save)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from briefings.build.output import static_files
+from briefings.config import Config
 from briefings.content.visible import scheduled_note
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
@@ -29,6 +32,7 @@ class Notices:
         self._content: tuple = ()  # what was last said of the content...
         self._pins: tuple[str, ...] = ()  # ...and of the editor's pins
         self._texts: tuple = ()  # ...and of articles shown as plain text
+        self._static: list[str] = []  # ...and of static files that replace pages
 
     def content(self, content: Content) -> None:
         said = (
@@ -58,6 +62,19 @@ class Notices:
                 more = len(drafts) - DRAFTS_SHOWN
                 self.log(f"  ... and {more} more: `briefings list --drafts`")
 
+    def static(self, config: Config, pages: set[str]) -> None:
+        """Each static file copied over a page the build makes (static/index.html over the home
+        page): meant, maybe, but never silent."""
+        clashes = [
+            f"{path} ({_shown(source, config.root)})"
+            for path, source in static_files(config).items()
+            if path in pages
+        ]
+        if clashes != self._static:
+            self._static = clashes
+            for clash in clashes:
+                self.log(f"Note: a static file replaces the page the build makes at {clash}")
+
     def relations(self, relations: Relations) -> None:
         if relations.notes != self._pins:
             self._pins = relations.notes
@@ -73,3 +90,8 @@ class Notices:
             self._texts = said
             for path, problem in said:
                 self.log(f"Warning: {path}: {problem}")
+
+
+def _shown(path: Path, root: Path) -> str:
+    """PATH as the editor knows it: inside the project, from its folder."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
