@@ -123,6 +123,21 @@ def test_duplicate_slugs_name_both_files(project: Path, add_article: Callable[..
     )
 
 
+def test_a_build_keeps_the_first_of_a_duplicate_slug_and_leaves_the_others_out(
+    project: Path, add_article: Callable[..., Path]
+) -> None:
+    add_article("newer.md", title="Newer", slug="same", date="2025-04-15")
+    add_article("older.md", title="Older", slug="same", date="2025-04-14")
+    add_article("draft.md", title="Draft", slug="same", date="2025-01-01", draft="true")
+    content = load_content(project / "content", UTC, project, leave_out=True)
+    assert [a.title for a in content.articles] == ["Older"]  # its address stays
+    assert sorted(path for path, _ in content.left_out) == [
+        "content/articles/draft.md",
+        "content/articles/newer.md",
+    ]
+    assert "duplicate slug 'same': content/articles/older.md has it" in content.left_out[0][1]
+
+
 def test_non_utf8_file(project: Path) -> None:
     write(project / "content/articles/latin1.md", "---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
     (problem,) = problems_of(project)

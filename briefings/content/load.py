@@ -78,6 +78,8 @@ def load_content(
         problems += unloaded
     notes: list[str] = []
     articles = _distinct_slugs(articles, cache, notes)
+    if leave_out:
+        articles = _first_of_each_slug(articles, unloaded)
     published, moved = _published(articles, problems, cache)
 
     edition_files = listing(content_dir / "editions", cache, changed)
@@ -151,6 +153,29 @@ def _distinct_slugs(articles: list[Article], cache: dict | None, notes: list[str
     if cache is not None:
         cache["renamed"] = renamed
     return [renamed[id(a)][1] if id(a) in renamed else a for a in articles]
+
+
+def _first_of_each_slug(articles: list[Article], left_out: list[Problem]) -> list[Article]:
+    """ARTICLES, of those that give the same slug in `slug:` one alone: the earliest published
+    (by date, then file; a draft only when all are), whose address stays; each other one is
+    left out with a problem in LEFT_OUT."""
+    counts = Counter(a.slug for a in articles)
+    if len(counts) == len(articles):
+        return articles  # the usual case
+    first: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: (a.draft, a.date, a.path)):
+        first.setdefault(article.slug, article)
+    for article in articles:
+        if first[article.slug] is not article:
+            left_out.append(
+                Problem(
+                    f"duplicate slug {article.slug!r}: {first[article.slug].path} has it",
+                    path=article.path,
+                    field="slug",
+                    hint="give this one its own 'slug:'",
+                )
+            )
+    return [a for a in articles if first[a.slug] is a]
 
 
 def _published(
