@@ -59,7 +59,8 @@ jobs:
       - id: pages
         uses: actions/configure-pages@v5
       - run: pip install briefings
-      # base_url comes from Pages itself, e.g. https://user.github.io/repo/
+      # base_url comes from Pages itself, e.g. https://user.github.io/repo/. An article whose
+      # file has problems is left out and said in the log; --strict stops the deploy instead.
       - run: briefings build --base-url "${{ steps.pages.outputs.base_url }}/"
       - uses: actions/upload-pages-artifact@v3
         with:
