@@ -98,6 +98,17 @@ def test_both_parts_say_what_the_editor_wrote_in_the_same_order(example: Path) -
     assert "Original at MarketLink: https://marketlink.example/d" in digest.parts.text
 
 
+def test_an_article_with_problems_is_left_out_of_the_digest_and_said(example: Path) -> None:
+    rudaw = next((example / "content/articles").glob("the-white-house*.md"))
+    rudaw.write_text(rudaw.read_text().replace("date:", "date: 2025-02-31\nwhen:", 1))
+    project = digest_project(example, free_port())  # its build leaves the article out too
+    said: list[str] = []
+    digest = make_digest(load_config(project), None, log=said.append)
+    assert any("left out" in line and rudaw.name in line and "2025-02-31" in line for line in said)
+    assert "Iran helping Russia build plant" in digest.parts.text
+    assert "The White House on Friday said" not in digest.parts.text
+
+
 def test_links_are_checked_against_the_built_site(example: Path) -> None:
     project = digest_project(example, free_port())
     page = next((project / "site/articles").glob("the-white-house*/index.html"))
