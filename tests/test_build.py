@@ -162,6 +162,21 @@ def test_failed_build_leaves_previous_site_byte_identical(example: Path) -> None
     ]
 
 
+def test_an_edition_lists_the_others_when_one_of_its_articles_is_left_out(
+    example: Path,
+) -> None:
+    rudaw = example / "content/articles" / Path(ARTICLES[1]).parent.name
+    path = rudaw.with_suffix(".md")
+    path.write_text(path.read_text().replace("date:", "date: 2025-02-31\nwhen:", 1))
+    said: list[str] = []
+    build_site(load_config(example), log=said.append)
+    assert any(f"{path.name}:" in line and "2025-02-31" in line for line in said)
+    edition = (example / "site/editions/2025-04-14/index.html").read_text()
+    assert "Iran helping Russia build plant" in edition
+    assert "The White House on Friday said" not in edition
+    assert not (example / "site" / ARTICLES[1]).exists()
+
+
 def test_a_file_where_the_site_goes_is_never_replaced(example: Path) -> None:
     write(example / "site", "the editor's notes, saved as 'site' by mistake\n")
     with pytest.raises(BriefingsError, match="the output folder is a file"):
