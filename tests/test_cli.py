@@ -112,6 +112,18 @@ def test_one_bad_article_is_left_out_and_said_until_mended(project: Path) -> Non
     assert run("build", "--strict", "-C", str(project)).returncode == 0
 
 
+def test_a_recorded_problem_is_said_again_without_control_characters(project: Path) -> None:
+    write(project / "content/articles/bad.md", "---\ntitle: T\ndate: 2025-02-31\nsource: S\n---\n")
+    assert run("build", "-C", str(project)).returncode == 0
+    manifest = project / ".briefings/cache/manifest.json"
+    recorded = json.loads(manifest.read_text())
+    recorded["left_out"] = ["content/articles/bad.md:3: \x1b[2J\x1b[31mcleared your screen"]
+    manifest.write_text(json.dumps(recorded))  # as a manifest found in a project may be
+    again = run("build", "-C", str(project))
+    assert "Nothing changed" in again.stdout and "[31mcleared your screen" in again.stdout
+    assert "\x1b" not in again.stdout
+
+
 def test_debug_shows_the_traceback(project: Path) -> None:
     write(project / "briefings.toml", "nonsense = 1\n")
     result = run("--debug", "build", "-C", str(project))
