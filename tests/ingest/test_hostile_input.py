@@ -93,3 +93,16 @@ def test_an_article_whose_aliases_unfold_into_millions_does_not_stop_ingest(
     result = ingest(project, str(SEED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert list((project / "content/articles").glob("iran-*.md"))
+
+
+def test_force_keeps_no_copy_through_a_link(project: Path, tmp_path: Path) -> None:
+    assert ingest(project, str(SEED)).returncode == 0
+    (article,) = (project / "content/articles").glob("iran-*.md")
+    private = tmp_path / "private.md"  # a link to a file elsewhere, its text edited there
+    private.write_text(article.read_text() + "\nA private note.\n")
+    article.unlink()
+    article.symlink_to(private)
+    result = ingest(project, str(SEED), "--force")
+    assert "symbolic link" in result.stdout + result.stderr
+    assert not list(article.parent.glob("*.edited-*"))  # the link's target not copied in
+    assert private.read_text().endswith("A private note.\n")
