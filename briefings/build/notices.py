@@ -10,20 +10,13 @@ from pathlib import Path
 
 from briefings.build.output import static_files
 from briefings.config import Config
+from briefings.content.load import left_out_warning
 from briefings.content.visible import scheduled_note
 from briefings.markup.markdown import RenderedText
 from briefings.model import Content
 from briefings.relate import Relations
 
 DRAFTS_SHOWN = 20
-
-
-def left_out_lines(left_out: tuple[tuple[str, str], ...], then: str) -> list[str]:
-    """What to say of the articles left out (Content.left_out): how many, each problem, and to
-    mend them and THEN."""
-    files = len({path for path, _ in left_out})
-    head = f"{files} article(s) left out, their files have problems (mend them and {then}):"
-    return [head, *(f"  {problem}" for _, problem in left_out)]
 
 
 class Notices:
@@ -44,11 +37,8 @@ class Notices:
         if said == self._content:
             return
         self._content = said
-        if content.left_out:
-            head, *problems = left_out_lines(content.left_out, "build again")
-            self.log(f"Warning: {head}")
-            for line in problems:
-                self.log(line)
+        for line in left_out_warning(content.left_out, "build again"):
+            self.log(line)
         for note in content.notes:
             self.log(f"Note: {note}")
         if content.scheduled:

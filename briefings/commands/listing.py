@@ -11,7 +11,7 @@ from typing import Any
 
 from briefings.build.relate_stage import render_and_relate
 from briefings.config import Config
-from briefings.content.load import load_content
+from briefings.content.load import left_out_warning, load_content
 from briefings.model import Content
 from briefings.relate import Relations
 
@@ -23,8 +23,8 @@ def desk_content(config: Config, warn: Warn, folder: Path | None = None) -> Cont
     """The content (of FOLDER, else the project's) as a build publishes it: an article whose
     file has problems is left out, and WARN is told each problem (`check` lists them all)."""
     content = load_content(folder or config.content_dir, config.tz, config.root, leave_out=True)
-    for _, problem in content.left_out:
-        warn(f"Warning: left out, its file has problems: {problem}")
+    for line in left_out_warning(content.left_out, "run it again"):
+        warn(line)
     return content
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from briefings.build import ledger, manifest
 from briefings.build.builder import RebuildResult, SiteBuilder
-from briefings.build.notices import left_out_lines
 from briefings.build.output import remove_leftovers
 from briefings.build.state import load_builder
 from briefings.config import Config
+from briefings.content.load import left_out_warning
 from briefings.preview.livereload import LiveState
 from briefings.preview.server import PreviewServer
 from briefings.preview.watch import Watcher
@@ -128,7 +128,7 @@ def _first_build(
 
 def _warning(builder: SiteBuilder) -> str | None:
     """What open pages show at their foot: the articles the last build left out, and why."""
-    return "\n".join(left_out_lines(builder.left_out, "save")) if builder.left_out else None
+    return "\n".join(left_out_warning(builder.left_out, "save")) or None
 
 
 def _record(builder: SiteBuilder, config: Config, preview: tuple[bool, bool]) -> bool:

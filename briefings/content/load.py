@@ -118,6 +118,18 @@ def load_content(
     )
 
 
+def left_out_warning(left_out: tuple[tuple[str, str], ...], then: str) -> list[str]:
+    """What every command says of the articles left out (Content.left_out): how many, each
+    problem, and to mend them and THEN; one line each (none when none is left out)."""
+    if not left_out:
+        return []
+    files = len({path for path, _ in left_out})
+    head = (
+        f"Warning: {files} article(s) left out, their files have problems (mend them and {then}):"
+    )
+    return [head, *(f"  {problem}" for _, problem in left_out)]
+
+
 def _distinct_slugs(articles: list[Article], cache: dict | None, notes: list[str]) -> list[Article]:
     """Articles whose titles give the same slug, none of them with `slug:` of its own: the
     earliest (by date, then file) keeps it, the others get SLUG-2, -3, ... and a note says so,

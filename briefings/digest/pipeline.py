@@ -11,7 +11,7 @@ from pathlib import Path
 
 from briefings.build.relate_stage import render_and_relate
 from briefings.config import Config
-from briefings.content.load import load_content
+from briefings.content.load import left_out_warning, load_content
 from briefings.content.visible import visible
 from briefings.digest.compose import DigestParts, check_links, fit_to_size, render_parts
 from briefings.digest.deliver import Recipient, Report, SentLog, deliver
@@ -77,8 +77,8 @@ def make_digest(
     # What the site publishes now: an article dated later is not mailed before it is online.
     # As a build does, an article whose file has problems is left out, and said.
     loaded = load_content(config.content_dir, config.tz, config.root, leave_out=True)
-    for _, problem in loaded.left_out:
-        log(f"Warning: left out, its file has problems: {problem}")
+    for line in left_out_warning(loaded.left_out, "make it again"):
+        log(line)
     content = visible(loaded, datetime.now(UTC))
     view = _edition(config, content, edition_key)
     list_id = settings.digest.list_id or default_list_id(settings.title, settings.base_url)
