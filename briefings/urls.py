@@ -28,6 +28,7 @@ NOT_FOUND = "404.html"
 
 
 ARTICLES = "articles"  # the folder of article pages
+ARTICLES_INDEX = f"{ARTICLES}/"  # the folder's own page: the archive's list again
 
 
 def article(slug: str) -> str:

@@ -1,5 +1,6 @@
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -140,6 +141,8 @@ def test_sitemap_lists_every_page(example: Path) -> None:
         for p in site.rglob("*.html")
         if p.name != "404.html" and "search" not in p.parts and "pagefind" not in p.parts
     }
+    # articles/ shows the archive again, and names it the canonical page: only that is listed.
+    pages.remove("http://127.0.0.1:8000/articles/")
     assert listed == pages
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in (site / "robots.txt").read_text()
 
@@ -302,6 +305,19 @@ def test_long_listings_are_paginated(project: Path, add_article) -> None:
     assert month.is_file() and (site / "archive/2025-04/page/3/index.html").is_file()
     assert 'href="2025-04/"' in (site / "archive/index.html").read_text()
     assert find_broken_links(site, "https://example.org/") == []
+
+
+def test_articles_folder_lists_the_archive_and_names_the_archive_canonical(
+    example: Path,
+) -> None:
+    build(example)
+    site = example / "site"
+    trimmed = (site / "articles/index.html").read_text()
+    # A reader who trims an article's address finds the months, linked from where they are.
+    assert 'href="../archive/2025-04/"' in trimmed
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', trimmed)
+    assert canonical and canonical[1].endswith("/archive/")
+    assert "/articles/</loc>" not in (site / "sitemap.xml").read_text()
 
 
 def test_page_size_must_be_positive(project: Path) -> None:

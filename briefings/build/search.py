@@ -56,9 +56,11 @@ def index_site(
     the site they make, CHANGED pages not in either are gone). Made beside SITE, then swapped
     in whole: a reader never meets half an index, and the files of pages gone since the last
     run go with the old one."""
-    found = {p.relative_to(site).as_posix() for p in (site / ARTICLES).rglob("*.html")}
+    found = {p.relative_to(site).as_posix() for p in (site / ARTICLES).glob("*/index.html")}
     if overlay is not None:
-        found |= {p.relative_to(overlay).as_posix() for p in (overlay / ARTICLES).rglob("*.html")}
+        found |= {
+            p.relative_to(overlay).as_posix() for p in (overlay / ARTICLES).glob("*/index.html")
+        }
         found -= {p for p in changed or () if not (overlay / p).exists()}  # removed
 
     def source(page: str) -> Path:
@@ -129,8 +131,9 @@ def _swap_in(new: Path, target: Path, retired: Path) -> None:
 
 
 def indexed_among(paths: Iterable[str]) -> bool:
-    """Whether any of PATHS (site-relative) is a page the index reads: an article's."""
-    return any(p.startswith(f"{ARTICLES}/") for p in paths)
+    """Whether any of PATHS (site-relative) is a page the index reads: an article's
+    (articles/SLUG/index.html; not articles/index.html, the archive's list shown there)."""
+    return any(p.startswith(f"{ARTICLES}/") and p.count("/") == 2 for p in paths)
 
 
 def stage_index(site: Path, staging: Path, changed: Collection[str]) -> None:

@@ -118,7 +118,18 @@ def plan_site(
             ]
             pages += _feeds(group.path, group.name, group.entries, limit)
     archive = months(entries.values())
-    pages.append(PageSpec(urls.ARCHIVE, "archive.html", {"months": list(map(Summary.of, archive))}))
+    shelves = list(map(Summary.of, archive))
+    pages.append(PageSpec(urls.ARCHIVE, "archive.html", {"months": shelves}))
+    # A reader who trims an article's address (articles/x/ -> articles/) finds the same list of
+    # months, not a 404; search engines are told the archive is the page.
+    pages.append(
+        PageSpec(
+            urls.ARTICLES_INDEX,
+            "archive.html",
+            {"months": shelves, "canonical": urls.ARCHIVE},
+            in_sitemap=False,
+        )
+    )
     for month in archive:
         pages += [
             _group_page(p, pager, "month.html", "month") for p, pager in paginate(month, size)
