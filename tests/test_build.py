@@ -16,6 +16,7 @@ from briefings.build import output, search
 from briefings.build.builder import SiteBuilder
 from briefings.commands.build import build_site
 from briefings.config import load_config
+from briefings.content.load import load_content
 from briefings.errors import BriefingsError, ConfigError, ContentError, TemplateError
 from briefings.site.links import find_broken_links
 from tests.conftest import set_config, write
@@ -178,6 +179,30 @@ def test_an_edition_lists_the_others_when_one_of_its_articles_is_left_out(
     assert "Iran helping Russia build plant" in edition
     assert "The White House on Friday said" not in edition
     assert not (example / "site" / ARTICLES[1]).exists()
+
+
+def test_an_edition_item_naming_a_left_out_article_by_its_slug_line_is_passed_over(
+    example: Path,
+) -> None:
+    """The edition names the article by the slug its front matter gives, not by its file's
+    name: that file's problem is said, and the edition built without it."""
+    slug = Path(ARTICLES[1]).parent.name
+    old = example / "content/articles" / f"{slug}.md"
+    renamed = old.with_name("rudaw-copy.md")
+    text = old.read_text().replace("date:", f"slug: '{slug}'\ndate: 2025-02-31\nwhen:", 1)
+    renamed.write_text(text)
+    old.unlink()
+    said: list[str] = []
+    build_site(load_config(example), log=said.append)
+    assert any("rudaw-copy.md:" in line and "2025-02-31" in line for line in said)
+    edition = (example / "site/editions/2025-04-14/index.html").read_text()
+    assert "Iran helping Russia build plant" in edition
+    assert "The White House on Friday said" not in edition
+    # `check` fails on the file's problem, and does not add the item as a second one.
+    config = load_config(example)
+    with pytest.raises(ContentError) as caught:
+        load_content(config.content_dir, config.tz, config.root)
+    assert [p.path for p in caught.value.problems] == ["content/articles/rudaw-copy.md"]
 
 
 def test_a_file_where_the_site_goes_is_never_replaced(example: Path) -> None:

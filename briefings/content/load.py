@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import replace
@@ -89,8 +90,9 @@ def load_content(
         by_slug = {a.slug: a for a in articles}
         slugs = sorted(a.slug for a in published)
         editions = [unabbreviated(edition, slugs) for edition in editions]
+        declared = _declared_slugs(unloaded, root)
         for edition in editions:
-            problems += item_problems(edition, by_slug, root, slugs)
+            problems += item_problems(edition, by_slug, root, slugs, declared)
     if problems:
         raise ContentError(problems, summary=f"content has {len(problems)} problem(s)")
     if unloaded and editions:
@@ -116,6 +118,27 @@ def load_content(
         notes=tuple(notes),
         left_out=tuple((str(p.path or ""), str(p)) for p in unloaded),
     )
+
+
+# A `slug:` line as written in front matter; read as text from a file whose front matter did not
+# load, within its first SLUG_SCAN characters.
+DECLARED_SLUG = re.compile(r"^slug:[ \t]*(['\"]?)([\w.-]+)\1[ \t]*(?:#.*)?$", re.MULTILINE)
+SLUG_SCAN = 65_536
+
+
+def _declared_slugs(left_out: list[Problem], root: Path) -> set[str]:
+    """The slugs the files LEFT_OUT give in a `slug:` line: an edition item naming one of them
+    is passed over until the file is mended (its own problems say why), as an item naming the
+    file is, not a second problem that would stop the whole build."""
+    found: set[str] = set()
+    for display in {p.path for p in left_out if p.path}:
+        try:
+            with open(root / display, encoding="utf-8", errors="replace") as handle:
+                head = handle.read(SLUG_SCAN)
+        except OSError:
+            continue
+        found.update(match[2] for match in DECLARED_SLUG.finditer(head))
+    return found
 
 
 def left_out_warning(left_out: tuple[tuple[str, str], ...], then: str) -> list[str]:
