@@ -181,6 +181,7 @@ def outlet(
             return names[domain], False
     folded = {k.casefold(): v for k, v in names.items()}
     headlines = [h for h in headlines if h]
+    candidates = [c for c in candidates if c]
     titles = {words_key(h) for h in headlines}
     domains = {domain for domain in (host, *_parents(host)) if domain}
     names_found = []
@@ -193,7 +194,8 @@ def outlet(
         if name and words_key(name) not in titles and _as_domain(name) not in domains:
             names_found.append(name)
     if names_found:
-        name = _best_named(names_found, host)
+        titled = _title_sites(headlines, domains, candidates)
+        name = _best_named(names_found, host, titled)
         name = _as_titled(name, headlines, domains) or name
         return folded.get(name.casefold(), name), False
     named = _spelled_out_domain(headlines, host)
@@ -205,11 +207,13 @@ def outlet(
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 
 
-def _best_named(names: list[str], host: str) -> str:
+def _best_named(names: list[str], host: str, titled: Iterable[str] = ()) -> str:
     """The first of NAMES (what the page states, best first) unless a later one names the
     outlet better: one that spells out a name written as the domain ("The Detroit News" for
     "detroitnews", "USA TODAY" for "usatoday"), or, when the first shares nothing with the
-    domain (a section: "U.S." on reuters.com), one that does ("Reuters")."""
+    domain (a section: "U.S." on reuters.com), one that does ("Reuters"), or else a site name
+    in the page's title (TITLED) that does ("Health" on nationalgeographic.com, titled "... |
+    National Geographic")."""
     first = names[0]
     labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
     if not labels:
@@ -218,8 +222,27 @@ def _best_named(names: list[str], host: str) -> str:
         spelled = (n for n in names[1:] if _spells_out(n, first))
         return next(spelled, first)
     if not _shares_host(first, labels):
-        return next((n for n in names[1:] if _shares_host(n, labels)), first)
+        return next((n for n in (*names[1:], *titled) if _shares_host(n, labels)), first)
     return first
+
+
+def _title_sites(headlines: Iterable[str], domains: set[str], stated: list[str]) -> list[str]:
+    """The site names HEADLINES (the page's titles) end with: "National Geographic" of "What
+    fasting does | National Geographic"; not a domain, a byline ("by Addy Osmani"), a part too
+    long for a name, nor a part of a name the page STATED ("Cyber Security" of "Gabriel
+    Gonzalez - Cyber Security": that name, cut, is the better)."""
+    found = []
+    for headline in headlines:
+        parts = TITLE_PARTS.split(" ".join(headline.split()))
+        name = _site_name(parts[-1]) if len(parts) > 1 else ""
+        if (
+            name
+            and _as_domain(name) not in domains
+            and not name.casefold().startswith("by ")
+            and not any(name.casefold() in s.casefold() for s in stated)
+        ):
+            found.append(name)
+    return found
 
 
 def _as_titled(name: str, headlines: Iterable[str], domains: set[str]) -> str:

@@ -223,6 +223,23 @@ def test_a_section_stated_as_the_site_gives_way_to_the_name_of_the_domain() -> N
     assert outlet(["U.S."], reuters, {}) == ("U.S.", False)
 
 
+def test_a_section_stated_as_the_site_gives_way_to_the_site_name_in_the_title() -> None:
+    natgeo = "https://www.nationalgeographic.com/health/article/fasting"
+    title = "What intermittent fasting really does for your body and brain | National Geographic"
+    assert outlet(["Health"], natgeo, {}, [title]) == ("National Geographic", False)
+    # A name that shares the domain stays; so does one when the title's shares nothing either.
+    stated = "National Geographic Society"
+    assert outlet([stated], natgeo, {}, [title])[0] == stated
+    assert outlet(["Health"], "https://example.org/a", {}, [title])[0] == "Health"
+    # Not a byline, nor a part of the name the page states, cut from it.
+    substack = "https://addyo.substack.com/p/a"
+    assert outlet(["Elevate"], substack, {}, ["Vibe coding | by Addy Osmani"])[0] == "Elevate"
+    site = "https://www.gabrielcybersecurity.com/usb"
+    stated = ["Gabriel Gonzalez - Cyber Security"]
+    title = "Exploring USB Commands - Gabriel Gonzalez - Cyber Security"
+    assert outlet(stated, site, {}, [title])[0] == "Gabriel Gonzalez"
+
+
 def test_a_placeholder_site_name_names_no_outlet() -> None:
     # Themes put "Blog" or "Site" where the site's name goes: the next candidate, else the domain.
     assert outlet(["Blog", "TurboTax"], "https://blog.turbotax.intuit.com/a", {}) == (
