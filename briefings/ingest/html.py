@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
 
-import htmldate.extractors
 import trafilatura
-from htmldate import find_date
 from lxml.html import HtmlElement
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
@@ -19,6 +16,7 @@ from trafilatura.xml import xmltotxt
 
 from briefings.ingest.authors import author_names, clean_authors
 from briefings.ingest.clean import polish, without_header_lines
+from briefings.ingest.dates import only_updated, page_date
 from briefings.ingest.fields import (
     choose_title,
     host_of,
@@ -29,7 +27,7 @@ from briefings.ingest.fields import (
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.model import Extracted
-from briefings.ingest.page import PageFacts, page_facts
+from briefings.ingest.page import page_facts
 from briefings.ingest.summary import choose_summary
 from briefings.urls import is_web_url
 
@@ -145,8 +143,8 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     if source_guessed:
         result.guessed.append("source")
     result.paragraphs = polish(paragraphs, title=result.title)
-    result.date = _date(html, url, document.date or "", facts, result.guessed)
-    if "date" not in result.guessed and _only_updated(result.date, facts):
+    result.date = page_date(html, url, document.date or "", facts, result.guessed)
+    if "date" not in result.guessed and only_updated(result.date, facts):
         result.guessed.append("date")
         result.date_doubt = "the page states only when it was last updated"
     result.url = url
@@ -211,7 +209,7 @@ def _extraction(
         fast=precise,
         with_metadata=metadata,  # read once, in the default mode's pass
         # Dates the page states (metadata, time elements, the URL): searching all of its text
-        # too costs a fifth of ingest, and finds dates that are only guesses (see _date).
+        # too costs a fifth of ingest, and finds dates that are only guesses (see briefings.ingest.dates).
         date_extraction_params=set_date_params(extensive=False),
         as_dict=False,
     )
@@ -245,58 +243,6 @@ def _flattened(paragraphs: list[str]) -> bool:
 
 def _words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
-
-
-def _date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str]) -> str:
-    """The date trafilatura FOUND where pages state one (metadata, time elements, the URL);
-    failing that, one found by searching the page's text, else JSON-LD's or the meta tags'
-    (which may be a raw string). A date found only in the text (a copyright year, a date in
-    the story: right about half the time on wcxb-dev) is marked as guessed."""
-    if found.strip():
-        return found.strip()
-    stated = (facts.ld_published or facts.meta.get("article:published_time", "")).strip()
-    searched = _searched_date(html, url)
-    if searched and not stated:
-        guessed.append("date")
-    return searched or stated
-
-
-def _only_updated(date: str, facts: PageFacts) -> bool:
-    """DATE is the day the page says it was last updated, and it says nowhere when it was
-    published: on wcxb-dev, 16 of 21 such dates were not the publication date (a guide first
-    published years before). The editor confirms it before it files the article as news."""
-    if not date or facts.ld_published or facts.meta.get("article:published_time"):
-        return False
-    updated = (
-        facts.ld_modified,
-        facts.meta.get("article:modified_time", ""),
-        facts.meta.get("og:updated_time", ""),
-    )
-    return any(u.strip()[:10] == date.strip()[:10] for u in updated if u.strip())
-
-
-def _searched_date(html: str, url: str) -> str:
-    """A date found by htmldate's search of the page's text, without its last resort: handing
-    each string its own patterns cannot read to dateparser, which builds the calendar words of
-    every language it tries first: seconds in each process (a one-page ingest took 1.2 s more
-    when its page had no stated date), 3% of the CPU of ingesting wcxb-dev's 1,033 pages in
-    one process, for one changed date of 793 (a guess, on a draft). Dates in English and in
-    numbers are read all the same."""
-    parser = getattr(htmldate.extractors, "_external_date", None)  # None: another htmldate
-    if parser is not None:
-        htmldate.extractors._external_date = _no_date
-    try:
-        return find_date(html, url=url or None, **set_date_params(extensive=True)) or ""
-    finally:
-        if parser is not None:
-            htmldate.extractors._external_date = parser
-            # htmldate caches what each string gave: another caller in this process
-            # (trafilatura with its defaults) must not be handed what was found without it.
-            htmldate.extractors.try_date_expr.cache_clear()
-
-
-def _no_date(string: str) -> datetime | None:
-    return None
 
 
 # Where a page says who wrote it in a sentence: its description ("This post was written by

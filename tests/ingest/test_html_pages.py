@@ -261,6 +261,29 @@ def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
     assert stated.date.startswith("2025-05-06") and "date" not in stated.guessed
 
 
+@pytest.mark.parametrize(
+    "stated, shown, day",
+    [
+        # Digits that read both ways: the day the page writes out in words.
+        ("03-09-2026", "Published March 9, 2026", "2026-03-09"),
+        ("03-09-2026", "Published 3rd September 2026", "2026-09-03"),
+        ("03/09/2026", "Published 9 Mar. 2026", "2026-03-09"),
+        # Nothing in words, or both readings: the digits as read, day first.
+        ("03-09-2026", "Published today", "2026-09-03"),
+        ("03-09-2026", "March 9, 2026 and 3 September 2026", "2026-09-03"),
+        # Digits that read one way only stay as they are, whatever the text says.
+        ("2026-09-03", "Published March 9, 2026", "2026-09-03"),
+        ("25-09-2026", "Published September 9, 2026", "2026-09-25"),
+    ],
+)
+def test_a_date_in_digits_that_reads_both_ways_is_read_as_the_page_writes_it(
+    stated: str, shown: str, day: str
+) -> None:
+    head = f'<meta name="article:published_time" content="{stated}">'
+    html = page(head=head).replace("</h1>", f"</h1><p class=byline>{shown}</p>")
+    assert extract_html(html).date[:10] == day
+
+
 def test_the_text_search_for_a_date_never_hands_a_string_to_dateparser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,0 +1,130 @@
+"""A page's publication date: where the page states it, else searched for in its text (marked
+as guessed); and whether it is only the day the page was last updated."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Day
+from datetime import datetime
+
+import htmldate.extractors
+from htmldate import find_date
+from trafilatura.settings import set_date_params
+
+from briefings.ingest.page import PageFacts
+
+
+def page_date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str]) -> str:
+    """The date trafilatura FOUND where pages state one (metadata, time elements, the URL);
+    failing that, one found by searching the page's text, else JSON-LD's or the meta tags'
+    (which may be a raw string). A date found only in the text (a copyright year, a date in
+    the story: right about half the time on wcxb-dev) is marked as guessed."""
+    if found.strip():
+        return read_either_way(found.strip(), html, url)
+    stated = (facts.ld_published or facts.meta.get("article:published_time", "")).strip()
+    searched = _searched_date(html, url)
+    if searched and not stated:
+        guessed.append("date")
+    return read_either_way(searched, html, url) if searched else stated
+
+
+def only_updated(date: str, facts: PageFacts) -> bool:
+    """DATE is the day the page says it was last updated, and it says nowhere when it was
+    published: on wcxb-dev, 16 of 21 such dates were not the publication date (a guide first
+    published years before). The editor confirms it before it files the article as news."""
+    if not date or facts.ld_published or facts.meta.get("article:published_time"):
+        return False
+    updated = (
+        facts.ld_modified,
+        facts.meta.get("article:modified_time", ""),
+        facts.meta.get("og:updated_time", ""),
+    )
+    return any(u.strip()[:10] == date.strip()[:10] for u in updated if u.strip())
+
+
+def _searched_date(html: str, url: str) -> str:
+    """A date found by htmldate's search of the page's text, without its last resort: handing
+    each string its own patterns cannot read to dateparser, which builds the calendar words of
+    every language it tries first: seconds in each process (a one-page ingest took 1.2 s more
+    when its page had no stated date), 3% of the CPU of ingesting wcxb-dev's 1,033 pages in
+    one process, for one changed date of 793 (a guess, on a draft). Dates in English and in
+    numbers are read all the same."""
+    parser = getattr(htmldate.extractors, "_external_date", None)  # None: another htmldate
+    if parser is not None:
+        htmldate.extractors._external_date = _no_date
+    try:
+        return find_date(html, url=url or None, **set_date_params(extensive=True)) or ""
+    finally:
+        if parser is not None:
+            htmldate.extractors._external_date = parser
+            # htmldate caches what each string gave: another caller in this process
+            # (trafilatura with its defaults) must not be handed what was found without it.
+            htmldate.extractors.try_date_expr.cache_clear()
+
+
+def _no_date(string: str) -> datetime | None:
+    return None
+
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def read_either_way(found: str, html: str, url: str = "") -> str:
+    """FOUND (an ISO date) with its day and month swapped when the page gives it only in digits
+    that read both ways ("03-09-2026": 3 September, or March 9) and writes the other reading
+    out in words ("Published March 9, 2026") where it writes FOUND's nowhere. Sites put either
+    first in their meta tags, and the readers of dates take the day first."""
+    try:
+        day = datetime.fromisoformat(found[:10]).date()
+    except ValueError:
+        return found
+    if day.day > 12 or day.day == day.month:
+        return found  # one reading only
+    other = day.replace(month=day.day, day=day.month)
+    for written in (
+        f"{day.year}-{day.month:02}-{day.day:02}",
+        f"{day.year}/{day.month:02}/{day.day:02}",
+    ):
+        if written in html or written in url:
+            return found
+    before = _before_year(html, day.year)
+    if (
+        not any(_in_digits(text, day) for text in before)
+        or any(_in_words(text, day) for text in before)
+        or not any(_in_words(text, other) for text in before)
+    ):
+        return found
+    return other.isoformat() + found[10:]
+
+
+YEARS_LOOKED_AT = 2_000  # a page may print the year everywhere: enough to find a dateline
+_DIGITS_BEFORE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]$")
+
+
+def _before_year(html: str, year: int) -> list[str]:
+    """What HTML writes just before each place it writes YEAR (not inside a longer number)."""
+    found: list[str] = []
+    written = str(year)
+    at = html.find(written)
+    while at >= 0 and len(found) < YEARS_LOOKED_AT:
+        if not html[at - 1 : at].isdigit() and not html[at + 4 : at + 5].isdigit():
+            found.append(html[max(0, at - 40) : at])
+        at = html.find(written, at + 4)
+    return found
+
+
+def _in_digits(text: str, day: Day) -> bool:
+    """TEXT ends with DAY's day and month in digits, either first ("03-09-", "9/3/")."""
+    match = _DIGITS_BEFORE.search(text)
+    return match is not None and {int(match[1]), int(match[2])} == {day.day, day.month}
+
+
+def _in_words(text: str, day: Day) -> bool:
+    """TEXT ends with DAY's day and month's name: "March 9, ", "9th Mar. "."""
+    month = MONTHS[day.month - 1]
+    name = rf"(?:{month}|{month[:3]}\.?)"
+    nth = rf"0?{day.day}(?:st|nd|rd|th)?"
+    pattern = rf"\b(?:{name}\s+{nth},?|{nth}\s+(?:of\s+)?{name},?)\s+$"
+    return re.search(pattern, text, re.IGNORECASE) is not None
