@@ -160,7 +160,7 @@ def page_facts(tree: HtmlElement) -> PageFacts:
     if body is None:
         body = tree
     for node in body.iter(etree.Element):
-        if node.tag == "h1" and len(facts.h1) < 8 and (text := _text(node)):
+        if node.tag == "h1" and len(facts.h1) < 8 and (text := _heading_text(node)):
             if not facts.h1 and (found := _dated_line_after(node)):
                 facts.themed_bylines.append(found)
             facts.h1.append(text)
@@ -184,6 +184,9 @@ BLOCKS = (
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6"
     " header li main nav ol p section table td th tr ul"
 ).split()
+# A heading's parts may be divs ("<div>Rambler®</div><div>30 oz Tumbler</div>"); other blocks
+# after its text are what an h1 left open holds.
+HEADING_ENDS = frozenset(BLOCKS) - {"div"}
 BIO_WORDS = 25  # a byline, even with its update line, is shorter
 
 
@@ -198,6 +201,27 @@ def _names_of_bio(byline: str, names: list[str]) -> str:
 
 def _text(node: Any) -> str:
     return " ".join(node.text_content().split()) if node is not None else ""
+
+
+def _heading_text(heading: Any) -> str:
+    """HEADING's text as far as a block inside it (not a div) that follows some text: an h1 a
+    page leaves open holds what comes after it, its date line or the story ("Top Strategies
+    ... Security" then "Posted on July 1, 2024 by infuy" in an h3 of its own)."""
+    parts: list[str] = []
+
+    def read(node: Any) -> bool:  # False: the heading ended inside NODE
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                if child.tag in HEADING_ENDS and "".join(parts).strip():
+                    return False
+                if not read(child):
+                    return False
+            parts.append(child.tail or "")
+        return True
+
+    read(heading)
+    return " ".join("".join(parts).split())
 
 
 def _byline_near(node: Any) -> str:

@@ -86,6 +86,31 @@ def test_a_headline_broken_over_lines_keeps_a_space_between_them() -> None:
     assert article.title == "Elm Street bridge closes to cars"
 
 
+@pytest.mark.parametrize(
+    "h1, headline",
+    [
+        # Left open: the date line after it is a block of its own, inside it.
+        (
+            '<h1>Elm Street bridge closes to cars<div class="rule"></div>'
+            "<h3>Posted on May 6, 2025 by riverside</h3>",
+            "Elm Street bridge closes to cars",
+        ),
+        ("<h1>Elm Street bridge closes to cars<p>The city council voted</p></h1>", None),
+        # A headline set in parts (divs, spans) is one headline.
+        (
+            "<h1><div>Elm Street bridge</div> <div>closes to cars</div></h1>",
+            "Elm Street bridge closes to cars",
+        ),
+        ("<h1><span>Elm Street</span> bridge closes to cars</h1>", None),
+    ],
+)
+def test_an_h1_is_read_as_far_as_a_block_after_its_text(h1: str, headline: str | None) -> None:
+    html = page().replace("<h1>Elm Street bridge closes to cars</h1>", h1)
+    assert page_facts(lxml.html.fromstring(html)).h1 == [
+        headline or "Elm Street bridge closes to cars"
+    ]
+
+
 def test_a_byline_beside_a_date_in_its_own_block_is_not_glued_to_it() -> None:
     byline = '<div class="byline"><div>Jane Roe</div><div>Dec 6, 2025</div></div>'
     html = page().replace("</h1>", "</h1>" + byline, 1)
