@@ -38,6 +38,11 @@ TRUNCATED = re.compile(
 )
 
 
+# Not a dek a page wrote: one cut inside a character (U+FFFD where a byte sequence broke off),
+# or its text's whole run with the copyright line at the foot ("저작권자 ⓒ ... 무단전재").
+NOT_A_DEK = re.compile(r"\ufffd|[©ⓒ]|\ball rights reserved\b", re.IGNORECASE)
+
+
 # A paragraph wholly in brackets is an aside to what came before ("(We never did settle on one,
 # unlike our 565 municipalities ...)"), an editor's insert or a note: no lead.
 ASIDE = re.compile(r"[(\[].*[)\]][.!?]?", re.DOTALL)
@@ -56,6 +61,7 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
     if (
         _is_prose(dek)
         and not TRUNCATED.search(dek)
+        and not NOT_A_DEK.search(dek)
         and not _title_again(dek, title)
         and not _cut_from(dek, texts)
         and _whole_enough(short := _shorten(dek))

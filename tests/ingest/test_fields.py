@@ -372,6 +372,23 @@ def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
     assert choose_summary([PROSE], excerpt) == PROSE
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        # the page's text run together, down to its copyright line
+        "Bridge closes, Engineers found cracks in two piers of the old bridge. Reporter"
+        " jane@riverside.example (c) Riverside Post, all rights reserved, [posted 2025-05-06]",
+        "Engineers found cracks in two piers of the old bridge, which will close to cars. \u00a9 2025 Riverside Post",
+        # cut inside a character by its CMS: a broken byte sequence shown as U+FFFD
+        "Engineers found cracks in two piers of the old bridge, which will close to cars for tw\ufffd",
+    ],
+)
+def test_a_description_that_is_no_dek_the_page_wrote_gives_way_to_the_first_paragraph(
+    description: str,
+) -> None:
+    assert choose_summary([PROSE], description) == PROSE
+
+
 def test_the_title_again_is_no_summary_but_a_dek_that_goes_on_from_it_is() -> None:
     title = "Almost Timely News: Using AI for Analytics (2025-09-21)"
     again = f"{title} :: View in Browser"
