@@ -197,7 +197,8 @@ def ingest(
     project: Path | None, paths: tuple[str, ...], source: str, url: str, date: str, tags: str,
     out: Path | None, dry_run: bool, force: bool,
 ) -> None:  # fmt: skip
-    """Clean raw pages (.txt dumps, .html, .gz of either, folders, - for stdin) into articles."""
+    """Clean raw pages (.txt dumps, .html, .gz of either, folders, http(s) addresses, - for
+    stdin) into articles."""
     from briefings.commands.ingest import ingest_paths, options_for
 
     config = project_config(project)

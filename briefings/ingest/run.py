@@ -16,11 +16,12 @@ import yaml
 from briefings.errors import BriefingsError
 from briefings.ingest.clean import normalise
 from briefings.ingest.extract import extract, refusal
+from briefings.ingest.fetch import WEB_ADDRESS, WebAddress, fetch
 from briefings.ingest.fields import host_of
 from briefings.ingest.known import Known, sampled_shingles
 from briefings.ingest.model import Extracted
 from briefings.ingest.opening import guessed_title
-from briefings.ingest.read import SUFFIXES, RawPage, decode, read_bounded, read_raw
+from briefings.ingest.read import SUFFIXES, decode, read_bounded, read_raw
 from briefings.ingest.summary import plain
 from briefings.ingest.write import Options, Outcome, front_matter, now_utc, render_file
 from briefings.urls import make_slug
@@ -28,10 +29,14 @@ from briefings.urls import make_slug
 
 def expand(paths: list[str]) -> Iterator[str | Path]:
     """Files as given (a link named is followed); folders as the raw pages inside them, never
-    through a symbolic link (each is yielded as a Link, to be reported); '-' as standard input."""
+    through a symbolic link (each is yielded as a Link, to be reported); '-' as standard input;
+    http(s) addresses as WebAddress, to be fetched."""
     for given in paths:
         if given == "-":
             yield "-"
+            continue
+        if WEB_ADDRESS.match(given):
+            yield WebAddress(given)
             continue
         path = Path(given)
         if path.is_dir():
@@ -66,15 +71,21 @@ class Found:
 
 
 def extract_one(item: str | Path, options: Options, sources: Mapping[str, str] | None) -> Found:
-    """Read and extract one page (a pure function of the file: run in worker processes)."""
+    """Read (or fetch) and extract one page (a pure function of the file: run in worker
+    processes). A fetched page's address is its article's, unless --url says otherwise."""
     name = "stdin" if item == "-" else str(item)
     if isinstance(item, Link):
         return Found(name, outcome=Outcome("skipped", None, _LINK))
     try:
-        raw: RawPage = (
-            decode(read_bounded(sys.stdin.buffer), "stdin") if item == "-" else read_raw(Path(item))
-        )
-        article = extract(raw, options.url, sources)
+        url = options.url
+        if isinstance(item, WebAddress):
+            raw, found_at = fetch(item)
+            url = url or found_at
+        elif item == "-":
+            raw = decode(read_bounded(sys.stdin.buffer), "stdin")
+        else:
+            raw = read_raw(Path(item))
+        article = extract(raw, url, sources)
     except BriefingsError as exc:
         return Found(name, outcome=Outcome("failed", None, str(exc)))
     except OSError as exc:
