@@ -4,6 +4,7 @@ page (HTML or text)."""
 
 from __future__ import annotations
 
+import http.client
 import re
 import time
 import urllib.error
@@ -57,7 +58,8 @@ def fetch(address: str) -> tuple[RawPage, str]:
         ) from exc
     except urllib.error.URLError as exc:
         raise BriefingsError(f"cannot fetch it: {exc.reason}", path=address, hint=HINT) from exc
-    except (OSError, ValueError) as exc:  # a timeout, a connection cut off, a malformed answer
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        # A timeout, a connection cut off, an answer cut short (IncompleteRead) or malformed.
         raise BriefingsError(f"cannot fetch it: {exc}", path=address, hint=HINT) from exc
     # decode() tells HTML from text by the name's ending; the page is recorded by its address.
     page = decode(_as_utf8(data, charset), "page" + PAGE_TYPES[kind])
@@ -77,6 +79,8 @@ def _read_in_time(response: BufferedIOBase, address: str) -> bytes:
             raise BriefingsError(
                 f"cannot fetch it: the page took more than {WHOLE_PAGE_SECONDS} s", path=address
             )
+    if size <= MAX_BYTES and getattr(response, "length", None):  # bytes promised, not sent
+        raise BriefingsError("cannot fetch it: the answer was cut short", path=address, hint=HINT)
     return b"".join(parts)
 
 

@@ -54,6 +54,13 @@ class Pages(BaseHTTPRequestHandler):
                 except OSError:
                     return  # the client gave up
                 time.sleep(0.1)
+        elif self.path == "/cut-short":  # promises more than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(STORY.encode()[:500])
+            self.close_connection = True
         elif self.path == "/logo":
             self._send(200, "image/png", b"\x89PNG\r\n\x1a\n")
         elif self.path == "/endless":
@@ -112,6 +119,7 @@ def test_every_failed_fetch_is_said_with_its_address_and_the_others_are_ingested
         f"{server}/logo": "not a page: the server sent image/png",
         f"{server}/endless": "larger than 20 MB",
         f"{server}/to-ftp": "redirected away from the web",
+        f"{server}/cut-short": "the answer was cut short",
         nobody: "cannot fetch it",
     }
     result = ingest(project, *failing, f"{server}/floods")
@@ -119,7 +127,7 @@ def test_every_failed_fetch_is_said_with_its_address_and_the_others_are_ingested
     for address, reason in failing.items():
         said = next(line for line in result.stderr.splitlines() if f"failed    {address}" in line)
         assert reason in said, said
-    assert "5 failed, 1 written" in result.stdout
+    assert "6 failed, 1 written" in result.stdout
     assert [p.name for p in (project / "content/articles").glob("*.md")] == [
         "floods-close-schools.md"
     ]
