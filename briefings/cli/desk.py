@@ -22,7 +22,7 @@ from briefings.config import require_public_base
 
 @click.group()
 def new() -> None:
-    """Draft something new for the editor to finish (an edition)."""
+    """Draft something new for the editor to finish: an edition, an article."""
 
 
 @new.command(name="edition")
@@ -47,6 +47,38 @@ def new_edition_cmd(project: Path | None, day: Any, max_sections: int) -> None:
     config = project_config(project)
     when = day.date() if day else datetime.now(config.tz).date()
     click.echo("\n".join(new_edition(config, when, max_sections, _warn).lines(config.root)))
+
+
+@new.command(name="article")
+@project_option
+@click.argument("title")
+@click.option("--url", default="", help="The address of the original, when it is elsewhere.")
+@click.option(
+    "--source",
+    default="",
+    help="The outlet's name [default: from --url's domain, else the briefing's title].",
+)
+@click.option(
+    "--date", "when", default="", help="YYYY-MM-DD or an ISO 8601 datetime [default: now]."
+)
+@click.option("--tags", default="", help="Comma-separated tags.")
+@friendly_errors
+def new_article_cmd(
+    project: Path | None, title: str, url: str, source: str, when: str, tags: str
+) -> None:
+    """Write content/articles/SLUG.md with TITLE and no text yet, for the editor to write: an
+    article of their own, or a link to one the site keeps no copy of. Never overwrites a
+    file."""
+    from briefings.commands.new import new_article
+
+    config = project_config(project)
+    listed = tuple(t.strip() for t in tags.split(",") if t.strip())
+    path = new_article(config, title, url, source, when, listed)
+    click.echo(f"Wrote {path.relative_to(config.root)}")
+    click.echo(
+        "Next: write its text below the front matter (or, for a link, a `note:` saying why it"
+        " matters), then `briefings serve` to read it."
+    )
 
 
 @click.command(name="list")

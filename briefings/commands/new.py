@@ -1,11 +1,14 @@
 """`briefings new edition [DATE]`: drafts an edition from the articles no edition holds yet,
-a section per story, for the editor to trim, order and annotate. It never overwrites a file."""
+a section per story, for the editor to trim, order and annotate. `briefings new article TITLE`:
+an article file for the editor to write (their own, or a link to one the site keeps no copy
+of). Neither ever overwrites a file."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -13,8 +16,11 @@ import yaml
 from briefings.build.relate_stage import render_and_relate
 from briefings.commands.listing import Warn, covered, desk_content
 from briefings.config import Config
+from briefings.content.fields import parse_when
 from briefings.errors import BriefingsError
+from briefings.ingest.fields import outlet
 from briefings.model import Article
+from briefings.urls import is_web_url, make_slug
 
 MAX_SECTIONS = 12  # a briefing, not an archive: the rest are named in the summary
 
@@ -98,3 +104,53 @@ def _write(path: Path, day: date, sections: list[tuple[str, str, int]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": never over a file made meanwhile
         out.write(f"---\n{text}---\n")
+
+
+def new_article(
+    config: Config,
+    title: str,
+    url: str = "",
+    source: str = "",
+    when: str = "",
+    tags: Sequence[str] = (),
+) -> Path:
+    """Write content/articles/SLUG.md with TITLE and its fields, and no text yet: the editor
+    writes it (or only a `note:`, for a link). Its outlet: SOURCE, else the one URL's domain
+    names ([sources] in briefings.toml, else the domain), else the briefing's own title (the
+    editor's writing). Dated WHEN, else now."""
+    title = " ".join(title.split())
+    slug = make_slug(title)
+    if not slug:
+        raise BriefingsError(f"no address can be made of the title {title!r}", hint="give it words")
+    if url and not is_web_url(url):
+        raise BriefingsError(
+            f"--url {url!r} is not a web address", hint="give it whole: https://..."
+        )
+    try:
+        moment, timed = parse_when(when, config.tz) if when else (datetime.now(config.tz), True)
+    except ValueError as exc:
+        raise BriefingsError(
+            f"--date {when!r} is not a date: {exc}", hint="use YYYY-MM-DD"
+        ) from exc
+    source = " ".join(source.split()) or (
+        outlet([], url, config.settings.sources)[0] if url else config.settings.title
+    )
+    day = moment.replace(microsecond=0).isoformat() if timed else moment.date().isoformat()
+    front: dict = {"title": title, "slug": slug, "date": day}
+    front["source"] = source
+    if url:
+        front["url"] = url
+    if tags:
+        front["tags"] = list(tags)
+    path = config.content_dir / "articles" / f"{slug}.md"
+    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8") as out:  # "x": never over a file, even a new one
+            out.write(f"---\n{text}---\n")
+    except FileExistsError:
+        raise BriefingsError(
+            f"{path.relative_to(config.root)} exists already",
+            hint="edit it, or give the new article another title",
+        ) from None
+    return path
