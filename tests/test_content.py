@@ -75,6 +75,17 @@ def test_invalid_yaml_reports_file_and_line(project: Path) -> None:
     )
     (problem,) = problems_of(project)
     assert problem.startswith("content/articles/bad.md:4: invalid YAML")
+    assert "quote values" in problem  # what to do
+
+
+def test_a_colon_in_an_unquoted_value_says_to_quote_it(project: Path) -> None:
+    write(
+        project / "content/articles/note.md",
+        "---\ntitle: ok\ndate: 2025-01-01\nsource: x\nnote: Why: it matters\n---\nbody\n",
+    )
+    (problem,) = problems_of(project)
+    assert problem.startswith("content/articles/note.md:5: invalid YAML: mapping values")
+    assert 'put the value in quotes: note: "Why: ..."' in problem
 
 
 def test_missing_required_field(project: Path) -> None:

@@ -253,4 +253,11 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, display: str, first_line: int) -> B
             line=line,
             hint="front matter takes plain values only; remove the tag",
         )
-    return BriefingsError(f"invalid YAML: {problem}", path=display, line=line)
+    # The slip editors make most: a colon and a space inside a value ("note: Why: ...").
+    hint = (
+        'put the value in quotes: note: "Why: ..."'
+        if "mapping values are not allowed" in problem
+        else "front matter is YAML between --- lines: quote values holding ': ' or ' #', or"
+        " starting with a character such as [ { > | * & ! % @"
+    )
+    return BriefingsError(f"invalid YAML: {problem}", path=display, line=line, hint=hint)
