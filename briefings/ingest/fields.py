@@ -227,22 +227,38 @@ def _best_named(names: list[str], host: str, titled: Iterable[str] = ()) -> str:
 
 
 def _title_sites(headlines: Iterable[str], domains: set[str], stated: list[str]) -> list[str]:
-    """The site names HEADLINES (the page's titles) end with: "National Geographic" of "What
-    fasting does | National Geographic"; not a domain, a byline ("by Addy Osmani"), a part too
-    long for a name, nor a part of a name the page STATED ("Cyber Security" of "Gabriel
-    Gonzalez - Cyber Security": that name, cut, is the better)."""
-    found = []
-    for headline in headlines:
-        parts = TITLE_PARTS.split(" ".join(headline.split()))
-        name = _site_name(parts[-1]) if len(parts) > 1 else ""
-        if (
-            name
-            and _as_domain(name) not in domains
-            and not name.casefold().startswith("by ")
-            and not any(name.casefold() in s.casefold() for s in stated)
-        ):
-            found.append(name)
-    return found
+    """The site names HEADLINES (the page's titles) end with (see title_site), not a domain nor
+    a part of a name the page STATED ("Cyber Security" of "Gabriel Gonzalez - Cyber Security":
+    that name, cut, is the better)."""
+    return [
+        name
+        for headline in headlines
+        if (name := title_site(headline))
+        and _as_domain(name) not in domains
+        and not any(name.casefold() in s.casefold() for s in stated)
+    ]
+
+
+def title_site(title: str) -> str:
+    """The site name TITLE ends with: "National Geographic" of "What fasting does | National
+    Geographic"; not a byline ("by Addy Osmani") nor a part too long for a name; else ""."""
+    parts = TITLE_PARTS.split(" ".join(title.split()))
+    name = _site_name(parts[-1]) if len(parts) > 1 else ""
+    return "" if name.casefold().startswith("by ") else name
+
+
+def named_like_a_site(name: str) -> bool:
+    """NAME is written as a name: each word capitalised, but for small words ("Entermedia",
+    "Camels & Chocolate", "The Times of India"), not a phrase ("what happens next")."""
+    words = name.split()
+    return (
+        bool(words)
+        and words[0][:1].isupper()
+        and all(
+            w[:1].isupper() or w[:1].isdigit() or w.lower() in COMMON or not w[:1].isalpha()
+            for w in words
+        )
+    )
 
 
 def _as_titled(name: str, headlines: Iterable[str], domains: set[str]) -> str:

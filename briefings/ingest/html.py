@@ -20,9 +20,11 @@ from briefings.ingest.dates import only_updated, page_date
 from briefings.ingest.fields import (
     choose_title,
     host_of,
+    named_like_a_site,
     outlet,
     site_banner,
     stated_banner,
+    title_site,
 )
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
@@ -124,6 +126,10 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
             paragraphs = structured
     meta = facts.meta
     site = meta.get("og:site_name") or facts.ld_publisher or (document.sitename or "")
+    # No site named in the metadata, and no address to name one: the name the page's title
+    # ends with ("엘제이-류화영 ... - Entermedia"), cut from the headline and given as a guess.
+    guess = title_site(facts.title_tag) if not site and not host_of(url) else ""
+    guess = guess if named_like_a_site(guess) else ""
     references = [meta.get("og:title", ""), facts.title_tag, facts.ld_headline]
     # A site's name shown as an h1 banner is no headline, and names the outlet (after those
     # the page states).
@@ -131,7 +137,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     stated = [meta.get("og:site_name", ""), facts.ld_publisher]
     banners = [h for h in facts.h1 if site_banner(h, first) or stated_banner(h, stated, references)]
     result.title, _ = choose_title(
-        facts.h1, references, site, host_of(url), banners, document.title or ""
+        facts.h1, references, site or guess, host_of(url), banners, document.title or ""
     )
     headlines = [*(h for h in facts.h1 if h not in banners), meta.get("og:title", "")]
     result.source, source_guessed = outlet(
@@ -140,6 +146,9 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         sources or {},
         [*headlines, facts.title_tag, result.title],
     )
+    if not result.source and guess:
+        result.source, source_guessed = guess, True
+        result.source_doubt = "read from the end of the page's title"
     if source_guessed:
         result.guessed.append("source")
     result.paragraphs = polish(paragraphs, title=result.title)

@@ -352,7 +352,8 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     root.mkdir()
     (root / "briefings.toml").write_text("")
-    (tmp_path / "bridge.html").write_text(page())
+    bare = page().replace(" | The Riverside Post</title>", "</title>")  # names no site at all
+    (tmp_path / "bridge.html").write_text(bare)
     (tmp_path / "stated.html").write_text(page(head=HEAD))
     return root
 
@@ -375,6 +376,34 @@ def test_a_page_with_no_date_or_outlet_becomes_a_draft_listed_with_its_needs(
     built = briefings("build", project)
     assert built.returncode == 0, built.stderr
     assert "1 draft(s), not published" in built.stdout and "(needs date, source)" in built.stdout
+
+
+@pytest.mark.parametrize(
+    ("title", "guess"),
+    [
+        ("Elm Street bridge closes to cars - The Riverside Post", "The Riverside Post"),
+        ("엘제이-류화영 진흙탕 싸움 - Entermedia", "Entermedia"),
+        ("Elm Street bridge closes to cars - what happens next", ""),  # a phrase, no name
+    ],
+)
+def test_a_page_naming_no_site_but_in_its_title_gets_that_name_to_confirm(
+    title: str, guess: str
+) -> None:
+    html = page().replace(
+        "<title>Elm Street bridge closes to cars | The Riverside Post", f"<title>{title}"
+    )
+    html = html.replace('<a href="/">The Riverside Post</a>', '<a href="/">Home</a>')
+    article = extract_html(html)  # no address: no domain to name the outlet either
+    written = front_matter(article, Options(), "bridge.html", datetime(2025, 5, 7, tzinfo=UTC))
+    if guess:
+        assert article.source == guess and "source" in article.guessed
+        assert written["needs"][-1] == "source: read from the end of the page's title, check it"
+        assert guess not in article.title
+    else:
+        assert not article.source and "source" in written["needs"]
+    # With its address, its domain names it, as before (no guess from the title).
+    addressed = extract_html(html, "https://riverside.example/a")
+    assert addressed.source == "riverside.example" and not addressed.source_doubt
 
 
 @pytest.mark.parametrize(
