@@ -69,8 +69,18 @@ def trim_title(text: str, limit: int = 120) -> str:
 
 def guessed_title(text: str) -> str:
     """The title a story that names none is given: its first sentence, cut to a headline's
-    length (the caller marks it `guessed`). TEXT is its first paragraph, as plain text."""
-    return trim_title(first_sentence(text))
+    length (the caller marks it `guessed`), without the stops of a teaser cut short ("... the
+    plague,...") and without a quotation mark that opens a quote it does not close ("“A cause
+    for serious concern is the situation in southern Syria", of a quote that goes on). TEXT is
+    its first paragraph, as plain text."""
+    title = trim_title(first_sentence(text))
+    # (Not the "…" of a cut of ours, which follows a word: "... on social media…".)
+    title = re.sub(r"\s*[,;:]\s*(?:\.\.\.|…)?$|\.\.\.$", "", title)
+    opening = title[:1]
+    closing = {"“": "”", "‘": "’", '"': '"'}.get(opening)  # (not ', an apostrophe too)
+    if closing and closing not in title[1:]:
+        title = title[1:].lstrip()
+    return title
 
 
 # The place a news story was filed from, and the agency's credit, before its first words: the

@@ -1,5 +1,7 @@
 """What the cleaning after extraction removes, and what it must leave alone."""
 
+import pytest
+
 from briefings.ingest.clean import is_prompt, polish
 from briefings.ingest.text import extract_text
 
@@ -271,3 +273,32 @@ def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> No
         " airspace near Hokkaido before it fell into the Pacific Ocean early on Tuesday."
     )
     assert trim_title(whole) == "North Korea has fired a ballistic missile"
+
+
+@pytest.mark.parametrize(
+    ("opening", "title"),
+    [
+        # a teaser cut short: its stops are no part of a headline
+        (
+            "Two people in China have been diagnosed with the plague,...",
+            "Two people in China have been diagnosed with the plague",
+        ),
+        ("Officials said the bridge will close; …", "Officials said the bridge will close"),
+        # a quote the title cuts before it closes: no mark left open
+        (
+            "“A cause for serious concern is the situation in southern Syria, where U.S.-controlled"
+            " bandit formations, operating in the 55-kilometer al-Tanf zone, block the camp.",
+            "A cause for serious concern is the situation in southern Syria",
+        ),
+        # a quote closed within it, an abbreviation's stop and an apostrophe stay
+        (
+            "“We needed to win,” coach Lynn said after the loss.",
+            "“We needed to win,” coach Lynn said after the loss",
+        ),
+        ("'Twas a quiet night in the harbour.", "'Twas a quiet night in the harbour"),
+    ],
+)
+def test_a_guessed_title_leaves_no_teaser_stops_nor_an_open_quote(opening: str, title: str) -> None:
+    from briefings.ingest.opening import guessed_title
+
+    assert guessed_title(opening) == title
