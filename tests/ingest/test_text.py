@@ -91,6 +91,27 @@ def test_a_dump_that_begins_with_the_pages_title_is_titled_by_it() -> None:
     )
 
 
+def test_a_pages_title_without_an_outlet_shown_again_as_its_h1_is_the_headline() -> None:
+    headline = "Deportees return home from US with shattered dreams"
+    page = [
+        headline,
+        "Home",
+        "About",
+        "Contact",
+        "Home News World",
+        headline,
+        "June 5, 2019",
+        *STORY,
+    ]
+    article = extract_text("\n".join(page))
+    assert article.title == headline and "title" not in article.guessed
+    # Shown once only, it may be anything (a site's name, a tagline): the story's first words.
+    page[5] = "Share this"
+    article = extract_text("\n".join(page))
+    assert article.title.startswith("Their American dream shattered")
+    assert "title" in article.guessed
+
+
 def test_a_caption_with_its_credit_on_the_next_line_is_the_image_not_the_story() -> None:
     caption = (
         "Karma Automotive's vice president, left, unveils the Karman Vision SC2 concept vehicle"
