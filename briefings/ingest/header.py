@@ -102,8 +102,13 @@ def title_and_source(result: Extracted, header: list[str]) -> None:
         if suffix and words(suffix.group(1)) >= 4 and len(MENU_MARKS.findall(suffix.group(1))) < 2:
             result.title, result.source = suffix.group(1).strip(), _outlet(suffix.group(2))
             return
-    if first in candidates and any(normalise(line) == titled for line in header[1:]):
+    if (
+        first in candidates
+        and words(first) >= 5
+        and any(normalise(line) == titled for line in header[1:])
+    ):
         # A <title> with no outlet after it, shown again below as the page's h1: the headline.
+        # (Of a few words, it may be the site's name, shown again as its logo: no headline.)
         result.title = first
 
 

@@ -105,6 +105,9 @@ def test_a_pages_title_without_an_outlet_shown_again_as_its_h1_is_the_headline()
     ]
     article = extract_text("\n".join(page))
     assert article.title == headline and "title" not in article.guessed
+    # A site's name as the <title>, shown again as its logo, is no headline.
+    logo = ["The Riverside Post", "Home", "The Riverside Post", "News World", *STORY]
+    assert "title" in extract_text("\n".join(logo)).guessed
     # Shown once only, it may be anything (a site's name, a tagline): the story's first words.
     page[5] = "Share this"
     article = extract_text("\n".join(page))
