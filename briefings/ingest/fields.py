@@ -198,7 +198,7 @@ def outlet(
         name = _best_named(names_found, host, titled)
         name = _as_titled(name, headlines, domains) or name
         return folded.get(name.casefold(), name), False
-    named = _spelled_out_domain(headlines, host)
+    named = _spelled_out_domain(headlines, host) or _written_after(headlines, host)
     if named:
         return folded.get(named.casefold(), named), False
     return (host, True) if host else ("", False)
@@ -332,6 +332,18 @@ def _spelled_out_domain(headlines: Iterable[str], host: str) -> str:
         for part in (parts[-1], parts[0]) if len(parts) > 1 else ():
             if _letters(part) in labels and 1 < len(part) <= 60:
                 return part.strip()
+    return ""
+
+
+def _written_after(headlines: Iterable[str], host: str) -> str:
+    """The site's name as a page title writes it after the headline, when it shares the domain
+    ("... | Security.org", "... - The Princeton Review" on princetonreview.com, "... | Monkey
+    Wrench" on monkeywrenchplumbers.com): how the outlet calls itself; else ""."""
+    labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
+    for headline in headlines:
+        name = title_site(headline).rstrip("©®™ ")
+        if name and labels and named_like_a_site(name) and _shares_host(name, labels):
+            return name  # (not a tagline: "Workout shirts from Gymshark")
     return ""
 
 

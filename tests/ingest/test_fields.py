@@ -240,6 +240,25 @@ def test_a_section_stated_as_the_site_gives_way_to_the_site_name_in_the_title() 
     assert outlet(stated, site, {}, [title])[0] == "Gabriel Gonzalez"
 
 
+def test_a_page_naming_no_site_is_named_as_its_title_writes_the_site_after_the_headline() -> None:
+    # Nothing in the metadata: the name after the headline that shares the domain, not the
+    # bare domain (a guess).
+    cases = [
+        ("https://www.security.org/vpn/best/", "The Best VPNs of 2026 | Security.org", "Security.org"),
+        ("https://www.princetonreview.com/a", "Essay Topics | Apply | The Princeton Review", "The Princeton Review"),
+        ("https://monkeywrenchplumbers.com/a", "What's Changing in Plumbing Codes? | Monkey Wrench", "Monkey Wrench"),
+    ]  # fmt: skip
+    for url, title, name in cases:
+        assert outlet([], url, {}, [title]) == (name, False)
+    # A tagline that holds the name, or a part that shares nothing: the domain, as a guess.
+    shirts = "Men's Gym Tops - Workout shirts from Gymshark"
+    assert outlet([], "https://www.gymshark.com/a", {}, [shirts]) == ("gymshark.com", True)
+    assert outlet([], "https://talkreal.org/a", {}, ["Best Apps – Top 10 Picks"]) == (
+        "talkreal.org",
+        True,
+    )
+
+
 def test_a_placeholder_site_name_names_no_outlet() -> None:
     # Themes put "Blog" or "Site" where the site's name goes: the next candidate, else the domain.
     assert outlet(["Blog", "TurboTax"], "https://blog.turbotax.intuit.com/a", {}) == (

@@ -401,9 +401,12 @@ def test_a_page_naming_no_site_but_in_its_title_gets_that_name_to_confirm(
         assert guess not in article.title
     else:
         assert not article.source and "source" in written["needs"]
-    # With its address, its domain names it, as before (no guess from the title).
+    # With its address, the title's name is taken only when it shares the domain, and then
+    # for sure; else the domain, guessed (no doubt to confirm either way).
     addressed = extract_html(html, "https://riverside.example/a")
-    assert addressed.source == "riverside.example" and not addressed.source_doubt
+    shares = guess == "The Riverside Post"
+    assert addressed.source == (guess if shares else "riverside.example")
+    assert ("source" in addressed.guessed) != shares and not addressed.source_doubt
 
 
 @pytest.mark.parametrize(
