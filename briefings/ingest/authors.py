@@ -14,8 +14,8 @@ from briefings.ingest.fields import unescaped
 BY = re.compile(r"^(?:.*?\bby(?:\b|(?-i:(?=[A-Z])))[:\s]*|authors?[:\s]+)", re.IGNORECASE)
 SPLIT_NAMES = re.compile(r"\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?", re.IGNORECASE)
 CREDENTIAL = re.compile(
-    r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}(?:\s*\([^)]{1,30}\))?$"
-)  # MD, PhD, RD, M.S.
+    r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}[®™]?(?:\s*\([^)]{1,30}\))?$"
+)  # MD, PhD, RD, M.S., CEPF®
 ROLES = (
     r"editors?|writers?|reporters?|correspondents?|contributors?|columnists?|experts?|"
     r"educators?|managers?|directors?|specialists?|analysts?|producers?|journalists?|"
@@ -31,7 +31,7 @@ NOT_A_NAME = re.compile(
     r"written|comments?|share|follow|read|minutes?|min|jan(?:uary)?|feb(?:ruary)?|march|april|"
     r"june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon|tue|"
     r"wed|thu|fri|sat|sun|conditions|terms|page|head|extra|cookies?|menu|login|subscribe|"
-    r"admin|webmaster|name|home|(?<!on )(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
+    r"admin|webmaster|name|home|www|(?<!on )(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|"
     r"[@©/\\<>{}=]|https?:|\d",
     re.IGNORECASE,
 )
@@ -69,7 +69,8 @@ def clean_authors(
             fallback = fallback or names
             continue
         if any(" " in name for name in names):
-            return names
+            # The outlet beside real names is no author ("Troy L. Smith, Cleveland.com").
+            return [n for n in names if _bare(n) not in publishers]
         fallback = fallback or names
     return fallback
 

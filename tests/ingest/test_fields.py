@@ -156,6 +156,20 @@ def test_an_author_box_s_phrases_cut_at_commas_are_not_names() -> None:
 
 def test_the_outlet_beside_real_names_is_not_an_author() -> None:
     assert clean_authors(["Five Books; Sylvia Bishop"], site="Five Books") == ["Sylvia Bishop"]
+    # ... nor the outlet the page is filed under, however it is spelled there.
+    byline = ["Troy L. Smith, Cleveland.com"]
+    assert clean_authors(byline, outlets=["cleveland.com"]) == ["Troy L. Smith"]
+    byline = ["Manoj Jain and Jagpreet Chhatwal, The Commercial Appeal"]
+    assert clean_authors(byline, outlets=["The Commercial Appeal"]) == [
+        "Manoj Jain",
+        "Jagpreet Chhatwal",
+    ]
+
+
+def test_a_credential_marked_registered_stays_with_its_name_and_an_address_is_no_name() -> None:
+    assert clean_authors(["Rebecca Lake, CEPF®"]) == ["Rebecca Lake, CEPF®"]
+    by_handle = ["www.facebook.com/tinyhousegiantjourney, tinyhousegiantjourney"]
+    assert clean_authors(by_handle) == ["tinyhousegiantjourney"]
 
 
 def test_outlet_names_come_from_the_sources_table_then_the_page_then_the_domain() -> None:
