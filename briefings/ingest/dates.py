@@ -66,11 +66,6 @@ def _no_date(string: str) -> datetime | None:
     return None
 
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
 def read_either_way(found: str, html: str, url: str = "") -> str:
     """FOUND (an ISO date) with its day and month swapped when the page gives it only in digits
     that read both ways ("03-09-2026": 3 September, or March 9) and writes the other reading
@@ -92,13 +87,17 @@ def read_either_way(found: str, html: str, url: str = "") -> str:
     before = _before_year(html, day.year)
     if (
         not any(_in_digits(text, day) for text in before)
-        or any(_in_words(text, day) for text in before)
-        or not any(_in_words(text, other) for text in before)
+        or _in_words(before, day)
+        or not _in_words(before, other)
     ):
         return found
     return other.isoformat() + found[10:]
 
 
+# In English, whatever the locale (calendar.month_name follows it).
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 YEARS_LOOKED_AT = 2_000  # a page may print the year everywhere: enough to find a dateline
 _DIGITS_BEFORE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]$")
 
@@ -121,10 +120,10 @@ def _in_digits(text: str, day: Day) -> bool:
     return match is not None and {int(match[1]), int(match[2])} == {day.day, day.month}
 
 
-def _in_words(text: str, day: Day) -> bool:
-    """TEXT ends with DAY's day and month's name: "March 9, ", "9th Mar. "."""
+def _in_words(texts: list[str], day: Day) -> bool:
+    """One of TEXTS ends with DAY's day and month's name: "March 9, ", "9th Mar. "."""
     month = MONTHS[day.month - 1]
     name = rf"(?:{month}|{month[:3]}\.?)"
     nth = rf"0?{day.day}(?:st|nd|rd|th)?"
-    pattern = rf"\b(?:{name}\s+{nth},?|{nth}\s+(?:of\s+)?{name},?)\s+$"
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    pattern = re.compile(rf"\b(?:{name}\s+{nth},?|{nth}\s+(?:of\s+)?{name},?)\s+$", re.I)
+    return any(pattern.search(text) for text in texts)

@@ -215,7 +215,7 @@ def _best_named(names: list[str], host: str, titled: Iterable[str] = ()) -> str:
     in the page's title (TITLED) that does ("Health" on nationalgeographic.com, titled "... |
     National Geographic")."""
     first = names[0]
-    labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
+    labels = _domain_labels(host)
     if not labels:
         return first
     if _as_label(first, labels):
@@ -326,7 +326,7 @@ def _spelled_out(slug: str, headlines: Iterable[str]) -> str:
 def _spelled_out_domain(headlines: Iterable[str], host: str) -> str:
     """A part of a page title that spells out its domain, as sites write their name after the
     headline: "Affordable food | Arla Foods Ingredients" on arlafoodsingredients.com."""
-    labels = {_letters(label) for label in host.split(".")[:-1]} - {"www", ""}
+    labels = set(_domain_labels(host)) - {""}
     for headline in headlines:
         parts = TITLE_PARTS.split(" ".join(headline.split()))
         for part in (parts[-1], parts[0]) if len(parts) > 1 else ():
@@ -339,12 +339,18 @@ def _written_after(headlines: Iterable[str], host: str) -> str:
     """The site's name as a page title writes it after the headline, when it shares the domain
     ("... | Security.org", "... - The Princeton Review" on princetonreview.com, "... | Monkey
     Wrench" on monkeywrenchplumbers.com): how the outlet calls itself; else ""."""
-    labels = [_letters(label) for label in host.split(".")[:-1] if label != "www"]
+    labels = _domain_labels(host)
     for headline in headlines:
         name = title_site(headline).rstrip("©®™ ")
         if name and labels and named_like_a_site(name) and _shares_host(name, labels):
             return name  # (not a tagline: "Workout shirts from Gymshark")
     return ""
+
+
+def _domain_labels(host: str) -> list[str]:
+    """HOST's labels but its top level and "www", as letters: "www.detroitnews.com" ->
+    ["detroitnews"]."""
+    return [_letters(label) for label in host.split(".")[:-1] if label != "www"]
 
 
 def _letters(text: str) -> str:
