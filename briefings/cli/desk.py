@@ -69,11 +69,11 @@ def new_article_cmd(
     """Write content/articles/SLUG.md with TITLE and no text yet, for the editor to write: an
     article of their own, or a link to one the site keeps no copy of. Never overwrites a
     file."""
+    from briefings.commands.ingest import tag_list
     from briefings.commands.new import new_article
 
     config = project_config(project)
-    listed = tuple(t.strip() for t in tags.split(",") if t.strip())
-    path = new_article(config, title, url, source, when, listed)
+    path = new_article(config, title, url, source, when, tag_list(tags))
     click.echo(f"Wrote {path.relative_to(config.root)}")
     click.echo(
         "Next: write its text below the front matter (or, for a link, a `note:` saying why it"

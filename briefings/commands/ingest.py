@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from briefings.commands.init import untouched_welcome
 from briefings.config import Config
@@ -23,13 +25,23 @@ def options_for(
 ) -> Options:
     """What the command line says of every page, checked."""
     if date:
-        try:
-            parse_when(date, config.tz)
-        except ValueError as exc:
-            raise BriefingsError(
-                f"--date {date!r} is not a date: {exc}", hint="use YYYY-MM-DD"
-            ) from exc
-    return Options(source, url, date, tuple(t.strip() for t in tags.split(",") if t.strip()), force)
+        date_option(date, config.tz)
+    return Options(source, url, date, tag_list(tags), force)
+
+
+def date_option(value: str, tz: ZoneInfo) -> tuple[datetime, bool]:
+    """--date VALUE as parse_when reads it; BriefingsError when it is no date."""
+    try:
+        return parse_when(value, tz)
+    except ValueError as exc:
+        raise BriefingsError(
+            f"--date {value!r} is not a date: {exc}", hint="use YYYY-MM-DD"
+        ) from exc
+
+
+def tag_list(tags: str) -> tuple[str, ...]:
+    """--tags "a, b" as ("a", "b")."""
+    return tuple(t.strip() for t in tags.split(",") if t.strip())
 
 
 def ingest_paths(

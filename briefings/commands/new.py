@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from briefings.build.relate_stage import render_and_relate
+from briefings.commands.ingest import date_option
 from briefings.commands.listing import Warn, covered, desk_content
 from briefings.config import Config
-from briefings.content.fields import parse_when
 from briefings.errors import BriefingsError
 from briefings.ingest.fields import outlet
 from briefings.model import Article
@@ -126,12 +126,7 @@ def new_article(
         raise BriefingsError(
             f"--url {url!r} is not a web address", hint="give it whole: https://..."
         )
-    try:
-        moment, timed = parse_when(when, config.tz) if when else (datetime.now(config.tz), True)
-    except ValueError as exc:
-        raise BriefingsError(
-            f"--date {when!r} is not a date: {exc}", hint="use YYYY-MM-DD"
-        ) from exc
+    moment, timed = date_option(when, config.tz) if when else (datetime.now(config.tz), True)
     source = " ".join(source.split()) or (
         outlet([], url, config.settings.sources)[0] if url else config.settings.title
     )
