@@ -306,9 +306,12 @@ class RelateIndex(StoryClustering):
         lister, listed = links.pairs(rows, [best[0] for _, best, _ in found])
         one, other = links.pairs(rows, [c[0] for c in chosen])
         linked = close_pairs(one * n + other, other * n + one, chosen, s.story_neighbours)
+        weight = np.concatenate([c[1] for c in chosen]) if chosen else np.zeros(0)
         linked[linked] = [
-            self._named(a, b)
-            for a, b in zip(one[linked].tolist(), other[linked].tolist(), strict=True)
+            self._named(a, b, w)
+            for a, b, w in zip(
+                one[linked].tolist(), other[linked].tolist(), weight[linked].tolist(), strict=True
+            )
         ]
         copier, copied = links.pairs(rows, [dups for _, _, dups in found])
         a = np.concatenate([one[linked], copier, copied])

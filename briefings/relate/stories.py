@@ -70,11 +70,16 @@ def close_pairs(
 
 def story_places(
     cols: np.ndarray, weights: np.ndarray, threshold: float, limit: int
-) -> dict[int, tuple[int, bool]]:
-    """An article's story candidates (story_candidates) by column: each one's place and whether
-    it is near the article's closest."""
-    found, _, near = story_candidates(cols, weights, threshold, limit)
-    return {q: (i, n) for i, (q, n) in enumerate(zip(found.tolist(), near.tolist(), strict=True))}
+) -> dict[int, tuple[int, bool, float]]:
+    """An article's story candidates (story_candidates) by column: each one's place, whether
+    it is near the article's closest, and its weight."""
+    found, found_weights, near = story_candidates(cols, weights, threshold, limit)
+    return {
+        q: (i, n, w)
+        for i, (q, n, w) in enumerate(
+            zip(found.tolist(), near.tolist(), found_weights.tolist(), strict=True)
+        )
+    }
 
 
 class DisjointSets:

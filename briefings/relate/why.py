@@ -122,21 +122,24 @@ def shared(a: Terms | Unpacked, b: Terms, limit: int = REASONS) -> tuple[str, ..
     return tuple(map(sys.intern, said))
 
 
-def share_a_name(a: Terms, b: Terms) -> bool:
-    """Whether A and B hold a term that either writes as a name (Kyiv, White House, Boko
+def names_shared(a: Terms, b: Terms) -> int:
+    """How many terms A and B both hold that either writes as a name (Kyiv, White House, Boko
     Haram): what two reports of one event share, and two pages on one subject need not (two
     guides to cloud computing share 'cloud computing', 'providers', 'infrastructure'). An
-    acronym alone (SEO, MBA, GLP-1) names a subject as often as a body: it is not enough.
+    acronym alone (SEO, MBA, GLP-1) names a subject as often as a body: it is not one.
     (wcxb-dev's web articles: 32-40% put in stories of several with no name rule, 19-21%
     with acronyms counted, 17-18% without; news-cluster-dev and ECB+ unchanged.)"""
     a_keys, b_keys = a.keys, b.keys
     held = set(a_keys).intersection(b_keys)
     if not held:
-        return False
-    return any(
-        k in held and _names(w)
-        for keys, shown in ((a_keys, a.shown), (b_keys, b.shown))
-        for k, w in zip(keys, shown, strict=True)
+        return 0
+    return len(
+        {
+            k
+            for keys, shown in ((a_keys, a.shown), (b_keys, b.shown))
+            for k, w in zip(keys, shown, strict=True)
+            if k in held and _names(w)
+        }
     )
 
 

@@ -189,6 +189,35 @@ def test_articles_days_apart_share_a_story_only_when_they_share_a_name() -> None
     assert linked(text, day=40, story_name_days=float("inf"))  # the rule can be turned off
 
 
+def test_a_weak_link_weeks_apart_needs_two_names(monkeypatch) -> None:
+    """Pages on one subject months apart share a brand or a place as often as reports of one
+    event do, but are seldom as alike: weeks apart, a link weaker than FAR_WEAK_LINK makes a
+    story only when the two share two names; a stronger one, one."""
+    text = (
+        "Cloud computing lets small businesses rent servers, storage and software from {who} "
+        "instead of running their own infrastructure, and pay only for the resources they use. "
+        "Security, backups and costs are the questions to ask before moving workloads."
+    )
+
+    def relations(who: str, **settings: object):
+        guide = doc(
+            "cloud-a", "What cloud computing means for small businesses", text.format(who=who)
+        )
+        later = doc(
+            "cloud-b", "Cloud computing for small businesses, explained", text.format(who=who), 40
+        )
+        return relate([guide, later], **settings)[0]
+
+    one_name, two_names = "Equinix and other providers", "Equinix and Hetzner"
+    (link,) = relations(one_name, story_threshold=0.0).same_story("cloud-a")
+    monkeypatch.setattr(clustering, "FAR_WEAK_LINK", link.score * 0.9)  # the link is strong
+    assert relations(one_name).same_story("cloud-a")
+    monkeypatch.setattr(clustering, "FAR_WEAK_LINK", link.score * 1.1)  # the link is weak
+    assert relations(one_name).same_story("cloud-a") == ()
+    assert relations(two_names).same_story("cloud-a")
+    assert relations(one_name, story_name_days=float("inf")).same_story("cloud-a")  # days apart
+
+
 def test_the_title_case_of_a_heading_names_nothing() -> None:
     """A guide's headings capitalise every word ("Running Shoes For Beginners"): weeks apart,
     two guides sharing only such words share no name. The same words capitalised inside a
@@ -254,10 +283,11 @@ def unnamed_close_pairs(index: RelateIndex) -> int:
     count = 0
     for p in index.position.values():
         places = index._story_places(p)
-        for q, (rank, near) in places.items():
+        for q, (rank, near, weight) in places.items():
             back = index._story_places(q).get(p)
             limit = index.settings.story_neighbours
-            if back and story_pair(rank, back[0], near, back[1], limit) and not index._named(p, q):
+            close = back and story_pair(rank, back[0], near, back[1], limit)
+            if close and not index._named(p, q, weight):
                 count += 1
     return count
 
@@ -475,6 +505,7 @@ def test_an_article_joining_a_large_linked_group_is_read_alone(monkeypatch) -> N
     """An added article that joins a component split before does not make the whole component
     be read again (a large site's largest holds tens of thousands): only what changed."""
     monkeypatch.setattr(clustering, "GROUP_LIMIT", 20)
+    monkeypatch.setattr(clustering, "FAR_WEAK_LINK", 0.0)  # one shared name links, as it did
     docs = generated.generate(300)  # at this threshold, most are linked in one component
     full = relate(docs, story_threshold=0.08)[0]
     largest = max(full._components(set(full.position.values())), key=len)

@@ -3,7 +3,7 @@
 from briefings.config import Related
 from briefings.relate.model import RelateDoc
 from briefings.relate.vectorize import featurize
-from briefings.relate.why import Terms, _distinct, common, share_a_name, shared
+from briefings.relate.why import Terms, _distinct, common, names_shared, shared
 
 
 def terms(title: str, lead: str, tags: tuple[str, ...] = ()) -> Terms:
@@ -119,7 +119,7 @@ def test_terms_come_back_from_the_build_cache_as_they_were() -> None:
 
 
 def test_a_name_either_article_writes_is_a_shared_name_and_words_are_not() -> None:
-    assert share_a_name(DRONES, SAME)  # Kyiv, Alabuga
+    assert names_shared(DRONES, SAME)  # Kyiv, Alabuga
     guide = terms(
         "What is cloud computing?",
         "Cloud computing lets businesses rent servers and storage from providers instead of "
@@ -131,11 +131,11 @@ def test_a_name_either_article_writes_is_a_shared_name_and_words_are_not() -> No
         "servers and storage as resources they pay for by the hour.",
     )
     assert shared(guide, other_guide)  # alike in words...
-    assert not share_a_name(guide, other_guide)  # ...and in a year, which is no name either
-    assert not share_a_name(DRONES, OTHER)
+    assert not names_shared(guide, other_guide)  # ...and in a year, which is no name either
+    assert not names_shared(DRONES, OTHER)
     seo = terms("SEO basics", "Good SEO starts with pages that answer what readers search for.")
     more_seo = terms("SEO in 2025", "Our SEO checklist covers titles, links and page speed.")
-    assert "SEO" in shared(seo, more_seo) and not share_a_name(seo, more_seo)  # an acronym alone
+    assert "SEO" in shared(seo, more_seo) and not names_shared(seo, more_seo)  # an acronym alone
 
 
 def test_an_acronym_beside_a_common_word_is_no_name() -> None:
@@ -150,4 +150,4 @@ def test_an_acronym_beside_a_common_word_is_no_name() -> None:
         "Our DIY woodworking ideas start small. Every DIY woodworking idea comes with a plan.",
     )
     assert any("DIY" in w for w in shared(diy, more_diy))
-    assert not share_a_name(diy, more_diy)
+    assert not names_shared(diy, more_diy)
