@@ -42,19 +42,29 @@ SUBORDINATE = re.compile(
 
 def _whole_clause(start: str) -> bool:
     """START (of a sentence, up to a cut) is no fragment: no aside left open ("Actress Uma
-    Thurman, in long-awaited remarks") and no leading clause alone."""
-    return start.count(", ") % 2 == 0 and not SUBORDINATE.match(start)  # (not "£1,000")
+    Thurman, in long-awaited remarks", "Islamic State (IS"), no leading clause alone, and no
+    last word that leaves a phrase open ("China is planning a mission that")."""
+    words = start.split()
+    return (
+        start.count(", ") % 2 == 0  # (not "£1,000")
+        and start.count("(") == start.count(")")
+        and not SUBORDINATE.match(start)
+        and bool(words)
+        and words[-1].lower() not in DANGLING
+    )
 
 
 def trim_title(text: str, limit: int = 120) -> str:
     """A headline-length start of a sentence, cut at a clause boundary (used for guessed titles);
-    else at a word, not after one that leaves a phrase open, and marked as cut ("…")."""
+    else at a word, not after one that leaves a phrase open, and marked as cut ("…"). Not at an
+    "and", which joins two things far more often than two clauses ("between the iPhone X and
+    the Pixel 2", "death and mayhem")."""
     if len(text) <= limit:
         return text.rstrip(".")
     cut = max(
         (
             m.start()
-            for m in re.finditer(r",\s| with | and | as | after | while ", text[:limit])
+            for m in re.finditer(r",\s| with | as | after | while ", text[:limit])
             if _whole_clause(text[: m.start()])
         ),
         default=-1,

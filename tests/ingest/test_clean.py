@@ -276,6 +276,30 @@ def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> No
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        # "and" joins two things far more often than two clauses
+        "Scooped-up electronic communications between pimps and tech-sector employees at"
+        " reputable Seattle-based companies such as Microsoft and Amazon is another hit.",
+        "A Bastille Day fireworks celebration was shattered by death and mayhem Thursday night"
+        " in the southern French city of Nice, officials said.",
+        # a last word that leaves the phrase open
+        "2018 could see a breakthrough in lunar exploration: China is planning a mission that,"
+        " if successful, will see a landing on the far side of the moon.",
+        # an aside in brackets left open
+        "The Las Vegas shooter, who killed 59 people and injured hundreds more, did so on behalf"
+        " of Islamic State (IS, formerly ISIS/ISIL), according to the group.",
+    ],
+)
+def test_a_guessed_title_is_not_cut_inside_a_phrase(sentence: str) -> None:
+    from briefings.ingest.opening import trim_title
+
+    title = trim_title(sentence)
+    assert title.endswith("…"), title  # no clause boundary to cut at: cut at a word, said so
+    assert sentence.startswith(title.removesuffix("…"))
+
+
+@pytest.mark.parametrize(
     ("opening", "title"),
     [
         # a teaser cut short: its stops are no part of a headline
