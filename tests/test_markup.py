@@ -335,9 +335,35 @@ def test_a_paragraph_built_to_hang_the_renderer_renders_at_once_as_text() -> Non
     assert run.stdout.split() == ["50000", "1", "True"]  # as written; other paragraphs as ever
 
 
+def test_links_in_a_paragraph_shown_as_text_stay_links() -> None:
+    """A references paragraph with a hundred links is read as text (too many brackets for
+    Markdown), but its plain links are links, not their Markdown; nothing else is read, and
+    an address no page may link to is dropped as ever."""
+    links = " ".join(f"[Source {i}](https://example.org/{i}) *n*" for i in range(100))
+    html = markdown_to_html(f"{links} [bad](javascript:alert(1)) [<b>x</b>](https://e.org/x)")
+    assert html.count('<a href="https://example.org/') == 100 and "](https" not in html
+    assert "*n*" in html and "<em>" not in html  # no other markup read
+    assert 'href="javascript' not in html and "[bad](javascript:alert(1))" in html
+    assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;</a>" in html
+
+
 def test_a_paragraph_with_a_few_dozen_links_is_markdown_as_ever() -> None:
     text = " ".join(f"[link {i}](https://example.org/{i})" for i in range(40))
     assert markdown_to_html(text).count("<a href=") == 40
+
+
+def test_a_long_list_of_links_is_markdown_as_ever() -> None:
+    """A paper's references: hundreds of links in one list, a few an item. Markdown reads each
+    item apart, so the list is no paragraph built to hang it: its links stay links."""
+    item = "- Xie Y. Exercise and depression. \\[[DOI](https://doi.org/10.3389/{i})\\] \\[[PubMed](https://pubmed.ncbi.nlm.nih.gov/{i}/)\\]"
+    references = "\n".join(item.format(i=i) for i in range(200))
+    html = markdown_to_html(f"References:\n\n{references}\n\nThe end.")
+    assert html.count("<li>") == 200 and html.count("<a href=") == 400
+    assert "](https" not in html  # no link left as written
+    # ...but one item holding as many brackets as a hanging paragraph is plain text
+    hanging = "- " + "[" * 5000 + "](" * 5000
+    shown = markdown_to_html(f"{references}\n{hanging}")
+    assert "<li>" not in shown and "[[[[" in shown
 
 
 # 12,000 unclosed "<a " take Python-Markdown about ten seconds (quadratic, like brackets), and

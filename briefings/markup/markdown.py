@@ -115,22 +115,54 @@ MAX_BRACKETS = 64  # in one paragraph: more is no article's links, but a page bu
 _BLOCKS = re.compile(r"(\n[ \t]*\n)")
 
 
+# Where a list's item begins: Markdown reads each item's inline markup apart from the others'.
+_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+
+
 def defuse(text: str) -> str:
-    """TEXT with any paragraph holding more than MAX_BRACKETS brackets given as plain text (an
-    HTML paragraph, escaped, which Markdown passes over whole). Python-Markdown reads inline
-    markup in time quadratic in the matches of a paragraph (1,000 "[" take 0.2 s, 10,000 half
-    a minute, escaped or not): one scraped page could stall every build and the watcher."""
+    """TEXT with any paragraph (or list item) holding more than MAX_BRACKETS brackets given as
+    plain text (an HTML paragraph, escaped, which Markdown passes over whole). Python-Markdown
+    reads inline markup in time quadratic in the matches of a paragraph (1,000 "[" take 0.2 s,
+    10,000 half a minute, escaped or not): one scraped page could stall every build and the
+    watcher. A list's items are read one by one, so a long list of links (a paper's
+    references, four links an item) is Markdown as ever: its time grows with its length."""
     if text.count("[") <= MAX_BRACKETS:
         return text
-    return "".join(
-        _as_text(block) if block.count("[") > MAX_BRACKETS else block
-        for block in _BLOCKS.split(text)
-    )
+    return "".join(_as_text(block) if _hangs(block) else block for block in _BLOCKS.split(text))
+
+
+def _hangs(block: str) -> bool:
+    """Whether BLOCK holds more brackets than Markdown reads at once in reasonable time: in a
+    paragraph, in all; in a list (a block that opens with an item), in one of its items.
+    (Python-Markdown lets no list begin inside a paragraph: a paragraph's lines that look like
+    items are read with it.)"""
+    if block.count("[") <= MAX_BRACKETS:
+        return False
+    starts = [m.start() for m in _ITEM.finditer(block)]
+    if not starts or block[: starts[0]].strip():
+        return True
+    ends = [*starts[1:], len(block)]
+    return any(block[a:b].count("[") > MAX_BRACKETS for a, b in zip(starts, ends, strict=True))
+
+
+# A link as ingest writes one, "[text](https://...)": text without brackets, an address
+# without spaces or brackets. Matched in one pass (each try stops at the next bracket).
+_PLAIN_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\((https?://[^\s()<>\[\]]{1,2000})\)")
 
 
 def _as_text(block: str) -> str:
-    """BLOCK as one escaped HTML paragraph: Markdown passes over it whole, reading nothing."""
-    return f"<p>{html.escape(' '.join(block.split()))}</p>"
+    """BLOCK as one escaped HTML paragraph: Markdown passes over it whole, reading nothing. Its
+    plain links ("[text](https://...)") are links still, not their Markdown shown as written
+    (nh3 checks them as it checks every link)."""
+    text = " ".join(block.split())
+    parts, at = [], 0
+    for match in _PLAIN_LINK.finditer(text):
+        parts.append(html.escape(text[at : match.start()]))
+        label, address = (html.escape(g) for g in match.groups())
+        parts.append(f'<a href="{address}">{label}</a>')
+        at = match.end()
+    parts.append(html.escape(text[at:]))
+    return f"<p>{''.join(parts)}</p>"
 
 
 _local = threading.local()
