@@ -75,8 +75,9 @@ def ingest_paths(
     finally:
         known.save()
     sample = untouched_welcome(config.content_dir)
-    if counts.get("written") and not dry_run and sample is not None:
-        # Dated the day init ran, it leads the home page above every article ingested since.
+    if (counts.get("written") or counts.get("draft")) and not dry_run and sample is not None:
+        # Dated the day init ran, it leads the home page above every article ingested since
+        # (drafts too, once the editor has filled in what they need).
         echo(f"Note: {sample} is the sample article from `init`, still published: delete it", False)
     return counts
 

@@ -838,6 +838,25 @@ def test_ingest_says_when_init_s_sample_article_still_leads_the_site(tmp_path: P
     assert "sample article" not in again.stdout  # the editor's own now
 
 
+def test_ingest_says_so_of_init_s_sample_article_when_it_writes_only_drafts(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "desk"
+    init_project(root, log=lambda _: None)
+    dump = tmp_path / "story.txt"  # no date, no outlet: a draft that needs both
+    dump.write_text(
+        "The city council voted on Tuesday to close the Elm Street bridge to cars for a year of"
+        " repairs, after inspectors found cracks in two of its steel beams.\n\n"
+        "Buses will run on the Oak Avenue bridge instead, adding about ten minutes to the trip"
+        " downtown, and a ferry will carry cyclists across the river every half hour.\n\n"
+        "Engineers said the cracks posed no danger to people on foot, who may still cross, but"
+        " that the weight of traffic could widen them before the repairs begin in the spring.\n"
+    )
+    result = briefings("ingest", root, str(dump))
+    assert result.returncode == 0 and "1 draft" in result.stdout, result.stdout
+    assert "welcome.md is the sample article from `init`, still published" in result.stdout
+
+
 def test_a_logo_in_an_h1_is_the_outlet_not_the_headline() -> None:
     html = f"""<!doctype html><html><head><title>Elm Street bridge closes to cars after cracks
 are found • Riverside Notes</title></head><body><header><h1>Riverside Notes</h1></header>
