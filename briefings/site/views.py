@@ -234,19 +234,29 @@ def edition_view(
 ) -> EditionView:
     """The edition as the editor wrote it: every item listed is shown, in its place. Under an
     item, unless the edition or its section says `fold: false`, the other articles of its story
-    that the edition does not list ('also covered by'), each under the first item of its story."""
+    that the edition does not list ('also covered by'), each under the first item of its story.
+
+    An edition derived from the articles' dates (a project with no edition files: one a day)
+    lists what nobody chose: there a story is one item, its first article that day with the
+    day's others under it, and its articles of other days are left to the story's page (a
+    report months later is no other coverage of the day's news)."""
     listed = set(edition.slugs)
+    derived = not edition.path
     folded: set[str] = set()
     sections = []
     for section in edition.sections:
         fold = edition.fold if section.fold is None else section.fold
         items = []
         for slug in section.items:
+            if slug in folded:
+                continue  # (derived: shown under its story's first item that day)
             story = relations.story_of.get(slug)
             also: tuple[Entry, ...] = ()
             if fold and story is not None and story.is_multi:
                 also = tuple(
-                    entries[s] for s in story.articles if s not in listed and s not in folded
+                    entries[s]
+                    for s in story.articles
+                    if s != slug and s not in folded and (s in listed) == derived
                 )
                 folded.update(e.article.slug for e in also)
             items.append(EditionItem(entries[slug], also))

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +74,30 @@ def test_coverage_the_editor_did_not_list_folds_under_the_item(example: Path) ->
     edition = (example / "site/editions/2025-04-14/index.html").read_text()
     assert edition.count('class="entry-title"') == 1
     assert re.search(r'Also covered by <a href="[^"]+">Rudaw</a>', edition)
+
+
+def test_a_day_s_edition_derived_from_dates_shows_a_story_once(example: Path) -> None:
+    """With no edition files, each day is an edition nobody chose: the day's reports of one
+    story are one item, the others named under it; a report of another day is not."""
+    shutil.rmtree(example / "content/editions")
+    write(
+        example / "content/articles/later.md",
+        "---\ntitle: Iran and Russia open the Alabuga drone plant\ndate: 2025-06-20\n"
+        "source: Sport Daily\nslug: later\nstory: " + MARKETLINK + "\n---\nThe plant in Alabuga,"
+        " Tatarstan, that Iran helped Russia build now makes drones, officials in Kyiv said.\n",
+    )
+    build_site(load_config(example))
+    site = example / "site"
+    day = (site / "editions/2025-04-14/index.html").read_text()
+    assert day.count('class="entry-title"') == 1  # the story once...
+    assert re.search(
+        r"Also covered by <a href=[^>]+>(Rudaw|MarketLink)</a> ·", day
+    )  # ...the other under it
+    assert "Sport Daily" not in day  # June's report is no coverage of that day
+    editions = (site / "editions/index.html").read_text()
+    assert "1 article" in editions.split("2025-04-14", 1)[1].split("</li>", 1)[0]
+    june = (site / "articles/later/index.html").read_text()
+    assert "Briefing for Monday, 14 April 2025" not in june  # it is in June's edition only
 
 
 def test_fold_false_on_an_edition_or_a_section_shows_items_alone(example: Path) -> None:
