@@ -335,6 +335,17 @@ def test_a_paragraph_built_to_hang_the_renderer_renders_at_once_as_text() -> Non
     assert run.stdout.split() == ["50000", "1", "True"]  # as written; other paragraphs as ever
 
 
+def test_a_long_table_of_links_is_a_table_as_ever() -> None:
+    row = "| Sep {i} | [Lecture {i}](https://a.example/{i}) | [Slides](https://a.example/s{i}) |"
+    table = "| Date | Topic | Slides |\n|---|:---|---|\n" + "\n".join(
+        row.format(i=i) for i in range(100)
+    )
+    html = markdown_to_html(table)
+    assert html.count("<tr>") == 101 and html.count("<a href=") == 200
+    hanging = "| " + "[" * 5000 + " | x |"  # one row built to hang it: the table as text
+    assert "<tr>" not in markdown_to_html(f"{table}\n{hanging}")
+
+
 def test_links_in_a_paragraph_shown_as_text_stay_links() -> None:
     """A references paragraph with a hundred links is read as text (too many brackets for
     Markdown), but its plain links are links, not their Markdown; nothing else is read, and

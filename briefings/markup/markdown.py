@@ -117,6 +117,8 @@ _BLOCKS = re.compile(r"(\n[ \t]*\n)")
 
 # Where a list's item begins: Markdown reads each item's inline markup apart from the others'.
 _ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+# A table's second line, under its head: "|---|:--:|" (so each cell is read apart too).
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
 def defuse(text: str) -> str:
@@ -124,8 +126,9 @@ def defuse(text: str) -> str:
     plain text (an HTML paragraph, escaped, which Markdown passes over whole). Python-Markdown
     reads inline markup in time quadratic in the matches of a paragraph (1,000 "[" take 0.2 s,
     10,000 half a minute, escaped or not): one scraped page could stall every build and the
-    watcher. A list's items are read one by one, so a long list of links (a paper's
-    references, four links an item) is Markdown as ever: its time grows with its length."""
+    watcher. A list's items and a table's cells are read one by one, so a long list or table
+    of links (a paper's references, a course's lectures) is Markdown as ever: its time grows
+    with its length."""
     if text.count("[") <= MAX_BRACKETS:
         return text
     return "".join(_as_text(block) if _hangs(block) else block for block in _BLOCKS.split(text))
@@ -133,11 +136,14 @@ def defuse(text: str) -> str:
 
 def _hangs(block: str) -> bool:
     """Whether BLOCK holds more brackets than Markdown reads at once in reasonable time: in a
-    paragraph, in all; in a list (a block that opens with an item), in one of its items.
-    (Python-Markdown lets no list begin inside a paragraph: a paragraph's lines that look like
-    items are read with it.)"""
+    paragraph, in all; in a list (a block that opens with an item), in one of its items; in a
+    table, in one of its rows. (Python-Markdown lets no list begin inside a paragraph: a
+    paragraph's lines that look like items are read with it.)"""
     if block.count("[") <= MAX_BRACKETS:
         return False
+    lines = block.strip("\n").split("\n")
+    if len(lines) > 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
+        return any(line.count("[") > MAX_BRACKETS for line in lines)
     starts = [m.start() for m in _ITEM.finditer(block)]
     if not starts or block[: starts[0]].strip():
         return True
