@@ -346,6 +346,20 @@ def test_a_long_table_of_links_is_a_table_as_ever() -> None:
     assert "<tr>" not in markdown_to_html(f"{table}\n{hanging}")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "1." lines in a list of "- " items are text of the item before: one item, read at once
+        "- intro\n" + "\n".join(("- " if i == 0 else "1. ") + "[" * 60 for i in range(50)),
+        # a rule with no "|" makes a heading, not a table: the lines after it are one paragraph
+        "a | b\n---\n" + "\n".join("[" * 60 for _ in range(50)),
+    ],
+)
+def test_lines_markdown_reads_as_one_text_count_their_brackets_together(text: str) -> None:
+    html = markdown_to_html(text)
+    assert "<li>" not in html and "<h2" not in html and "[" * 60 in html  # shown as text
+
+
 def test_links_in_a_paragraph_shown_as_text_stay_links() -> None:
     """A references paragraph with a hundred links is read as text (too many brackets for
     Markdown), but its plain links are links, not their Markdown; nothing else is read, and

@@ -116,8 +116,14 @@ _BLOCKS = re.compile(r"(\n[ \t]*\n)")
 
 
 # Where a list's item begins: Markdown reads each item's inline markup apart from the others'.
-_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
-# A table's second line, under its head: "|---|:--:|" (so each cell is read apart too).
+# Only a marker of the list's own kind begins one ("1. two" in a list of "- " items is text of
+# the item before it).
+_ITEMS = {
+    "bullet": re.compile(r"^[ \t]{0,3}[-*+](?:[ \t]|$)", re.MULTILINE),
+    "number": re.compile(r"^[ \t]{0,3}\d{1,9}[.)](?:[ \t]|$)", re.MULTILINE),
+}
+# A table's second line, under its head: "|---|:--:|" (so each cell is read apart too). A
+# rule with no "|" ("---") makes the line above it a heading, and what follows a paragraph.
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 
 
@@ -142,11 +148,12 @@ def _hangs(block: str) -> bool:
     if block.count("[") <= MAX_BRACKETS:
         return False
     lines = block.strip("\n").split("\n")
-    if len(lines) > 2 and "|" in lines[0] and _TABLE_RULE.match(lines[1]):
+    if len(lines) > 2 and "|" in lines[0] and "|" in lines[1] and _TABLE_RULE.match(lines[1]):
         return any(line.count("[") > MAX_BRACKETS for line in lines)
-    starts = [m.start() for m in _ITEM.finditer(block)]
-    if not starts or block[: starts[0]].strip():
-        return True
+    kind = next((k for k, item in _ITEMS.items() if item.match(block.lstrip("\n"))), None)
+    if kind is None:
+        return True  # a paragraph: read as one
+    starts = [m.start() for m in _ITEMS[kind].finditer(block)]
     ends = [*starts[1:], len(block)]
     return any(block[a:b].count("[") > MAX_BRACKETS for a, b in zip(starts, ends, strict=True))
 
