@@ -1,5 +1,6 @@
-"""A page's publication date: where the page states it, else searched for in its text (marked
-as guessed); and whether it is only the day the page was last updated."""
+"""A page's publication date: where its markup states one, or the day of the date line it shows
+its reader under the headline when that is another; else searched for in its text (marked as
+guessed); and whether it is only the day the page was last updated."""
 
 from __future__ import annotations
 
@@ -15,17 +16,23 @@ from briefings.ingest.page import PageFacts
 
 
 def page_date(html: str, url: str, found: str, facts: PageFacts, guessed: list[str]) -> str:
-    """The date trafilatura FOUND where pages state one (metadata, time elements, the URL);
-    failing that, one found by searching the page's text, else JSON-LD's or the meta tags'
-    (which may be a raw string). A date found only in the text (a copyright year, a date in
-    the story: right about half the time on wcxb-dev) is marked as guessed."""
-    if found.strip():
-        return read_either_way(found.strip(), html, url)
-    stated = (facts.ld_published or facts.meta.get("article:published_time", "")).strip()
+    """The date trafilatura FOUND where pages state one (metadata, time elements, the URL), or
+    where it finds none, JSON-LD's or the meta tags' (which may be a raw string); but the day
+    the page shows under its headline (see shown_date) when it shows another. Where the markup
+    states no date: the day shown, else one found by searching the page's text, either marked
+    as guessed (a copyright year, a date in the story: right about half the time on wcxb-dev;
+    a listing or a forum shows dates under its heading too)."""
+    found = found.strip()
+    stated = found or (facts.ld_published or facts.meta.get("article:published_time", "")).strip()
+    shown = shown_date(facts.by_headline)
+    if stated and shown:
+        return found if found[:10] == shown else shown  # with its time, if any
+    if found:
+        return read_either_way(found, html, url)
     searched = _searched_date(html, url)
-    if searched and not stated:
+    if (shown or searched) and not stated:
         guessed.append("date")
-    return read_either_way(searched, html, url) if searched else stated
+    return shown or (read_either_way(searched, html, url) if searched else stated)
 
 
 def only_updated(date: str, facts: PageFacts) -> bool:
@@ -40,6 +47,49 @@ def only_updated(date: str, facts: PageFacts) -> bool:
         facts.meta.get("og:updated_time", ""),
     )
     return any(u.strip()[:10] == date.strip()[:10] for u in updated if u.strip())
+
+
+# A date written out: "March 9, 2026", "Mar. 9th 2026", "9 March 2026", "9th of Mar 2026", or
+# "2026-03-09" (digits in another order read both ways: "03/09/2026").
+_MONTH = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_NTH = r"(?:st|nd|rd|th)?"
+WRITTEN_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH})[a-z]*\.?\s+(?P<d1>\d{{1,2}}){_NTH},?\s+(?P<y1>\d{{4}})\b"
+    rf"|\b(?P<d2>\d{{1,2}}){_NTH}\s+(?:of\s+)?(?P<m2>{_MONTH})[a-z]*\.?,?\s+(?P<y2>\d{{4}})\b"
+    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})\b",
+    re.IGNORECASE,
+)
+UPDATE_LABEL = re.compile(r"updat|modif|revis|refresh", re.IGNORECASE)
+LABEL_CHARS = 30  # how far before a date its label is looked for ("Last updated on ")
+YEARS = range(1990, 2100)
+
+
+def shown_date(by_headline: str) -> str:
+    """The first date written out in the text about a page's headline (its date line: "Jane Roe
+    · March 9, 2026"), as an ISO date; "" when there is none, or when the first is labelled as
+    an update ("Last updated: ..."). On wcxb-dev the day a page shows its reader is the one
+    its truth records more often than its markup's (a CMS's template dates, a republished
+    guide's first date); a page's own update line may or may not be: not taken."""
+    for match in WRITTEN_DATE.finditer(by_headline):
+        if UPDATE_LABEL.search(by_headline[max(0, match.start() - LABEL_CHARS) : match.start()]):
+            return ""
+        day = _day_of(match)
+        if day is not None and day.year in YEARS:
+            return day.isoformat()
+    return ""
+
+
+def _day_of(match: re.Match[str]) -> Day | None:
+    year, month, day = (
+        match["y1"] or match["y2"] or match["y3"],
+        match["m1"] or match["m2"] or match["m3"],
+        match["d1"] or match["d2"] or match["d3"],
+    )
+    number = int(month) if month.isdigit() else MONTH_ABBREVIATIONS.index(month[:3].lower()) + 1
+    try:
+        return Day(int(year), number, int(day))
+    except ValueError:
+        return None
 
 
 def _searched_date(html: str, url: str) -> str:
@@ -98,6 +148,7 @@ def read_either_way(found: str, html: str, url: str = "") -> str:
 MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
+MONTH_ABBREVIATIONS = [m[:3].lower() for m in MONTHS]
 YEARS_LOOKED_AT = 2_000  # a page may print the year everywhere: enough to find a dateline
 _DIGITS_BEFORE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]$")
 

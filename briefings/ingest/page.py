@@ -88,6 +88,9 @@ class PageFacts:
     # ...and, least sure, names in short elements whose class says "author": when none of those
     # names anyone
     themed_bylines: list[str] = field(default_factory=list)
+    # The text about the headline, where a page shows its date line: from the last words of its
+    # first h1 to its first paragraph or two (see _by_headline)
+    by_headline: str = ""
     text_chars: int = 0
     link_chars: int = 0
     shop_words: int = 0
@@ -159,10 +162,13 @@ def page_facts(tree: HtmlElement) -> PageFacts:
     body = tree.find("body")
     if body is None:
         body = tree
+    headline = None
     for node in body.iter(etree.Element):
         if node.tag == "h1" and len(facts.h1) < 8 and (text := _heading_text(node)):
-            if not facts.h1 and (found := _dated_line_after(node)):
-                facts.themed_bylines.append(found)
+            if not facts.h1:
+                headline = node
+                if found := _dated_line_after(node):
+                    facts.themed_bylines.append(found)
             facts.h1.append(text)
         if len(facts.bylines) < 8 and _is_byline(node) and (text := _text(node)):
             facts.bylines.append(text[:200])
@@ -172,6 +178,7 @@ def page_facts(tree: HtmlElement) -> PageFacts:
             facts.themed_bylines.append(found)
     facts.bylines = [_names_of_bio(b, facts.more_bylines) for b in facts.bylines]
     facts.bylines = [b for b in facts.bylines if b]
+    facts.by_headline = _by_headline(body, headline)
     text = " ".join(body.text_content().split())
     facts.text_chars = len(text)
     facts.link_chars = sum(len(" ".join(a.text_content().split())) for a in body.iter("a"))
@@ -188,6 +195,29 @@ BLOCKS = (
 # after its text are what an h1 left open holds.
 HEADING_ENDS = frozenset(BLOCKS) - {"div"}
 BIO_WORDS = 25  # a byline, even with its update line, is shorter
+
+
+# Where a date line sits about the headline, in characters of text: above it (with the headline's
+# own words: a date in a kicker or breadcrumb line) and under it (a byline and its date, a
+# reading time), not as far as the story's second paragraph.
+BEFORE_HEADLINE_END = 150
+AFTER_HEADLINE = 300
+_HEADLINE_END = "\ue000"  # a private-use character: marks where the headline ends in the text
+
+
+def _by_headline(body: Any, headline: Any) -> str:
+    """The text about HEADLINE in BODY (see PageFacts), every element's text apart from the
+    next ("Jane Roe" "Mar 5, 2025", where text_content() would glue "Jane RoeMar 5, 2025")."""
+    if headline is None:
+        return ""
+    tail = headline.tail
+    headline.tail = f" {_HEADLINE_END} {tail or ''}"
+    marked = " ".join(" ".join(body.itertext()).split())
+    headline.tail = tail
+    if marked.count(_HEADLINE_END) != 1:  # the page writes the character itself
+        return ""
+    at = marked.find(_HEADLINE_END)
+    return marked[max(0, at - BEFORE_HEADLINE_END) : at] + marked[at + 2 : at + AFTER_HEADLINE]
 
 
 def _names_of_bio(byline: str, names: list[str]) -> str:

@@ -304,9 +304,44 @@ def test_a_date_found_only_in_the_text_is_marked_as_guessed() -> None:
 def test_a_date_in_digits_that_reads_both_ways_is_read_as_the_page_writes_it(
     stated: str, shown: str, day: str
 ) -> None:
+    # Said at the story's end: a date line under the headline is read first (see below).
     head = f'<meta name="article:published_time" content="{stated}">'
-    html = page(head=head).replace("</h1>", f"</h1><p class=byline>{shown}</p>")
+    html = page(head=head).replace("</article>", f"<p>{shown}</p></article>")
     assert extract_html(html).date[:10] == day
+
+
+@pytest.mark.parametrize(
+    "line, day",
+    [
+        # The date line a reader sees under the headline, over the markup's 6 May.
+        ("By <a href='/jane'>Jane Roe</a><span>Jun 2, 2025</span> · 4 min read", "2025-06-02"),
+        ("Jane Roe | 2nd June 2025", "2025-06-02"),
+        ("Published 2025-06-02 · Updated June 9, 2025", "2025-06-02"),
+        # A line that shows only an update: the markup's publication date.
+        ("By Jane Roe. Last updated: June 9, 2025", "2025-05-06"),
+        # No date line: the markup's.
+        ("By Jane Roe", "2025-05-06"),
+    ],
+)
+def test_the_date_line_under_the_headline_is_the_date(line: str, day: str) -> None:
+    html = page(head=HEAD).replace("</h1>", f"</h1><p class=byline>{line}</p>")
+    article = extract_html(html, "https://riverside.example/b")
+    assert article.date[:10] == day and "date" not in article.guessed
+
+
+def test_a_date_in_the_story_is_not_a_date_line() -> None:
+    # The third paragraph is past the headline's date line: the markup's date stands.
+    told = page(head=HEAD).replace("The mayor said", "On 12 March 2024 the mayor said")
+    assert extract_html(told, "https://riverside.example/b").date.startswith("2025-05-06")
+
+
+def test_a_date_line_on_a_page_whose_markup_states_no_date_is_for_the_editor_to_confirm() -> None:
+    # Listings and forum threads show dates under their heading too: the day shown is taken
+    # over one found in the story, and the page stays a draft until the editor confirms it.
+    html = page().replace("</h1>", "</h1><p>June 2, 2025</p>")
+    html = html.replace("The mayor said", "On 12 March 2024 the mayor said")
+    article = extract_html(html, "https://riverside.example/b")
+    assert article.date == "2025-06-02" and "date" in article.guessed
 
 
 def test_the_text_search_for_a_date_never_hands_a_string_to_dateparser(
