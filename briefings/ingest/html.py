@@ -16,7 +16,7 @@ from trafilatura.xml import xmltotxt
 
 from briefings.ingest.authors import author_names, clean_authors
 from briefings.ingest.clean import polish, without_header_lines
-from briefings.ingest.dates import only_updated, page_date
+from briefings.ingest.dates import only_updated, page_date, shown_date
 from briefings.ingest.fields import (
     choose_title,
     host_of,
@@ -195,7 +195,8 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     image = _unglued(meta.get("og:image") or meta.get("twitter:image") or "")
     result.image_src = image if is_web_url(image) else ""
     result.not_article = not_an_article(facts, result.paragraphs, url)
-    result.doubt = "" if result.not_article else doubtful(facts, result.paragraphs, url)
+    signed = bool(result.authors or shown_date(facts.by_headline))
+    result.doubt = "" if result.not_article else doubtful(facts, result.paragraphs, url, signed)
     return result
 
 
