@@ -44,6 +44,13 @@ AGENCY_AFTER = re.compile(
     re.IGNORECASE,
 )
 MOST_AUTHORS = 8
+# What a byline says after the name it gave: when ("BeauHD on Friday"), where ("MixmasterFred in
+# Woodworking"), who paid ("Help Net Security Sponsored"). Cut once the authors are chosen:
+# a handle with its "on Friday" is a byline's, and beats a full name found later on the page.
+AFTER_THE_NAME = re.compile(
+    r"\s+(?:on\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?-i:in\s+[A-Z])|sponsored\b).*$",
+    re.IGNORECASE,
+)
 
 
 def clean_authors(
@@ -54,7 +61,11 @@ def clean_authors(
     Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD").
     A candidate naming only the outlet (SITE or one of OUTLETS) is taken only when no later one
     names a person: a publisher often fills its own name into the author field."""
-    publishers = {_bare(name) for name in (site, *outlets) if name}
+    found = _chosen_authors(candidates, {_bare(name) for name in (site, *outlets) if name}, site)
+    return [AFTER_THE_NAME.sub("", name) or name for name in found]
+
+
+def _chosen_authors(candidates: Iterable[str], publishers: set[str], site: str) -> list[str]:
     fallback: list[str] = []
     for candidate in candidates:
         whole = " ".join(BY.sub("", str(candidate or "").strip()).split())

@@ -104,6 +104,10 @@ def test_bylines_become_names_only() -> None:
     assert clean_authors(["Cazzy Magennis Last Updated August 1"]) == ["Cazzy Magennis"]
     assert clean_authors(["Dylan Bailey, MS, RD"]) == ["Dylan Bailey, MS, RD"]
     assert clean_authors(["Lance Ryan (Content Manager)"]) == ["Lance Ryan"]
+    # When it was posted, where, and who paid for it are no part of the name.
+    assert clean_authors(["BeauHD on Friday"]) == ["BeauHD"]
+    assert clean_authors(["MixmasterFred in WorkshopWoodworking"]) == ["MixmasterFred"]
+    assert clean_authors(["Jane Roe Sponsored"]) == ["Jane Roe"]
 
 
 def test_a_wire_byline_reads_as_names_are_written() -> None:
