@@ -114,6 +114,8 @@ def extract_text(raw: str) -> Extracted:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph
     if len(body) > 2 and credit_line(body[1]):  # ...or a caption, then its credit on a line
         header += [body.pop(0), body.pop(0)]
+    above, body = _header_in_body(body)
+    header += above
     _metadata(result, header, lines, body)
     if "title" in result.guessed and start <= 3 and _opens_as_headline(header[0] if header else ""):
         # A dump of the story alone, not of a page around it: its first line is the headline.
@@ -121,6 +123,32 @@ def extract_text(raw: str) -> Extracted:
         result.guessed.remove("title")
     result.paragraphs = body
     return result
+
+
+LEAD_BYLINE = 4  # lines at the story's top where its byline may stand, under a standfirst
+
+
+def _header_in_body(body: list[str]) -> tuple[list[str], list[str]]:
+    """BODY's first lines when they are the page's header come through (a standfirst, then a
+    byline, "By Jane Roe" or "By" and the name on lines of their own, and the date line under
+    it), as the header reads them; and the story after them. A story opens after its byline:
+    what stands above it is the page's furniture (on aeb-dev: "NFL assaults have led to
+    lawsuits before..." / "By" / "Randy Maniloff" / "Nov. 18, 2019 7:04 pm ET")."""
+    for i, line in enumerate(body[:LEAD_BYLINE]):
+        if BYLINE.match(line):
+            byline, end = line, i + 1
+        elif line == "By" and i + 1 < len(body) and BYLINE.match(f"By {body[i + 1]}"):
+            byline, end = f"By {body[i + 1]}", i + 2
+        else:
+            continue
+        dated = []
+        if end < len(body) and len(body[end].split()) <= 8 and read_date([body[end]]):
+            dated = [f"Published {body[end]}"]  # as the header reads a stamped line: first
+            end += 1
+        if end >= len(body):
+            break  # nothing after it: no story to open
+        return [*body[:i], byline, *dated], body[end:]
+    return [], body
 
 
 def _opens_as_headline(line: str) -> bool:

@@ -202,6 +202,20 @@ def test_a_date_is_read_from_a_line_that_dates_the_story_never_from_a_sentence()
         assert extract_text("\n".join(page)).date == "", page[0]
 
 
+def test_a_standfirst_byline_and_date_line_above_the_story_are_its_header_not_its_story() -> None:
+    standfirst = "Officials say the repairs will take two years. Residents fear for their trade."
+    masthead = ["The Riverside Post", "Home", "News", "Sport", "Wednesday, November 20, 2019"]
+    for byline in (["By", "Randy Maniloff"], ["By Randy Maniloff"]):
+        page = [*masthead, standfirst, *byline, "Nov. 18, 2019 7:04 pm ET", *STORY]
+        article = extract_text("\n".join(page))
+        assert article.paragraphs[0] == STORY[0]
+        assert article.authors == ["Randy Maniloff"]
+        assert article.date == "2019-11-18"  # the story's, under its byline: not the masthead's
+    # A byline with nothing after it opens no story.
+    alone = extract_text("\n".join([*STORY, "By Randy Maniloff"]))
+    assert alone.paragraphs[0] == STORY[0]
+
+
 def test_a_dump_that_names_no_outlet_gets_its_copyright_holder_as_a_guess_to_confirm() -> None:
     from datetime import UTC, datetime
 
