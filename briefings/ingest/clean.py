@@ -312,6 +312,26 @@ BARE_DATE = re.compile(
 FOOTER_TAIL = 2  # paragraphs at the end where the page's dates may have come through
 
 
+# An author's note: "Jane Roe is a freelance travel writer living in ...".
+AUTHOR_BIO = re.compile(
+    r"^((?:Dr\.? )?[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}) is an? (?:[\w-]+,? ){0,4}?"
+    r"(?:writer|journalist|editor|reporter|author|contributor|blogger|columnist|correspondent)\b"
+)
+BIO_LENGTH = 80  # words: an author's note, not a profile's paragraph
+
+
+def without_bio(paragraphs: list[str]) -> list[str]:
+    """The story without the author's note that ends it and what the page printed after it
+    (the front matter names the author): a short note in the story's last third. A profile
+    introduces its subject earlier, and at length. (On aeb-dev and wcxb-dev, 6 of 7 such notes
+    and all that followed them are no part of the truth's story.)"""
+    for i in range(max(1, len(paragraphs) * 2 // 3), len(paragraphs)):
+        note = paragraphs[i]
+        if len(note.split()) <= BIO_LENGTH and AUTHOR_BIO.match(note.lstrip("*_ ")):
+            return paragraphs[:i]
+    return paragraphs
+
+
 def without_header_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
     """The story without what the page printed above it: its byline ('By **Jane Roe** — 10
     min read', '#### Jane Roe') and when it was published or updated ('Last updated: April

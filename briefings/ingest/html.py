@@ -15,7 +15,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from briefings.ingest.authors import author_names, clean_authors
-from briefings.ingest.clean import polish, without_header_lines
+from briefings.ingest.clean import AUTHOR_BIO, polish, without_bio, without_header_lines
 from briefings.ingest.dates import only_updated, page_date, shown_date
 from briefings.ingest.fields import (
     choose_title,
@@ -176,7 +176,7 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         site,
         [result.source, facts.ld_publisher],
     )
-    result.paragraphs = without_header_lines(result.paragraphs, result.authors)
+    result.paragraphs = without_header_lines(without_bio(result.paragraphs), result.authors)
     result.keywords = clean_keywords(
         [
             *_listed(document.categories),
@@ -262,14 +262,10 @@ _DESCRIBED_BY = re.compile(
     r"^(?:this (?:post|article|story|piece) (?:was|is) )?(?:written|posted|reported) by (.{3,80})",
     re.IGNORECASE,
 )
-_BIO = re.compile(
-    r"^((?:Dr\.? )?[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,2}) is an? (?:[\w-]+,? ){0,4}?"
-    r"(?:writer|journalist|editor|reporter|author|contributor|blogger|columnist|correspondent)\b"
-)
 
 
 def _told_bylines(meta: dict[str, str], paragraphs: list[str], outlet: str) -> list[str]:
-    """The names a page gives in a sentence about who wrote it (_DESCRIBED_BY, _BIO), but
+    """The names a page gives in a sentence about who wrote it (_DESCRIBED_BY, AUTHOR_BIO), but
     the OUTLET's."""
     found = []
     described = _DESCRIBED_BY.match(meta.get("og:description") or meta.get("description", ""))
@@ -277,7 +273,7 @@ def _told_bylines(meta: dict[str, str], paragraphs: list[str], outlet: str) -> l
         names = author_names(described.group(1).split(". ")[0])
         mine = [n for n in names if n[:1].isupper() and not _names_outlet(n, outlet)]
         found.append("; ".join(mine))
-    found += [bio.group(1) for p in paragraphs[-4:] if (bio := _BIO.match(p.lstrip("*_ ")))]
+    found += [bio.group(1) for p in paragraphs[-4:] if (bio := AUTHOR_BIO.match(p.lstrip("*_ ")))]
     return found
 
 

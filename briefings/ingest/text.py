@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.ingest.authors import author_names
-from briefings.ingest.clean import is_boilerplate, normalise, polish
+from briefings.ingest.clean import is_boilerplate, normalise, polish, without_bio
 from briefings.ingest.header import (
     MENU_MARKS,
     SITE_SUFFIX,
@@ -108,7 +108,7 @@ def extract_text(raw: str) -> Extracted:
     result = Extracted(extractor="briefings-text")
     if start is None:
         return result
-    body = polish(lines[start:end])
+    body = without_bio(polish(lines[start:end]))
     header = lines[:start]
     while body and credit(body[0]) and len(body) > 1:
         header.append(body.pop(0))  # a photo caption above the story, not its first paragraph

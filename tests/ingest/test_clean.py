@@ -2,7 +2,7 @@
 
 import pytest
 
-from briefings.ingest.clean import is_prompt, polish
+from briefings.ingest.clean import is_prompt, polish, without_bio
 from briefings.ingest.text import extract_text
 
 STORY = [
@@ -326,3 +326,15 @@ def test_a_guessed_title_leaves_no_teaser_stops_nor_an_open_quote(opening: str, 
     from briefings.ingest.opening import guessed_title
 
     assert guessed_title(opening) == title
+
+
+def test_an_authors_note_ends_the_story_and_what_follows_it_goes() -> None:
+    note = "Dallas Robinson is a freelance writer living in Minneapolis."
+    cards = ["REINDEER GAMES", "Why Don't You Go Fight For The Reindeer? Sami herders protest."]
+    assert without_bio([*STORY, note, *cards]) == STORY
+    # A profile introduces its subject early: the story goes on.
+    profile = [note.replace(" living in Minneapolis", " who has covered the city"), *STORY]
+    assert without_bio(profile) == profile
+    # So does a note that runs long: a paragraph of the story, not a note.
+    long_note = note[:-1] + ", and " + " ".join(["she covers the council and its budget"] * 12)
+    assert without_bio([*STORY, long_note]) == [*STORY, long_note]

@@ -1031,7 +1031,9 @@ def test_a_page_that_names_its_writer_only_in_a_sentence_gives_the_name() -> Non
         "<p>Julia Gralberg is a freelance travel writer who has lived by the river for years."
         "</p></article>",
     )
-    assert extract_html(bio, url).authors == ["Julia Gralberg"]
+    told = extract_html(bio, url)
+    assert told.authors == ["Julia Gralberg"]
+    assert "Julia Gralberg" not in told.body  # the front matter names her: the note goes
     # A byline the page states wins over both.
     assert extract_html(page(head=HEAD + described), url).authors == ["Jane Roe", "John Doe"]
 
