@@ -83,19 +83,23 @@ def title_and_source(result: Extracted, header: list[str]) -> None:
         h for h in header if 3 <= words(h) <= 30 and not is_boilerplate(h) and not credit(h)
     ]
     titled = normalise(first)
-    for line in candidates:  # the h1 within the first line (the <title>, or a breadcrumb's)
-        key = normalise(line)
-        if (
-            line != first
-            and words(line) >= max(3, words(site_cut(first)) // 2)
-            and key != titled
-            and key in titled
-        ):
-            result.title = line
-            suffix = SITE_SUFFIX.match(first)
-            if suffix and normalise(suffix.group(1)).endswith(key):
-                result.source = _outlet(suffix.group(2))
-            return
+    within = [  # the h1 within the first line (the <title>, or a breadcrumb's)...
+        line
+        for line in candidates
+        if line != first
+        and words(line) >= max(3, words(site_cut(first)) // 2)
+        and normalise(line) != titled
+        and normalise(line) in titled
+        and not line.endswith(("…", "..."))  # (a headline cut short in a list of links)
+    ]
+    # ...as the page shows it alone, not after its section's name ("Opinion | Headline")
+    within.sort(key=lambda line: len(MENU_MARKS.findall(f" {line} ")) > 0)
+    if within:
+        result.title = within[0]
+        suffix = SITE_SUFFIX.match(first)
+        if suffix and normalise(suffix.group(1)).endswith(normalise(within[0])):
+            result.source = _outlet(suffix.group(2))
+        return
     for candidate in (first, *candidates):
         suffix = SITE_SUFFIX.match(candidate)
         # (not a menu's items: "Home | News | Sport | Weather | Travel" names no outlet)

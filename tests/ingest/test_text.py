@@ -91,6 +91,20 @@ def test_a_dump_that_begins_with_the_pages_title_is_titled_by_it() -> None:
     )
 
 
+def test_the_headline_is_the_h1_as_the_page_shows_it_not_cut_short_or_after_its_section() -> None:
+    headline = "Zach Parise heating up, scores twice as Wild beat Sabres 4-1"
+    page = [
+        f"Opinion | {headline} - Twin Cities",
+        "Home | News | Sports",
+        "Zach Parise heating up, scores twice as Wild…",  # a list of links cuts it short
+        f"Opinion | {headline}",  # a breadcrumb's
+        headline,
+        *STORY,
+    ]
+    article = extract_text("\n".join(page))
+    assert (article.title, article.source) == (headline, "Twin Cities")
+
+
 def test_a_pages_title_without_an_outlet_shown_again_as_its_h1_is_the_headline() -> None:
     headline = "Deportees return home from US with shattered dreams"
     page = [
