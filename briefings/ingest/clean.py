@@ -172,7 +172,19 @@ PITCH = re.compile(
 )
 # What may open a call to action before its words: quotes, emphasis, an emoji or an arrow.
 _OPENING = re.compile(r"^(?:[^\w\[(]|_)+")
-SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# Where a sentence ends: a stop and a space, or a stop of Chinese or Japanese (no space after).
+SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
+# Chinese, Japanese and Korean letters: a line of them holds more than its spaces say.
+IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# ...and Chinese and Japanese write words with no spaces between them at all.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def word_count(text: str) -> int:
+    """Words in TEXT, a word of Chinese or Japanese taken as two characters."""
+    return max(len(text.split()), len(UNSPACED.findall(text)) // 2)
+
+
 LINK_ONLY = re.compile(r"^(?:[-*+]\s*)?(?:\[[^\]]*\]\([^)]*\)[\s|,;·•-]*)+$")
 HEADING = re.compile(r"^#{1,6}\s+")
 # WordPress shortcodes a page leaked as text: [button link="..."]Send us a review[/button]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from briefings.ingest.clean import mend
+from briefings.ingest.clean import mend, word_count
 from briefings.ingest.fields import outlet
 from briefings.ingest.model import Extracted
 from briefings.ingest.read import RawPage
@@ -33,7 +33,7 @@ def extract(raw: RawPage, url: str = "", sources: Mapping[str, str] | None = Non
 
 def refusal(article: Extracted) -> str:
     """Why the page is refused, or "" for an article."""
-    if len(article.body.split()) < MIN_WORDS:
+    if word_count(article.body) < MIN_WORDS:
         return "no article found in the page (is it an index or a login page?)"
     if article.not_article:
         return f"not an article: {article.not_article}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from briefings.ingest.clean import is_boilerplate, normalise
+from briefings.ingest.clean import UNSPACED, is_boilerplate, normalise
 from briefings.ingest.model import Extracted
 
 DATE_PATTERNS = [
@@ -35,8 +35,10 @@ AGENCY_CREDIT = re.compile(
     r"\s*(?:\(((?:AP Photo|[A-Z][^()/]{1,40})/[A-Z][^()]{1,50})\)"
     r"|(?<=[\w.)])\s*©\s*([A-Z][^©()\d]{2,50}(?:\s*\([A-Z]{2,10}\))?))\s*$"
 )
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # (as clean.IDEOGRAPH)
 SITE_SUFFIX = re.compile(
-    r"^(.{15,}?)(?:\s+[-–—]\s*|\s*\|\s*)([A-Z][\w&.' -]{1,30}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
+    rf"^(.{{15,}}?|(?=.*[{_CJK}]).{{6,}}?)(?:\s+[-–—]\s*|\s*\|\s*)"
+    rf"((?:[A-Z]|(?=[{_CJK}]))[\w&.' -]{{1,30}}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
 )  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com" (not a
 # sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.')
 MENU_MARKS = re.compile(r"\s[|•›»·/]\s")  # between a menu's or a breadcrumb's items
@@ -128,8 +130,11 @@ def site_cut(line: str) -> str:
 
 
 def words(line: str) -> int:
-    """Words in LINE, not counting marks ("News › ‹" is one word)."""
-    return sum(1 for token in line.split() if WORDISH.search(token))
+    """Words in LINE, not counting marks ("News › ‹" is one word); a word of Chinese or
+    Japanese taken as two characters."""
+    return max(
+        sum(1 for token in line.split() if WORDISH.search(token)), len(UNSPACED.findall(line)) // 2
+    )
 
 
 def read_date(lines: list[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from briefings.ingest.clean import word_count
 from briefings.ingest.fields import host_of
 from briefings.ingest.page import PageFacts
 
@@ -104,4 +105,4 @@ def _home_page(url: str) -> bool:
 
 def _prose(paragraphs: list[str]) -> int:
     """How many of PARAGRAPHS are prose: long, and not a heading, a table or a list."""
-    return sum(1 for p in paragraphs if len(p.split()) >= LONG_PARAGRAPH and p[:1] not in "#|-*")
+    return sum(1 for p in paragraphs if word_count(p) >= LONG_PARAGRAPH and p[:1] not in "#|-*")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from briefings.ingest.clean import SENTENCES, is_prompt, normalise
+from briefings.ingest.clean import SENTENCES, UNSPACED, is_prompt, normalise, word_count
 from briefings.ingest.opening import dateline_of
 
 MIN_WORDS = 12
@@ -83,7 +83,7 @@ def _whole_enough(short: str) -> bool:
     """A paragraph shortened at its first sentence's end still says something: not a
     run-on whose only stop is an abbreviation ("South Dakota Gov." of a page's widget text
     glued to the story's first words)."""
-    return len(short.split()) >= MIN_WORDS
+    return word_count(short) >= MIN_WORDS
 
 
 def plain(markdown: str) -> str:
@@ -97,10 +97,10 @@ def plain(markdown: str) -> str:
 
 
 def _is_prose(text: str) -> bool:
-    if len(text.split()) < MIN_WORDS or is_prompt(text) or _disclosure(text):
+    if word_count(text) < MIN_WORDS or is_prompt(text) or _disclosure(text):
         return False
     letters = sum(ch.isalpha() for ch in text)
-    return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,]", text))
+    return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,。、！？]", text))
 
 
 def _title_again(dek: str, title: str) -> bool:
@@ -125,21 +125,21 @@ def _cut_from(dek: str, texts: list[str]) -> bool:
 
 def _disclosure(text: str) -> bool:
     """A short paragraph of small print (a long one that mentions its links is still prose)."""
-    return len(text.split()) <= DISCLOSURE_WORDS and bool(DISCLOSURE.search(text))
+    return word_count(text) <= DISCLOSURE_WORDS and bool(DISCLOSURE.search(text))
 
 
 def _shorten(text: str) -> str:
     """At most MAX_WORDS words, cut after a sentence where one ends in time; without the
     dateline that opens a news story ("NEW YORK (Reuters) - "): a list shows the outlet."""
     text = dateline_of(text)[1]
-    if len(text.split()) <= MAX_WORDS:
+    if word_count(text) <= MAX_WORDS:
         return text
-    kept: list[str] = []
-    for sentence in SENTENCES.split(text):
-        if kept and len(" ".join([*kept, sentence]).split()) > MAX_WORDS:
-            break
-        kept.append(sentence)
-    short = " ".join(kept)
-    if len(short.split()) > MAX_WORDS:
+    # The first sentence, and as many more as fit (the text as written, up to a sentence's end).
+    ends = [match.start() for match in SENTENCES.finditer(text)] + [len(text)]
+    cut = next((end for end in reversed(ends) if word_count(text[:end]) <= MAX_WORDS), ends[0])
+    short = text[:cut].rstrip()
+    if word_count(short) > MAX_WORDS:
+        if UNSPACED.search(short):  # no spaces to cut at: as many characters as words
+            return short[: MAX_WORDS * 2].rstrip("、，,;:") + "…"
         short = " ".join(short.split()[:MAX_WORDS]).rstrip(",;:") + "…"
     return short

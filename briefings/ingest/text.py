@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from briefings.ingest.authors import author_names
-from briefings.ingest.clean import is_boilerplate, normalise, polish, without_bio
+from briefings.ingest.clean import IDEOGRAPH, is_boilerplate, normalise, polish, without_bio
 from briefings.ingest.header import (
     MENU_MARKS,
     SITE_SUFFIX,
@@ -30,7 +30,6 @@ STOP = frozenset(
     "our she that the their them they this to was we were which who will with would you said not after "
     "also more than about over says could there when what".split()
 )
-IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」』]\s*$")
 END_MARKERS = re.compile(

@@ -5,6 +5,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from briefings.ingest.extract import extract, refusal
+from briefings.ingest.read import RawPage
+from briefings.ingest.summary import choose_summary
 from briefings.ingest.text import extract_text
 from tests.conftest import FIXTURES
 
@@ -319,3 +322,33 @@ def test_a_run_of_picture_captions_between_paragraphs_does_not_cut_the_lead_off(
     article = extract_text("\n".join([*lead, *captions, *rest]))
     assert article.paragraphs[0] == lead[0]
     assert rest[-1] in article.paragraphs
+
+
+def test_a_story_in_japanese_is_read_as_one_not_refused_for_want_of_spaces() -> None:
+    # Chinese and Japanese write no spaces between words: counted by characters, a story of
+    # five paragraphs is no "page with no article", and its outlet follows its <title>.
+    story = [
+        "先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで二十代の男性が逮捕されたというニュースを耳にしました。",
+        "報道によると、今回販売されたのは、いわゆる脱獄した端末で、正規の販売店では扱われていないものでした。",
+        "脱獄とは、端末の基本ソフトを改造して機能制限を解除することで、公式のアプリストアにないアプリも使えるようになります。",
+        "もちろん、製造元の会社は脱獄を認めておらず、改造された端末は保証の対象外となると説明しています。",
+        "では、なぜ改造した端末を販売すると商標権の侵害になるのでしょうか。専門家は出所の表示が問題になると話しています。",
+    ]
+    page = [
+        "商品の改造が商標法違反に！？ | 特許業務法人ライトハウス",
+        "HOME",
+        "ブログ",
+        "商品の改造が商標法違反に！？",
+        *story,
+    ]
+    article = extract(RawPage("blog.txt", "\n".join(page), "text", "utf-8"))
+    assert refusal(article) == ""
+    assert (article.title, article.source) == (
+        "商品の改造が商標法違反に！？",
+        "特許業務法人ライトハウス",
+    )
+    assert article.paragraphs[0] == story[0]
+    assert article.summary.startswith(story[0][:20]) and len(article.summary) <= 121
+    # A long paragraph's summary ends at a sentence's end (。), as many characters as words.
+    summary = choose_summary(["".join(story)])
+    assert summary == story[0] + story[1]
