@@ -174,14 +174,17 @@ PITCH = re.compile(
 _OPENING = re.compile(r"^(?:[^\w\[(]|_)+")
 # Where a sentence ends: a stop and a space, or a stop of Chinese or Japanese (no space after).
 SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
-# Chinese, Japanese and Korean letters: a line of them holds more than its spaces say.
-IDEOGRAPH = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-# ...and Chinese and Japanese write words with no spaces between them at all.
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+# Scripts that write words with no spaces between them: Chinese and Japanese, Thai, Lao,
+# Myanmar, Khmer...
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+UNSPACED = re.compile(f"[{_UNSPACED}]")
+# ...and Korean's letters: a line of any of them holds more than its spaces say.
+IDEOGRAPH = re.compile(f"[{_UNSPACED}\uac00-\ud7af]")
 
 
 def word_count(text: str) -> int:
-    """Words in TEXT, a word of Chinese or Japanese taken as two characters."""
+    """Words in TEXT, a word of a script that writes no spaces (UNSPACED) taken as two
+    characters."""
     return max(len(text.split()), len(UNSPACED.findall(text)) // 2)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 from briefings.ingest.clean import SENTENCES, UNSPACED, is_prompt, normalise, word_count
 from briefings.ingest.opening import dateline_of
@@ -97,10 +98,15 @@ def plain(markdown: str) -> str:
 
 
 def _is_prose(text: str) -> bool:
+    """Sentences: mostly letters (with their marks: Thai writes vowels as marks), with stops
+    and commas. Thai and other scripts that write no spaces often write no commas either: a
+    run of them twice as long as the shortest summary is prose too."""
     if word_count(text) < MIN_WORDS or is_prompt(text) or _disclosure(text):
         return False
-    letters = sum(ch.isalpha() for ch in text)
-    return letters >= 0.6 * len(text) and bool(re.search(r"[.!?…:;,。、！？]", text))
+    letters = sum(ch.isalpha() or unicodedata.category(ch) == "Mn" for ch in text)
+    stops = bool(re.search(r"[.!?…:;,。、！？]", text))
+    unspaced = len(UNSPACED.findall(text)) >= 4 * MIN_WORDS
+    return letters >= 0.6 * len(text) and (stops or unspaced)
 
 
 def _title_again(dek: str, title: str) -> bool:

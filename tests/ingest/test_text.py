@@ -352,3 +352,17 @@ def test_a_story_in_japanese_is_read_as_one_not_refused_for_want_of_spaces() -> 
     # A long paragraph's summary ends at a sentence's end (。), as many characters as words.
     summary = choose_summary(["".join(story)])
     assert summary == story[0] + story[1]
+
+
+def test_a_story_in_thai_is_read_as_one_too() -> None:
+    story = [
+        "กรุงเทพมหานครประกาศปิดถนนสายหลักหลายสายในวันเสาร์นี้เพื่อซ่อมแซมสะพานที่ได้รับความเสียหายจากน้ำท่วมเมื่อสัปดาห์ที่แล้ว",
+        "เจ้าหน้าที่กล่าวว่างานซ่อมแซมจะใช้เวลาประมาณสองเดือนและขอให้ผู้ขับขี่ใช้เส้นทางอื่นในช่วงเวลาเร่งด่วนตอนเช้าและตอนเย็น",
+        "ชาวบ้านที่อาศัยอยู่ใกล้สะพานบอกว่าการปิดถนนจะทำให้การเดินทางไปทำงานและไปโรงเรียนใช้เวลานานขึ้นอย่างน้อยครึ่งชั่วโมง",
+        "ผู้ว่าราชการกรุงเทพมหานครกล่าวว่าจะมีรถโดยสารพิเศษให้บริการฟรีตลอดช่วงเวลาที่ปิดซ่อมแซมเพื่อช่วยเหลือประชาชน",
+    ]
+    page = ["ปิดสะพานซ่อมแซมสองเดือน - Bangkok Daily", "หน้าแรก", "ข่าว", *story]
+    article = extract(RawPage("bridge.txt", "\n".join(page), "text", "utf-8"))
+    assert refusal(article) == ""
+    assert article.paragraphs == story
+    assert article.summary == story[0]
