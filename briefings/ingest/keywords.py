@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from briefings.ingest.clean import word_count
+
 MOST = 8
 LABEL_WORDS = frozenset(
     "team feature featured commerce shoppable sponsored partner partners promoted advertorial "
@@ -45,7 +47,7 @@ def clean_keywords(raw: Iterable[str], people: Iterable[str] = ()) -> list[str]:
 
 def _is_topic(tag: str, k: str) -> bool:
     words = k.split()
-    if not 2 < len(tag) <= 40 or len(words) > 4:
+    if not 2 < len(tag) <= 40 or len(words) > 4 or word_count(tag) > 4:  # (a sentence in CJK)
         return False
     if any(ch.isdigit() for ch in tag) or re.search(r"[_/=@:]|https?", tag):
         return False  # ids, tickers with exchanges, dates, paths

@@ -316,6 +316,11 @@ def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:
         "Moving",
         "Crime",
     ]
+    # A headline in Japanese has no spaces: still too long for a keyword, counted by characters.
+    assert clean_keywords(["商標登録, 商品の改造が商標法違反に！？, 商標法"]) == [
+        "商標登録",
+        "商標法",
+    ]
 
 
 def test_the_summary_is_the_first_real_paragraph() -> None:
