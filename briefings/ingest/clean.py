@@ -178,8 +178,10 @@ SENTENCES = re.compile(r"(?<=[.!?…])\s+(?=\S)|(?<=[。！？])\s*(?=\S)")
 # Myanmar, Khmer...
 _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 UNSPACED = re.compile(f"[{_UNSPACED}]")
-# ...and Korean's letters: a line of any of them holds more than its spaces say.
-IDEOGRAPH = re.compile(f"[{_UNSPACED}\uac00-\ud7af]")
+# ...and with Korean's, the letters of scripts with no capitals: a line of them holds more
+# than its spaces say, and a name in them begins with no capital.
+UNCASED = _UNSPACED + "\uac00-\ud7af"
+IDEOGRAPH = re.compile(f"[{UNCASED}]")
 
 
 def word_count(text: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from briefings.ingest.clean import UNSPACED, is_boilerplate, normalise
+from briefings.ingest.clean import UNCASED, UNSPACED, is_boilerplate, normalise
 from briefings.ingest.model import Extracted
 
 DATE_PATTERNS = [
@@ -35,12 +35,12 @@ AGENCY_CREDIT = re.compile(
     r"\s*(?:\(((?:AP Photo|[A-Z][^()/]{1,40})/[A-Z][^()]{1,50})\)"
     r"|(?<=[\w.)])\s*©\s*([A-Z][^©()\d]{2,50}(?:\s*\([A-Z]{2,10}\))?))\s*$"
 )
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"  # (as clean.IDEOGRAPH)
 SITE_SUFFIX = re.compile(
-    rf"^(.{{15,}}?|(?=.*[{_CJK}]).{{6,}}?)(?:\s+[-–—]\s*|\s*\|\s*)"
-    rf"((?:[A-Z]|(?=[{_CJK}]))[\w&.' -]{{1,30}}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
+    rf"^(.{{15,}}?|(?=.*[{UNCASED}]).{{6,}}?)(?:\s+[-–—]\s*|\s*\|\s*)"
+    rf"((?:[A-Z]|(?=[{UNCASED}]))[\w&.' -]{{1,30}}(?<!\.)|[a-z0-9-]+(?:\.[a-z0-9-]+)+)\s*$"
 )  # "Headline - Outlet", "Headline | The Anti-June Cleaver", "Headline - oregonlive.com" (not a
-# sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.')
+# sentence's end: '... as he shouted "Allahu Akbar" - God is greatest.'); in a script with no
+# capitals, a headline of a few characters and an outlet's name that begins with any letter.
 MENU_MARKS = re.compile(r"\s[|•›»·/]\s")  # between a menu's or a breadcrumb's items
 WORDISH = re.compile(r"\w")
 TAGS_HEAD = re.compile(r"^[-•*]?\s*(?:in|tags|topics|filed under|more on)\s*:\s*$", re.IGNORECASE)
@@ -130,8 +130,8 @@ def site_cut(line: str) -> str:
 
 
 def words(line: str) -> int:
-    """Words in LINE, not counting marks ("News › ‹" is one word); a word of Chinese or
-    Japanese taken as two characters."""
+    """Words in LINE, not counting marks ("News › ‹" is one word); a word of a script that
+    writes no spaces (Chinese, Japanese, Thai, ...) taken as two characters."""
     return max(
         sum(1 for token in line.split() if WORDISH.search(token)), len(UNSPACED.findall(line)) // 2
     )
