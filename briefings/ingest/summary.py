@@ -57,10 +57,11 @@ MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|])")
 
 def choose_summary(paragraphs: list[str], description: str = "", title: str = "") -> str:
     # A description escaped twice by its page ("pricing &amp;amp; costs") reads plainly.
-    dek = " ".join(html.unescape(HTML_TAG.sub("", description)).split())
+    dek = _without_call(" ".join(html.unescape(HTML_TAG.sub("", description)).split()))
     texts = [plain(paragraph) for paragraph in paragraphs[:12]]
     if (
         _is_prose(dek)
+        and not _teaser(dek)
         and not TRUNCATED.search(dek)
         and not NOT_A_DEK.search(dek)
         and not _title_again(dek, title)
@@ -78,6 +79,28 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
         ):
             return short
     return ""
+
+
+# A call to action that ends a page's description: "Learn more!", "Read more here.", "Click to
+# read State of AI newsletter, by ...".
+CALL = re.compile(
+    r"^(?:(?:learn|read|find out|discover|see) more\b.{0,20}|click\b.*|shop now\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def _teaser(dek: str) -> bool:
+    """DEK is one question, a teaser ("Looking for the best drip coffee maker?"), not what the
+    story says."""
+    return dek.endswith("?") and len(SENTENCES.split(dek)) == 1
+
+
+def _without_call(dek: str) -> str:
+    """DEK without the call to action it ends with (a description's last sentence)."""
+    sentences = SENTENCES.split(dek)
+    while len(sentences) > 1 and CALL.match(sentences[-1]):
+        sentences.pop()
+    return " ".join(sentences) if len(sentences) > 1 or not CALL.match(dek) else ""
 
 
 def _whole_enough(short: str) -> bool:

@@ -431,6 +431,21 @@ def test_a_description_that_is_no_dek_the_page_wrote_gives_way_to_the_first_para
     assert choose_summary([PROSE], description) == PROSE
 
 
+def test_a_dek_keeps_what_it_says_not_its_call_to_action_nor_a_teasing_question() -> None:
+    dek = "Engineers found cracks in two piers of the old bridge, which will close to cars for two years."
+    for call in (
+        "Learn more!",
+        "Read more here.",
+        "Shop now at IKEA!",
+        "Click to read the report.",
+    ):
+        assert choose_summary([PROSE], f"{dek} {call}") == dek
+    teaser = "Wondering when the old bridge on Elm Street will open to cars and buses again?"
+    assert choose_summary([PROSE], teaser) == PROSE
+    assert choose_summary([PROSE], f"{teaser} Learn more!") == PROSE
+    assert choose_summary([PROSE], f"{teaser} {dek}") == f"{teaser} {dek}"  # a question, then news
+
+
 def test_the_title_again_is_no_summary_but_a_dek_that_goes_on_from_it_is() -> None:
     title = "Almost Timely News: Using AI for Analytics (2025-09-21)"
     again = f"{title} :: View in Browser"
