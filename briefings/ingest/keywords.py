@@ -20,12 +20,23 @@ LABEL_WORDS = frozenset(
 )
 
 
+NOT_PLURAL = frozenset("news series species".split())  # an "s" that makes no plural
+
+
 def key(text: str) -> str:
     """One spelling for variants: case, punctuation, hyphens and a plural 's' merged."""
     words = re.sub(r"[^\w\s]", " ", text.casefold().replace("-", " ")).split()
     return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+        w[:-1]
+        if len(w) > 3 and w.endswith("s") and not w.endswith("ss") and w not in NOT_PLURAL
+        else w
+        for w in words
     )
+
+
+# The labels as key() spells a tag's words ("editors" -> "editor", "stories" -> "storie"):
+# compared as written, "Editors" and "My Stories" passed as topics.
+LABEL_KEYS = frozenset(key(word) for word in LABEL_WORDS)
 
 
 def clean_keywords(raw: Iterable[str], people: Iterable[str] = ()) -> list[str]:
@@ -51,6 +62,6 @@ def _is_topic(tag: str, k: str) -> bool:
         return False
     if any(ch.isdigit() for ch in tag) or re.search(r"[_/=@:]|https?", tag):
         return False  # ids, tickers with exchanges, dates, paths
-    return not all(w in LABEL_WORDS for w in words) and not (
-        len(words) > 1 and sum(w in LABEL_WORDS for w in words) * 2 >= len(words)
+    return not all(w in LABEL_KEYS for w in words) and not (
+        len(words) > 1 and sum(w in LABEL_KEYS for w in words) * 2 >= len(words)
     )

@@ -316,6 +316,8 @@ def test_cms_tags_are_cleaned_into_a_few_keywords() -> None:
         "Moving",
         "Crime",
     ]
+    # Section labels, whatever their plural: "News" is no plural of "New" ("New York" stays).
+    assert clean_keywords(["News, Local News, Editors, My Stories, New York"]) == ["New York"]
     # A headline in Japanese has no spaces: still too long for a keyword, counted by characters.
     assert clean_keywords(["商標登録, 商品の改造が商標法違反に！？, 商標法"]) == [
         "商標登録",
