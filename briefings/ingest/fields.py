@@ -64,6 +64,19 @@ def choose_title(
     return strip_site(reference, site_words), False
 
 
+# What a headline carries that is no part of it, once the outlet is known: a "Title:" label
+# before it (arXiv's h1), and after its last separator the outlet's name ("Top 5 HR Management
+# Software in 2026 - DianaHR": the outlet's name, read after the title was chosen) or its
+# section's ("How meditation rewires brains | Opinion").
+TITLE_LABEL = re.compile(r"^title:\s*", re.IGNORECASE)
+SECTION_LABELS = frozenset("opinion opinions editorial commentary column news blog".split())
+
+
+def tidy_headline(title: str, outlet: str) -> str:
+    title = TITLE_LABEL.sub("", title) or title
+    return _without_site_after(title, words(outlet) | SECTION_LABELS)
+
+
 def _spelled_as_stated(h1: str, stated: list[str]) -> str:
     """H1, or the headline a field states when the two differ only where the h1 shows "?" for
     characters a wrong charset lost ("Beginner? Guide" beside "Beginner's Guide")."""

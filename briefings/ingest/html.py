@@ -24,6 +24,7 @@ from briefings.ingest.fields import (
     outlet,
     site_banner,
     stated_banner,
+    tidy_headline,
     title_site,
 )
 from briefings.ingest.keywords import clean_keywords
@@ -151,7 +152,8 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
         result.source_doubt = "read from the end of the page's title"
     if source_guessed:
         result.guessed.append("source")
-    result.paragraphs = polish(paragraphs, title=result.title)
+    result.paragraphs = polish(paragraphs, title=result.title)  # (its h1, shown as written)
+    result.title = tidy_headline(result.title, result.source)
     result.date = page_date(html, url, document.date or "", facts, result.guessed)
     if "date" not in result.guessed and only_updated(result.date, facts):
         result.guessed.append("date")

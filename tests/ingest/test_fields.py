@@ -3,7 +3,7 @@
 import pytest
 
 from briefings.ingest.authors import clean_authors
-from briefings.ingest.fields import choose_title, outlet, site_banner, strip_site
+from briefings.ingest.fields import choose_title, outlet, site_banner, strip_site, tidy_headline
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.page import PageFacts
@@ -95,6 +95,31 @@ def test_without_an_h1_the_site_name_is_cut_from_either_end() -> None:
     assert strip_site("Leadfeeder | State of SEO in 2026", {"leadfeeder"}) == "State of SEO in 2026"
     # a colon inside a headline is not a separator
     assert strip_site("Fitness trends: nine to watch", {"acme"}) == "Fitness trends: nine to watch"
+
+
+@pytest.mark.parametrize(
+    ("title", "outlet", "headline"),
+    [
+        # the outlet's name after it, known only once the outlet is
+        (
+            "Top 5 HR Management Software in 2026 - DianaHR",
+            "DianaHR",
+            "Top 5 HR Management Software in 2026",
+        ),
+        # a section's label after it, a "Title:" label before it
+        ("How meditation rewires brains | Opinion", "The Appeal", "How meditation rewires brains"),
+        (
+            "Title:AlignMerge - Model Merging via Fisher Geometry",
+            "arxiv.org",
+            "AlignMerge - Model Merging via Fisher Geometry",
+        ),
+        # what says something of the story stays
+        ("Sony A7 IV – Review", "Camera Weekly", "Sony A7 IV – Review"),
+        ("DianaHR raises $10m – DianaHR", "DianaHR", "DianaHR raises $10m"),
+    ],
+)
+def test_a_headline_loses_the_labels_around_it(title: str, outlet: str, headline: str) -> None:
+    assert tidy_headline(title, outlet) == headline
 
 
 def test_bylines_become_names_only() -> None:
