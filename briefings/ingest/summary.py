@@ -96,11 +96,11 @@ def _teaser(dek: str) -> bool:
 
 
 def _without_call(dek: str) -> str:
-    """DEK without the call to action it ends with (a description's last sentence)."""
+    """DEK without the calls to action it ends with (its last sentences): "" if it is all one."""
     sentences = SENTENCES.split(dek)
-    while len(sentences) > 1 and CALL.match(sentences[-1]):
+    while sentences and CALL.match(sentences[-1]):
         sentences.pop()
-    return " ".join(sentences) if len(sentences) > 1 or not CALL.match(dek) else ""
+    return " ".join(sentences)
 
 
 def _whole_enough(short: str) -> bool:
