@@ -12,7 +12,7 @@ from briefings.ingest.fields import unescaped
 
 # "Reviewed by X" -> "X"; also glued, as a label and a name in two elements read ("Posted byX")
 BY = re.compile(r"^(?:.*?\bby(?:\b|(?-i:(?=[A-Z])))[:\s]*|authors?[:\s]+)", re.IGNORECASE)
-SPLIT_NAMES = re.compile(r"\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?", re.IGNORECASE)
+SPLIT_NAMES = re.compile(r"(\s*(?:;|\||&|•|\band\b|\bwith\b|\n)\s*|,\s*(?:and\s+)?)", re.IGNORECASE)
 CREDENTIAL = re.compile(
     r"^(?:[A-Z][A-Za-z]{0,3}\.?){1,4}[®™]?(?:\s*\([^)]{1,30}\))?$"
 )  # MD, PhD, RD, M.S., CEPF®
@@ -65,6 +65,40 @@ def clean_authors(
     return [AFTER_THE_NAME.sub("", name) or name for name in found]
 
 
+# "By: Jane Roe" as a byline writes it; not a credit for the pictures, a review or an edit
+# ("Photo by", "Reviewed by", "Fact checked by").
+SHOWN_BY = re.compile(
+    r"(?<!\w)(?:(\w+)\s+)?by:?\s+(?:dr\.?\s+)?(?=(?P<name>.{1,60}))", re.IGNORECASE | re.DOTALL
+)
+CREDITS = frozenset(
+    "photo photos photograph photography image images illustration illustrations video graphic "
+    "graphics art reviewed checked edited verified produced designed sponsored powered presented"
+    " translated".split()
+)
+
+
+def shown_first(candidates: list[str], shown: str) -> list[str]:
+    """CANDIDATES with those that name someone SHOWN as a byline (the text about the headline:
+    "By: Jane Roe") first, in their order: the byline a reader sees beats the CMS's author
+    field, often the account that posted the page ("Luke Daigle" in <meta>, "By: Paul
+    Fenaroli" under the headline). A full name only: one word is too easily found."""
+    bylines = [
+        m["name"].casefold()
+        for m in SHOWN_BY.finditer(shown)
+        if (m[1] or "").casefold() not in CREDITS
+    ]
+
+    def is_shown(candidate: str) -> bool:
+        return any(
+            re.match(re.escape(name.casefold()) + r"(?!\w)", byline)
+            for name in author_names(candidate)
+            if " " in name
+            for byline in bylines
+        )
+
+    return sorted(candidates, key=lambda c: not is_shown(c))
+
+
 def _chosen_authors(candidates: Iterable[str], publishers: set[str], site: str) -> list[str]:
     fallback: list[str] = []
     for candidate in candidates:
@@ -109,8 +143,15 @@ def author_names(text: str, site: str = "") -> list[str]:
     text = unescaped(str(text or ""))
     text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
     names: list[str] = []
-    for part in SPLIT_NAMES.split(text):
-        part = _name_in(part)
+    parts = SPLIT_NAMES.split(text)  # part, separator, part, ...
+    in_title = False  # within a job title after a name ("Jane Roe, Home and Garden Editor")
+    for at in range(0, len(parts), 2):
+        after_comma = at > 0 and "," in parts[at - 1]
+        if (after_comma or in_title) and ROLE.search(parts[at]):
+            in_title = True  # "Jane Roe, Senior Digital Editor": no "Senior Digital" here
+            continue
+        part = _name_in(parts[at])
+        in_title = after_comma and not part
         if not part:
             continue
         if names and CREDENTIAL.match(part):

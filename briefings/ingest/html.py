@@ -14,7 +14,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from briefings.ingest.authors import author_names, clean_authors
+from briefings.ingest.authors import author_names, clean_authors, shown_first
 from briefings.ingest.clean import AUTHOR_BIO, polish, without_bio, without_header_lines
 from briefings.ingest.dates import only_updated, page_date, shown_date
 from briefings.ingest.fields import (
@@ -161,16 +161,19 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     result.url = url
     result.canonical = _original(facts.canonical, url)
     result.authors = clean_authors(
-        [
-            "; ".join(facts.ld_authors),
-            meta.get("author", ""),
-            meta.get("article:author", ""),
-            document.author or "",
-            *facts.meta_authors,
-            *facts.bylines,
-            *_written_by(meta),
-            *facts.more_bylines,
-        ],
+        shown_first(
+            [
+                "; ".join(facts.ld_authors),
+                meta.get("author", ""),
+                meta.get("article:author", ""),
+                document.author or "",
+                *facts.meta_authors,
+                *facts.bylines,
+                *_written_by(meta),
+                *facts.more_bylines,
+            ],
+            facts.by_headline,
+        ),
         site,
         [result.source, facts.ld_publisher],
     ) or clean_authors(

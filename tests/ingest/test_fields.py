@@ -164,6 +164,10 @@ def test_furniture_is_not_an_author_and_a_full_name_beats_a_handle() -> None:
 def test_titles_and_escapes_in_a_byline_are_not_names() -> None:
     assert clean_authors(["Preetam Jinka Co-founder; Chief Architect"]) == ["Preetam Jinka"]
     assert clean_authors(["Justin Meserole, Trial Attorney"]) == ["Justin Meserole"]
+    # a job title after the comma is no second author, whatever words it has before its role
+    assert clean_authors(["By Jane Roe, Senior Digital Editor"]) == ["Jane Roe"]
+    assert clean_authors(["Paul Frew, Home and Digital Security Expert"]) == ["Paul Frew"]
+    assert clean_authors(["Jane Roe, Managing Editor, and John Doe"]) == ["Jane Roe", "John Doe"]
     assert clean_authors(["Maria Roe &amp; Katerina Doe"]) == ["Maria Roe", "Katerina Doe"]
 
 

@@ -865,6 +865,24 @@ def test_a_stated_handle_beats_a_name_in_an_author_element() -> None:
 
 
 @pytest.mark.parametrize(
+    ("shown", "authors"),
+    [
+        # the byline a reader sees under the headline beats the CMS's account in <meta>
+        ("<p>By: Paul Fenaroli</p>", ["Paul Fenaroli"]),
+        ("<p>Written by Paul Fenaroli, Associate Attorney</p>", ["Paul Fenaroli"]),
+        # a credit for the picture, a review or a fact check is no byline
+        ("<p>Photo by Paul Fenaroli</p>", ["Luke Daigle"]),
+        ("<p>Reviewed by Paul Fenaroli</p>", ["Luke Daigle"]),
+    ],
+)
+def test_the_byline_shown_under_the_headline_beats_the_author_field(
+    shown: str, authors: list[str]
+) -> None:
+    page = with_byline(shown, '<meta name="author" content="Luke Daigle">')
+    assert extract_html(page).authors == authors
+
+
+@pytest.mark.parametrize(
     "furniture",
     [
         '<nav><a href="/staff/">Faculty</a> <a href="/people/board">Board of Trustees</a></nav>',
