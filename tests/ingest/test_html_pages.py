@@ -326,6 +326,9 @@ def test_a_date_in_digits_that_reads_both_ways_is_read_as_the_page_writes_it(
         ("By Jane Roe. Last updated: June 9, 2025", "2025-05-06"),
         # No date line: the markup's.
         ("By Jane Roe", "2025-05-06"),
+        # A day apart is the markup's moment on the site's clock (its zone), not another date.
+        ("Jane Roe | May 5, 2025", "2025-05-06"),
+        ("Jane Roe | May 7, 2025", "2025-05-06"),
     ],
 )
 def test_the_date_line_under_the_headline_is_the_date(line: str, day: str) -> None:
