@@ -144,14 +144,11 @@ def author_names(text: str, site: str = "") -> list[str]:
     text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
     names: list[str] = []
     parts = SPLIT_NAMES.split(text)  # part, separator, part, ...
-    in_title = False  # within a job title after a name ("Jane Roe, Home and Garden Editor")
+    titles = _job_titles(parts)
     for at in range(0, len(parts), 2):
-        after_comma = at > 0 and "," in parts[at - 1]
-        if (after_comma or in_title) and ROLE.search(parts[at]):
-            in_title = True  # "Jane Roe, Senior Digital Editor": no "Senior Digital" here
+        if at in titles:
             continue
         part = _name_in(parts[at])
-        in_title = after_comma and not part
         if not part:
             continue
         if names and CREDENTIAL.match(part):
@@ -161,6 +158,21 @@ def author_names(text: str, site: str = "") -> list[str]:
     if site and len(names) > 1:  # the outlet beside real names is not an author
         names = [n for n in names if n.casefold() != site.casefold()] or names
     return names[:MOST_AUTHORS]
+
+
+def _job_titles(parts: list[str]) -> set[int]:
+    """Where PARTS (a byline split: part, separator, part, ...) hold a job title after a name's
+    comma: from the comma to the last part naming a role before the next comma ("Jane Roe,
+    Senior Digital Editor", "Nicole Forbes, Master Horticulturalist & Garden Educator", not
+    John Doe in "Jane Roe, Travel Editor and John Doe"). Before the first comma a role follows
+    its name in the same part ("Keith Barry Senior Autos Reporter"): _name_in reads it."""
+    titles: set[int] = set()
+    commas = [at for at in range(2, len(parts), 2) if "," in parts[at - 1]]
+    for start, end in zip(commas, [*commas[1:], len(parts)], strict=False):
+        roles = [at for at in range(start, end, 2) if ROLE.search(parts[at])]
+        if roles:
+            titles.update(range(start, roles[-1] + 1, 2))
+    return titles
 
 
 def _name_in(part: str) -> str:

@@ -168,6 +168,10 @@ def test_titles_and_escapes_in_a_byline_are_not_names() -> None:
     assert clean_authors(["By Jane Roe, Senior Digital Editor"]) == ["Jane Roe"]
     assert clean_authors(["Paul Frew, Home and Digital Security Expert"]) == ["Paul Frew"]
     assert clean_authors(["Jane Roe, Managing Editor, and John Doe"]) == ["Jane Roe", "John Doe"]
+    nicole = "Nicole Forbes, Master Horticulturalist & Garden Educator"  # titles joined by "&"
+    assert clean_authors([nicole]) == ["Nicole Forbes"]
+    assert clean_authors(["Jane Roe, Travel Editor and John Doe"]) == ["Jane Roe", "John Doe"]
+    assert clean_authors(["Jane Roe, John Doe and Ann Lee"]) == ["Jane Roe", "John Doe", "Ann Lee"]
     assert clean_authors(["Maria Roe &amp; Katerina Doe"]) == ["Maria Roe", "Katerina Doe"]
 
 
