@@ -142,6 +142,9 @@ def author_names(text: str, site: str = "") -> list[str]:
     # Unescaped first: a byline's "&amp;" split as names would.
     text = unescaped(str(text or ""))
     text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
+    listed = text.split(";")  # "Roy, Aniruddha; Das, Amitava": a catalogue's names
+    if len(listed) > 1 and all(first_last(n) != n for n in listed):
+        text = ";".join(map(first_last, listed))
     names: list[str] = []
     parts = SPLIT_NAMES.split(text)  # part, separator, part, ...
     titles = _job_titles(parts)
@@ -173,6 +176,29 @@ def _job_titles(parts: list[str]) -> set[int]:
         if roles:
             titles.update(range(start, roles[-1] + 1, 2))
     return titles
+
+
+def first_last(name: str) -> str:
+    """A name written surname first as written given name first: "Kaufman, Jeff T." -> "Jeff
+    T. Kaufman"; NAME as it is when what follows its comma is no given name ("Jane Roe, MD")."""
+    surname, comma, given = name.partition(",")
+    words = given.split()
+    if not comma or "," in given or not 1 <= len(surname.split()) <= 3 or not 1 <= len(words) <= 3:
+        return name
+    if any(ch.isdigit() for ch in name) or not all(_given_word(w) for w in words):
+        return name
+    if ROLE.search(given):  # "Jane Roe, Editor"
+        return name
+    return f"{' '.join(words)} {' '.join(surname.split())}"
+
+
+def _given_word(word: str) -> bool:
+    """An initial ("T.") or a capitalised word ("Jeff", "Jean-Luc"), not a credential ("MD",
+    "PhD")."""
+    if len(word) == 2 and word[0].isupper() and word[1] == ".":
+        return True
+    rest = word[1:].replace("-", "")
+    return len(word) > 1 and word[0].isupper() and rest.isalpha() and rest == rest.lower()
 
 
 def _name_in(part: str) -> str:

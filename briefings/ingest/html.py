@@ -166,8 +166,10 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
                 "; ".join(facts.ld_authors),
                 meta.get("author", ""),
                 meta.get("article:author", ""),
-                document.author or "",
+                # The fields other tools write (citation_author...) before trafilatura's reading
+                # of them, which splits "Roy, Aniruddha" into two names.
                 *facts.meta_authors,
+                document.author or "",
                 *facts.bylines,
                 *_written_by(meta),
                 *facts.more_bylines,

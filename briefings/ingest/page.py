@@ -15,6 +15,8 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from briefings.ingest.authors import first_last
+
 MAX_JSON_LD = 200_000  # characters of one JSON-LD block; larger blocks are ads' data dumps
 MAX_NODES = 2_000  # JSON-LD objects walked per page
 ARTICLE_TYPES = frozenset(
@@ -51,6 +53,9 @@ AUTHOR_METAS = (
     "parsely-author sailthru.author dc.creator dcterms.creator citation_author article_author "
     "og:author byl"
 ).split()
+# Fields a library's catalogue fills, where a name is written surname first ("Roy, Aniruddha",
+# once per author): read as a byline writes it.
+SURNAME_FIRST = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
 # An element a theme names for its author ("blog-meta-author", "dateAndAuthorContainer",
 # "author-box__name"): its short text, dates and separators aside, may be the author's name.
 AUTHOR_CLASS = re.compile(r"author", re.IGNORECASE)
@@ -142,7 +147,7 @@ def page_facts(tree: HtmlElement) -> PageFacts:
         key = (node.get("property") or node.get("name") or node.get("itemprop") or "").lower()
         value = " ".join((node.get("content") or "").split())
         if key in AUTHOR_METAS and value and len(authors.setdefault(key, [])) < 10:
-            authors[key].append(value)
+            authors[key].append(first_last(value) if key in SURNAME_FIRST else value)
         if key and value and key not in facts.meta:
             facts.meta[key] = value
     facts.meta_authors = ["; ".join(authors[key]) for key in AUTHOR_METAS if key in authors]

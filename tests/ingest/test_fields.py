@@ -168,6 +168,9 @@ def test_titles_and_escapes_in_a_byline_are_not_names() -> None:
     assert clean_authors(["By Jane Roe, Senior Digital Editor"]) == ["Jane Roe"]
     assert clean_authors(["Paul Frew, Home and Digital Security Expert"]) == ["Paul Frew"]
     assert clean_authors(["Jane Roe, Managing Editor, and John Doe"]) == ["Jane Roe", "John Doe"]
+    # names written surname first, one per ";" (a catalogue's), are names as bylines write them
+    assert clean_authors(["Roy, Aniruddha; Das, Amitava"]) == ["Aniruddha Roy", "Amitava Das"]
+    assert clean_authors(["Jane Roe, MD; John Doe, Editor"]) == ["Jane Roe, MD", "John Doe"]
     nicole = "Nicole Forbes, Master Horticulturalist & Garden Educator"  # titles joined by "&"
     assert clean_authors([nicole]) == ["Nicole Forbes"]
     assert clean_authors(["Jane Roe, Travel Editor and John Doe"]) == ["Jane Roe", "John Doe"]

@@ -817,6 +817,11 @@ def test_bylines_are_found_where_pages_put_them(byline: str, head: str, authors:
             '<meta name="citation_author" content="John Doe">',
             ["Jane Roe", "John Doe"],
         ),
+        (  # ...written surname first, as a catalogue writes names (arXiv)
+            '<meta name="citation_author" content="Roe, Jane">'
+            '<meta name="citation_author" content="van Dyke, John T.">',
+            ["Jane Roe", "John T. van Dyke"],
+        ),
     ],
 )
 def test_author_fields_other_tools_write_into_meta_are_read(head: str, authors: list[str]) -> None:
