@@ -21,6 +21,8 @@ GALLERY_COUNTER = re.compile(
     r"(?:(?:image|photo|slide)\s+)?\d+\s+(?:/|of)\s+/?\s*\d+", re.IGNORECASE
 )
 RATING = re.compile(r"^(very ?good|good|bad|excellent|like|dislike)!?\s*\(\d+\)\s*$", re.IGNORECASE)
+# A theme's filler text left in place ("Lorem ipsum dolor sit amet, ..."): no story's words.
+PLACEHOLDER = re.compile(r"^lorem ipsum\b", re.IGNORECASE)
 # A shop's disclosure that its links pay it ("Purchases made through our links may earn us a
 # commission"): said by the site of itself, in the first person, on every page it sells from.
 DISCLOSURE = re.compile(
@@ -121,7 +123,7 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip().strip("-–—•*# ").strip()
     if not text:
         return True
-    if RATING.match(text):
+    if RATING.match(text) or PLACEHOLDER.match(text):
         return True
     if len(text) <= DISCLOSURE_LENGTH and DISCLOSURE.search(text) and _first_person(text):
         return True

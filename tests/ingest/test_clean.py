@@ -99,6 +99,13 @@ def test_a_prompt_near_the_end_takes_its_pitch_with_it() -> None:
     assert polish([*STORY, *pitch]) == STORY
 
 
+def test_a_themes_filler_text_goes_wherever_it_stands() -> None:
+    filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
+    assert polish([filler, *STORY, "Lorem Ipsum", filler]) == STORY
+    quoted = "Designers call it lorem ipsum: filler text that reads as Latin and means nothing."
+    assert polish([*STORY, quoted]) == [*STORY, quoted]  # a story about it keeps its words
+
+
 def test_leaked_shortcodes_and_paragraphs_of_bare_addresses_go() -> None:
     kept = polish(
         [
