@@ -179,8 +179,8 @@ def _job_titles(parts: list[str]) -> set[int]:
 
 
 def first_last(name: str) -> str:
-    """A name written surname first as written given name first: "Kaufman, Jeff T." -> "Jeff
-    T. Kaufman"; NAME as it is when what follows its comma is no given name ("Jane Roe, MD")."""
+    """NAME, written surname first, as a byline writes it: "Kaufman, Jeff T." -> "Jeff T.
+    Kaufman"; as it is when what follows its comma is no given name ("Jane Roe, MD")."""
     surname, comma, given = name.partition(",")
     words = given.split()
     if not comma or "," in given or not 1 <= len(surname.split()) <= 3 or not 1 <= len(words) <= 3:
