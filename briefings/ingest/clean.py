@@ -7,6 +7,8 @@ import re
 
 import ftfy
 
+from briefings.ingest.fields import TITLE_LABEL
+
 BOILERPLATE = re.compile(
     r"^(share (this|on)|follow us|sign up|subscribe( now| to)?|newsletter|advertisement|"
     r"read more|related( articles| stories)?|recommended|most (read|popular|viewed)|ranking|"
@@ -231,11 +233,24 @@ def polish(paragraphs: list[str], title: str = "") -> list[str]:
         for i, p in enumerate(kept)
         if not (CONTENTS_HEADING.match(p.strip()) and not _list_follows(kept, i))
     ]
-    if kept and title and HEADING.match(kept[0]) and normalise(kept[0]) == normalise(title):
+    while kept and BREADCRUMB.match(kept[0].strip()):
+        kept = kept[1:]  # the page's trail to the story, set as a heading above it
+    if kept and title and HEADING.match(kept[0]) and _repeats(kept[0], title):
         kept = kept[1:]  # the title is in the front matter; the page shows it once
     while kept and LINK_ONLY.match(kept[-1].strip()):
         kept.pop()
     return drop_repeats([_drop_cap_joined(p) for p in kept])
+
+
+# A breadcrumb trail set as a heading: "Computer Science > Artificial Intelligence".
+BREADCRUMB = re.compile(r"^#{1,6}\s+[^>›»]{1,60}(?:\s[>›»]\s(?=[A-Z0-9])[^>›»]{1,60}){1,5}$")
+
+
+def _repeats(heading: str, title: str) -> bool:
+    """Whether HEADING is the headline TITLE again, as the page writes it or with the label a
+    headline loses ("Title:AlignMerge ...", see fields.tidy_headline)."""
+    text = HEADING.sub("", heading.strip())
+    return normalise(title) in (normalise(text), normalise(TITLE_LABEL.sub("", text)))
 
 
 # A paragraph that opens with a drop cap set apart from its word ("T he Davis Cup Final began",

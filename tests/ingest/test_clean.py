@@ -99,6 +99,17 @@ def test_a_prompt_near_the_end_takes_its_pitch_with_it() -> None:
     assert polish([*STORY, *pitch]) == STORY
 
 
+def test_a_trail_and_a_labelled_headline_above_the_story_go() -> None:
+    title = "Elm Street bridge closes to cars"
+    above = ["# News > Local > Transport", f"# Title: {title}"]
+    assert polish([*above, *STORY], title=title) == STORY
+    # a section heading that happens to hold ">" stays ("rail" is no crumb's name)
+    assert polish(["## Road > rail: why trains win", *STORY]) == [
+        "## Road > rail: why trains win",
+        *STORY,
+    ]
+
+
 def test_a_themes_filler_text_goes_wherever_it_stands() -> None:
     filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
     assert polish([filler, *STORY, "Lorem Ipsum", filler]) == STORY
