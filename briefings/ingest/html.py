@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -79,8 +79,18 @@ def _own_address(canonical: str, stated: str) -> str:
     canonical = canonical if is_web_url(canonical) else ""
     stated = stated if is_web_url(stated) else ""
     if not canonical or (_home(canonical) and stated and not _home(stated)):
-        return stated or canonical
-    return canonical
+        return _escaped(stated or canonical)
+    return _escaped(canonical)
+
+
+# What may not stand in an address as written (letters of any script may: "/wiki/한국").
+_NOT_IN_ADDRESS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
+def _escaped(address: str) -> str:
+    """ADDRESS with what may not stand in one percent-encoded: a page may state its address
+    as a person would type it ("https://kval.com/topic/Car Rental")."""
+    return _NOT_IN_ADDRESS.sub(lambda m: quote(m[0], safe=""), address)
 
 
 def _home(url: str) -> bool:

@@ -272,6 +272,15 @@ OG = '<meta property="og:url" content="https://riverside.example/2025/05/bridge"
         # a canonical link to the site's home page is a template's default, not this page's
         ('<link rel="canonical" href="https://riverside.example/">' + OG, OWN),
         ('<link rel="canonical" href="https://riverside.example/">', "https://riverside.example/"),
+        # written as a person would type it: a valid address (letters of any script stand)
+        (
+            '<link rel="canonical" href="https://riverside.example/topic/Elm Street">',
+            "https://riverside.example/topic/Elm%20Street",
+        ),
+        (
+            '<meta property="og:url" content="https://riverside.example/café">',
+            "https://riverside.example/café",
+        ),
     ],
 )
 def test_a_saved_page_without_its_address_given_says_where_it_was_published(
