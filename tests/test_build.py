@@ -685,6 +685,28 @@ def test_an_index_kept_from_the_last_build_never_takes_what_a_link_in_it_points_
     assert not (example / "site/pagefind" / shard / "leak.txt").exists()
 
 
+def test_a_page_removed_while_search_indexes_is_passed_over(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # serve indexes beside rebuilding: a rebuild may remove a page the run has listed
+    build(example)
+    site = example / "site"
+    gone = sorted(site.glob("articles/*/index.html"))[0]
+    real = search._index_shard
+
+    def listed_then_removed(files: list[Path], *args: object) -> None:
+        gone.unlink()
+        real(files, *args)
+
+    monkeypatch.setattr(search, "_index_shard", listed_then_removed)
+    search.index_site(site, site / "pagefind", changed=None)
+    monkeypatch.undo()
+    (shard,) = json.loads((site / "pagefind" / search.SHARDS_FILE).read_text())
+    indexed = (site / "pagefind" / shard / "pagefind-entry.json").read_text()
+    left = len(list(site.glob("articles/*/index.html")))  # every page but the one removed
+    assert left > 0 and f'"page_count":{left}' in indexed.replace(" ", "")
+
+
 def test_the_search_index_of_pages_gone_goes_with_them(example: Path) -> None:
     """Indexed again beside serving, the index is made anew and swapped in whole: the files of
     a deleted article's index entry are not left behind, served, in site/pagefind/."""

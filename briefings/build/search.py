@@ -93,7 +93,12 @@ def _index_shard(files: list[Path], pages: list[str], into: Path, work: Path) ->
     """Index FILES, the site's PAGES, into INTO: Pagefind reads a folder of links to them."""
     shutil.rmtree(work, ignore_errors=True)
     for file, page in zip(files, pages, strict=True):
-        output.link_or_copy(file, work / page)
+        try:
+            output.link_or_copy(file, work / page)
+        except FileNotFoundError:
+            # Removed by a rebuild since this run listed it (serve indexes beside rebuilding):
+            # that rebuild asks for a run of its own, which indexes the site as it is then.
+            continue
     command = [
         sys.executable, "-m", "pagefind", "--site", str(work), "--glob", f"{ARTICLES}/**/*.html",
         "--silent", "--output-path", str(into),
