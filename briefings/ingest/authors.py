@@ -143,8 +143,9 @@ def author_names(text: str, site: str = "") -> list[str]:
     text = unescaped(str(text or ""))
     text = ROLE_IN_BRACKETS.sub("", " ".join(text.split()))
     listed = text.split(";")  # "Roy, Aniruddha; Das, Amitava": a catalogue's names
-    if len(listed) > 1 and all(first_last(n) != n for n in listed):
-        text = ";".join(map(first_last, listed))
+    turned = [first_last(n) for n in listed]
+    if len(listed) > 1 and all(t != n for t, n in zip(turned, listed, strict=True)):
+        text = ";".join(turned)
     names: list[str] = []
     parts = SPLIT_NAMES.split(text)  # part, separator, part, ...
     titles = _job_titles(parts)
