@@ -61,8 +61,21 @@ def clean_authors(
     Staff Writers" -> ["Jane Roe", "John Doe"]; credentials stay with their name ("Ann Lee, MD").
     A candidate naming only the outlet (SITE or one of OUTLETS) is taken only when no later one
     names a person: a publisher often fills its own name into the author field."""
-    found = _chosen_authors(candidates, {_bare(name) for name in (site, *outlets) if name}, site)
-    return [AFTER_THE_NAME.sub("", name) or name for name in found]
+    outlets = [name for name in (site, *outlets) if name]
+    found = _chosen_authors(candidates, {_bare(name) for name in outlets}, site)
+    return [_outlet_cut(AFTER_THE_NAME.sub("", name) or name, outlets) for name in found]
+
+
+def _outlet_cut(name: str, outlets: list[str]) -> str:
+    """NAME without the outlet a byline credits after it ("Brian Truitt USA TODAY", as
+    AGENCY_AFTER does for news agencies), when a full name is left."""
+    for outlet in outlets:
+        head, tail = name[: -len(outlet)], name[-len(outlet) :]
+        if tail.casefold() == outlet.casefold() and head.endswith((" ", ",")):
+            kept = head.rstrip(" ,|-–—·")
+            if len(kept.split()) >= 2 and kept.split()[-1][:1].isupper():  # not "... for"
+                return kept
+    return name
 
 
 # "By: Jane Roe" as a byline writes it; not a credit for the pictures, a review or an edit

@@ -155,14 +155,16 @@ def _first_person(text: str) -> bool:
 # Calls to action a page wraps around its article: newsletter and subscription prompts, sharing,
 # contact notes, teasers for other stories. A short paragraph made mostly of them is not the story.
 PROMPT = re.compile(
-    r"^(?:sign up(?: now| here| today)?[.!:]|sign up (?:for|to) (?:(?:our|the|a|\S+[’']s) )?(?:\S+ ){0,3}"
+    r"^(?:sign up(?: now| here| today)?[.!:]|\[?sign up (?:now|here|today)\b|sign up (?:for|to) (?:(?:our|the|a|\S+[’']s) )?(?:\S+ ){0,3}"
     r"(?:newsletters?|e-?mails?|alerts|updates)\b|subscribe\b|click here|like this (?:story|article)|share (?:it|this)\b|"
     r"don[’']?t miss|tell us what you think|follow (?:us|him|her|them|me)\b|have a (?:news )?tip|"
     r"download (?:our|the) app|register (?:now|today|for (?:our|free)\b)|get the latest|get (?:\S+ ){1,6}delivered|get (?:\S+ ){0,2}news alerts\b|join (?:us|our)\b|"
     r"thanks? (?:you )?for (?:signing up|subscribing|reading)|keep an eye on your inbox|"
     r"there was an error processing|sorry!|read more\b|more:|related:|see also\b|"
     r"\S+(?: \S+){0,3} (?:may|can) be reached at|e-?mail (?:him|her|them|us|me) at|"
-    r"start your day with|send us (?:your|a)\b|(?:\S+ ){0,3}newsletters?$)",
+    r"start your day with|send us (?:your|a)\b|(?:\S+ ){0,3}newsletters?$|"
+    # "... newsletter has all the best recommendations, delivered right to your inbox."
+    r".*\b(?:delivered|dropped|sent|straight|directly|right) (?:to|in|into) your inbox\b)",
     re.IGNORECASE,
 )
 # The site's own pitch, said anywhere in a sentence: only in the story's last paragraphs, where

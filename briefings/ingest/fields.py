@@ -74,7 +74,12 @@ SECTION_LABELS = frozenset("opinion opinions editorial commentary column news bl
 
 def tidy_headline(title: str, outlet: str) -> str:
     title = TITLE_LABEL.sub("", title) or title
+    # "... with these 10 travel hacks ." (a theme's space before its full stop)
+    title = LOOSE_STOP.sub(".", title)
     return _without_site_after(title, words(outlet) | SECTION_LABELS)
+
+
+LOOSE_STOP = re.compile(r"(?<=\w)\s+\.$")
 
 
 def _spelled_as_stated(h1: str, stated: list[str]) -> str:

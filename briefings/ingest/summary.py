@@ -6,6 +6,7 @@ own words, shortened at a sentence's end)."""
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 
@@ -32,9 +33,10 @@ DISCLOSURE = re.compile(
 DISCLOSURE_WORDS = 40
 # Cut off: at its end, or before the link a CMS puts after its excerpt of the page's first
 # words ("… Continue reading Title": no dek, often a table's or a menu's words); or cut by
-# length in the middle of an entity ("homeowners don&rsquo").
+# length in the middle of an entity ("homeowners don&rsquo"); or where the page escaped a quote
+# as code does, which in HTML ends the attribute ('content="... from \\"One Battle ..."').
 TRUNCATED = re.compile(
-    r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*(?:(?:continue reading|read more)\b.*)?$|&#?\w+$",
+    r"(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*(?:(?:continue reading|read more)\b.*)?$|&#?\w+$|\\$",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -66,6 +68,7 @@ def choose_summary(paragraphs: list[str], description: str = "", title: str = ""
         and not NOT_A_DEK.search(dek)
         and not _title_again(dek, title)
         and not _cut_from(dek, texts)
+        and not _glued(dek, texts)
         and _whole_enough(short := _shorten(dek))
     ):
         return short
@@ -150,6 +153,21 @@ def _cut_from(dek: str, texts: list[str]) -> bool:
     if re.search(r"[.!?…\"”’')]$", dek):
         return False
     return any(len(text) > len(dek) and text.startswith(dek) for text in texts)
+
+
+def _glued(dek: str, texts: list[str]) -> bool:
+    """DEK runs one of the first paragraphs (TEXTS) into the next with no space between ("...
+    the Healing Power of MusicOver the years, ...", "why I made it.Visit: https://..."): a
+    CMS's excerpt of the page's text, blocks joined as they come, not a dek anyone wrote."""
+    texts = [text.lstrip("#").strip() for text in texts]
+    return any(
+        f"{one[-GLUE_CHARS:]}{two[:GLUE_CHARS]}" in dek
+        for one, two in itertools.pairwise(texts)
+        if len(one) >= GLUE_CHARS and len(two) >= GLUE_CHARS
+    )
+
+
+GLUE_CHARS = 12  # of each paragraph, where two meet
 
 
 def _disclosure(text: str) -> bool:

@@ -263,6 +263,23 @@ def test_a_pitch_for_news_alerts_is_no_part_of_the_story() -> None:
     assert polish([story, pitch, *rest]) == [story, *rest]
 
 
+def test_a_newsletter_s_pitch_to_your_inbox_is_no_part_of_the_story() -> None:
+    story = "Officials said the strike spread along the coast on Tuesday, closing three ports."
+    rest = [f"{story} Day {n}." for n in range(4)]
+    pitch = (
+        "*Love ports? Live for ships? The Harbour Post's Dockside newsletter has all the best"
+        " stories, delivered right to your inbox. [Sign up now](https://example.com/n) and be"
+        " one of the crew.*"
+    )
+    assert polish([story, pitch, *rest]) == [story, *rest]
+    assert polish([story, "The best of Riverside, straight to your inbox", *rest]) == [story, *rest]
+    # a story about mail is no pitch
+    agent = (
+        "By the end of this guide, your agent will search the web and send summaries to your inbox."
+    )
+    assert agent in polish([story, agent, *rest])
+
+
 def test_a_guessed_title_cut_at_a_word_says_so_and_leaves_no_phrase_open() -> None:
     from briefings.ingest.opening import trim_title
 

@@ -116,6 +116,8 @@ def test_without_an_h1_the_site_name_is_cut_from_either_end() -> None:
         # what says something of the story stays
         ("Sony A7 IV – Review", "Camera Weekly", "Sony A7 IV – Review"),
         ("DianaHR raises $10m – DianaHR", "DianaHR", "DianaHR raises $10m"),
+        # a theme's space before its full stop
+        ("Ten travel hacks for your stay .", "Ovolo", "Ten travel hacks for your stay."),
     ],
 )
 def test_a_headline_loses_the_labels_around_it(title: str, outlet: str, headline: str) -> None:
@@ -204,6 +206,13 @@ def test_the_outlet_beside_real_names_is_not_an_author() -> None:
         "Manoj Jain",
         "Jagpreet Chhatwal",
     ]
+
+
+def test_the_outlet_credited_after_its_reporter_is_no_part_of_the_name() -> None:
+    assert clean_authors(["Brian Truitt USA TODAY"], outlets=["USA TODAY"]) == ["Brian Truitt"]
+    # a byline that names the outlet's owner for it is left as the page says it
+    byline = ["Amy Roe, NJ Advance Media for NJ.com"]
+    assert clean_authors(byline, outlets=["NJ.com"])[-1] != "NJ Advance Media for"
 
 
 def test_a_credential_marked_registered_stays_with_its_name_and_an_address_is_no_name() -> None:
@@ -461,12 +470,25 @@ def test_a_real_dek_is_the_summary_and_a_cut_one_is_not() -> None:
         "Engineers found cracks in two piers of the old bridge, which will close to cars. \u00a9 2025 Riverside Post",
         # cut inside a character by its CMS: a broken byte sequence shown as U+FFFD
         "Engineers found cracks in two piers of the old bridge, which will close to cars for tw\ufffd",
+        # cut where the page escaped a quote as code does (content="... from \"Elm\" ...")
+        "Engineers found cracks in two piers of the old bridge on Elm Street, from \\",
     ],
 )
 def test_a_description_that_is_no_dek_the_page_wrote_gives_way_to_the_first_paragraph(
     description: str,
 ) -> None:
     assert choose_summary([PROSE], description) == PROSE
+
+
+def test_a_description_that_runs_two_of_the_page_s_paragraphs_together_is_no_dek() -> None:
+    kicker = "# Notes from the Town Hall: What the Engineers Told Riverside About Its Bridges"
+    glued = (
+        "Notes from the Town Hall: What the Engineers Told Riverside About Its Bridges" + PROSE[:80]
+    )
+    assert choose_summary([kicker, PROSE], glued) == PROSE
+    # the same words with a space where the paragraphs meet are a dek the page wrote
+    spaced = f"Notes from the Town Hall: what the engineers told Riverside. {PROSE[:80]}"
+    assert choose_summary([kicker, PROSE], spaced) != PROSE
 
 
 def test_a_dek_keeps_what_it_says_not_its_call_to_action_nor_a_teasing_question() -> None:
