@@ -25,7 +25,7 @@ def page_date(html: str, url: str, found: str, facts: PageFacts, guessed: list[s
     a listing or a forum shows dates under its heading too)."""
     found = found.strip()
     stated = found or (facts.ld_published or facts.meta.get("article:published_time", "")).strip()
-    shown = shown_date(facts.by_headline)
+    shown = _as_written_elsewhere(shown_date(facts.by_headline), facts.by_headline, html)
     if stated and shown:
         kept = found or stated  # with its time, if any
         return kept if kept[:10] == shown or _a_day_apart(kept[:10], shown) else shown
@@ -35,6 +35,21 @@ def page_date(html: str, url: str, found: str, facts: PageFacts, guessed: list[s
     if (shown or searched) and not stated:
         guessed.append("date")
     return shown or (read_either_way(searched, html, url) if searched else stated)
+
+
+def _as_written_elsewhere(shown: str, by_headline: str, html: str) -> str:
+    """SHOWN (the month-first reading of a date line in digits that reads both ways,
+    "03/10/2023") as the day first when the page writes that reading out in words ("3 October
+    2023") and the month-first one nowhere: the site writes the day first."""
+    match = _shown(by_headline)
+    if not shown or match is None or not match["m4"]:
+        return shown
+    if max(int(match["m4"]), int(match["d4"])) > 12 or match["m4"] == match["d4"]:
+        return shown  # one reading only
+    day = Day.fromisoformat(shown)
+    other = day.replace(month=day.day, day=day.month)
+    before = _before_year(html, day.year)
+    return other.isoformat() if _in_words(before, other) and not _in_words(before, day) else shown
 
 
 def _a_day_apart(one: str, other: str) -> bool:
@@ -61,14 +76,17 @@ def only_updated(date: str, facts: PageFacts) -> bool:
     return any(u.strip()[:10] == date.strip()[:10] for u in updated if u.strip())
 
 
-# A date written out: "March 9, 2026", "Mar. 9th 2026", "9 March 2026", "9th of Mar 2026", or
-# "2026-03-09" (digits in another order read both ways: "03/09/2026").
+# A date written out: "March 9, 2026", "Mar. 9th 2026", "9 March 2026", "9th of Mar 2026",
+# "2026-03-09", or in digits, day and month in either order ("2/24/2026", "19/12/2025",
+# "09.10.2024"): where both read as a month, the month first, as American pages write it (on
+# wcxb-dev, 4 of the 5 such date lines whose page's truth is either reading).
 _MONTH = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 _NTH = r"(?:st|nd|rd|th)?"
 WRITTEN_DATE = re.compile(
     rf"\b(?P<m1>{_MONTH})[a-z]*\.?\s+(?P<d1>\d{{1,2}}){_NTH},?\s+(?P<y1>\d{{4}})\b"
     rf"|\b(?P<d2>\d{{1,2}}){_NTH}\s+(?:of\s+)?(?P<m2>{_MONTH})[a-z]*\.?,?\s+(?P<y2>\d{{4}})\b"
-    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})\b",
+    r"|\b(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})\b"
+    r"|(?<![\d/.])(?P<m4>\d{1,2})(?P<sep>[/.])(?P<d4>\d{1,2})(?P=sep)(?P<y4>\d{4})(?![\d/.]\d)",
     re.IGNORECASE,
 )
 UPDATE_LABEL = re.compile(r"updat|modif|revis|refresh", re.IGNORECASE)
@@ -82,21 +100,30 @@ def shown_date(by_headline: str) -> str:
     an update ("Last updated: ..."). On wcxb-dev the day a page shows its reader is the one
     its truth records more often than its markup's (a CMS's template dates, a republished
     guide's first date); a page's own update line may or may not be: not taken."""
+    match = _shown(by_headline)
+    day = _day_of(match) if match is not None else None
+    return day.isoformat() if day is not None else ""
+
+
+def _shown(by_headline: str) -> re.Match[str] | None:
+    """The date line's date in BY_HEADLINE (see shown_date)."""
     for match in WRITTEN_DATE.finditer(by_headline):
         if UPDATE_LABEL.search(by_headline[max(0, match.start() - LABEL_CHARS) : match.start()]):
-            return ""
+            return None
         day = _day_of(match)
         if day is not None and day.year in YEARS:
-            return day.isoformat()
-    return ""
+            return match
+    return None
 
 
 def _day_of(match: re.Match[str]) -> Day | None:
     year, month, day = (
-        match["y1"] or match["y2"] or match["y3"],
-        match["m1"] or match["m2"] or match["m3"],
-        match["d1"] or match["d2"] or match["d3"],
+        match["y1"] or match["y2"] or match["y3"] or match["y4"],
+        match["m1"] or match["m2"] or match["m3"] or match["m4"],
+        match["d1"] or match["d2"] or match["d3"] or match["d4"],
     )
+    if match["m4"] and int(month) > 12:  # "19/12/2025": the day first
+        month, day = day, month
     number = int(month) if month.isdigit() else MONTH_ABBREVIATIONS.index(month[:3].lower()) + 1
     try:
         return Day(int(year), number, int(day))

@@ -338,12 +338,24 @@ def test_a_date_in_digits_that_reads_both_ways_is_read_as_the_page_writes_it(
         # A day apart is the markup's moment on the site's clock (its zone), not another date.
         ("Jane Roe | May 5, 2025", "2025-05-06"),
         ("Jane Roe | May 7, 2025", "2025-05-06"),
+        # In digits: the month first where both read as one, as American pages write it.
+        ("Jane Roe | 6/2/2025", "2025-06-02"),
+        ("Jane Roe · 06.02.2025", "2025-06-02"),
+        ("Jane Roe | 19/06/2025", "2025-06-19"),
+        ("Jane Roe | Updated: 6/2/2025", "2025-05-06"),
     ],
 )
 def test_the_date_line_under_the_headline_is_the_date(line: str, day: str) -> None:
     html = page(head=HEAD).replace("</h1>", f"</h1><p class=byline>{line}</p>")
     article = extract_html(html, "https://riverside.example/b")
     assert article.date[:10] == day and "date" not in article.guessed
+
+
+def test_a_date_line_in_digits_reads_day_first_where_the_page_writes_its_dates_so() -> None:
+    html = page(head=HEAD).replace("</h1>", "</h1><p class=byline>Jane Roe | 02/06/2025</p>")
+    written = html.replace("</article>", "<p>Also on 2 June 2025: the ferry.</p></article>")
+    assert extract_html(written, "https://riverside.example/b").date[:10] == "2025-06-02"
+    assert extract_html(html, "https://riverside.example/b").date[:10] == "2025-02-06"
 
 
 def test_a_date_in_the_story_is_not_a_date_line() -> None:
