@@ -27,6 +27,7 @@ from briefings.ingest.fields import (
     tidy_headline,
     title_site,
 )
+from briefings.ingest.image import lead_caption
 from briefings.ingest.keywords import clean_keywords
 from briefings.ingest.kind import doubtful, not_an_article
 from briefings.ingest.model import Extracted
@@ -211,6 +212,10 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     )
     image = _unglued(meta.get("og:image") or meta.get("twitter:image") or "")
     result.image_src = image if is_web_url(image) else ""
+    if result.image_src:
+        result.image_caption, result.image_credit = lead_caption(
+            tree, result.image_src, [result.source, site]
+        )
     result.not_article = not_an_article(facts, result.paragraphs, url)
     signed = bool(result.authors or shown_date(facts.by_headline))
     result.doubt = "" if result.not_article else doubtful(facts, result.paragraphs, url, signed)

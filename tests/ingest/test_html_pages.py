@@ -213,6 +213,59 @@ def test_an_image_address_a_cms_glued_to_its_own_is_the_image_s() -> None:
         assert extract_html(page(head=head), url).image_src == found
 
 
+def _figure(src: str, caption: str) -> str:
+    return f'<figure><img src="{src}" alt=""><figcaption>{caption}</figcaption></figure>'
+
+
+@pytest.mark.parametrize(
+    "src, caption, shown, credit",
+    [
+        # the figure showing og:image's picture, at another size and address of a CDN
+        (
+            "https://cdn.example/img/bridge-1024x576.jpg?w=940",
+            'Engineers inspect a pier. <span class="credit">Photo: Ann Lee</span>',
+            "Engineers inspect a pier.",
+            "Ann Lee",
+        ),
+        # a credit its words mark, as wire photos have it
+        (
+            "https://riverside.example/bridge.jpg",
+            "Engineers inspect a pier. (AP Photo/Ann Lee)",
+            "Engineers inspect a pier.",
+            "AP Photo/Ann Lee",
+        ),
+        # a "caption" that only credits
+        (
+            "https://riverside.example/bridge.jpg",
+            "Riverside Post / Ann Lee",
+            "",
+            "Riverside Post / Ann Lee",
+        ),
+        ("https://riverside.example/bridge.jpg", "Illustration: Ann Lee", "", "Ann Lee"),
+        # another picture's figure says nothing of the lead picture
+        ("https://riverside.example/ferry.jpg", "The old ferry in 1950.", "", ""),
+    ],
+)
+def test_the_lead_picture_keeps_the_caption_and_credit_its_figure_shows(
+    src: str, caption: str, shown: str, credit: str
+) -> None:
+    html = page(head=HEAD).replace("</h1>", f"</h1>{_figure(src, caption)}")
+    article = extract_html(html, "https://riverside.example/2025/05/bridge")
+    assert article.image_src == "https://riverside.example/bridge.jpg"
+    assert (article.image_caption, article.image_credit) == (shown, credit)
+
+
+def test_a_caption_of_the_lead_picture_goes_into_the_front_matter_only_with_its_picture() -> None:
+    figure = _figure("https://riverside.example/bridge.jpg", "Engineers inspect a pier.")
+    html = page(head=HEAD).replace("</h1>", f"</h1>{figure}")
+    article = extract_html(html, "https://riverside.example/b")
+    meta = front_matter(article, Options(), "b.html", datetime(2025, 5, 7, tzinfo=UTC))
+    assert meta["image"] == {
+        "src": "https://riverside.example/bridge.jpg",
+        "caption": "Engineers inspect a pier.",
+    }
+
+
 @pytest.mark.parametrize(
     "mark",
     [
