@@ -68,7 +68,8 @@ def _file_name(url: str) -> str:
     except ValueError:
         return ""
     name = _SIZED.sub("", path.rsplit("/", 1)[-1]).lower()
-    return name if len(name) >= 6 else ""  # "1.jpg" or "image" could be anything
+    stem = name.rsplit(".", 1)[0]
+    return name if len(stem) >= 6 else ""  # "1.jpg" or "image.png" could be anything
 
 
 def _addresses(figure: Any) -> Iterator[str]:

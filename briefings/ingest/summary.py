@@ -157,8 +157,9 @@ def _cut_from(dek: str, texts: list[str]) -> bool:
 
 def _glued(dek: str, texts: list[str]) -> bool:
     """DEK runs one of the first paragraphs (TEXTS) into the next with no space between ("...
-    the Healing Power of MusicOver the years, ...", "why I made it.Visit: https://..."): a
-    CMS's excerpt of the page's text, blocks joined as they come, not a dek anyone wrote."""
+    the Healing Power of MusicOver the years, ...", "... for Kansas District CourtsKansas Legal
+    Services ..."): a CMS's excerpt of the page's text, blocks joined as they come, not a dek
+    anyone wrote."""
     texts = [text.lstrip("#").strip() for text in texts]
     return any(
         f"{one[-GLUE_CHARS:]}{two[:GLUE_CHARS]}" in dek
