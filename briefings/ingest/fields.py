@@ -187,12 +187,17 @@ def host_words(host: str) -> set[str]:
 
 
 def outlet(
-    candidates: Iterable[str], url: str, names: Mapping[str, str], headlines: Iterable[str] = ()
+    candidates: Iterable[str],
+    url: str,
+    names: Mapping[str, str],
+    headlines: Iterable[str] = (),
+    stated: Iterable[str] = (),
 ) -> tuple[str, bool]:
     """The outlet's name and whether it was guessed from the URL's domain. NAMES ([sources] in
     briefings.toml) maps domains and spellings to the name the editor uses. A candidate that is
     the page's headline (HEADLINES), an id or a sentence is passed over; a tagline after the
-    name is cut ("Learning Loom - Tales of Technology" -> "Learning Loom")."""
+    name is cut ("Learning Loom - Tales of Technology" -> "Learning Loom"). STATED: the names
+    the page's markup gives itself (og:site_name, JSON-LD publisher), of CANDIDATES."""
     host = host_of(url)
     for domain in _parents(host):
         if domain in names:
@@ -219,6 +224,13 @@ def outlet(
     named = _spelled_out_domain(headlines, host) or _written_after(headlines, host)
     if named:
         return folded.get(named.casefold(), named), False
+    # An outlet that calls itself by its address in its markup (STATED: "arXiv.org",
+    # "UpgradedPoints.com", "business.com" as og:site_name): read from the page, as it writes
+    # it, not guessed. (Not a name trafilatura made of the domain: only what the page states.)
+    written = (_site_name(c) for c in stated if c)
+    address = next((n for n in written if "." in n and _as_domain(n) in domains), "")
+    if address:
+        return folded.get(address.casefold(), address), False
     return (host, True) if host else ("", False)
 
 

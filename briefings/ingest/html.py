@@ -153,10 +153,11 @@ def extract_html(html: str, url: str = "", sources: dict[str, str] | None = None
     )
     headlines = [*(h for h in facts.h1 if h not in banners), meta.get("og:title", "")]
     result.source, source_guessed = outlet(
-        [meta.get("og:site_name", ""), facts.ld_publisher, document.sitename or "", *banners],
+        [*stated, document.sitename or "", *banners],
         url,
         sources or {},
         [*headlines, facts.title_tag, result.title],
+        stated,
     )
     if not result.source and guess:
         result.source, source_guessed = guess, True

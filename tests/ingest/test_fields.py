@@ -340,6 +340,14 @@ def test_a_site_name_that_is_an_id_or_a_domain_in_disguise_is_not_taken_as_writt
     assert outlet(["cultivating-health"], url, {}, [title]) == ("Cultivating Health", False)
     # A domain made to look like a name is the domain it is: a guess for the editor to check.
     assert outlet(["Trezy_Io"], "https://trezy.io/blog/a", {}) == ("trezy.io", True)
+    assert outlet(["trezy.io"], "https://trezy.io/blog/a", {}) == ("trezy.io", True)
+    # ...but an outlet that calls itself by its address in its markup said so: read, as written.
+    arxiv = "https://arxiv.org/abs/2512.16245"
+    assert outlet(["arXiv.org"], arxiv, {}, stated=["arXiv.org"]) == ("arXiv.org", False)
+    assert outlet(["business.com"], "https://www.business.com/a", {}, stated=["business.com"]) == (
+        "business.com",
+        False,
+    )
     # A name that spells its domain out is a name; with no address at all, still a name.
     assert outlet(["HR University"], "https://hr.university/a", {}) == ("HR University", False)
     assert outlet(["The Public Domain Review"], "", {}) == ("The Public Domain Review", False)

@@ -213,6 +213,18 @@ def test_an_image_address_a_cms_glued_to_its_own_is_the_image_s() -> None:
         assert extract_html(page(head=head), url).image_src == found
 
 
+def test_an_outlet_that_names_itself_by_its_address_is_read_not_guessed() -> None:
+    untitled = page().replace(" | The Riverside Post</title>", "</title>")
+    untitled = untitled.replace('<a href="/">The Riverside Post</a>', "")
+    url = "https://www.riversidepost.com/2025/05/bridge"
+    head = '<meta property="og:site_name" content="RiversidePost.com"></head>'
+    article = extract_html(untitled.replace("</head>", head), url)
+    assert (article.source, "source" in article.guessed) == ("RiversidePost.com", False)
+    # with no name stated, the address is a guess for the editor to confirm
+    article = extract_html(untitled, url)
+    assert (article.source, "source" in article.guessed) == ("riversidepost.com", True)
+
+
 def _figure(src: str, caption: str) -> str:
     return f'<figure><img src="{src}" alt=""><figcaption>{caption}</figcaption></figure>'
 
