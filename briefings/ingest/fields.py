@@ -391,11 +391,16 @@ def words_key(text: str) -> str:
     return " ".join(WORD.findall(text.casefold()))
 
 
+SITE_NAME_PARTS = re.compile(rf"{TITLE_PARTS.pattern}|(?<=\S):\s+(?=\w+\s+\w)")
+
+
 def _site_name(candidate: str) -> str:
     name = " ".join(candidate.split())
     if name.startswith("@") and " " not in name:  # a social media handle ("@politifact")
         name = name[1:]
-    parts = TITLE_PARTS.split(name)
+    # A tagline after the name: "Learning Loom - Tales of Technology", "Wirecutter: Reviews
+    # for the Real World" (a colon too, in a site's name: no headline here).
+    parts = SITE_NAME_PARTS.split(name)
     if len(parts) > 1 and len(parts[0].split()) <= 4:
         name = parts[0].strip()
     if not 1 < len(name) <= 60 or len(name.split()) > 6 or name.lower().startswith("http"):

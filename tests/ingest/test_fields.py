@@ -627,6 +627,10 @@ def test_an_outlet_name_is_not_a_headline_an_id_or_a_tagline() -> None:
         "Learning Loom",
         False,
     )
+    # after a colon too ("Wirecutter: Reviews for the Real World"); not a name's own colon
+    assert outlet(["Riverside: News for the Valley"], "", {}) == ("Riverside", False)
+    assert outlet(["NoGood™: Growth Marketing Agency"], "", {}) == ("NoGood™", False)
+    assert outlet(["Star: Trek"], "", {}) == ("Star: Trek", False)
     assert outlet(["3d23d65-ddc6-4ce5's Substack"], "https://x.substack.com/p/a", {}) == (
         "x.substack.com",
         True,
