@@ -379,7 +379,8 @@ class RelateIndex(StoryClustering):
     def related(self, slug: str, story: Sequence[str] | None = None) -> tuple[Scored, ...]:
         """The best neighbours of SLUG outside its story (or STORY), best first: those at least
         related_floor alike that share a telling term (a link that cannot say why is padding:
-        two articles alike only in common words)."""
+        two articles alike only in common words, or in one word of the language: see
+        why.weak)."""
         p = self.position[slug]
         members = self._members_of(p, story)
         cols, weights = self.best[p]
@@ -393,7 +394,8 @@ class RelateIndex(StoryClustering):
             outside = ((q, w) for q, w in self._links(p) if q not in inside and w >= floor)
         mine = why.unpack(self._node(p).terms)
         said = (self._scored(mine, q, w) for q, w in outside)
-        return tuple(itertools.islice((s for s in said if s.why), self.settings.related_count))
+        told = (s for s in said if s.why and not why.weak(s.why))
+        return tuple(itertools.islice(told, self.settings.related_count))
 
     def timestamp(self, slug: str) -> float:
         return self._node(self.position[slug]).timestamp

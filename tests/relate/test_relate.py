@@ -22,6 +22,7 @@ from briefings.relate import (
     snapshot,
     tokens,
     vectorize,
+    why,
 )
 from briefings.relate.engine import RelateIndex
 from briefings.relate.features import entities
@@ -108,6 +109,33 @@ def test_related_lists_prefer_the_same_event() -> None:
         for item in relations.same_story[d.slug]:
             assert event[item.slug] == event[d.slug]
         assert len(relations.related[d.slug]) <= 5
+
+
+def test_one_common_word_is_no_reason_to_call_two_articles_related() -> None:
+    ferry = doc(
+        "ferry",
+        "Ferry passengers stranded at Dover",
+        "Hundreds of ferry passengers were stranded at Dover on Tuesday after storms cancelled"
+        " sailings to Calais.",
+    )
+    seats = doc(
+        "seats",
+        "Airline widens seats for passengers",
+        "The airline said passengers on its Lisbon route would get wider seats and more legroom"
+        " from June.",
+    )
+    _, relations = relate([ferry, seats])
+    assert relations.related["ferry"] == () and relations.related["seats"] == ()
+    # names and phrases they share are reasons (here, enough for one story)
+    dover = doc(
+        "dover",
+        "Dover port queues grow",
+        "Lorries queued for miles outside Dover as storms cancelled sailings to Calais again.",
+    )
+    _, relations = relate([ferry, seats, dover])
+    linked = [*relations.same_story["ferry"], *relations.related["ferry"]]
+    assert [s.slug for s in linked] == ["dover"] and not why.weak(linked[0].why)
+    assert relations.related["seats"] == ()
 
 
 def test_unrelated_articles_stay_apart() -> None:
