@@ -25,9 +25,10 @@ DATE_PATTERNS = [
 STAMPED = re.compile(r"(?i)^(?:[\w ]{1,30}\|\s*)?(?:published|updated|posted|by)\b")
 ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b")  # "November 20th, 2019"
 CREDIT = re.compile(
-    r"\s*[(\[]?\b(?:Photo|Photograph|Picture|Image|Credit)s?\s*(?:by|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
+    r"\s*[(\[]?\b(?:(?:Photo|Photograph|Picture|Image|Illustration)s?(?:\s+credits?)?|Credits?)"
+    r"\s*(?:by|via|:)\s*(?:via\s+)?([^)\]]{2,60})[)\]]?\s*$",
     re.IGNORECASE,
-)
+)  # "Photo: Jane Roe", "(Image credit: Eurogamer)", "Illustration by Jane Roe", "Image via Getty"
 # A caption's credit as wire photos end it: the photographer and the agency ("(AP Photo/Richard
 # Drew, File)", "(Alastair Grant/Associated Press)"), or a copyright after it ("... on July 15,
 # 2016 ©Boris Horvat (AFP)"; one alone on a line may be any picture's, or the page's).

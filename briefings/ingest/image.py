@@ -37,16 +37,10 @@ def lead_caption(tree: Any, src: str, outlets: list[str]) -> tuple[str, str]:
             caption, given = _read(figure)
             if not given and _only_credits(caption, outlets):
                 caption, given = "", caption
-            return caption, ONLY_CREDIT.sub("", given)
+            return caption, _named(given)
     return "", ""
 
 
-# What a credit alone says before its names: "Illustration: Jane Roe", "Image via Getty Images".
-ONLY_CREDIT = re.compile(
-    r"^(?:(?:illustration|image|photo|photograph|picture)s?(?:\s+credits?)?|credits?)\s*"
-    r"(?:by|via|:)\s*",
-    re.IGNORECASE,
-)
 CREDIT_WORDS = 8  # "Investopedia / Mira Norian", "Michael Hession/NYT Wirecutter"
 
 
@@ -55,9 +49,14 @@ def _only_credits(caption: str, outlets: list[str]) -> bool:
     if any(caption.casefold() == outlet.casefold() for outlet in outlets if outlet):
         return True
     short = len(caption.split()) <= CREDIT_WORDS
-    return short and (
-        "/" in caption or caption[:1] == "©" or ONLY_CREDIT.match(caption) is not None
-    )
+    return short and ("/" in caption or caption[:1] == "©")  # (a labelled one: see _read)
+
+
+def _named(given: str) -> str:
+    """Who a credit names, without the label it opens with ("Photo: Jane Roe" -> "Jane Roe",
+    "Image via Getty Images" -> "Getty Images": header.credit, as in text dumps)."""
+    match = credit(given)
+    return credited(match) if match is not None and match.start() == 0 else given
 
 
 def _file_name(url: str) -> str:
@@ -99,8 +98,6 @@ def _read(figure: Any) -> tuple[str, str]:
         return "", ""
     if not given and (match := credit(text)):
         text, given = text[: match.start()].strip(), credited(match)
-    elif given and (match := credit(given)) and match.start() == 0:
-        given = credited(match)  # "Photo: Jane Roe" -> "Jane Roe"
     return text, given.strip(" .")[:MAX_CAPTION]
 
 
